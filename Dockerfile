@@ -1,0 +1,16 @@
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV ONNXRUNTIME_NODE_INSTALL=skip NEXT_TELEMETRY_DISABLED=1
+COPY package.json package-lock.json .npmrc ./
+COPY apps/web/package.json apps/web/
+COPY apps/worker/package.json apps/worker/
+COPY apps/gateway/package.json apps/gateway/
+COPY apps/runtime/package.json apps/runtime/
+COPY packages/core/package.json packages/core/
+COPY packages/db/package.json packages/db/
+COPY packages/queue/package.json packages/queue/
+COPY packages/storage/package.json packages/storage/
+COPY packages/onnx-builder/package.json packages/onnx-builder/
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN node scripts/bootstrap.mjs generate && cd apps/web && npx next build

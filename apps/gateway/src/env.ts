@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().min(1),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  SLIPWAY_PREFIX: z.string().default('slipway'),
+  PORT: z.coerce.number().int().min(0).default(8081),
+  HOST: z.string().default('127.0.0.1'),
+  /** Lets the web console's "try it" call any deployment without a user's API key. */
+  SLIPWAY_INTERNAL_TOKEN: z.string().min(16).optional(),
+  SLIPWAY_ROLLUP_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  SLIPWAY_DEFAULT_RATE_LIMIT: z.coerce.number().positive().default(10_000),
+  SLIPWAY_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  SLIPWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+});
+
+export type GatewayEnv = z.infer<typeof envSchema>;
+
+export function parseGatewayEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
+  return envSchema.parse(env);
+}

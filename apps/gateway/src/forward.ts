@@ -1,0 +1,26 @@
+import { Agent, request, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+
+/** Keep-alive connections to replicas: a fresh TCP handshake per prediction would dominate latency. */
+export const replicaAgent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' });
+
+/** Fails only when no response arrived: the request is then safe to retry on another replica. */
+export class ConnectionFailedError extends Error {}
+
+export function forward(address: string, options: { method: string; path: string; headers: OutgoingHttpHeaders; body: Buffer }): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(address);
+    const upstream = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: options.method,
+        path: options.path,
+        headers: { ...options.headers, 'content-length': options.body.length },
+        agent: replicaAgent,
+      },
+      resolve,
+    );
+    upstream.on('error', (error) => reject(new ConnectionFailedError(error.message)));
+    upstream.end(options.body);
+  });
+}

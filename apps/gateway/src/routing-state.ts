@@ -1,0 +1,71 @@
+import { pickWeighted } from '@slipway/core';
+import { channels, routingTableSchema, type RoutedDeployment, type RoutingTable } from '@slipway/queue';
+import type { Redis } from 'ioredis';
+
+type RoutedVariant = RoutedDeployment['variants'][number];
+
+export interface RouteTarget {
+  variant: RoutedVariant;
+  address: string;
+}
+
+export interface PickOptions {
+  /** A number in [0, 1): random per request, or a hash of a sticky key. */
+  unit: number;
+  /** Variant name from a debugging header: bypasses the weights. */
+  pinned?: string;
+  /** Replicas not to use (failed just now, or ejected as outliers). */
+  isExcluded: (address: string) => boolean;
+}
+
+/**
+ * The routing table held in memory. Loaded once from Redis at start, then replaced whenever
+ * the worker publishes a new one: the request path never waits on Redis or Postgres.
+ */
+export class RoutingState {
+  private table: RoutingTable = { generatedAt: new Date(0).toISOString(), deployments: {} };
+  private readonly cursors = new Map<string, number>();
+
+  replace(table: RoutingTable): void {
+    this.table = table;
+  }
+
+  deployment(name: string): RoutedDeployment | undefined {
+    return this.table.deployments[name];
+  }
+
+  variantIds(): string[] {
+    return Object.values(this.table.deployments).flatMap((d) => d.variants.map((v) => v.id));
+  }
+
+  /** A serving variant by weight (or the pinned one), then one of its replicas round-robin. */
+  pick(deployment: RoutedDeployment, options: PickOptions): RouteTarget | undefined {
+    const usable = (v: RoutedVariant) => v.replicas.some((r) => !options.isExcluded(r.address));
+    const variant = options.pinned
+      ? deployment.variants.find((v) => v.name === options.pinned && usable(v))
+      : pickWeighted(deployment.variants.filter(usable), options.unit);
+    if (!variant) return undefined;
+    const address = this.nextReplica(variant, options.isExcluded);
+    return address ? { variant, address } : undefined;
+  }
+
+  nextReplica(variant: RoutedVariant, isExcluded: (address: string) => boolean = () => false): string | undefined {
+    const replicas = variant.replicas.filter((r) => !isExcluded(r.address));
+    if (replicas.length === 0) return undefined;
+    const cursor = (this.cursors.get(variant.id) ?? 0) + 1;
+    this.cursors.set(variant.id, cursor);
+    return replicas[cursor % replicas.length].address;
+  }
+
+  /** Loads the current table and follows updates on the routing channel. */
+  async follow(redis: Redis, subscriber: Redis, prefix: string, onOther?: (channel: string) => void): Promise<void> {
+    const names = channels(prefix);
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === names.routingChanged) this.replace(routingTableSchema.parse(JSON.parse(message)));
+      else onOther?.(channel);
+    });
+    await subscriber.subscribe(names.routingChanged, names.apiKeysChanged);
+    const stored = await redis.get(names.routingKey);
+    if (stored) this.replace(routingTableSchema.parse(JSON.parse(stored)));
+  }
+}

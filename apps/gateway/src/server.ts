@@ -1,0 +1,227 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { stickyUnit } from '@slipway/core';
+import type { Db } from '@slipway/db';
+import type { RoutedDeployment } from '@slipway/queue';
+import type { Redis } from 'ioredis';
+import { ApiKeyCache, mayCall } from './api-keys';
+import { sendError } from './errors';
+import { ConnectionFailedError, forward } from './forward';
+import { InFlightTracker } from './in-flight';
+import { LatencyRecorder } from './latency-recorder';
+import { GatewayMetrics } from './metrics';
+import { OutlierDetector } from './outliers';
+import { PayloadSampler } from './payload-sampler';
+import { RateLimiter } from './rate-limiter';
+import { matchRoute, type MatchedRoute } from './routes';
+import { RoutingState } from './routing-state';
+import { outputsAgree, parseJson, ShadowStats } from './shadow';
+
+export interface GatewayOptions {
+  db: Db;
+  redis: Redis;
+  prefix: string;
+  port: number;
+  host: string;
+  internalToken?: string;
+  rollupIntervalMs: number;
+  maxBodyBytes: number;
+  /** Requests per second per API key unless the key sets its own. */
+  defaultRateLimit: number;
+  /** Fraction of requests whose payload and output go to the drift stream. */
+  sampleRate: number;
+}
+
+export interface Gateway {
+  url: string;
+  routing: RoutingState;
+  recorder: LatencyRecorder;
+  shadows: ShadowStats;
+  close(): Promise<void>;
+}
+
+/** Request headers that steer routing. */
+export const STICKY_HEADER = 'x-slipway-key';
+export const PIN_HEADER = 'x-slipway-variant';
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw new BodyTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new BodyTooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+async function readAll(stream: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+function apiKeyOf(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const header = req.headers['x-api-key'];
+  return typeof header === 'string' ? header : undefined;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const routing = new RoutingState();
+  const keys = new ApiKeyCache(options.db, options.internalToken);
+  const recorder = new LatencyRecorder(options.db);
+  const outliers = new OutlierDetector();
+  const limiter = new RateLimiter(options.defaultRateLimit);
+  const inFlight = new InFlightTracker();
+  const shadows = new ShadowStats();
+  const metrics = new GatewayMetrics();
+  const sampler = new PayloadSampler(options.redis, options.prefix, options.sampleRate);
+  const subscriber = options.redis.duplicate();
+  await routing.follow(options.redis, subscriber, options.prefix, () => keys.invalidate());
+  recorder.start(options.rollupIntervalMs);
+  inFlight.start(options.redis, options.prefix);
+
+  /** Sends a sampled copy to each shadow variant and compares its answer with the primary's. */
+  function mirror(deployment: RoutedDeployment, route: MatchedRoute, method: string, body: Buffer, primary: Promise<Buffer | null>): void {
+    for (const shadow of deployment.variants) {
+      if (shadow.mirrorPercent <= 0 || Math.random() * 100 >= shadow.mirrorPercent) continue;
+      const address = routing.nextReplica(shadow, (a) => outliers.isEjected(a));
+      if (!address) continue;
+      const started = performance.now();
+      forward(address, { method, path: route.upstreamPath, headers: { 'content-type': 'application/json' }, body })
+        .then(async (response) => {
+          const [answer, expected] = await Promise.all([readAll(response), primary]);
+          const latency = performance.now() - started;
+          if ((response.statusCode ?? 500) >= 400 || !expected) return shadows.record(shadow.id, 'failed', latency);
+          shadows.record(shadow.id, outputsAgree(parseJson(answer), parseJson(expected)) ? 'agreed' : 'disagreed', latency);
+        })
+        .catch(() => shadows.record(shadow.id, 'failed', performance.now() - started));
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, route: MatchedRoute): Promise<void> {
+    const started = performance.now();
+    const key = apiKeyOf(req);
+    if (!key) return sendError(res, route.protocol, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
+    const principal = await keys.authenticate(key);
+    if (!principal) return sendError(res, route.protocol, 'unauthorized', 'invalid or revoked API key');
+    const allowed = limiter.take(principal.keyId, principal.rateLimitPerSecond);
+    if (!allowed.ok) {
+      res.setHeader('retry-after', String(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))));
+      return sendError(res, route.protocol, 'rate_limited', 'rate limit exceeded for this API key');
+    }
+    const deployment = routing.deployment(route.deploymentName);
+    if (!deployment) return sendError(res, route.protocol, 'not_found', `no deployment named '${route.deploymentName}' is serving`);
+    if (!mayCall(principal, deployment.teamId)) {
+      return sendError(res, route.protocol, 'forbidden', `this API key may not call '${route.deploymentName}'`);
+    }
+    const body = await readBody(req, options.maxBodyBytes);
+    const sticky = req.headers[STICKY_HEADER];
+    const pinned = req.headers[PIN_HEADER];
+    const failed = new Set<string>();
+    const pickOptions = {
+      unit: typeof sticky === 'string' ? stickyUnit(sticky) : Math.random(),
+      pinned: typeof pinned === 'string' ? pinned : undefined,
+      isExcluded: (address: string) => failed.has(address) || outliers.isEjected(address),
+    };
+
+    for (;;) {
+      // Prefer healthy replicas; if every one is ejected, still try them rather than fail outright.
+      const target =
+        routing.pick(deployment, pickOptions) ?? routing.pick(deployment, { ...pickOptions, isExcluded: (a) => failed.has(a) });
+      if (!target) {
+        if (pickOptions.pinned) return sendError(res, route.protocol, 'not_found', `no serving variant named '${pickOptions.pinned}'`);
+        const code = failed.size > 0 ? 'upstream_unavailable' : 'no_ready_replica';
+        return sendError(res, route.protocol, code, `no replica of '${deployment.name}' could take the request`);
+      }
+      const variantId = target.variant.id;
+      inFlight.enter(variantId);
+      let upstream: IncomingMessage;
+      try {
+        upstream = await forward(target.address, {
+          method: req.method!,
+          path: route.upstreamPath,
+          headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+          body,
+        });
+      } catch (error) {
+        inFlight.leave(variantId);
+        if (!(error instanceof ConnectionFailedError)) throw error;
+        // No answer came back: the replica is gone or restarting; inference is pure, so retry elsewhere.
+        failed.add(target.address);
+        outliers.eject(target.address);
+        continue;
+      }
+      const status = upstream.statusCode ?? 502;
+      if (status >= 500) outliers.eject(target.address);
+      res.writeHead(status, {
+        'content-type': upstream.headers['content-type'] ?? 'application/json',
+        'x-slipway-variant': target.variant.name,
+      });
+
+      const sampled = sampler.shouldSample();
+      const mirrored = deployment.variants.some((v) => v.mirrorPercent > 0);
+      if (req.method === 'POST' && (sampled || mirrored)) {
+        const chunks: Buffer[] = [];
+        upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const copy = new Promise<Buffer | null>((resolve) => {
+          upstream.once('end', () => resolve(status < 400 ? Buffer.concat(chunks) : null));
+          upstream.once('error', () => resolve(null));
+        });
+        if (mirrored) mirror(deployment, route, req.method, body, copy);
+        if (sampled) void copy.then((output) => output && sampler.record(deployment.name, variantId, body, output));
+      }
+      upstream.pipe(res);
+      res.once('close', () => {
+        inFlight.leave(variantId);
+        metrics.countRequest(deployment.name, variantId, status);
+        recorder.record(variantId, performance.now() - started, status >= 500);
+      });
+      return;
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    if (path === '/metrics') {
+      return void res
+        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+        .end(metrics.render(inFlight, shadows, routing.variantIds()));
+    }
+    const route = matchRoute(req.method ?? 'GET', path);
+    if (!route) return sendError(res, 'slipway', 'not_found', `no route for ${req.method} ${path}`);
+    handle(req, res, route).catch((error) => {
+      if (error instanceof BodyTooLargeError) {
+        return sendError(res, route.protocol, 'payload_too_large', `request body exceeds ${options.maxBodyBytes} bytes`);
+      }
+      console.error('gateway error', error);
+      if (!res.headersSent) sendError(res, route.protocol, 'upstream_unavailable', 'the gateway could not complete the request');
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${options.host}:${port}`,
+    routing,
+    recorder,
+    shadows,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      inFlight.stop();
+      await recorder.stop();
+      subscriber.disconnect();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { LatencyHistogram } from '@slipway/core';
+
+/** Fields that name the model or request rather than carry its answer. */
+const IDENTITY_FIELDS = new Set(['model', 'version', 'id', 'model_name', 'model_version', 'parameters']);
+
+/** Same answer: equal structure, numbers within a relative tolerance (replicas may differ in float rounding). */
+export function outputsAgree(a: unknown, b: unknown, tolerance = 1e-4): boolean {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(a), Math.abs(b));
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => outputsAgree(x, b[i], tolerance));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = (o: object) => Object.keys(o).filter((k) => !IDENTITY_FIELDS.has(k)).sort();
+    const ka = keys(a);
+    const kb = keys(b);
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && outputsAgree((a as any)[k], (b as any)[k], tolerance));
+  }
+  return a === b;
+}
+
+export interface ShadowCounters {
+  mirrored: number;
+  agreed: number;
+  disagreed: number;
+  failed: number;
+  latency: LatencyHistogram;
+}
+
+/** Per shadow variant: how often it was mirrored and whether it answered like the primary. */
+export class ShadowStats {
+  readonly byVariant = new Map<string, ShadowCounters>();
+
+  private counters(variantId: string): ShadowCounters {
+    let c = this.byVariant.get(variantId);
+    if (!c) {
+      c = { mirrored: 0, agreed: 0, disagreed: 0, failed: 0, latency: new LatencyHistogram() };
+      this.byVariant.set(variantId, c);
+    }
+    return c;
+  }
+
+  record(variantId: string, outcome: 'agreed' | 'disagreed' | 'failed', latencyMs: number): void {
+    const c = this.counters(variantId);
+    c.mirrored++;
+    c[outcome]++;
+    c.latency.record(latencyMs, outcome === 'failed');
+  }
+}
+
+export function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

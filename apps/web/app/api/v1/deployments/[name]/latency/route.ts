@@ -1,0 +1,42 @@
+import { LATENCY_BUCKET_COUNT, mergeBuckets, percentileFromBuckets } from '@slipway/core';
+import { z } from 'zod';
+import { serverContext } from '@/lib/server/context';
+import { findDeployment } from '@/lib/server/deployments';
+import { route } from '@/lib/server/route';
+
+const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+
+/** Rollup rows merged into time slots (about 60 per chart) and read as percentiles. */
+export const GET = route<{ name: string }, undefined, z.ZodType<{ minutes: number }>>(
+  { query: z.object({ minutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60) }) },
+  async ({ user, params, query }) => {
+    const deployment = await findDeployment(user, params.name, 'viewer');
+    const since = new Date(Date.now() - query.minutes * 60_000);
+    const rollups = await serverContext().db.latencyRollup.findMany({
+      where: { variant: { deploymentId: deployment.id }, windowEnd: { gte: since } },
+      orderBy: { windowEnd: 'asc' },
+    });
+    const slotMs = Math.max(5_000, Math.ceil((query.minutes * 60_000) / 60 / 5_000) * 5_000);
+    const slots = new Map<number, { count: number; errors: number; buckets: number[] }>();
+    for (const r of rollups) {
+      const slot = Math.floor(r.windowEnd.getTime() / slotMs) * slotMs;
+      let acc = slots.get(slot);
+      if (!acc) {
+        acc = { count: 0, errors: 0, buckets: new Array(LATENCY_BUCKET_COUNT).fill(0) };
+        slots.set(slot, acc);
+      }
+      acc.count += r.count;
+      acc.errors += r.errors;
+      if (r.buckets.length === LATENCY_BUCKET_COUNT) mergeBuckets(acc.buckets, r.buckets);
+    }
+    const points = [...slots].map(([slot, acc]) => ({
+      t: new Date(slot).toISOString(),
+      count: acc.count,
+      errors: acc.errors,
+      p50: round(percentileFromBuckets(acc.buckets, 50)),
+      p95: round(percentileFromBuckets(acc.buckets, 95)),
+      p99: round(percentileFromBuckets(acc.buckets, 99)),
+    }));
+    return { points };
+  },
+);

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { requireTeamRole } from '@/lib/server/auth';
+import { serverContext } from '@/lib/server/context';
+import { notFound } from '@/lib/server/errors';
+import { registerVersion } from '@/lib/server/register-version';
+import { route } from '@/lib/server/route';
+import { serializeVersion, versionInclude } from '@/lib/server/serializers';
+
+async function findModel(name: string) {
+  const model = await serverContext().db.model.findUnique({ where: { name } });
+  if (!model) throw notFound(`model '${name}'`);
+  return model;
+}
+
+export const GET = route<{ name: string }>({}, async ({ user, params }) => {
+  const model = await findModel(params.name);
+  requireTeamRole(user, model.teamId, 'viewer', `model '${params.name}'`);
+  const versions = await serverContext().db.modelVersion.findMany({
+    where: { modelId: model.id },
+    include: versionInclude,
+    orderBy: { label: 'desc' },
+  });
+  return { versions: versions.map(serializeVersion) };
+});
+
+/** The body is the raw artifact (`curl -T model.onnx …?filename=model.onnx`), streamed to storage. */
+export const POST = route<{ name: string }, undefined, z.ZodType<{ filename: string }>>(
+  { query: z.object({ filename: z.string().min(1).max(255) }) },
+  async ({ req, user, params, query }) => {
+    const model = await findModel(params.name);
+    requireTeamRole(user, model.teamId, 'member', `model '${params.name}'`);
+    const { version, created } = await registerVersion({ modelId: model.id, userId: user.id, filename: query.filename, body: req.body });
+    return Response.json({ version, deduplicated: !created }, { status: created ? 202 : 200 });
+  },
+);

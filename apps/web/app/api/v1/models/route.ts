@@ -1,0 +1,39 @@
+import { resourceNameSchema } from '@slipway/core';
+import { z } from 'zod';
+import { requireTeamRole, visibleTeamIds } from '@/lib/server/auth';
+import { serverContext } from '@/lib/server/context';
+import { ApiError } from '@/lib/server/errors';
+import { route } from '@/lib/server/route';
+import { modelInclude, serializeModel, serializeModelSummary } from '@/lib/server/serializers';
+
+export const GET = route({}, async ({ user }) => {
+  const teams = visibleTeamIds(user);
+  const models = await serverContext().db.model.findMany({
+    where: teams ? { teamId: { in: teams } } : {},
+    include: modelInclude,
+    orderBy: { createdAt: 'desc' },
+  });
+  return { models: models.map(serializeModelSummary) };
+});
+
+const createModel = z.object({
+  name: resourceNameSchema,
+  description: z.string().max(2000).default(''),
+  teamId: z.string().uuid().optional(),
+});
+
+export const POST = route({ body: createModel }, async ({ user, body }) => {
+  const { db } = serverContext();
+  // Without a team, the model goes to the user's first team where they may create things.
+  const teamId = body.teamId ?? [...user.roles].find(([, role]) => role !== 'viewer')?.[0];
+  if (!teamId) throw new ApiError('forbidden', 'you are not a member of any team that can create models');
+  requireTeamRole(user, teamId, 'member', 'team');
+  if (await db.model.findUnique({ where: { name: body.name } })) {
+    throw new ApiError('conflict', `a model named '${body.name}' already exists`);
+  }
+  const model = await db.model.create({
+    data: { name: body.name, description: body.description, teamId },
+    include: modelInclude,
+  });
+  return Response.json({ model: serializeModel(model) }, { status: 201 });
+});

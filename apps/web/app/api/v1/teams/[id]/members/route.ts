@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { serverContext } from '@/lib/server/context';
+import { notFound } from '@/lib/server/errors';
+import { route } from '@/lib/server/route';
+
+const addMember = z.object({
+  email: z.string().email().transform((e) => e.toLowerCase()),
+  role: z.enum(['admin', 'member', 'viewer']),
+});
+
+/** Adds the user to the team, or changes their role if they are in it already. */
+export const POST = route<{ id: string }, typeof addMember>({ auth: 'admin', body: addMember }, async ({ body, params }) => {
+  const { db } = serverContext();
+  const team = await db.team.findUnique({ where: { id: params.id } });
+  if (!team) throw notFound('team');
+  const user = await db.user.findUnique({ where: { email: body.email } });
+  if (!user) throw notFound(`user '${body.email}'`);
+  await db.membership.upsert({
+    where: { userId_teamId: { userId: user.id, teamId: team.id } },
+    update: { role: body.role },
+    create: { userId: user.id, teamId: team.id, role: body.role },
+  });
+  return Response.json({ member: { user: { id: user.id, email: user.email, name: user.name }, role: body.role } }, { status: 201 });
+});

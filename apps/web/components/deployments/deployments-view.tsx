@@ -1,0 +1,87 @@
+'use client';
+
+import Link from 'next/link';
+import { timeAgo } from '@/lib/client/format';
+import { useDeployments } from '@/lib/client/queries';
+import type { Deployment } from '@/lib/client/types';
+import { PageHeader } from '../page-header';
+import { EmptyState, QueryContent } from '../states';
+import { StatusBadge } from '../status-badge';
+
+function DeploymentsTable({ deployments }: { deployments: Deployment[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Model</th>
+            <th scope="col">Status</th>
+            <th scope="col">Machines</th>
+            <th scope="col">Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {deployments.map((deployment) => (
+            <tr key={deployment.id}>
+              <td>
+                <Link className="cell-title" href={`/deployments/${deployment.name}`}>
+                  {deployment.name}
+                </Link>
+              </td>
+              <td>
+                <Link href={`/models/${deployment.model.name}`}>{deployment.model.name}</Link>
+                <span className="muted mono"> {deployment.variants.map((v) => `v${v.version.label}`).join(', ')}</span>
+              </td>
+              <td>
+                <StatusBadge status={deployment.status} />
+              </td>
+              <td className="muted">
+                {deployment.variants.map((v) => `${v.machineType.name} × ${v.replicas}`).join(', ')}
+              </td>
+              <td className="muted">{timeAgo(deployment.updatedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function DeploymentsView() {
+  const deployments = useDeployments();
+  return (
+    <>
+      <PageHeader
+        title="Deployments"
+        subtitle="Model versions serving predictions behind a stable endpoint."
+        actions={
+          <Link className="btn btn-primary" href="/deployments/new">
+            New deployment
+          </Link>
+        }
+      />
+      <section className="card" aria-label="Deployments">
+        <QueryContent
+          query={deployments}
+          loadingLabel="Loading deployments…"
+          isEmpty={(list) => list.length === 0}
+          empty={
+            <EmptyState
+              title="Nothing deployed yet"
+              action={
+                <Link className="btn btn-primary" href="/deployments/new">
+                  Deploy a model
+                </Link>
+              }
+            >
+              Pick a ready model version and a machine type; Slipway starts the replicas and gives you an endpoint.
+            </EmptyState>
+          }
+        >
+          {(list) => <DeploymentsTable deployments={list} />}
+        </QueryContent>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,123 @@
+'use client';
+
+import { useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatMs, formatTime } from '@/lib/client/format';
+import { useLatency } from '@/lib/client/queries';
+import type { LatencyPoint } from '@/lib/client/types';
+import { EmptyState, QueryContent } from '../states';
+
+/** Longer windows merge rollups into coarser slots (the API returns about 60 points). */
+const WINDOWS = [
+  { minutes: 5, label: 'Last 5 minutes' },
+  { minutes: 15, label: 'Last 15 minutes' },
+  { minutes: 60, label: 'Last hour' },
+  { minutes: 6 * 60, label: 'Last 6 hours' },
+  { minutes: 24 * 60, label: 'Last 24 hours' },
+];
+const SERIES = [
+  { key: 'p50', color: '#6366f1' },
+  { key: 'p95', color: '#f59e0b' },
+  { key: 'p99', color: '#ef4444' },
+] as const;
+
+function LatencySummary({ points, windowLabel }: { points: LatencyPoint[]; windowLabel: string }) {
+  const latest = points.at(-1)!;
+  const requests = points.reduce((sum, p) => sum + p.count, 0);
+  return (
+    <dl className="meta">
+      {SERIES.map(({ key }) => (
+        <div key={key}>
+          <dt>Latest {key}</dt>
+          <dd>{latest[key] === null ? '—' : formatMs(latest[key])}</dd>
+        </div>
+      ))}
+      <div>
+        <dt>Requests, {windowLabel.toLowerCase()}</dt>
+        <dd>{requests.toLocaleString('en')}</dd>
+      </div>
+    </dl>
+  );
+}
+
+function Chart({ points }: { points: LatencyPoint[] }) {
+  const data = points.map((p) => ({ ...p, time: formatTime(p.t) }));
+  return (
+    <figure className="chart" aria-label="Latency chart" style={{ margin: 0 }}>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
+          <CartesianGrid stroke="rgba(113, 113, 122, 0.2)" strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="time" tick={{ fontSize: 12 }} stroke="rgba(113, 113, 122, 0.6)" minTickGap={40} />
+          <YAxis tick={{ fontSize: 12 }} stroke="rgba(113, 113, 122, 0.6)" unit=" ms" width={64} />
+          <Tooltip formatter={(value) => (typeof value === 'number' ? formatMs(value) : '—')} />
+          <Legend iconType="plainline" />
+          {SERIES.map(({ key, color }) => (
+            <Line
+              key={key}
+              type="monotone"
+              dataKey={key}
+              name={key}
+              stroke={color}
+              strokeWidth={2}
+              // A single point draws no line segment; show it as a dot.
+              dot={data.length === 1}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+/** p50/p95/p99 from the gateway's rollups, refreshed every few seconds. */
+export function LatencyCard({ deploymentName }: { deploymentName: string }) {
+  const [minutes, setMinutes] = useState(60);
+  const latency = useLatency(deploymentName, minutes);
+  const windowLabel = WINDOWS.find((w) => w.minutes === minutes)!.label;
+  return (
+    <section className="card" aria-labelledby="latency-title">
+      <div className="card-header">
+        <div>
+          <h2 id="latency-title">Latency</h2>
+          <p>p50, p95 and p99 as measured at the gateway.</p>
+        </div>
+        <div className="row">
+          <label className="label" htmlFor="latency-window">
+            Window
+          </label>
+          <select
+            id="latency-window"
+            className="select"
+            style={{ width: 'auto' }}
+            value={minutes}
+            onChange={(e) => setMinutes(Number(e.target.value))}
+          >
+            {WINDOWS.map((w) => (
+              <option key={w.minutes} value={w.minutes}>
+                {w.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <QueryContent
+        query={latency}
+        loadingLabel="Loading latency…"
+        isEmpty={(points) => points.length === 0}
+        empty={
+          <EmptyState compact title="No traffic yet — send a request with Try it">
+            Latency percentiles show up here a few seconds after the first requests.
+          </EmptyState>
+        }
+      >
+        {(points) => (
+          <div className="card-body stack">
+            <LatencySummary points={points} windowLabel={windowLabel} />
+            <Chart points={points} />
+          </div>
+        )}
+      </QueryContent>
+    </section>
+  );
+}

@@ -1,0 +1,117 @@
+import type {
+  AdminUser,
+  ApiKey,
+  Deployment,
+  DeploymentEvent,
+  LatencyPoint,
+  MachineType,
+  Me,
+  Model,
+  ModelSummary,
+  NewDeployment,
+  NewUser,
+  Team,
+  TeamRole,
+  TryResult,
+  User,
+} from './types';
+
+const BASE = '/api/v1';
+
+/** An error answered by the API (`{"error": {"code", "message"}}`) or a failed request. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** A 4xx: asking again cannot turn bad input, a missing thing or a refusal into an answer. */
+export const isClientError = (error: unknown) => error instanceof ApiError && error.status >= 400 && error.status < 500;
+
+let leaving = false;
+
+/** A full page load that wins over any later one (e.g. a poll answering 401 right after logout). */
+export function leaveTo(url: string): void {
+  if (leaving || typeof window === 'undefined') return;
+  leaving = true;
+  window.location.assign(url);
+}
+
+/** A lost session sends the user to the login page, back to where they were afterwards. */
+export function redirectToLogin(): void {
+  if (typeof window === 'undefined') return;
+  leaveTo(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+}
+
+/** Reads the API's error body; anything else (a proxy's HTML page, an empty body) still yields a message. */
+export function toApiError(status: number, text: string): ApiError {
+  try {
+    const { error } = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    if (error?.code && error.message) return new ApiError(status, error.code, error.message);
+  } catch {
+    // Not JSON: fall through.
+  }
+  return new ApiError(status, 'http_error', `the server answered ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${BASE}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'could not reach the server; check your connection');
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    if (response.status === 401 && path !== '/auth/login') redirectToLogin();
+    throw toApiError(response.status, text);
+  }
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  login: (email: string, password: string) => request<{ user: User }>('POST', '/auth/login', { email, password }),
+  logout: () => request<void>('POST', '/auth/logout'),
+  me: () => request<Me>('GET', '/me'),
+
+  models: () => request<{ models: ModelSummary[] }>('GET', '/models').then((r) => r.models),
+  model: (name: string) => request<{ model: Model }>('GET', `/models/${enc(name)}`).then((r) => r.model),
+  createModel: (input: { name: string; description?: string; teamId?: string }) =>
+    request<{ model: Model }>('POST', '/models', input).then((r) => r.model),
+
+  machineTypes: () => request<{ machineTypes: MachineType[] }>('GET', '/machine-types').then((r) => r.machineTypes),
+
+  deployments: () => request<{ deployments: Deployment[] }>('GET', '/deployments').then((r) => r.deployments),
+  deployment: (name: string) => request<{ deployment: Deployment }>('GET', `/deployments/${enc(name)}`).then((r) => r.deployment),
+  createDeployment: (input: NewDeployment) =>
+    request<{ deployment: Deployment }>('POST', '/deployments', input).then((r) => r.deployment),
+  deploymentEvents: (name: string) =>
+    request<{ events: DeploymentEvent[] }>('GET', `/deployments/${enc(name)}/events`).then((r) => r.events),
+  stopDeployment: (name: string) =>
+    request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/stop`).then((r) => r.deployment),
+  tryDeployment: (name: string, body: unknown) => request<TryResult>('POST', `/deployments/${enc(name)}/try`, body),
+  deploymentLatency: (name: string, minutes: number) =>
+    request<{ points: LatencyPoint[] }>('GET', `/deployments/${enc(name)}/latency?minutes=${minutes}`).then((r) => r.points),
+
+  apiKeys: () => request<{ apiKeys: ApiKey[] }>('GET', '/api-keys').then((r) => r.apiKeys),
+  createApiKey: (name: string) => request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name }),
+  revokeApiKey: (id: string) => request<void>('DELETE', `/api-keys/${enc(id)}`),
+
+  users: () => request<{ users: AdminUser[] }>('GET', '/users').then((r) => r.users),
+  createUser: (input: NewUser) => request<{ user: AdminUser }>('POST', '/users', input).then((r) => r.user),
+  teams: () => request<{ teams: Team[] }>('GET', '/teams').then((r) => r.teams),
+  createTeam: (name: string) => request<{ team: Team }>('POST', '/teams', { name }).then((r) => r.team),
+  addTeamMember: (teamId: string, email: string, role: TeamRole) =>
+    request<unknown>('POST', `/teams/${enc(teamId)}/members`, { email, role }),
+};

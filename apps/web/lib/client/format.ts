@@ -1,0 +1,57 @@
+import type { MachineType } from './types';
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** 1536 → "1.5 KB" (powers of 1024, the way file managers show sizes). */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+}
+
+export const formatRate = (bytesPerSecond: number) => `${(bytesPerSecond / 1024 ** 2).toFixed(1)} MB/s`;
+
+export const shortDigest = (digest: string) => `sha256:${digest.slice(0, 12)}`;
+
+export const formatShape = (shape: (number | null)[]) => `[${shape.map((d) => d ?? '?').join(', ')}]`;
+
+function formatMemory(memoryMb: number): string {
+  return memoryMb >= 1024 ? `${+(memoryMb / 1024).toFixed(1)} GB` : `${memoryMb} MB`;
+}
+
+export const formatCost = (perHour: number) => `$${perHour.toFixed(perHour < 1 ? 3 : 2)}/h`;
+
+/** "cpu-small — 2 vCPU · 4 GB · $0.100/h", with GPUs when the machine has any. */
+export function describeMachine(m: MachineType): string {
+  const gpu = m.gpuCount > 0 ? ` · ${m.gpuCount}× ${m.gpuType ?? 'GPU'}` : '';
+  return `${m.name} — ${m.vcpu} vCPU · ${formatMemory(m.memoryMb)}${gpu} · ${formatCost(m.hourlyCost)}`;
+}
+
+export const formatMs = (ms: number) => (ms < 10 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`);
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 30],
+  ['month', 12],
+  ['year', Infinity],
+];
+
+/** "3 minutes ago" */
+export function timeAgo(iso: string, now = Date.now()): string {
+  let value = (new Date(iso).getTime() - now) / 1000;
+  for (const [unit, size] of STEPS) {
+    if (Math.abs(value) < size) return relative.format(Math.round(value), unit);
+    value /= size;
+  }
+  return relative.format(Math.round(value), 'year');
+}
+
+export const formatTime = (iso: string) =>
+  new Date(iso).toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });

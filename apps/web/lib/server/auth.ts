@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { TeamRole } from '@slipway/db';
+import { serverContext } from './context';
+import { ApiError, forbidden } from './errors';
+
+export const SESSION_COOKIE = 'slipway_session';
+const SESSION_DAYS = 7;
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  /** teamId → role */
+  roles: Map<string, TeamRole>;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createSession(userId: string): Promise<{ token: string; expires: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expires = new Date(Date.now() + SESSION_DAYS * 86_400_000);
+  await serverContext().db.session.create({ data: { id: hashToken(token), userId, expiresAt: expires } });
+  return { token, expires };
+}
+
+export async function deleteSession(token: string): Promise<void> {
+  await serverContext().db.session.deleteMany({ where: { id: hashToken(token) } });
+}
+
+export function sessionCookie(token: string, expires: Date): string {
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Expires=${expires.toUTCString()}`;
+}
+
+export const clearedSessionCookie = `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+
+export function sessionToken(req: Request): string | undefined {
+  const cookie = req.headers.get('cookie') ?? '';
+  for (const part of cookie.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return value.join('=');
+  }
+  return undefined;
+}
+
+export async function currentUser(req: Request): Promise<SessionUser | null> {
+  const token = sessionToken(req);
+  if (!token) return null;
+  const session = await serverContext().db.session.findUnique({
+    where: { id: hashToken(token) },
+    include: { user: { include: { memberships: true } } },
+  });
+  if (!session || session.expiresAt < new Date()) return null;
+  const { user } = session;
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    isAdmin: user.isAdmin,
+    roles: new Map(user.memberships.map((m) => [m.teamId, m.role])),
+  };
+}
+
+const RANK: Record<TeamRole, number> = { viewer: 0, member: 1, admin: 2 };
+
+export function hasTeamRole(user: SessionUser, teamId: string, minimum: TeamRole): boolean {
+  if (user.isAdmin) return true;
+  const role = user.roles.get(teamId);
+  return role !== undefined && RANK[role] >= RANK[minimum];
+}
+
+/** Throws 404 for teams the user cannot see at all (no existence leak), 403 for too small a role. */
+export function requireTeamRole(user: SessionUser, teamId: string, minimum: TeamRole, what: string): void {
+  if (hasTeamRole(user, teamId, minimum)) return;
+  if (!hasTeamRole(user, teamId, 'viewer')) throw new ApiError('not_found', `${what} not found`);
+  throw forbidden(`your role in this team does not allow this (needs ${minimum})`);
+}
+
+/** Teams whose resources the user may list; null means all (platform admins). */
+export function visibleTeamIds(user: SessionUser): string[] | null {
+  return user.isAdmin ? null : [...user.roles.keys()];
+}

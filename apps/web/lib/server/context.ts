@@ -1,0 +1,30 @@
+import { createDb, type Db } from '@slipway/db';
+import { createRedis, JobProducer } from '@slipway/queue';
+import { FsBlobStore, type BlobStore } from '@slipway/storage';
+import type { Redis } from 'ioredis';
+import { webEnv } from './env';
+
+interface ServerContext {
+  db: Db;
+  redis: Redis;
+  producer: JobProducer;
+  store: BlobStore;
+}
+
+const globalForContext = globalThis as unknown as { slipwayContext?: ServerContext };
+
+/** One database pool, Redis connection and blob store per server process. */
+export function serverContext(): ServerContext {
+  if (!globalForContext.slipwayContext) {
+    const env = webEnv();
+    const queueConfig = { redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX };
+    const redis = createRedis(queueConfig);
+    globalForContext.slipwayContext = {
+      db: createDb(env.DATABASE_URL),
+      redis,
+      producer: new JobProducer(redis, queueConfig),
+      store: new FsBlobStore(env.blobRoot),
+    };
+  }
+  return globalForContext.slipwayContext;
+}

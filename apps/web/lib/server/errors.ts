@@ -1,0 +1,56 @@
+import { ZodError } from 'zod';
+
+export type ApiErrorCode =
+  | 'validation_error'
+  | 'invalid_json'
+  | 'unauthorized'
+  | 'invalid_credentials'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'gateway_unavailable'
+  | 'internal';
+
+const STATUS: Record<ApiErrorCode, number> = {
+  validation_error: 400,
+  invalid_json: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  gateway_unavailable: 502,
+  internal: 500,
+};
+
+/** The one error type route handlers throw; `errorResponse` maps it (and anything else) to JSON. */
+export class ApiError extends Error {
+  constructor(readonly code: ApiErrorCode, message: string) {
+    super(message);
+  }
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
+export const forbidden = (message = 'you do not have permission to do this') => new ApiError('forbidden', message);
+
+export function formatZodError(error: ZodError): string {
+  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+}
+
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ApiError) {
+    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status });
+  }
+  if (error instanceof ZodError) {
+    return Response.json({ error: { code: 'validation_error', message: formatZodError(error) } }, { status: 400 });
+  }
+  console.error(error);
+  return Response.json({ error: { code: 'internal', message: 'internal server error' } }, { status: 500 });
+}

@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import { currentUser, type SessionUser } from './auth';
+import { ApiError, errorResponse, formatZodError } from './errors';
+
+type Auth = 'public' | 'user' | 'admin';
+
+interface RouteContext<Body, Query, Params> {
+  req: Request;
+  user: SessionUser;
+  body: Body;
+  query: Query;
+  params: Params;
+}
+
+interface RouteOptions<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
+  auth?: Auth;
+  body?: B;
+  query?: Q;
+}
+
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+async function parseJsonBody(req: Request, schema: z.ZodType): Promise<unknown> {
+  let raw: unknown;
+  try {
+    raw = await req.json();
+  } catch {
+    throw new ApiError('invalid_json', 'request body must be valid JSON');
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new ApiError('validation_error', formatZodError(result.error));
+  return result.data;
+}
+
+/**
+ * Every /api/v1 handler is built here: authentication and role, body and query validation,
+ * and one mapping of errors to `{"error": {"code", "message"}}`.
+ */
+export function route<
+  Params extends Record<string, string> = Record<string, never>,
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+>(options: RouteOptions<B, Q>, handler: (ctx: RouteContext<Infer<B>, Infer<Q>, Params>) => Promise<unknown>) {
+  return async (req: Request, segment: { params: Promise<Params> }): Promise<Response> => {
+    try {
+      const auth = options.auth ?? 'user';
+      const user = auth === 'public' ? (null as unknown as SessionUser) : await currentUser(req);
+      if (auth !== 'public' && !user) throw new ApiError('unauthorized', 'sign in to continue');
+      if (auth === 'admin' && !user.isAdmin) throw new ApiError('forbidden', 'only platform admins can do this');
+      const body = options.body ? await parseJsonBody(req, options.body) : undefined;
+      let query: unknown;
+      if (options.query) {
+        const result = options.query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+        if (!result.success) throw new ApiError('validation_error', formatZodError(result.error));
+        query = result.data;
+      }
+      const params = segment?.params ? await segment.params : ({} as Params);
+      const result = await handler({ req, user, body: body as Infer<B>, query: query as Infer<Q>, params });
+      if (result instanceof Response) return result;
+      return Response.json(result);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}

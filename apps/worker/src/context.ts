@@ -1,0 +1,14 @@
+import type { Db } from '@slipway/db';
+import type { BlobStore } from '@slipway/storage';
+import type { Redis } from 'ioredis';
+import type { ReplicaDriver } from './drivers/driver';
+
+/** What every job handler is given: built once in main (or a test) and passed down. */
+export interface WorkerContext {
+  db: Db;
+  redis: Redis;
+  store: BlobStore;
+  driver: ReplicaDriver;
+  prefix: string;
+  readyTimeoutMs: number;
+}

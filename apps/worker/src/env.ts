@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().min(1),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  SLIPWAY_PREFIX: z.string().default('slipway'),
+  SLIPWAY_DATA_DIR: z.string().default('.data'),
+  /** GPUs the local driver may hand out; a GPU machine type asks for more than this fails clearly. */
+  SLIPWAY_HOST_GPUS: z.coerce.number().int().min(0).default(0),
+  SLIPWAY_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+});
+
+export type WorkerEnv = z.infer<typeof envSchema>;
+
+export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  return envSchema.parse(env);
+}

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { createDb } from '@slipway/db';
+import { createRedis, JobProducer } from '@slipway/queue';
+import { FsBlobStore } from '@slipway/storage';
+import { LocalDriver } from './drivers/local-driver';
+import { parseWorkerEnv } from './env';
+import { reconcileDeployments } from './reconcile';
+import { publishRoutingTable } from './routing-publisher';
+import { startWorkers } from './worker';
+
+const env = parseWorkerEnv();
+const db = createDb(env.DATABASE_URL);
+const redis = createRedis({ redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX });
+const driver = new LocalDriver({ hostGpus: env.SLIPWAY_HOST_GPUS, log: (line) => process.stderr.write(`${line}\n`) });
+const ctx = {
+  db,
+  redis,
+  driver,
+  store: new FsBlobStore(path.resolve(env.SLIPWAY_DATA_DIR, 'blobs')),
+  prefix: env.SLIPWAY_PREFIX,
+  readyTimeoutMs: env.SLIPWAY_READY_TIMEOUT_MS,
+};
+const producer = new JobProducer(redis, { redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX });
+await reconcileDeployments(ctx, producer);
+await publishRoutingTable(db, redis, env.SLIPWAY_PREFIX);
+const workers = startWorkers(ctx);
+console.log(JSON.stringify({ msg: 'worker started', driver: driver.name, prefix: env.SLIPWAY_PREFIX }));
+
+let closing = false;
+async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  await workers.close();
+  await producer.close();
+  await driver.close();
+  await db.$disconnect();
+  redis.disconnect();
+  process.exit(0);
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

@@ -1,0 +1,36 @@
+import type { Db } from '@slipway/db';
+import { channels, type RoutingTable } from '@slipway/queue';
+import type { Redis } from 'ioredis';
+
+/** Builds the routing table of every serving deployment from the database. */
+export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
+  const deployments = await db.deployment.findMany({
+    where: { status: 'ready' },
+    include: { variants: { include: { replicaList: { where: { state: 'ready' } } } } },
+  });
+  const table: RoutingTable = { generatedAt: new Date().toISOString(), deployments: {} };
+  for (const d of deployments) {
+    table.deployments[d.name] = {
+      id: d.id,
+      name: d.name,
+      teamId: d.teamId,
+      variants: d.variants.map((v) => ({
+        id: v.id,
+        name: v.name,
+        weight: v.trafficWeight,
+        mirrorPercent: v.mirrorPercent,
+        replicas: v.replicaList.filter((r) => r.address).map((r) => ({ id: r.id, address: r.address! })),
+      })),
+    };
+  }
+  return table;
+}
+
+/** Stores the table under one key (for gateways that start later) and tells running gateways. */
+export async function publishRoutingTable(db: Db, redis: Redis, prefix: string): Promise<RoutingTable> {
+  const table = await buildRoutingTable(db);
+  const names = channels(prefix);
+  const body = JSON.stringify(table);
+  await redis.multi().set(names.routingKey, body).publish(names.routingChanged, body).exec();
+  return table;
+}

@@ -1,0 +1,98 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  label: string;
+  connections: number;
+  requests: number;
+  throughput: number; // requests per second
+  p50: number; // ms
+  p99: number; // ms
+  errors: number;
+}
+
+/** A fixed-duration load from autocannon (its worker threads keep the generator off the main loop). */
+export async function load(label: string, options: { url: string; body: string; connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    method: 'POST',
+    body: options.body,
+    headers: { 'content-type': 'application/json', ...options.headers },
+    connections: options.connections,
+    duration: options.seconds,
+    pipelining: 1,
+  });
+  return {
+    label,
+    connections: options.connections,
+    requests: result.requests.total,
+    throughput: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+/** The same request `n` times in-process: the floor every served figure is compared with. */
+export async function inProcess(label: string, run: () => Promise<unknown>, n: number): Promise<LoadResult> {
+  for (let i = 0; i < Math.min(200, n); i++) await run();
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return {
+    label,
+    connections: 1,
+    requests: n,
+    throughput: n / elapsed,
+    p50: times[Math.floor(n * 0.5)],
+    p99: times[Math.floor(n * 0.99)],
+    errors: 0,
+  };
+}
+
+export function printTable(title: string, rows: LoadResult[]): void {
+  console.log(`\n${title}`);
+  console.table(
+    rows.map((r) => ({
+      scenario: r.label,
+      conns: r.connections,
+      'req/s': Math.round(r.throughput),
+      'p50 ms': r.p50.toFixed(3),
+      'p99 ms': r.p99.toFixed(3),
+      errors: r.errors,
+    })),
+  );
+}
+
+/**
+ * One keep-alive connection, requests back to back, timed with the high-resolution clock:
+ * autocannon reports whole milliseconds, too coarse for sub-millisecond overheads.
+ */
+export async function sequential(label: string, options: { url: string; body: string; n: number; headers?: Record<string, string> }): Promise<LoadResult> {
+  const { Agent, request } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL(options.url);
+  const body = Buffer.from(options.body);
+  let errors = 0;
+  const once = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, ...options.headers } },
+        (res) => {
+          if (res.statusCode !== 200) errors++;
+          res.resume();
+          res.once('end', resolve);
+        },
+      );
+      req.once('error', reject);
+      req.end(body);
+    });
+  const result = await inProcess(label, once, options.n);
+  agent.destroy();
+  return { ...result, errors };
+}

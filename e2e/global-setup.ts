@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { freePort, launchPlatform, type RunningPlatform } from '../scripts/lib/launch';
+import type { PlatformEnv } from '../scripts/lib/platform';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: { webUrl: string; gatewayUrl: string; admin: { email: string; password: string }; demoModelPath: string; env: PlatformEnv };
+  }
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+let platform: RunningPlatform | undefined;
+
+/** One running platform (web, worker, gateway) for every journey, on the database `npm test` prepared. */
+export async function setup(project: TestProject): Promise<void> {
+  const required = ['DATABASE_URL', 'REDIS_URL', 'SLIPWAY_PREFIX', 'SLIPWAY_DATA_DIR', 'SLIPWAY_INTERNAL_TOKEN', 'SLIPWAY_ADMIN_EMAIL', 'SLIPWAY_ADMIN_PASSWORD'];
+  const missing = required.filter((name) => !process.env[name]);
+  if (missing.length) throw new Error(`run the platform tests through 'npm test' (missing ${missing.join(', ')})`);
+  const env: PlatformEnv = {
+    root,
+    dataDir: process.env.SLIPWAY_DATA_DIR!,
+    databaseUrl: process.env.DATABASE_URL!,
+    redisUrl: process.env.REDIS_URL!,
+    prefix: process.env.SLIPWAY_PREFIX!,
+    internalToken: process.env.SLIPWAY_INTERNAL_TOKEN!,
+    admin: { email: process.env.SLIPWAY_ADMIN_EMAIL!, password: process.env.SLIPWAY_ADMIN_PASSWORD! },
+  };
+  platform = await launchPlatform(env, { webPort: await freePort(), gatewayPort: await freePort(), quiet: !process.env.SLIPWAY_TEST_VERBOSE });
+  project.provide('stack', {
+    webUrl: platform.webUrl,
+    gatewayUrl: platform.gatewayUrl,
+    admin: env.admin,
+    demoModelPath: path.join(root, 'models', 'iris', 'iris.onnx'),
+    env,
+  });
+}
+
+export async function teardown(): Promise<void> {
+  await platform?.stop();
+}

@@ -1,0 +1,4 @@
+export { generateApiKey, hashApiKey } from './api-keys';
+export { createDb, type Db } from './client';
+export { hashPassword, verifyPassword } from './passwords';
+export * from './generated/client';

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * The single contract between producers (web) and the worker: one zod schema per job.
+ * Each job names its queue; `jobId` makes enqueueing idempotent per entity.
+ */
+export const JOBS = {
+  inspectVersion: {
+    queue: 'models',
+    schema: z.object({ versionId: z.string().uuid() }),
+    jobId: (p: { versionId: string }) => `inspect-${p.versionId}`,
+  },
+  rolloutDeployment: {
+    queue: 'deployments',
+    schema: z.object({ deploymentId: z.string().uuid() }),
+    jobId: (p: { deploymentId: string }) => `rollout-${p.deploymentId}`,
+  },
+  stopDeployment: {
+    queue: 'deployments',
+    schema: z.object({ deploymentId: z.string().uuid() }),
+    jobId: (p: { deploymentId: string }) => `stop-${p.deploymentId}`,
+  },
+} as const;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['schema']>;
+export type QueueName = (typeof JOBS)[JobName]['queue'];
+export const QUEUE_NAMES = [...new Set(Object.values(JOBS).map((j) => j.queue))] as QueueName[];
+
+/** A handler for every job: a missing one fails type-checking in the worker. */
+export type JobHandlers = { [N in JobName]: (payload: JobPayload<N>) => Promise<void> };

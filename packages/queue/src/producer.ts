@@ -1,0 +1,41 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOBS, type JobName, type JobPayload, type QueueName } from './jobs';
+import type { QueueConfig } from './connection';
+
+/** Typed enqueueing: the payload is validated against the job's schema before it leaves. */
+export class JobProducer {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly config: QueueConfig,
+  ) {}
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
+    const job = JOBS[name];
+    const data = job.schema.parse(payload);
+    // A retried or duplicated request must never start a second rollout of the same entity,
+    // but a later, separate request (e.g. a second stop) must run: drop finished jobs' ids.
+    await this.queue(job.queue).add(name, data, {
+      jobId: (job.jobId as (p: typeof data) => string)(data),
+      removeOnComplete: true,
+      removeOnFail: 100,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1000 },
+    });
+  }
+
+  private queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.config.prefix });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * The routing table the worker publishes and the gateway keeps in memory: every serving
+ * deployment, its variants with traffic weights and their ready replicas.
+ */
+export const routingTableSchema = z.object({
+  generatedAt: z.string(),
+  deployments: z.record(
+    z.string(),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      teamId: z.string(),
+      variants: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          weight: z.number().int().min(0),
+          /** Shadow variants: the percentage of requests mirrored to them (their answers are discarded). */
+          mirrorPercent: z.number().int().min(0).max(100).default(0),
+          replicas: z.array(z.object({ id: z.string(), address: z.string() })),
+        }),
+      ),
+    }),
+  ),
+});
+export type RoutingTable = z.infer<typeof routingTableSchema>;
+export type RoutedDeployment = RoutingTable['deployments'][string];
+
+/** Redis names derived from the prefix, shared by publisher and subscribers. */
+export function channels(prefix: string) {
+  return {
+    routingKey: `${prefix}:routing`,
+    routingChanged: `${prefix}:routing:changed`,
+    apiKeysChanged: `${prefix}:api-keys:changed`,
+  };
+}

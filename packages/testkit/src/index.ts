@@ -1,0 +1,2 @@
+export { startRuntime, type RunningRuntime } from './runtime-process';
+export { requireTestEnv } from './test-env';

@@ -1,0 +1,3 @@
+export const step = (message: string) => console.log(`› ${message}`);
+export const done = (message: string) => console.log(`✓ ${message}`);
+export const warn = (message: string) => console.warn(`! ${message}`);

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { JobProducer } from '@slipway/queue';
+import { FsBlobStore } from '@slipway/storage';
+import { done, step } from './log';
+import { prismaGenerate, prismaMigrateDeploy } from './prisma';
+import { ensureDatabase, ensurePostgres, ensureRedis } from './services';
+
+export interface PlatformEnv {
+  root: string;
+  dataDir: string;
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  internalToken: string;
+  admin: { email: string; password: string };
+}
+
+/** Secrets from the environment, else generated once per checkout and kept under .data (never committed). */
+function credentials(dataDir: string): { adminPassword: string; internalToken: string } {
+  const { SLIPWAY_ADMIN_PASSWORD, SLIPWAY_INTERNAL_TOKEN } = process.env;
+  if (SLIPWAY_ADMIN_PASSWORD && SLIPWAY_INTERNAL_TOKEN) return { adminPassword: SLIPWAY_ADMIN_PASSWORD, internalToken: SLIPWAY_INTERNAL_TOKEN };
+  const file = path.join(dataDir, 'credentials.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const created = { adminPassword: randomBytes(9).toString('base64url'), internalToken: randomBytes(24).toString('base64url') };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(created, null, 2), { mode: 0o600 });
+  return created;
+}
+
+/**
+ * Finds or starts Postgres and Redis, prepares the database (fresh for tests), applies
+ * migrations and seeds. `test` uses its own database, data dir and Redis key prefix.
+ */
+export async function preparePlatform(root: string, mode: 'start' | 'test'): Promise<PlatformEnv> {
+  const baseDataDir = path.join(root, '.data');
+  const configuredDir = process.env.SLIPWAY_DATA_DIR ? path.resolve(process.env.SLIPWAY_DATA_DIR) : baseDataDir;
+  const dataDir = mode === 'test' ? path.join(baseDataDir, 'test') : configuredDir;
+  mkdirSync(dataDir, { recursive: true });
+  const server = await ensurePostgres(baseDataDir);
+  const redisUrl = await ensureRedis(baseDataDir);
+  const databaseUrl =
+    mode === 'start' && process.env.DATABASE_URL
+      ? process.env.DATABASE_URL
+      : await ensureDatabase(server, mode === 'test' ? 'slipway_test' : 'slipway', { fresh: mode === 'test' });
+  const prefix = mode === 'test' ? 'slipway-test' : 'slipway';
+
+  step('generating the Prisma client and applying migrations');
+  prismaGenerate(root);
+  prismaMigrateDeploy(root, databaseUrl);
+  done(`database ready (${databaseUrl.replace(/\/\/[^@]*@/, '//')})`);
+
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  if (mode === 'test') {
+    const stale = await redis.keys(`${prefix}:*`);
+    if (stale.length) await redis.del(...stale);
+  }
+  const secrets = mode === 'test' ? { adminPassword: 'test-admin-password', internalToken: 'test-internal-token-0123456789' } : credentials(baseDataDir);
+  const admin = { email: 'admin@slipway.local', password: secrets.adminPassword };
+  // Imported only now: the Prisma client they load is generated a few lines above.
+  const { createDb } = await import('@slipway/db');
+  const { seed } = await import('../../prisma/seed');
+  const db = createDb(databaseUrl, { poolSize: 2 });
+  const producer = new JobProducer(redis, { redisUrl, prefix });
+  try {
+    await seed(db, new FsBlobStore(path.join(dataDir, 'blobs')), producer, {
+      adminEmail: admin.email,
+      adminPassword: admin.password,
+      demoModelPath: path.join(root, 'models', 'iris', 'iris.onnx'),
+    });
+  } finally {
+    await producer.close();
+    await db.$disconnect();
+    redis.disconnect();
+  }
+  return { root, dataDir, databaseUrl, redisUrl, prefix, internalToken: secrets.internalToken, admin };
+}
+
+/** The environment every Slipway process reads (see each app's src/env.ts). */
+export function processEnv(env: PlatformEnv, gatewayUrl: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    SLIPWAY_PREFIX: env.prefix,
+    SLIPWAY_DATA_DIR: env.dataDir,
+    SLIPWAY_GATEWAY_URL: gatewayUrl,
+    SLIPWAY_INTERNAL_TOKEN: env.internalToken,
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
+}
