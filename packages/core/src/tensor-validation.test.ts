@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { signatureFromOrtMetadata, hasDynamicBatch, type ModelSignature, type TensorSpec } from './signature';
+import {
+  checkInputNames,
+  flattenNested,
+  fromHalfBits,
+  InvalidInputError,
+  nestValues,
+  tensorDataToJson,
+  toHalfBits,
+  toTensorValue,
+} from './tensor-validation';
+
+const features: TensorSpec = { name: 'features', dtype: 'float32', shape: [null, 4] };
+const signature: ModelSignature = {
+  inputs: [features, { name: 'mask', dtype: 'bool', shape: [null] }],
+  outputs: [{ name: 'label', dtype: 'int64', shape: [null] }],
+};
+
+function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return (error as Error).message;
+  }
+  throw new Error('expected an InvalidInputError');
+}
+
+describe('signatureFromOrtMetadata', () => {
+  it('turns symbolic dimensions into null and keeps fixed ones', () => {
+    const sig = signatureFromOrtMetadata(
+      [{ name: 'features', isTensor: true, type: 'float32', shape: ['batch', 4] }],
+      [{ name: 'label', isTensor: true, type: 'int64', shape: ['batch'] }],
+    );
+    expect(sig).toEqual({ inputs: [features], outputs: [{ name: 'label', dtype: 'int64', shape: [null] }] });
+    expect(hasDynamicBatch(sig)).toBe(true);
+  });
+
+  it('refuses non-tensor outputs with a reason', () => {
+    expect(() => signatureFromOrtMetadata([], [{ name: 'zipmap', isTensor: false }])).toThrow(/zipmap.*non-tensor/);
+  });
+});
+
+describe('input validation', () => {
+  it('accepts a well-formed batch and packs it as float32', () => {
+    const { shape, values } = flattenNested('features', [[5.1, 3.5, 1.4, 0.2], [6.7, 3, 5.2, 2.3]]);
+    const tensor = toTensorValue(features, shape, values);
+    expect(tensor.shape).toEqual([2, 4]);
+    expect(tensor.data).toBeInstanceOf(Float32Array);
+    expect(Array.from(tensor.data as Float32Array)[4]).toBeCloseTo(6.7, 5);
+  });
+
+  it('names the input and both shapes when the shape is wrong', () => {
+    const { shape, values } = flattenNested('features', [[5.1, 3.5, 1.4]]);
+    expect(messageOf(() => toTensorValue(features, shape, values))).toBe("input 'features': expected shape [-1, 4], received [1, 3]");
+  });
+
+  it('names the offending value and the expected dtype', () => {
+    const message = messageOf(() => toTensorValue(features, [1, 4], [1, 2, 'three', 4]));
+    expect(message).toBe('input \'features\': value 2 is "three", expected a number (FP32)');
+  });
+
+  it('reports a data length that does not match the shape', () => {
+    expect(messageOf(() => toTensorValue(features, [2, 4], [1, 2, 3, 4]))).toContain('needs 8 values, received 4');
+  });
+
+  it('refuses ragged nested arrays', () => {
+    expect(messageOf(() => flattenNested('features', [[1, 2, 3, 4], [1, 2]]))).toContain('ragged');
+  });
+
+  it('reports missing and unknown inputs by name', () => {
+    expect(messageOf(() => checkInputNames(signature, ['features']))).toBe("missing input 'mask' (BOOL [-1])");
+    expect(messageOf(() => checkInputNames(signature, ['features', 'mask', 'extra']))).toContain("unknown input 'extra'");
+  });
+
+  it('checks integer ranges and accepts int64 as decimal strings', () => {
+    const spec: TensorSpec = { name: 'ids', dtype: 'int64', shape: [null] };
+    const tensor = toTensorValue(spec, [2], [7, '9007199254740993']);
+    expect(Array.from(tensor.data as BigInt64Array)).toEqual([7n, 9007199254740993n]);
+    expect(messageOf(() => toTensorValue(spec, [1], [1.5]))).toContain('expected an integer');
+    const small: TensorSpec = { name: 'b', dtype: 'uint8', shape: [1] };
+    expect(messageOf(() => toTensorValue(small, [1], [256]))).toContain('from 0 to 255');
+  });
+
+  it('maps booleans to bytes and back', () => {
+    const spec: TensorSpec = { name: 'mask', dtype: 'bool', shape: [null] };
+    const tensor = toTensorValue(spec, [2], [true, false]);
+    expect(tensorDataToJson('bool', tensor.data)).toEqual([true, false]);
+    expect(messageOf(() => toTensorValue(spec, [1], [1]))).toContain('expected true or false');
+  });
+});
+
+describe('output conversion', () => {
+  it('nests flat values back into the tensor shape', () => {
+    expect(nestValues([1, 2, 3, 4, 5, 6], [2, 3])).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(nestValues([7], [])).toBe(7);
+  });
+
+  it('round-trips float16 values exactly representable in half precision', () => {
+    for (const v of [0, 1, -2, 0.5, 65504, 2 ** -24, 3.140625]) expect(fromHalfBits(toHalfBits(v))).toBe(v);
+    expect(fromHalfBits(toHalfBits(1e6))).toBe(Infinity);
+  });
+});
