@@ -44,9 +44,10 @@ export function route<
   return async (req: Request, segment: { params: Promise<Params> }): Promise<Response> => {
     try {
       const auth = options.auth ?? 'user';
+      // Public handlers (login) never read `user`.
       const user = auth === 'public' ? (null as unknown as SessionUser) : await currentUser(req);
       if (auth !== 'public' && !user) throw new ApiError('unauthorized', 'sign in to continue');
-      if (auth === 'admin' && !user.isAdmin) throw new ApiError('forbidden', 'only platform admins can do this');
+      if (auth === 'admin' && !user!.isAdmin) throw new ApiError('forbidden', 'only platform admins can do this');
       const body = options.body ? await parseJsonBody(req, options.body) : undefined;
       let query: unknown;
       if (options.query) {
@@ -55,7 +56,7 @@ export function route<
         query = result.data;
       }
       const params = segment?.params ? await segment.params : ({} as Params);
-      const result = await handler({ req, user, body: body as Infer<B>, query: query as Infer<Q>, params });
+      const result = await handler({ req, user: user!, body: body as Infer<B>, query: query as Infer<Q>, params });
       if (result instanceof Response) return result;
       return Response.json(result);
     } catch (error) {

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+const onOff = z.enum(['auto', 'on', 'off']);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).default(8090),
+  HOST: z.string().default('127.0.0.1'),
+  SLIPWAY_MODEL_PATH: z.string().min(1),
+  SLIPWAY_MODEL_NAME: z.string().min(1),
+  SLIPWAY_MODEL_VERSION: z.string().default('1'),
+  SLIPWAY_INTRA_OP_THREADS: z.coerce.number().int().min(0).default(0),
+  SLIPWAY_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** `auto` batches models whose batch dimension is dynamic. */
+  SLIPWAY_BATCHING: onOff.default('auto'),
+  SLIPWAY_MAX_BATCH_SIZE: z.coerce.number().int().positive().default(64),
+  /** How long an idle model waits for more requests before running a batch; 0 runs at once. */
+  SLIPWAY_MAX_QUEUE_DELAY_MS: z.coerce.number().min(0).default(0),
+  SLIPWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  SLIPWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+});
+
+export type RuntimeEnv = z.infer<typeof envSchema>;
+
+export function parseRuntimeEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
+  return envSchema.parse(env);
+}

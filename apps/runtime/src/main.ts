@@ -1,0 +1,50 @@
+import { hasDynamicBatch } from '@slipway/core';
+import { DirectInferencer, DynamicBatcher, type Inferencer } from './batcher';
+import { parseRuntimeEnv } from './env';
+import { RuntimeMetrics } from './metrics';
+import { LoadedModel } from './model';
+import { createRuntimeServer } from './server';
+
+/** Structured log lines on stdout; the driver reads the `listening` line to learn the port. */
+function log(msg: string, fields: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ msg, ...fields })}\n`);
+}
+
+const env = parseRuntimeEnv();
+const model = await LoadedModel.load({
+  path: env.SLIPWAY_MODEL_PATH,
+  intraOpThreads: env.SLIPWAY_INTRA_OP_THREADS,
+  executionProvider: env.SLIPWAY_EXECUTION_PROVIDER,
+  log,
+});
+const metrics = new RuntimeMetrics();
+const observer = { onBatch: (size: number) => metrics.recordBatch(size) };
+const batching = env.SLIPWAY_BATCHING === 'on' || (env.SLIPWAY_BATCHING === 'auto' && hasDynamicBatch(model.signature));
+const inferencer: Inferencer = batching
+  ? new DynamicBatcher(model, { maxBatchSize: env.SLIPWAY_MAX_BATCH_SIZE, maxQueueDelayMs: env.SLIPWAY_MAX_QUEUE_DELAY_MS }, observer)
+  : new DirectInferencer(model, observer);
+
+const { server, drain } = createRuntimeServer({
+  model: { name: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, signature: model.signature },
+  inferencer,
+  metrics,
+  maxBodyBytes: env.SLIPWAY_MAX_BODY_BYTES,
+});
+
+server.listen(env.PORT, env.HOST, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  log('listening', { port, model: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, batching });
+});
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log('draining', { signal });
+    void drain(env.SLIPWAY_DRAIN_TIMEOUT_MS)
+      .then(() => model.release())
+      .finally(() => process.exit(0));
+  });
+}

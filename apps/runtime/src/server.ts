@@ -1,0 +1,178 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { InvalidInputError, type ModelSignature } from '@slipway/core';
+import type { Inferencer } from './batcher';
+import type { RuntimeMetrics } from './metrics';
+import { RequestError } from './protocols/errors';
+import { parseV1Request, v1Response } from './protocols/kserve-v1';
+import { nestedOutputs, parsePredictRequest } from './protocols/named-inputs';
+import { oipInferResponse, oipModelMetadata, parseOipInferRequest } from './protocols/oip';
+
+export interface RuntimeServerOptions {
+  model: { name: string; version: string; signature: ModelSignature };
+  inferencer: Inferencer;
+  metrics: RuntimeMetrics;
+  maxBodyBytes: number;
+}
+
+type Protocol = 'oip' | 'kserve-v1' | 'slipway' | 'ops';
+
+const SERVER_METADATA = { name: 'slipway-runtime', version: '0.1.0', extensions: [] as string[] };
+const OIP_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
+const V1_MODEL = /^\/v1\/models\/([^/:]+)(:predict)?$/;
+
+/** The data-plane HTTP server of one replica: Open Inference Protocol, KServe V1 and `/predict`. */
+export function createRuntimeServer(options: RuntimeServerOptions): { server: Server; drain(timeoutMs: number): Promise<void> } {
+  const { model, inferencer, metrics } = options;
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+
+  const send = (res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void => {
+    const payload = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) });
+    res.end(payload);
+  };
+
+  const sendError = (res: ServerResponse, protocol: Protocol, error: RequestError): void => {
+    // OIP and KServe V1 clients expect `{"error": "…"}`; Slipway's own shape carries a stable code.
+    const body = protocol === 'slipway' ? { error: { code: error.code, message: error.message } } : { error: error.message };
+    if (error.status === 413) res.setHeader('connection', 'close');
+    send(res, error.status, body);
+  };
+
+  const matchesModel = (name: string, version: string | undefined): boolean =>
+    decodeURIComponent(name) === model.name && (version === undefined || decodeURIComponent(version) === model.version);
+
+  const notFound = (what: string) => new RequestError(404, 'not_found', `${what} not found on this server (it serves '${model.name}' version ${model.version})`);
+
+  async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<Protocol> {
+    const method = req.method ?? 'GET';
+    if (method === 'GET') {
+      if (path === '/v2/health/live') return send(res, 200, { live: true }), 'ops';
+      if (path === '/v2/health/ready') return send(res, draining ? 503 : 200, { ready: !draining }), 'ops';
+      if (path === '/v2' || path === '/v2/') return send(res, 200, SERVER_METADATA), 'ops';
+      if (path === '/metrics') return send(res, 200, metrics.render(model.name, inferencer.queueDepth(), inFlight), 'text/plain; version=0.0.4'), 'ops';
+    }
+    let m = OIP_MODEL.exec(path);
+    if (m) {
+      const [, name, version, action] = m;
+      if (!matchesModel(name!, version)) throw notFound(`model '${decodeURIComponent(name!)}'${version ? ` version ${version}` : ''}`);
+      if (method === 'GET' && action === undefined) return send(res, 200, oipModelMetadata(model, model.signature)), 'oip';
+      if (method === 'GET' && action === '/ready') return send(res, 200, { name: model.name, ready: !draining }), 'oip';
+      if (method === 'POST' && action === '/infer') {
+        const request = parseOipInferRequest(model.signature, await readJson(req, options.maxBodyBytes));
+        const outputs = await infer(request.feeds);
+        return send(res, 200, oipInferResponse(model, request, outputs)), 'oip';
+      }
+    }
+    m = V1_MODEL.exec(path);
+    if (m) {
+      const [, name, predict] = m;
+      if (!matchesModel(name!, undefined)) throw notFound(`model '${decodeURIComponent(name!)}'`);
+      if (method === 'GET' && !predict) return send(res, 200, { name: model.name, ready: !draining }), 'kserve-v1';
+      if (method === 'POST' && predict) {
+        const feeds = parseV1Request(model.signature, await readJson(req, options.maxBodyBytes));
+        return send(res, 200, v1Response(await infer(feeds))), 'kserve-v1';
+      }
+    }
+    if (path === '/predict' && method === 'POST') {
+      const feeds = parsePredictRequest(model.signature, await readJson(req, options.maxBodyBytes));
+      const outputs = await infer(feeds);
+      return send(res, 200, { model: model.name, version: model.version, outputs: nestedOutputs(outputs) }), 'slipway';
+    }
+    throw new RequestError(404, 'not_found', `no route for ${method} ${path}`);
+  }
+
+  async function infer(feeds: Parameters<Inferencer['infer']>[0]) {
+    try {
+      return await inferencer.infer(feeds);
+    } catch (error) {
+      // The model loaded and the input passed the signature checks, so a failing run is about the
+      // values themselves (an index out of range, mismatched batch sizes across inputs).
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/^\[[^\]]*\]\s*/, '').slice(0, 300);
+      throw new RequestError(400, 'invalid_input', `the model rejected the input: ${reason}`);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const protocol: Protocol = path.startsWith('/v2/models') ? 'oip' : path.startsWith('/v1/') ? 'kserve-v1' : path === '/predict' ? 'slipway' : 'ops';
+    inFlight++;
+    route(req, res, path)
+      .catch((error: unknown) => {
+        const requestError =
+          error instanceof RequestError
+            ? error
+            : error instanceof InvalidInputError
+              ? new RequestError(400, 'invalid_input', error.message)
+              : new RequestError(500, 'unavailable', 'internal error');
+        if (requestError.status === 500) console.error(error);
+        if (!res.headersSent) sendError(res, protocol, requestError);
+        else res.destroy();
+      })
+      .finally(() => {
+        inFlight--;
+        if (protocol !== 'ops') metrics.record(protocol, res.statusCode, performance.now() - started);
+        if (draining && inFlight === 0) drained?.();
+      });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    /** Stop accepting, let in-flight requests finish (up to `timeoutMs`), then close idle connections. */
+    drain(timeoutMs) {
+      draining = true;
+      server.close();
+      server.closeIdleConnections();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        if (inFlight === 0) drained();
+      }).then(() => server.closeAllConnections());
+    },
+  };
+}
+
+/** Reads a JSON body up to `limit` bytes; larger bodies get a 413 before they are buffered. */
+function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(tooLarge(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('error', reject);
+    req.once('end', () => {
+      if (size > limit) return;
+      const text = Buffer.concat(chunks, size).toString('utf8');
+      try {
+        resolve(JSON.parse(text));
+      } catch (error) {
+        reject(new RequestError(400, 'bad_request', `the body is not valid JSON: ${(error as Error).message}`));
+      }
+    });
+  });
+}
+
+function tooLarge(limit: number): RequestError {
+  return new RequestError(413, 'payload_too_large', `the body exceeds the ${Math.round(limit / 1024)} KiB limit`);
+}

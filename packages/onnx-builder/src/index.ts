@@ -1,0 +1,3 @@
+export * from './graph';
+export * from './models';
+export * from './iris';
