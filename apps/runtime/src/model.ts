@@ -26,7 +26,7 @@ export class LoadedModel {
 
   static async load(options: LoadOptions): Promise<LoadedModel> {
     const sessionOptions: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: options.intraOpThreads || undefined,
+      ...(options.intraOpThreads > 0 && { intraOpNumThreads: options.intraOpThreads }),
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     };
