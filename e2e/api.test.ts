@@ -12,7 +12,7 @@ describe('control plane and data plane', () => {
   const deploymentName = `iris-svc-${suffix}`;
   let apiKey: string;
 
-  const predict = (body: unknown, key: string | undefined = apiKey, name = deploymentName) =>
+  const predict = (body: unknown, key: string | null = apiKey, name = deploymentName) =>
     fetch(`${stack.gatewayUrl}/models/${name}/predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
@@ -124,7 +124,7 @@ describe('control plane and data plane', () => {
   });
 
   it('requires a valid API key at the gateway and checks its team', async () => {
-    const missing = await predict({ inputs: { features: [[1, 2, 3, 4]] } }, undefined);
+    const missing = await predict({ inputs: { features: [[1, 2, 3, 4]] } }, null);
     expect(missing.status).toBe(401);
     expect((await missing.json()).error.code).toBe('unauthorized');
     expect((await predict({ inputs: { features: [[1, 2, 3, 4]] } }, 'sk_not-a-real-key')).status).toBe(401);
