@@ -200,9 +200,7 @@ describe('gateway', () => {
     stop = true;
     await load;
     expect(results.length).toBeGreaterThan(50);
-    // Requests that were inside the dead replica may fail; any that had not reached it are retried.
-    const failures = results.filter((s) => s !== 200).length;
-    expect(failures).toBeLessThanOrEqual(8);
-    expect(results.slice(-20).every((s) => s === 200)).toBe(true);
+    // Inference is pure, so even requests the dead replica had taken but not answered are retried.
+    expect(results.filter((s) => s !== 200)).toEqual([]);
   });
 });

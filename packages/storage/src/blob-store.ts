@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 export interface StagedBlob {
   digest: string;
   sizeBytes: number;
+  /** The local file holding the staged bytes, to inspect before committing; gone after commit() or discard(). */
+  readonly path: string;
   commit(): Promise<void>;
   discard(): Promise<void>;
 }
@@ -16,6 +18,16 @@ export interface BlobStore {
   /** A local file path holding the blob (a cache for remote backends). */
   localPath(digest: string): Promise<string>;
   delete(digest: string): Promise<void>;
+  /** Every committed blob, in no particular order (for garbage collection). */
+  list(): AsyncIterable<BlobInfo>;
+  /** The blob's bytes as a stream; rejects with BlobNotFoundError when it is absent. */
+  createReadStream(digest: string): Promise<Readable>;
+}
+
+export interface BlobInfo {
+  digest: string;
+  sizeBytes: number;
+  createdAt: Date;
 }
 
 export class BlobTooLargeError extends Error {

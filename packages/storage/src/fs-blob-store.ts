@@ -1,10 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { BlobNotFoundError, BlobTooLargeError, DIGEST_PATTERN, type BlobStore, type StagedBlob } from './blob-store';
+import type { Readable } from 'node:stream';
+import { BlobNotFoundError, DIGEST_PATTERN, type BlobInfo, type BlobStore, type StagedBlob } from './blob-store';
+import { stageToFile } from './stage-to-file';
 
 /** Blobs live at `<root>/sha256/<aa>/<digest>`; uploads land in `<root>/staging` first. */
 export class FsBlobStore implements BlobStore {
@@ -16,37 +14,16 @@ export class FsBlobStore implements BlobStore {
   }
 
   async stage(source: AsyncIterable<Uint8Array> | Readable, options: { maxBytes?: number } = {}): Promise<StagedBlob> {
-    const stagingDir = path.join(this.root, 'staging');
-    await mkdir(stagingDir, { recursive: true });
-    const tempPath = path.join(stagingDir, randomUUID());
-    const hash = createHash('sha256');
-    let sizeBytes = 0;
-    const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        sizeBytes += chunk.length;
-        if (sizeBytes > maxBytes) return callback(new BlobTooLargeError(maxBytes));
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    });
-    try {
-      await pipeline(source, meter, createWriteStream(tempPath, { flags: 'wx' }));
-    } catch (error) {
-      await rm(tempPath, { force: true });
-      throw error;
-    }
-    const digest = hash.digest('hex');
-    const finalPath = this.blobPath(digest);
+    const file = await stageToFile(source, path.join(this.root, 'staging'), options.maxBytes);
+    const finalPath = this.blobPath(file.digest);
     return {
-      digest,
-      sizeBytes,
+      ...file,
       commit: async () => {
         await mkdir(path.dirname(finalPath), { recursive: true });
         // Same digest means same bytes: replacing an existing blob is harmless and atomic.
-        await rename(tempPath, finalPath);
+        await rename(file.path, finalPath);
       },
-      discard: () => rm(tempPath, { force: true }),
+      discard: () => rm(file.path, { force: true }),
     };
   }
 
@@ -67,4 +44,30 @@ export class FsBlobStore implements BlobStore {
   async delete(digest: string): Promise<void> {
     await rm(this.blobPath(digest), { force: true });
   }
+
+  async *list(): AsyncIterable<BlobInfo> {
+    for (const shard of await readdirOrEmpty(path.join(this.root, 'sha256'))) {
+      for (const digest of await readdirOrEmpty(path.join(this.root, 'sha256', shard))) {
+        if (!DIGEST_PATTERN.test(digest)) continue;
+        // A blob deleted since the readdir is simply not listed.
+        const stats = await stat(this.blobPath(digest)).catch(ignoreMissing);
+        if (stats) yield { digest, sizeBytes: stats.size, createdAt: stats.mtime };
+      }
+    }
+  }
+
+  async createReadStream(digest: string): Promise<Readable> {
+    const handle = await open(this.blobPath(digest)).catch(ignoreMissing);
+    if (!handle) throw new BlobNotFoundError(digest);
+    return handle.createReadStream();
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  return (await readdir(dir).catch(ignoreMissing)) ?? [];
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT') return undefined;
+  throw error;
 }
