@@ -1,122 +1,116 @@
-// The prediction path measured end to end: in-process session.run, the runtime called directly,
-// the same through the gateway, and dynamic batching on vs off. Prints tables and ratios.
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+// The prediction path measured on a running Slipway: models uploaded and deployed through the REST
+// API (timing Deploy → Ready), then in-process session.run, the replica called directly, the same
+// through the gateway, and dynamic batching on vs off. Prints tables and the ratios between them.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { createDb, generateApiKey } from '@slipway/db';
 import { buildCnn, buildMlp } from '@slipway/onnx-builder';
-import { channels, createRedis, type RoutingTable } from '@slipway/queue';
-import { startRuntime, type RunningRuntime } from '@slipway/testkit';
+import { startRuntime } from '@slipway/testkit';
 import * as ort from 'onnxruntime-node';
+import { ApiClient } from '../e2e/api-client';
+import { freePort, launchPlatform } from '../scripts/lib/launch';
+import type { PlatformEnv } from '../scripts/lib/platform';
 import { inProcess, load, printTable, sequential, type LoadResult } from './lib/load';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
-function zeros(shape: number[]): unknown {
-  return shape.length === 1 ? new Array(shape[0]).fill(0.5) : Array.from({ length: shape[0] }, () => zeros(shape.slice(1)));
+function filled(shape: number[]): unknown {
+  return shape.length === 1 ? new Array(shape[0]).fill(0.5) : Array.from({ length: shape[0]! }, () => filled(shape.slice(1)));
 }
 
-async function startGatewayProcess(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/gateway/src/main.ts')], {
-    cwd: root,
-    env: { ...env, PORT: '0', SLIPWAY_SAMPLE_RATE: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Uploads, waits for the version, deploys and returns the Deploy → Ready time and a replica address. */
+async function deploy(api: ApiClient, name: string, bytes: Uint8Array): Promise<{ readyMs: number; replica: string }> {
+  await api.request('POST', '/api/v1/models', { name, description: 'bench' });
+  const upload = await api.upload(name, { name: `${name}.onnx`, bytes });
+  if (upload.status >= 300) throw new Error(`upload of ${name} failed: ${JSON.stringify(upload.body)}`);
+  await waitFor(`${name} v1 ready`, async () => {
+    const { body } = await api.request('GET', `/api/v1/models/${name}/versions/1`);
+    if (body.status === 'failed') throw new Error(`${name} failed inspection: ${body.statusReason}`);
+    return body.status === 'ready' ? true : undefined;
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const message = JSON.parse(line);
-        if (message.msg === 'listening') resolve(message.url);
-      } catch {
-        // log line
-      }
+  const clicked = performance.now();
+  const created = await api.request('POST', '/api/v1/deployments', { name, modelName: name, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
+  if (created.status >= 300) throw new Error(`deploy of ${name} failed: ${JSON.stringify(created.body)}`);
+  const deployment = await waitFor(`${name} ready`, async () => {
+    const { body } = await api.request('GET', `/api/v1/deployments/${name}`);
+    if (body.status === 'failed') throw new Error(`${name} rollout failed: ${body.statusReason}`);
+    return body.status === 'ready' ? body : undefined;
+  });
+  return { readyMs: performance.now() - clicked, replica: deployment.variants[0].replicaList[0].address };
+}
+
+export async function benchServing(env: PlatformEnv): Promise<void> {
+  const platform = await launchPlatform(env, { webPort: await freePort(), gatewayPort: await freePort(), quiet: true });
+  try {
+    const api = await ApiClient.login(platform.webUrl, env.admin.email, env.admin.password);
+    const mlpBytes = buildMlp({ inputs: 16, hidden: 64, outputs: 4, seed: 1 });
+    const cnnBytes = buildCnn({ seed: 1 });
+    const mlp = await deploy(api, 'bench-mlp', mlpBytes);
+    const cnn = await deploy(api, 'bench-cnn', cnnBytes);
+    console.log(`\nDeploy → Ready (API call to status ready, 1 replica): mlp ${mlp.readyMs.toFixed(0)} ms, cnn ${cnn.readyMs.toFixed(0)} ms`);
+    const { key } = (await api.request('POST', '/api/v1/api-keys', { name: 'bench' })).body;
+    const auth = { authorization: `Bearer ${key}` };
+    const mlpBody = JSON.stringify({ inputs: { features: filled([1, 16]) } });
+    const cnnBody = JSON.stringify({ inputs: { image: filled([1, 1, 28, 28]) } });
+
+    const session = await ort.InferenceSession.create(Buffer.from(mlpBytes), { intraOpNumThreads: 1 });
+    const feeds = { features: new ort.Tensor('float32', new Float32Array(16).fill(0.5), [1, 16]) };
+    const latency: LoadResult[] = [await inProcess('mlp: in-process session.run', () => session.run(feeds), 20_000)];
+    latency.push(await sequential('mlp: runtime direct', { url: `${mlp.replica}/predict`, body: mlpBody, n: 5_000 }));
+    latency.push(await sequential('mlp: through gateway', { url: `${platform.gatewayUrl}/models/bench-mlp/predict`, body: mlpBody, n: 5_000, headers: auth }));
+    printTable('Latency, 1 connection (keep-alive)', latency);
+
+    const throughput: LoadResult[] = [];
+    throughput.push(await load('mlp: runtime direct', { url: `${mlp.replica}/predict`, body: mlpBody, connections: 16, seconds: SECONDS }));
+    throughput.push(
+      await load('mlp: through gateway', { url: `${platform.gatewayUrl}/models/bench-mlp/predict`, body: mlpBody, connections: 16, seconds: SECONDS, headers: auth }),
+    );
+    throughput.push(await load('cnn: runtime direct', { url: `${cnn.replica}/predict`, body: cnnBody, connections: 16, seconds: SECONDS }));
+    throughput.push(
+      await load('cnn: through gateway', { url: `${platform.gatewayUrl}/models/bench-cnn/predict`, body: cnnBody, connections: 16, seconds: SECONDS, headers: auth }),
+    );
+    printTable('Throughput, 16 connections', throughput);
+
+    // Batching compared on two otherwise identical replicas (the deployed one batches by default).
+    const cnnPath = path.join(await mkdtemp(path.join(tmpdir(), 'slipway-bench-')), 'cnn.onnx');
+    await writeFile(cnnPath, cnnBytes);
+    const batching: LoadResult[] = [];
+    for (const mode of ['off', 'on'] as const) {
+      const runtime = await startRuntime({
+        modelPath: cnnPath,
+        name: 'cnn',
+        env: { SLIPWAY_BATCHING: mode, SLIPWAY_INTRA_OP_THREADS: '1' },
+      });
+      batching.push(await load(`cnn: batching ${mode}`, { url: `${runtime.address}/predict`, body: cnnBody, connections: 64, seconds: SECONDS }));
+      await runtime.stop();
+    }
+    printTable('Dynamic batching, CNN, 64 connections (runtime direct)', batching);
+
+    const [floor, direct1, gateway1] = latency as [LoadResult, LoadResult, LoadResult];
+    const [direct16, gateway16] = throughput as [LoadResult, LoadResult];
+    const [off, on] = batching as [LoadResult, LoadResult];
+    console.log('\nRatios (same run, same machine)');
+    console.table({
+      'gateway overhead at p50, 1 conn (ms)': { value: (gateway1.p50 - direct1.p50).toFixed(3), target: '≤ 0.300' },
+      'gateway p50 / direct p50, 1 conn': { value: (gateway1.p50 / direct1.p50).toFixed(2), target: '—' },
+      'gateway / direct throughput, mlp 16 conns': { value: (gateway16.throughput / direct16.throughput).toFixed(2), target: '≥ 0.60' },
+      'direct runtime p50 / in-process p50': { value: (direct1.p50 / floor.p50).toFixed(1), target: '—' },
+      'batching on / off throughput, CNN 64 conns': { value: (on.throughput / off.throughput).toFixed(2), target: '≥ 3.00' },
+      'batching on / off p99, CNN 64 conns': { value: (on.p99 / off.p99).toFixed(2), target: '≤ 2.00' },
     });
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
+    await session.release();
+    for (const name of ['bench-mlp', 'bench-cnn']) await api.request('POST', `/api/v1/deployments/${name}/stop`);
+  } finally {
+    await platform.stop();
+  }
 }
-
-async function main(): Promise<void> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'slipway-bench-'));
-  const mlpPath = path.join(dir, 'mlp.onnx');
-  const cnnPath = path.join(dir, 'cnn.onnx');
-  await writeFile(mlpPath, buildMlp({ inputs: 16, hidden: [64, 64], outputs: 4, batch: 'dynamic' }));
-  await writeFile(cnnPath, buildCnn({ batch: 'dynamic' }));
-  const mlpBody = JSON.stringify({ inputs: { input: zeros([1, 16]) } });
-  const cnnBody = JSON.stringify({ inputs: { image: zeros([1, 3, 32, 32]) } });
-
-  // In-process floor.
-  const session = await ort.InferenceSession.create(mlpPath, { intraOpNumThreads: 1 });
-  const feeds = { input: new ort.Tensor('float32', new Float32Array(16).fill(0.5), [1, 16]) };
-  const floor = await inProcess('mlp: in-process session.run', () => session.run(feeds), 20_000);
-
-  // Gateway state: a deployment row, an API key and a routing table pointing at the runtime.
-  const prefix = `slipway-bench-${randomUUID().slice(0, 8)}`;
-  const db = createDb(process.env.DATABASE_URL!, { poolSize: 2 });
-  const redis = createRedis({ redisUrl: process.env.REDIS_URL!, prefix });
-  const team = await db.team.create({ data: { name: `bench-${prefix}` } });
-  const user = await db.user.create({ data: { email: `${prefix}@bench.local`, name: 'bench', passwordHash: 'x', isAdmin: true } });
-  const key = generateApiKey();
-  await db.apiKey.create({ data: { name: 'bench', prefix: key.prefix, hash: key.hash, userId: user.id, rateLimitPerSecond: 1_000_000 } });
-
-  const runtimes: RunningRuntime[] = [];
-  const start = async (modelPath: string, name: string, batching: boolean) => {
-    const runtime = await startRuntime({
-      modelPath,
-      name,
-      env: { SLIPWAY_INTRA_OP_THREADS: '1', SLIPWAY_BATCHING: batching ? 'on' : 'off' },
-    });
-    runtimes.push(runtime);
-    return runtime;
-  };
-  const mlp = await start(mlpPath, 'mlp', false);
-  const table: RoutingTable = {
-    generatedAt: new Date().toISOString(),
-    deployments: {
-      mlp: { id: randomUUID(), name: 'mlp', teamId: team.id, variants: [{ id: randomUUID(), name: 'primary', weight: 100, mirrorPercent: 0, replicas: [{ id: 'r1', address: mlp.address }] }] },
-    },
-  };
-  await redis.set(channels(prefix).routingKey, JSON.stringify(table));
-  const gateway = await startGatewayProcess({ ...process.env, SLIPWAY_PREFIX: prefix });
-  const auth = { authorization: `Bearer ${key.key}` };
-
-  const latency: LoadResult[] = [floor];
-  latency.push(await sequential('mlp: runtime direct', { url: `${mlp.address}/predict`, body: mlpBody, n: 5_000 }));
-  latency.push(await sequential('mlp: through gateway', { url: `${gateway.url}/models/mlp/predict`, body: mlpBody, n: 5_000, headers: auth }));
-  printTable('Latency, 1 connection (keep-alive)', latency);
-
-  const throughput: LoadResult[] = [];
-  throughput.push(await load('mlp: runtime direct', { url: `${mlp.address}/predict`, body: mlpBody, connections: 16, seconds: SECONDS }));
-  throughput.push(await load('mlp: through gateway', { url: `${gateway.url}/models/mlp/predict`, body: mlpBody, connections: 16, seconds: SECONDS, headers: auth }));
-  printTable('Throughput, 16 connections', throughput);
-
-  const cnnOff = await start(cnnPath, 'cnn', false);
-  const off = await load('cnn: batching off', { url: `${cnnOff.address}/predict`, body: cnnBody, connections: 64, seconds: SECONDS });
-  await cnnOff.stop();
-  const cnnOn = await start(cnnPath, 'cnn', true);
-  const on = await load('cnn: batching on', { url: `${cnnOn.address}/predict`, body: cnnBody, connections: 64, seconds: SECONDS });
-  printTable('Dynamic batching, CNN, 64 connections (runtime direct)', [off, on]);
-
-  const [, direct1, gateway1] = latency;
-  const [direct16, gateway16] = throughput;
-  console.log('\nRatios (same run, same machine)');
-  console.table({
-    'gateway overhead at p50, 1 conn (ms)': { value: (gateway1.p50 - direct1.p50).toFixed(3), target: '≤ 0.300' },
-    'gateway / direct throughput, 16 conns': { value: (gateway16.throughput / direct16.throughput).toFixed(2), target: '≥ 0.60' },
-    'direct runtime p50 / in-process p50': { value: (direct1.p50 / floor.p50).toFixed(1), target: '—' },
-    'batching on / off throughput, CNN 64 conns': { value: (on.throughput / off.throughput).toFixed(2), target: '≥ 3.00' },
-    'batching on / off p99, CNN 64 conns': { value: (on.p99 / off.p99).toFixed(2), target: '≤ 2.00' },
-  });
-
-  gateway.stop();
-  await Promise.all(runtimes.map((r) => r.stop()));
-  await session.release();
-  redis.disconnect();
-  await db.$disconnect();
-}
-
-await main();

@@ -50,7 +50,7 @@ async function bench(): Promise<void> {
   buildWebIfStale(root);
   const code = await runAsync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'run.ts'), ...process.argv.slice(3)], {
     cwd: root,
-    env: processEnv(env, ''),
+    env: { ...processEnv(env, ''), SLIPWAY_BENCH_ENV: JSON.stringify(env) },
   });
   process.exit(code);
 }

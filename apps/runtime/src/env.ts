@@ -16,6 +16,11 @@ const envSchema = z.object({
   /** How long an idle model waits for more requests before running a batch; 0 runs at once. */
   SLIPWAY_MAX_QUEUE_DELAY_MS: z.coerce.number().min(0).default(0),
   SLIPWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  /** Feature names from the version's manifest (JSON array), for `{"features": {…}}` requests. */
+  SLIPWAY_FEATURE_NAMES: z
+    .string()
+    .optional()
+    .transform((v) => (v ? z.array(z.string()).min(1).parse(JSON.parse(v)) : undefined)),
   SLIPWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
 

@@ -25,7 +25,7 @@ const inferencer: Inferencer = batching
   : new DirectInferencer(model, observer);
 
 const { server, drain } = createRuntimeServer({
-  model: { name: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, signature: model.signature },
+  model: { name: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, signature: model.signature, featureNames: env.SLIPWAY_FEATURE_NAMES },
   inferencer,
   metrics,
   maxBodyBytes: env.SLIPWAY_MAX_BODY_BYTES,

@@ -190,3 +190,36 @@ describe('runtime with multi-input, int64 and every datatype', () => {
     expect(two.body.error.message).toBe("input 'features': expected shape [1, 4], received [2, 4]");
   });
 });
+
+describe('runtime with feature names from the manifest', () => {
+  const names = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+  let runtime: RunningRuntime;
+
+  beforeAll(async () => {
+    runtime = await startRuntime({
+      modelPath: modelFile('iris', trainIrisClassifier({ seed: 1 }).model),
+      name: 'iris',
+      env: { SLIPWAY_FEATURE_NAMES: JSON.stringify(names) },
+    });
+  });
+  afterAll(() => runtime?.stop());
+
+  it('takes named features as columns or as rows, in any key order', async () => {
+    const columns = await post(runtime.address, '/predict', {
+      features: { petal_width: [0.2, 2.3], sepal_length: [5.1, 6.7], sepal_width: [3.5, 3.0], petal_length: [1.4, 5.2] },
+    });
+    expect(columns.body.outputs.label).toEqual([0, 2]);
+    const rows = await post(runtime.address, '/predict', {
+      features: [{ sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 }],
+    });
+    expect(rows.body.outputs.label).toEqual([2]);
+  });
+
+  it('names a missing or unknown feature', async () => {
+    const missing = await post(runtime.address, '/predict', { features: [{ sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2 }] });
+    expect(missing.body.error).toEqual({ code: 'invalid_input', message: "row 0: missing feature 'petal_width'" });
+    const unknown = await post(runtime.address, '/predict', { features: { sepal_length: [1], colour: [2] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain("unknown feature 'colour'");
+  });
+});

@@ -8,7 +8,7 @@ import { nestedOutputs, parsePredictRequest } from './protocols/named-inputs';
 import { oipInferResponse, oipModelMetadata, parseOipInferRequest } from './protocols/oip';
 
 export interface RuntimeServerOptions {
-  model: { name: string; version: string; signature: ModelSignature };
+  model: { name: string; version: string; signature: ModelSignature; featureNames?: readonly string[] };
   inferencer: Inferencer;
   metrics: RuntimeMetrics;
   maxBodyBytes: number;
@@ -76,7 +76,7 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
       }
     }
     if (path === '/predict' && method === 'POST') {
-      const feeds = parsePredictRequest(model.signature, await readJson(req, options.maxBodyBytes));
+      const feeds = parsePredictRequest(model.signature, await readJson(req, options.maxBodyBytes), model.featureNames);
       const outputs = await infer(feeds);
       return send(res, 200, { model: model.name, version: model.version, outputs: nestedOutputs(outputs) }), 'slipway';
     }

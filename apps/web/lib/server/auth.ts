@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { TeamRole } from '@slipway/db';
+import { hashApiKey, type TeamRole } from '@slipway/db';
 import { serverContext } from './context';
 import { ApiError, forbidden } from './errors';
 
@@ -43,15 +43,17 @@ export function sessionToken(req: Request): string | undefined {
   return undefined;
 }
 
-export async function currentUser(req: Request): Promise<SessionUser | null> {
-  const token = sessionToken(req);
-  if (!token) return null;
-  const session = await serverContext().db.session.findUnique({
-    where: { id: hashToken(token) },
+/** Scripts and CI call the control plane with `Authorization: Bearer <API key>`; browsers use the session cookie. */
+async function apiKeyUser(key: string): Promise<SessionUser | null> {
+  const apiKey = await serverContext().db.apiKey.findUnique({
+    where: { hash: hashApiKey(key) },
     include: { user: { include: { memberships: true } } },
   });
-  if (!session || session.expiresAt < new Date()) return null;
-  const { user } = session;
+  if (!apiKey || apiKey.revokedAt) return null;
+  return toSessionUser(apiKey.user);
+}
+
+function toSessionUser(user: { id: string; email: string; name: string; isAdmin: boolean; memberships: { teamId: string; role: TeamRole }[] }): SessionUser {
   return {
     id: user.id,
     email: user.email,
@@ -59,6 +61,19 @@ export async function currentUser(req: Request): Promise<SessionUser | null> {
     isAdmin: user.isAdmin,
     roles: new Map(user.memberships.map((m) => [m.teamId, m.role])),
   };
+}
+
+export async function currentUser(req: Request): Promise<SessionUser | null> {
+  const authorization = req.headers.get('authorization');
+  if (authorization?.startsWith('Bearer ')) return apiKeyUser(authorization.slice(7).trim());
+  const token = sessionToken(req);
+  if (!token) return null;
+  const session = await serverContext().db.session.findUnique({
+    where: { id: hashToken(token) },
+    include: { user: { include: { memberships: true } } },
+  });
+  if (!session || session.expiresAt < new Date()) return null;
+  return toSessionUser(session.user);
 }
 
 const RANK: Record<TeamRole, number> = { viewer: 0, member: 1, admin: 2 };
