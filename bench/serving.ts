@@ -34,17 +34,17 @@ async function deploy(api: ApiClient, name: string, bytes: Uint8Array): Promise<
   const upload = await api.upload(name, { name: `${name}.onnx`, bytes });
   if (upload.status >= 300) throw new Error(`upload of ${name} failed: ${JSON.stringify(upload.body)}`);
   await waitFor(`${name} v1 ready`, async () => {
-    const { body } = await api.request('GET', `/api/v1/models/${name}/versions/1`);
-    if (body.status === 'failed') throw new Error(`${name} failed inspection: ${body.statusReason}`);
-    return body.status === 'ready' ? true : undefined;
+    const { version } = (await api.request('GET', `/api/v1/models/${name}/versions/1`)).body;
+    if (version.status === 'failed') throw new Error(`${name} failed inspection: ${version.statusReason}`);
+    return version.status === 'ready' ? true : undefined;
   });
   const clicked = performance.now();
   const created = await api.request('POST', '/api/v1/deployments', { name, modelName: name, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
   if (created.status >= 300) throw new Error(`deploy of ${name} failed: ${JSON.stringify(created.body)}`);
   const deployment = await waitFor(`${name} ready`, async () => {
-    const { body } = await api.request('GET', `/api/v1/deployments/${name}`);
-    if (body.status === 'failed') throw new Error(`${name} rollout failed: ${body.statusReason}`);
-    return body.status === 'ready' ? body : undefined;
+    const { deployment } = (await api.request('GET', `/api/v1/deployments/${name}`)).body;
+    if (deployment.status === 'failed') throw new Error(`${name} rollout failed: ${deployment.statusReason}`);
+    return deployment.status === 'ready' ? deployment : undefined;
   });
   return { readyMs: performance.now() - clicked, replica: deployment.variants[0].replicaList[0].address };
 }

@@ -43,3 +43,10 @@ export function asCorruptArchive(error: unknown, archiveName: string): Error {
   const reason = error instanceof Error ? error.message : String(error);
   return new ArtifactError('corrupt_archive', `${archiveName} is corrupt or truncated: ${reason}`, { cause: error });
 }
+
+/** Of the errors from streams that failed together, the one that explains it rather than a knock-on "premature close". */
+export function rootCause(errors: readonly unknown[]): unknown {
+  const rank = (error: unknown) =>
+    error instanceof ArtifactError ? 0 : (error as NodeJS.ErrnoException | undefined)?.code === 'ERR_STREAM_PREMATURE_CLOSE' ? 2 : 1;
+  return [...errors].sort((a, b) => rank(a) - rank(b))[0];
+}

@@ -11,7 +11,7 @@ export const blobStoreConfigSchema = z.discriminatedUnion('backend', [
       backend: z.literal('s3'),
       bucket: z.string().min(1),
       prefix: z.string().default(''),
-      endpoint: z.url().optional(),
+      endpoint: z.url({ protocol: /^https?$/ }).optional(),
       region: z.string().min(1).default('us-east-1'),
       forcePathStyle: z.boolean().default(false),
       // Both absent: the AWS SDK's default credential chain (instance role, profile, ...).
@@ -44,28 +44,30 @@ export function blobStoreConfigFromEnv(
   env: Record<string, string | undefined>,
   defaults: { dataDir: string },
 ): BlobStoreConfig {
+  try {
+    return blobStoreConfigSchema.parse(rawConfigFromEnv(env, defaults));
+  } catch (error) {
+    if (!(error instanceof z.ZodError)) throw error;
+    throw new Error(`invalid blob storage settings (SLIPWAY_STORAGE, SLIPWAY_S3_*, AWS_*):\n${z.prettifyError(error)}`);
+  }
+}
+
+function rawConfigFromEnv(env: Record<string, string | undefined>, { dataDir }: { dataDir: string }) {
   const get = (name: string) => env[name] || undefined;
   const backend = get('SLIPWAY_STORAGE') ?? 'fs';
-  const config =
-    backend === 's3'
-      ? {
-          backend,
-          bucket: get('SLIPWAY_S3_BUCKET'),
-          prefix: get('SLIPWAY_S3_PREFIX'),
-          endpoint: get('SLIPWAY_S3_ENDPOINT'),
-          region: get('SLIPWAY_S3_REGION'),
-          forcePathStyle: z
-            .stringbool({ error: 'SLIPWAY_S3_FORCE_PATH_STYLE must be true or false' })
-            .optional()
-            .parse(get('SLIPWAY_S3_FORCE_PATH_STYLE')),
-          accessKeyId: get('AWS_ACCESS_KEY_ID'),
-          secretAccessKey: get('AWS_SECRET_ACCESS_KEY'),
-          cacheDir: path.resolve(defaults.dataDir, 'blob-cache'),
-        }
-      : { backend, root: path.resolve(defaults.dataDir, 'blobs') };
-  const result = blobStoreConfigSchema.safeParse(config);
-  if (!result.success) {
-    throw new Error(`invalid blob storage settings (SLIPWAY_STORAGE, SLIPWAY_S3_*, AWS_*):\n${z.prettifyError(result.error)}`);
-  }
-  return result.data;
+  if (backend !== 's3') return { backend, root: path.resolve(dataDir, 'blobs') };
+  return {
+    backend,
+    bucket: get('SLIPWAY_S3_BUCKET'),
+    prefix: get('SLIPWAY_S3_PREFIX'),
+    endpoint: get('SLIPWAY_S3_ENDPOINT'),
+    region: get('SLIPWAY_S3_REGION'),
+    forcePathStyle: z
+      .stringbool({ error: 'SLIPWAY_S3_FORCE_PATH_STYLE must be true or false' })
+      .optional()
+      .parse(get('SLIPWAY_S3_FORCE_PATH_STYLE')),
+    accessKeyId: get('AWS_ACCESS_KEY_ID'),
+    secretAccessKey: get('AWS_SECRET_ACCESS_KEY'),
+    cacheDir: path.resolve(dataDir, 'blob-cache'),
+  };
 }

@@ -16,21 +16,34 @@ export const GET = route({}, async ({ user }) => {
   return { deployments: deployments.map(serializeDeployment) };
 });
 
-const createDeployment = z.object({
-  name: resourceNameSchema,
-  modelName: z.string().min(1),
-  versionLabel: z.number().int().positive(),
-  machineType: z.string().min(1),
-  replicas: z.number().int().min(1).max(16).default(1),
-});
+const createDeployment = z
+  .object({
+    name: resourceNameSchema,
+    modelName: z.string().min(1),
+    versionLabel: z.number().int().positive().optional(),
+    /** Pins the version by content (GitOps): `sha256:<hex>` or the bare hex digest. */
+    versionDigest: z
+      .string()
+      .regex(/^(sha256:)?[a-f0-9]{64}$/, 'expected sha256:<64 hex digits>')
+      .transform((d) => d.replace(/^sha256:/, ''))
+      .optional(),
+    machineType: z.string().min(1),
+    replicas: z.number().int().min(1).max(16).default(1),
+  })
+  .refine((b) => (b.versionLabel === undefined) !== (b.versionDigest === undefined), {
+    message: 'give exactly one of versionLabel and versionDigest',
+    path: ['versionLabel'],
+  });
 
 export const POST = route({ body: createDeployment }, async ({ user, body }) => {
   const { db, producer } = serverContext();
   const model = await db.model.findUnique({ where: { name: body.modelName } });
   if (!model) throw notFound(`model '${body.modelName}'`);
   requireTeamRole(user, model.teamId, 'member', `model '${body.modelName}'`);
-  const version = await db.modelVersion.findUnique({ where: { modelId_label: { modelId: model.id, label: body.versionLabel } } });
-  if (!version) throw notFound(`version v${body.versionLabel} of '${body.modelName}'`);
+  const version = body.versionDigest
+    ? await db.modelVersion.findUnique({ where: { modelId_digest: { modelId: model.id, digest: body.versionDigest } } })
+    : await db.modelVersion.findUnique({ where: { modelId_label: { modelId: model.id, label: body.versionLabel! } } });
+  if (!version) throw notFound(`version ${body.versionDigest ? `sha256:${body.versionDigest}` : `v${body.versionLabel}`} of '${body.modelName}'`);
   if (version.status !== 'ready') {
     throw new ApiError('conflict', `version v${version.label} is ${version.status}; only ready versions can be deployed`);
   }

@@ -1,0 +1,70 @@
+import { crc32 } from 'node:zlib';
+import yauzl from 'yauzl';
+import { normalizeEntryPath } from '../entry-path';
+import { ArtifactError, asCorruptArchive } from '../errors';
+import type { UnpackBudget } from '../limits';
+import { assertNotArchiveName } from '../nested-archive';
+import type { StagingDir } from '../staging-dir';
+
+const HOST_UNIX = 3;
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+const STORED = 0;
+const DEFLATED = 8;
+
+/** The Unix file type bits, when the entry was made on a Unix host and records them; 0 otherwise. */
+function unixFileType(entry: yauzl.Entry): number {
+  return entry.versionMadeBy >> 8 === HOST_UNIX ? (entry.externalFileAttributes >>> 16) & S_IFMT : 0;
+}
+
+/** yauzl checks entry sizes but not checksums. */
+async function* checkCrc(chunks: AsyncIterable<Buffer>, expected: number, path: string): AsyncGenerator<Buffer> {
+  let crc = 0;
+  for await (const chunk of chunks) {
+    crc = crc32(chunk, crc);
+    yield chunk;
+  }
+  if (crc !== expected) throw new ArtifactError('corrupt_archive', `Archive entry '${path}' is corrupt: its CRC-32 checksum does not match.`);
+}
+
+async function extractEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, staging: StagingDir, budget: UnpackBudget): Promise<void> {
+  // Decoded here rather than by yauzl so unsafe names get our unsafe_path error instead of a generic one.
+  const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+  const fileType = unixFileType(entry);
+  if (fileType === S_IFLNK) {
+    throw new ArtifactError('link_entry', `Archive entry '${name}' is a symbolic link; Slipway only accepts regular files and folders.`);
+  }
+  if (fileType !== 0 && fileType !== S_IFREG && fileType !== S_IFDIR) {
+    throw new ArtifactError('special_file', `Archive entry '${name}' is a special file (mode ${fileType.toString(8)}); Slipway only accepts regular files and folders.`);
+  }
+  const path = normalizeEntryPath(name);
+  if (name.endsWith('/') || fileType === S_IFDIR) {
+    await staging.addFolder(path);
+    return;
+  }
+  assertNotArchiveName(path);
+  if (entry.isEncrypted()) throw new ArtifactError('unsupported_format', `Archive entry '${path}' is encrypted; upload an unencrypted zip.`);
+  if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+    throw new ArtifactError('unsupported_format', `Archive entry '${path}' uses zip compression method ${entry.compressionMethod}; only stored and deflate are supported.`);
+  }
+  // Sizes come from the central directory, and yauzl fails the stream if the data disagrees with them.
+  budget.checkRatio(entry.uncompressedSize, entry.compressedSize, `Archive entry '${path}'`);
+  const data = await zip.openReadStreamPromise(entry);
+  await staging.addFile(path, checkCrc(data, entry.crc32, path), { rejectArchiveContent: true });
+}
+
+/** `.zip`: entries are read one at a time from the central directory. */
+export async function extractZip(archivePath: string, archiveName: string, staging: StagingDir, budget: UnpackBudget): Promise<void> {
+  let zip: yauzl.ZipFile | undefined;
+  try {
+    zip = await yauzl.openPromise(archivePath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
+    budget.countEntries(zip.entryCount);
+    for await (const entry of zip.eachEntry()) await extractEntry(zip, entry, staging, budget);
+  } catch (error) {
+    throw asCorruptArchive(error, archiveName);
+  } finally {
+    zip?.close();
+  }
+}

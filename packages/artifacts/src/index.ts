@@ -1,0 +1,8 @@
+export { ArtifactError, type ArtifactErrorCode, type ArtifactErrorStatus } from './errors';
+export { DEFAULT_UNPACK_LIMITS, type UnpackLimits } from './limits';
+export { checkManifestAgainstSignature, slipwayManifestSchema, type SlipwayManifest } from './manifest';
+export type { MlflowModel } from './mlflow';
+export { computeReferenceStats, referenceStatsSchema, type ReferenceStats, type ColumnStats } from './reference-stats';
+export type { ArtifactFile } from './staging-dir';
+export { inspectArtifact, type InspectOptions } from './inspect';
+export { unpackArtifact, type UnpackOptions, type UnpackedArtifact } from './unpack';

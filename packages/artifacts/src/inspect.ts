@@ -1,0 +1,25 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { UnpackLimits } from './limits';
+import { unpackArtifact, type UnpackedArtifact } from './unpack';
+
+/** Prefix of the os.tmpdir() folders `inspectArtifact` works in. */
+export const INSPECT_TMP_PREFIX = 'slipway-inspect-';
+
+export interface InspectOptions {
+  archivePath: string;
+  filename: string;
+  limits?: Partial<UnpackLimits>;
+}
+
+/** Runs every check of `unpackArtifact` on a staged upload without keeping the files. */
+export async function inspectArtifact({ archivePath, filename, limits }: InspectOptions): Promise<Omit<UnpackedArtifact, 'root'>> {
+  const workDir = await mkdtemp(join(tmpdir(), INSPECT_TMP_PREFIX));
+  try {
+    const { root: _root, ...artifact } = await unpackArtifact({ archivePath, filename, destDir: join(workDir, 'artifact'), limits });
+    return artifact;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

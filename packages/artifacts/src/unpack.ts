@@ -1,0 +1,81 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { artifactFormatFromFilename, type ArtifactFormat } from '@slipway/core';
+import { ArtifactError } from './errors';
+import { extractGzippedModel } from './formats/gzip';
+import { extractTarGz } from './formats/tar';
+import { extractZip } from './formats/zip';
+import { UnpackBudget, type UnpackLimits } from './limits';
+import { readSlipwayManifest, type SlipwayManifest } from './manifest';
+import { readMlflowModel, type MlflowModel } from './mlflow';
+import { assertLooksLikeOnnx } from './onnx-header';
+import { selectModel } from './select-model';
+import { StagingDir, type ArtifactFile } from './staging-dir';
+
+export interface UnpackedArtifact {
+  format: ArtifactFormat;
+  /** The folder the artifact was unpacked into (destDir). */
+  root: string;
+  /** Relative to root: the ONNX model to load. Side files (external data) sit next to it. */
+  modelFile: string;
+  manifest: SlipwayManifest | null;
+  mlflow: MlflowModel | null;
+  /** Relative to root, from the manifest's reference_data. */
+  referenceDataFile: string | null;
+  files: ArtifactFile[];
+}
+
+export interface UnpackOptions {
+  archivePath: string;
+  /** The uploaded file's name; its extension decides the format. */
+  filename: string;
+  /** Must not exist yet. */
+  destDir: string;
+  limits?: Partial<UnpackLimits>;
+}
+
+type Extractor = (archivePath: string, archiveName: string, staging: StagingDir, budget: UnpackBudget) => Promise<void>;
+
+const copyModel: Extractor = (archivePath, _archiveName, staging) =>
+  staging.addFile('model.onnx', createReadStream(archivePath), { rejectArchiveContent: false });
+
+const EXTRACTORS: Record<ArtifactFormat, Extractor> = {
+  onnx: copyModel,
+  'onnx.gz': extractGzippedModel,
+  'tar.gz': extractTarGz,
+  zip: extractZip,
+};
+
+/**
+ * Safely extracts an uploaded artifact into destDir and finds the model to serve. On any failure nothing is left
+ * behind: neither destDir nor the `.partial-*` staging dir beside it.
+ */
+export async function unpackArtifact({ archivePath, filename, destDir, limits }: UnpackOptions): Promise<UnpackedArtifact> {
+  const format = artifactFormatFromFilename(filename);
+  if (!format) {
+    throw new ArtifactError('unsupported_format', `'${filename}' is not a supported artifact; upload .onnx, .onnx.gz, .tar.gz, .tgz or .zip.`);
+  }
+  const budget = new UnpackBudget(limits);
+  const staging = await StagingDir.create(destDir, budget);
+  try {
+    await EXTRACTORS[format](archivePath, filename, staging, budget);
+    const { dir, files } = staging.contents();
+    const manifest = await readSlipwayManifest(dir, files);
+    const mlflow = await readMlflowModel(dir, files);
+    const modelFile = selectModel(files, { manifest: manifest?.modelFile ?? null, mlflow: mlflow?.modelFile ?? null });
+    await assertLooksLikeOnnx(join(dir, modelFile), modelFile);
+    await staging.publish(destDir);
+    return {
+      format,
+      root: destDir,
+      modelFile,
+      manifest: manifest?.manifest ?? null,
+      mlflow,
+      referenceDataFile: manifest?.referenceDataFile ?? null,
+      files,
+    };
+  } catch (error) {
+    await staging.discard();
+    throw error;
+  }
+}
