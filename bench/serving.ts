@@ -39,7 +39,7 @@ async function deploy(api: ApiClient, name: string, bytes: Uint8Array): Promise<
     return version.status === 'ready' ? true : undefined;
   });
   const clicked = performance.now();
-  const created = await api.request('POST', '/api/v1/deployments', { name, modelName: name, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
+  const created = await api.request('POST', '/api/v1/deployments', { name, modelName: name, versionLabel: 1, machineType: 'cpu-medium', replicas: 1 });
   if (created.status >= 300) throw new Error(`deploy of ${name} failed: ${JSON.stringify(created.body)}`);
   const deployment = await waitFor(`${name} ready`, async () => {
     const { deployment } = (await api.request('GET', `/api/v1/deployments/${name}`)).body;
@@ -54,7 +54,7 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
   try {
     const api = await ApiClient.login(platform.webUrl, env.admin.email, env.admin.password);
     const mlpBytes = buildMlp({ inputs: 16, hidden: 64, outputs: 4, seed: 1 });
-    const cnnBytes = buildCnn({ seed: 1 });
+    const cnnBytes = buildCnn({ seed: 1, dense: 1024 });
     const mlp = await deploy(api, 'bench-mlp', mlpBytes);
     const cnn = await deploy(api, 'bench-cnn', cnnBytes);
     console.log(`\nDeploy → Ready (API call to status ready, 1 replica): mlp ${mlp.readyMs.toFixed(0)} ms, cnn ${cnn.readyMs.toFixed(0)} ms`);
@@ -89,7 +89,7 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
       const runtime = await startRuntime({
         modelPath: cnnPath,
         name: 'cnn',
-        env: { SLIPWAY_BATCHING: mode, SLIPWAY_INTRA_OP_THREADS: '1' },
+        env: { SLIPWAY_BATCHING: mode, SLIPWAY_INTRA_OP_THREADS: '2' },
       });
       batching.push(await load(`cnn: batching ${mode}`, { url: `${runtime.address}/predict`, body: cnnBody, connections: 64, seconds: SECONDS }));
       await runtime.stop();

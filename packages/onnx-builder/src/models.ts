@@ -90,13 +90,16 @@ export interface CnnOptions {
   channels?: number;
   /** Input image height and width (default 28). */
   size?: number;
+  /** Units of a fully connected hidden layer before the logits, VGG-style (default none). */
+  dense?: number;
 }
 
 /**
  * Benchmark image model: `image` float32 [batch, channels, size, size] → Conv3x3(16) → Relu → MaxPool2 →
- * Conv3x3(32) → Relu → MaxPool2 → Flatten → Gemm → `logits` float32 [batch, 10].
+ * Conv3x3(32) → Relu → MaxPool2 → Flatten → [Gemm(dense) → Relu →] Gemm → `logits` float32 [batch, 10].
+ * A wide dense head makes a batch of one memory-bound (every weight read per image), as in VGG-style nets.
  */
-export function buildCnn({ seed, channels = 1, size = 28 }: CnnOptions): Uint8Array {
+export function buildCnn({ seed, channels = 1, size = 28, dense = 0 }: CnnOptions): Uint8Array {
   const random = mulberry32(seed);
   // He-uniform limit sqrt(6 / fan_in) keeps activations at a stable scale through the ReLUs.
   const he = (fanIn: number) => Math.sqrt(6 / fanIn);
@@ -114,7 +117,8 @@ export function buildCnn({ seed, channels = 1, size = 28 }: CnnOptions): Uint8Ar
   const c1 = g.initializer('conv1_b', new Float32Array(16), [16]);
   const k2 = g.initializer('conv2_w', uniform(random, 32 * 16 * 9, he(16 * 9)), [32, 16, 3, 3]);
   const c2 = g.initializer('conv2_b', new Float32Array(32), [32]);
-  const fw = g.initializer('fc_w', uniform(random, flat * 10, Math.sqrt(6 / (flat + 10))), [flat, 10]);
+  const head = dense > 0 ? dense : flat;
+  const fw = g.initializer('fc_w', uniform(random, head * 10, Math.sqrt(6 / (head + 10))), [head, 10]);
   const fb = g.initializer('fc_b', new Float32Array(10), [10]);
 
   let x = g.node('Conv', [image, k1, c1], ['conv1'], conv);
@@ -124,6 +128,12 @@ export function buildCnn({ seed, channels = 1, size = 28 }: CnnOptions): Uint8Ar
   x = g.node('Relu', [x], ['relu2']);
   x = g.node('MaxPool', [x], ['pool2'], pool);
   x = g.node('Flatten', [x], ['flat'], { axis: int(1) });
+  if (dense > 0) {
+    const dw = g.initializer('dense_w', uniform(random, flat * dense, he(flat)), [flat, dense]);
+    const db = g.initializer('dense_b', new Float32Array(dense), [dense]);
+    x = g.node('Gemm', [x, dw, db], ['dense']);
+    x = g.node('Relu', [x], ['relu3']);
+  }
   g.node('Gemm', [x, fw, fb], ['logits']);
   return encodeModel(g);
 }

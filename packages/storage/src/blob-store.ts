@@ -27,6 +27,7 @@ export interface BlobStore {
 export interface BlobInfo {
   digest: string;
   sizeBytes: number;
+  /** When its bytes were written (file mtime, S3 LastModified): the age a garbage collector's grace period uses. */
   createdAt: Date;
 }
 

@@ -26,7 +26,7 @@ export interface S3BlobStoreConfig {
   cacheDir: string;
 }
 
-/** Multipart uploads hold up to PART_SIZE × QUEUE_SIZE bytes in memory at once. */
+/** A multipart upload buffers about PART_SIZE × QUEUE_SIZE bytes (32 MiB) at once. */
 export const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 4;
 
@@ -69,13 +69,19 @@ export class S3BlobStore implements BlobStore {
   }
 
   private async upload(digest: string, filePath: string): Promise<void> {
+    const body = createReadStream(filePath);
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: this.key(digest), Body: createReadStream(filePath) },
+      params: { Bucket: this.bucket, Key: this.key(digest), Body: body },
       partSize: PART_SIZE,
       queueSize: QUEUE_SIZE,
     });
-    await upload.done();
+    try {
+      await upload.done();
+    } finally {
+      // A failed upload may stop reading midway; release the file either way.
+      body.destroy();
+    }
   }
 
   async has(digest: string): Promise<boolean> {

@@ -7,15 +7,15 @@ import { assertNotArchiveName } from '../nested-archive';
 import type { StagingDir } from '../staging-dir';
 import { gunzipFile } from './gzip';
 
-async function extractEntry(entry: tar.Entry, staging: StagingDir, budget: UnpackBudget): Promise<void> {
-  const { name, type, linkname } = entry.header;
+async function extractEntry(header: tar.Header, data: AsyncIterable<Buffer>, staging: StagingDir, budget: UnpackBudget): Promise<void> {
+  const { name, type, linkname } = header;
   budget.countEntries(1);
   switch (type) {
     case 'file':
     case 'contiguous-file': {
       const path = normalizeEntryPath(name);
       assertNotArchiveName(path);
-      await staging.addFile(path, entry, { rejectArchiveContent: true });
+      await staging.addFile(path, data, { rejectArchiveContent: true });
       return;
     }
     case 'directory':
@@ -36,7 +36,7 @@ async function extractEntry(entry: tar.Entry, staging: StagingDir, budget: Unpac
 export async function extractTarGz(archivePath: string, archiveName: string, staging: StagingDir, budget: UnpackBudget): Promise<void> {
   const extract = tar.extract();
   const consume = async () => {
-    for await (const entry of extract) await extractEntry(entry, staging, budget);
+    for await (const entry of extract) await extractEntry(entry.header, entry as AsyncIterable<Buffer>, staging, budget);
   };
   const results = await Promise.allSettled([pipeline(gunzipFile(archivePath, archiveName, budget), extract), consume()]);
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
