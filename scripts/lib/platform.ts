@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { JobProducer } from '@slipway/queue';
-import { FsBlobStore } from '@slipway/storage';
+import { blobStoreConfigFromEnv, createBlobStore } from '@slipway/storage';
 import { done, step } from './log';
 import { prismaGenerate, prismaMigrateDeploy } from './prisma';
 import { ensureDatabase, ensurePostgres, ensureRedis } from './services';
@@ -65,7 +65,7 @@ export async function preparePlatform(root: string, mode: 'start' | 'test'): Pro
   const db = createDb(databaseUrl, { poolSize: 2 });
   const producer = new JobProducer(redis, { redisUrl, prefix });
   try {
-    await seed(db, new FsBlobStore(path.join(dataDir, 'blobs')), producer, {
+    await seed(db, createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir })), producer, {
       adminEmail: admin.email,
       adminPassword: admin.password,
       demoModelPath: path.join(root, 'models', 'iris', 'iris.onnx'),

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createDb } from '@slipway/db';
 import { createRedis, JobProducer } from '@slipway/queue';
-import { FsBlobStore } from '@slipway/storage';
+import { blobStoreConfigFromEnv, createBlobStore } from '@slipway/storage';
 import { LocalDriver } from './drivers/local-driver';
 import { parseWorkerEnv } from './env';
 import { reconcileDeployments } from './reconcile';
@@ -16,7 +16,7 @@ const ctx = {
   db,
   redis,
   driver,
-  store: new FsBlobStore(path.resolve(env.SLIPWAY_DATA_DIR, 'blobs')),
+  store: createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir: path.resolve(env.SLIPWAY_DATA_DIR) })),
   prefix: env.SLIPWAY_PREFIX,
   readyTimeoutMs: env.SLIPWAY_READY_TIMEOUT_MS,
 };

@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { createDb, type Db } from '@slipway/db';
 import { createRedis, JobProducer } from '@slipway/queue';
-import { FsBlobStore, type BlobStore } from '@slipway/storage';
+import { blobStoreConfigFromEnv, createBlobStore, type BlobStore } from '@slipway/storage';
 import type { Redis } from 'ioredis';
 import { webEnv } from './env';
 
@@ -23,7 +24,7 @@ export function serverContext(): ServerContext {
       db: createDb(env.DATABASE_URL),
       redis,
       producer: new JobProducer(redis, queueConfig),
-      store: new FsBlobStore(env.blobRoot),
+      store: createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir: path.resolve(env.SLIPWAY_DATA_DIR) })),
     };
   }
   return globalForContext.slipwayContext;

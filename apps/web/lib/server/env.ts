@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -9,18 +8,15 @@ const envSchema = z.object({
   /** Public URL of the gateway: shown in endpoint URLs and used by "try it". */
   SLIPWAY_GATEWAY_URL: z.string().default('http://127.0.0.1:8081'),
   SLIPWAY_INTERNAL_TOKEN: z.string().min(16).optional(),
-  SLIPWAY_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  SLIPWAY_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(16 * 1024 ** 3),
 });
 
-export type WebEnv = z.infer<typeof envSchema> & { blobRoot: string };
+export type WebEnv = z.infer<typeof envSchema>;
 
 let parsed: WebEnv | undefined;
 
 /** Parsed on first use, not at import, so `next build` needs no database settings. */
 export function webEnv(): WebEnv {
-  if (!parsed) {
-    const env = envSchema.parse(process.env);
-    parsed = { ...env, blobRoot: path.resolve(env.SLIPWAY_DATA_DIR, 'blobs') };
-  }
+  parsed ??= envSchema.parse(process.env);
   return parsed;
 }
