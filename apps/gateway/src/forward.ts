@@ -6,13 +6,19 @@ export const replicaAgent = new Agent({ keepAlive: true, maxSockets: 256, maxFre
 /** Fails only when no response arrived: the request is then safe to retry on another replica. */
 export class ConnectionFailedError extends Error {}
 
+const parsedAddresses = new Map<string, URL>();
+
 export function forward(address: string, options: { method: string; path: string; headers: OutgoingHttpHeaders; body: Buffer }): Promise<IncomingMessage> {
+  let url = parsedAddresses.get(address);
+  if (!url) {
+    if (parsedAddresses.size > 10_000) parsedAddresses.clear();
+    parsedAddresses.set(address, (url = new URL(address)));
+  }
   return new Promise((resolve, reject) => {
-    const url = new URL(address);
     const upstream = request(
       {
-        host: url.hostname,
-        port: url.port,
+        host: url!.hostname,
+        port: url!.port,
         method: options.method,
         path: options.path,
         headers: { ...options.headers, 'content-length': options.body.length },

@@ -8,6 +8,8 @@ const envSchema = z.object({
   /** GPUs the local driver may hand out; a GPU machine type asks for more than this fails clearly. */
   SLIPWAY_HOST_GPUS: z.coerce.number().int().min(0).default(0),
   SLIPWAY_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  SLIPWAY_GC_INTERVAL_MS: z.coerce.number().int().positive().default(60 * 60 * 1000),
+  SLIPWAY_GC_GRACE_MS: z.coerce.number().int().nonnegative().default(60 * 60 * 1000),
 });
 
 export type WorkerEnv = z.infer<typeof envSchema>;

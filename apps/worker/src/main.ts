@@ -23,6 +23,7 @@ const ctx = {
 const producer = new JobProducer(redis, { redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX });
 await reconcileDeployments(ctx, producer);
 await publishRoutingTable(db, redis, env.SLIPWAY_PREFIX);
+await producer.schedule('collectGarbage', { graceMs: env.SLIPWAY_GC_GRACE_MS }, env.SLIPWAY_GC_INTERVAL_MS);
 const workers = startWorkers(ctx);
 console.log(JSON.stringify({ msg: 'worker started', driver: driver.name, prefix: env.SLIPWAY_PREFIX }));
 

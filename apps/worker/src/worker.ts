@@ -1,6 +1,7 @@
 import { JOBS, QUEUE_NAMES, type JobHandlers, type JobName } from '@slipway/queue';
 import { Worker } from 'bullmq';
 import type { WorkerContext } from './context';
+import { collectGarbage } from './collect-garbage';
 import { inspectVersion } from './inspect-version';
 import { rolloutDeployment } from './rollout';
 import { stopDeployment } from './stop';
@@ -10,6 +11,10 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
     inspectVersion: ({ versionId }) => inspectVersion(ctx, versionId),
     rolloutDeployment: ({ deploymentId }) => rolloutDeployment(ctx, deploymentId),
     stopDeployment: ({ deploymentId }) => stopDeployment(ctx, deploymentId),
+    collectGarbage: async ({ graceMs }) => {
+      const { deleted } = await collectGarbage(ctx, graceMs);
+      if (deleted.length > 0) console.log(JSON.stringify({ msg: 'garbage collected', blobs: deleted }));
+    },
   };
 }
 

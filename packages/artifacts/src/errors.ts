@@ -34,14 +34,15 @@ export class ArtifactError extends Error {
 }
 
 /**
- * Wraps a decoder failure (zlib, tar-stream, yauzl) as corrupt_archive. ArtifactErrors pass through, and so do
- * system errors (ENOSPC, EACCES…), which are the server's problem rather than the upload's.
+ * Wraps a decoder failure (zlib, tar-stream, yauzl: plain Errors, zlib's with a Z_* code) as corrupt_archive.
+ * Anything else passes through: ArtifactErrors, system errors (ENOSPC, EACCES…), which are the server's problem
+ * rather than the upload's, and programming errors (TypeError, ERR_* codes).
  */
-export function asCorruptArchive(error: unknown, archiveName: string): Error {
-  if (error instanceof ArtifactError) return error;
-  if (error instanceof Error && 'syscall' in error) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new ArtifactError('corrupt_archive', `${archiveName} is corrupt or truncated: ${reason}`, { cause: error });
+export function asCorruptArchive(error: unknown, archiveName: string): unknown {
+  if (!(error instanceof Error) || error instanceof ArtifactError || error.name !== 'Error') return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined && !code.startsWith('Z_')) return error;
+  return new ArtifactError('corrupt_archive', `${archiveName} is corrupt or truncated: ${error.message}`, { cause: error });
 }
 
 /** Of the errors from streams that failed together, the one that explains it rather than a knock-on "premature close". */

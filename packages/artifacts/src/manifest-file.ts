@@ -22,7 +22,7 @@ export async function readYamlFile<T>(dir: string, path: string, schema: z.ZodTy
   try {
     document = parse(await readFile(absolute, 'utf8'));
   } catch (error) {
-    throw invalidManifest(`${path} is not valid YAML: ${(error as Error).message}`);
+    throw invalidManifest(`${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw invalidManifest(`${path} must be a YAML mapping of keys to values.`);

@@ -34,7 +34,7 @@ function describeHead(head: Uint8Array): string {
   const archive = archiveKindFromMagic(head);
   if (archive) return `it is a ${archive} archive`;
   const text = Buffer.from(head).toString('latin1');
-  if (/^[\t\n\r\x20-\x7e]+$/.test(text)) return `it starts with the text "${text.trim().slice(0, 40)}"`;
+  if (/^[\t\n\r\x20-\x7e]+$/.test(text)) return `it starts with the text "${text.replace(/\s+/g, ' ').trim().slice(0, 40)}"`;
   return `it starts with bytes ${Buffer.from(head.subarray(0, 8)).toString('hex')}`;
 }
 

@@ -20,6 +20,12 @@ export const JOBS = {
     schema: z.object({ deploymentId: z.string().uuid() }),
     jobId: (p: { deploymentId: string }) => `stop-${p.deploymentId}`,
   },
+  /** Deletes blobs no version references; `graceMs` spares blobs an upload is still registering. */
+  collectGarbage: {
+    queue: 'models',
+    schema: z.object({ graceMs: z.number().int().nonnegative().default(60 * 60 * 1000) }),
+    jobId: () => 'collect-garbage',
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;

@@ -26,6 +26,13 @@ export class JobProducer {
     });
   }
 
+  /** Runs a job every `everyMs` (one schedule per job name, however many processes ask). */
+  async schedule<N extends JobName>(name: N, payload: JobPayload<N>, everyMs: number): Promise<void> {
+    const job = JOBS[name];
+    const data = job.schema.parse(payload);
+    await this.queue(job.queue).upsertJobScheduler(`every-${name}`, { every: everyMs }, { name, data, opts: { removeOnComplete: true, removeOnFail: 100 } });
+  }
+
   private queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {

@@ -7,6 +7,12 @@ import { assertNotArchiveName } from '../nested-archive';
 import type { StagingDir } from '../staging-dir';
 import { gunzipFile } from './gzip';
 
+const SPECIAL_FILE_NAMES: Record<string, string> = {
+  'character-device': 'character device',
+  'block-device': 'block device',
+  fifo: 'named pipe (FIFO)',
+};
+
 async function extractEntry(header: tar.Header, data: AsyncIterable<Buffer>, staging: StagingDir, budget: UnpackBudget): Promise<void> {
   const { name, type, linkname } = header;
   budget.countEntries(1);
@@ -28,7 +34,7 @@ async function extractEntry(header: tar.Header, data: AsyncIterable<Buffer>, sta
         `Archive entry '${name}' is a ${type === 'link' ? 'hard link' : 'symbolic link'} (to '${linkname}'); Slipway only accepts regular files and folders.`,
       );
     default:
-      throw new ArtifactError('special_file', `Archive entry '${name}' is a ${type ?? 'special file'}; Slipway only accepts regular files and folders.`);
+      throw new ArtifactError('special_file', `Archive entry '${name}' is a ${SPECIAL_FILE_NAMES[type] ?? 'special file'}; Slipway only accepts regular files and folders.`);
   }
 }
 

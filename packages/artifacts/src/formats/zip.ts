@@ -11,6 +11,12 @@ const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
+const SPECIAL_FILE_NAMES: Record<number, string> = {
+  0o010000: 'named pipe (FIFO)',
+  0o020000: 'character device',
+  0o060000: 'block device',
+  0o140000: 'socket',
+};
 const STORED = 0;
 const DEFLATED = 8;
 
@@ -37,7 +43,7 @@ async function extractEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, staging: Sta
     throw new ArtifactError('link_entry', `Archive entry '${name}' is a symbolic link; Slipway only accepts regular files and folders.`);
   }
   if (fileType !== 0 && fileType !== S_IFREG && fileType !== S_IFDIR) {
-    throw new ArtifactError('special_file', `Archive entry '${name}' is a special file (mode ${fileType.toString(8)}); Slipway only accepts regular files and folders.`);
+    throw new ArtifactError('special_file', `Archive entry '${name}' is a ${SPECIAL_FILE_NAMES[fileType] ?? 'special file'}; Slipway only accepts regular files and folders.`);
   }
   const path = normalizeEntryPath(name);
   if (name.endsWith('/') || fileType === S_IFDIR) {
@@ -52,6 +58,8 @@ async function extractEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, staging: Sta
   // Sizes come from the central directory, and yauzl fails the stream if the data disagrees with them.
   budget.checkRatio(entry.uncompressedSize, entry.compressedSize, `Archive entry '${path}'`);
   const data = await zip.openReadStreamPromise(entry);
+  // After an inflate error yauzl's stream can emit a second one (a byte-count assertion) once iteration stopped listening.
+  data.on('error', () => {});
   await staging.addFile(path, checkCrc(data, entry.crc32, path), { rejectArchiveContent: true });
 }
 

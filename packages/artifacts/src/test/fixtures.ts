@@ -55,7 +55,7 @@ export async function tarBytes(entries: readonly TarEntry[]): Promise<Buffer> {
   for (const entry of entries) {
     if ('content' in entry) pack.entry({ name: entry.name }, bytes(entry.content));
     else if (entry.type === 'symlink' || entry.type === 'link') pack.entry({ name: entry.name, type: entry.type, linkname: entry.linkname });
-    else pack.entry({ name: entry.name, type: entry.type, devmajor: 1, devminor: 3 }).end();
+    else pack.entry({ name: entry.name, type: entry.type, devmajor: 1, devminor: 3 }, '');
   }
   pack.finalize();
   await collected;
