@@ -1,6 +1,7 @@
 import type { Db } from '@slipway/db';
 import type { BlobStore } from '@slipway/storage';
 import type { Redis } from 'ioredis';
+import type { ArtifactCache } from './artifact-cache';
 import type { ReplicaDriver } from './drivers/driver';
 
 /** What every job handler is given: built once in main (or a test) and passed down. */
@@ -8,6 +9,7 @@ export interface WorkerContext {
   db: Db;
   redis: Redis;
   store: BlobStore;
+  artifacts: ArtifactCache;
   driver: ReplicaDriver;
   prefix: string;
   readyTimeoutMs: number;

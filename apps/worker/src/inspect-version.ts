@@ -1,29 +1,65 @@
+import path from 'node:path';
+import { checkManifestAgainstSignature, computeReferenceStats, slipwayManifestSchema } from '@slipway/artifacts';
 import { signatureFromOrtMetadata } from '@slipway/core';
 import type { Db } from '@slipway/db';
-import type { BlobStore } from '@slipway/storage';
 import * as ort from 'onnxruntime-node';
+import { uploadDetailsSchema, type ArtifactCache } from './artifact-cache';
+import { readOnnxMetadata } from './onnx-metadata';
+
+/** A reason the version cannot be served, shown to the user as the failed version's status. */
+class InspectionFailure extends Error {}
 
 /**
- * uploaded → validating → ready | failed: loads the artifact in onnxruntime and records
- * its signature. A model onnxruntime cannot load ends as a failed version with the reason.
+ * uploaded → validating → ready | failed: unpacks the artifact into this host's cache, loads the
+ * model in onnxruntime, records its signature, opsets and operators, checks the manifest against
+ * the signature and computes reference statistics for drift. Every failure is a reason on the version.
  */
-export async function inspectVersion(deps: { db: Db; store: BlobStore }, versionId: string): Promise<void> {
-  const { db, store } = deps;
+export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache }, versionId: string): Promise<void> {
+  const { db, artifacts } = deps;
   const version = await db.modelVersion.findUnique({ where: { id: versionId } });
   if (!version || version.status === 'ready' || version.status === 'failed') return;
   await db.modelVersion.update({ where: { id: versionId }, data: { status: 'validating', statusReason: null } });
 
   let session: ort.InferenceSession | undefined;
   try {
-    const artifactPath = await store.localPath(version.digest);
-    session = await ort.InferenceSession.create(artifactPath, { intraOpNumThreads: 1 });
-    const signature = signatureFromOrtMetadata(session.inputMetadata, session.outputMetadata);
-    await db.modelVersion.update({ where: { id: versionId }, data: { status: 'ready', signature: signature as object } });
-  } catch (error) {
+    const { root, modelPath } = await artifacts.modelPath(version);
+    try {
+      session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1 });
+    } catch (error) {
+      throw new InspectionFailure(`not a loadable ONNX model: ${conciseOrtError(error)}`);
+    }
+    const signature = (() => {
+      try {
+        return signatureFromOrtMetadata(session.inputMetadata, session.outputMetadata);
+      } catch (error) {
+        throw new InspectionFailure((error as Error).message);
+      }
+    })();
+    const manifest = version.manifest ? slipwayManifestSchema.parse(version.manifest) : null;
+    const mismatch = manifest ? checkManifestAgainstSignature(manifest, signature) : null;
+    if (mismatch) throw new InspectionFailure(`slipway.yaml does not match the model: ${mismatch}`);
+
+    const onnx = await readOnnxMetadata(modelPath).catch(() => null);
+    const upload = uploadDetailsSchema.safeParse(version.details);
+    const referenceFile = upload.success ? upload.data.referenceDataFile : null;
+    const referenceStats = referenceFile
+      ? await computeReferenceStats(path.join(root, referenceFile)).catch((error: unknown) => {
+          throw new InspectionFailure(`reference data ${referenceFile}: ${(error as Error).message}`);
+        })
+      : null;
     await db.modelVersion.update({
       where: { id: versionId },
-      data: { status: 'failed', statusReason: `not a loadable ONNX model: ${conciseOrtError(error)}` },
+      data: {
+        status: 'ready',
+        signature: signature as object,
+        details: { ...(version.details as object | null), ...(onnx ?? {}) },
+        ...(referenceStats && { referenceStats: referenceStats as object }),
+      },
     });
+  } catch (error) {
+    const reason =
+      error instanceof InspectionFailure ? error.message : `could not inspect the artifact: ${(error as Error).message ?? String(error)}`;
+    await db.modelVersion.update({ where: { id: versionId }, data: { status: 'failed', statusReason: reason.slice(0, 1000) } });
   } finally {
     await session?.release();
   }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createDb } from '@slipway/db';
 import { createRedis, JobProducer } from '@slipway/queue';
 import { blobStoreConfigFromEnv, createBlobStore } from '@slipway/storage';
+import { ArtifactCache } from './artifact-cache';
 import { LocalDriver } from './drivers/local-driver';
 import { parseWorkerEnv } from './env';
 import { reconcileDeployments } from './reconcile';
@@ -12,11 +13,14 @@ const env = parseWorkerEnv();
 const db = createDb(env.DATABASE_URL);
 const redis = createRedis({ redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX });
 const driver = new LocalDriver({ hostGpus: env.SLIPWAY_HOST_GPUS, log: (line) => process.stderr.write(`${line}\n`) });
+const dataDir = path.resolve(env.SLIPWAY_DATA_DIR);
+const store = createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir }));
 const ctx = {
   db,
   redis,
   driver,
-  store: createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir: path.resolve(env.SLIPWAY_DATA_DIR) })),
+  store,
+  artifacts: new ArtifactCache(store, path.join(dataDir, 'artifact-cache')),
   prefix: env.SLIPWAY_PREFIX,
   readyTimeoutMs: env.SLIPWAY_READY_TIMEOUT_MS,
 };

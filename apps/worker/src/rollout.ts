@@ -1,3 +1,4 @@
+import { slipwayManifestSchema } from '@slipway/artifacts';
 import { DriverError } from './drivers/driver';
 import type { WorkerContext } from './context';
 import { recordEvent } from './events';
@@ -33,7 +34,9 @@ export async function rolloutDeployment(ctx: WorkerContext, deploymentId: string
     for (const variant of deployment.variants) {
       const { version, machineType } = variant;
       if (version.status !== 'ready') throw new DriverError(`version v${version.label} is ${version.status}, not ready`);
-      const artifactPath = await ctx.store.localPath(version.digest);
+      const { modelPath } = await ctx.artifacts.modelPath(version);
+      const manifest = slipwayManifestSchema.safeParse(version.manifest);
+      const featureNames = manifest.success ? manifest.data.features : undefined;
       await recordEvent(db, deploymentId, {
         step: 'artifact',
         message: `Artifact v${version.label} (sha256:${version.digest.slice(0, 12)}) is available on ${machineType.name}`,
@@ -46,7 +49,8 @@ export async function rolloutDeployment(ctx: WorkerContext, deploymentId: string
             replicaId: replica.id,
             deploymentName: deployment.name,
             versionLabel: version.label,
-            artifactPath,
+            modelPath,
+            featureNames,
             vcpu: machineType.vcpu,
             memoryMb: machineType.memoryMb,
             gpuCount: machineType.gpuCount,

@@ -9,6 +9,7 @@ export type ApiErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'quota_exceeded'
   | 'unsupported_media_type'
   | 'gateway_unavailable'
   | 'internal';
@@ -22,6 +23,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  quota_exceeded: 413,
   unsupported_media_type: 415,
   gateway_unavailable: 502,
   internal: 500,
@@ -29,11 +31,25 @@ const STATUS: Record<ApiErrorCode, number> = {
 
 /** The one error type route handlers throw; `errorResponse` maps it (and anything else) to JSON. */
 export class ApiError extends Error {
-  constructor(readonly code: ApiErrorCode, message: string) {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
     super(message);
   }
   get status(): number {
     return STATUS[this.code];
+  }
+}
+
+/** An error whose code and status come from a package's own taxonomy (e.g. a refused archive's `unsafe_path`, 400). */
+export class ForeignApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
@@ -45,7 +61,7 @@ export function formatZodError(error: ZodError): string {
 }
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError) {
+  if (error instanceof ApiError || error instanceof ForeignApiError) {
     return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status });
   }
   if (error instanceof ZodError) {

@@ -2,67 +2,71 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { artifactFormatFromFilename } from '@slipway/core';
 import { Prisma } from '@slipway/db';
+import { ArtifactError, inspectArtifact } from '@slipway/artifacts';
 import { BlobTooLargeError } from '@slipway/storage';
 import { serverContext } from './context';
 import { webEnv } from './env';
-import { ApiError } from './errors';
+import { ApiError, ForeignApiError } from './errors';
 import { serializeVersion, versionInclude } from './serializers';
 
 /**
  * Streams an upload into the blob store and registers it as the model's next version.
- * Order matters for "nothing half-stored": stage (hashing) → row → commit blob → enqueue
- * inspection; any failure undoes what was done before it.
+ * Order matters for "nothing half-stored": stage (hashing) → quota and archive checks on the
+ * staged file → row → commit blob → enqueue inspection; any failure undoes what was done before it.
  */
 export async function registerVersion(options: {
   modelId: string;
   userId: string;
   filename: string;
-  body: ReadableStream<Uint8Array> | null;
+  body: ReadableStream<Uint8Array> | NodeJS.ReadableStream | null;
+  /** Declared size (Content-Length, tus Upload-Length): lets the quota refuse before any byte is read. */
+  sizeHint?: number;
 }) {
   const { db, store, producer } = serverContext();
   const format = artifactFormatFromFilename(options.filename);
-  if (format !== 'onnx') {
+  if (!format) {
     throw new ApiError(
       'unsupported_media_type',
-      format
-        ? `'.${format}' artifacts are not accepted yet; upload the plain .onnx file`
-        : `'${options.filename}' is not a supported artifact; upload an .onnx file`,
+      `'${options.filename}' is not a supported artifact; upload .onnx, .onnx.gz, .tar.gz, .tgz or .zip (an MLflow model folder packed as .tar.gz or .zip works too)`,
     );
   }
   if (!options.body) throw new ApiError('validation_error', 'the request body must be the artifact file');
+  const model = await db.model.findUniqueOrThrow({ where: { id: options.modelId }, include: { team: true } });
+  if (options.sizeHint !== undefined) await checkQuota(model.team, options.sizeHint);
 
   let staged;
   try {
-    staged = await store.stage(Readable.fromWeb(options.body as WebReadableStream<Uint8Array>), {
-      maxBytes: webEnv().SLIPWAY_MAX_UPLOAD_BYTES,
-    });
+    const source = options.body instanceof ReadableStream ? Readable.fromWeb(options.body as WebReadableStream<Uint8Array>) : options.body;
+    staged = await store.stage(source as Readable, { maxBytes: webEnv().SLIPWAY_MAX_UPLOAD_BYTES });
   } catch (error) {
     if (error instanceof BlobTooLargeError) throw new ApiError('payload_too_large', error.message);
     throw error;
   }
-  if (staged.sizeBytes === 0) {
-    await staged.discard();
-    throw new ApiError('validation_error', 'the uploaded file is empty');
-  }
-
-  // The same bytes uploaded again are the same version: content addressing deduplicates.
-  const existing = await db.modelVersion.findUnique({
-    where: { modelId_digest: { modelId: options.modelId, digest: staged.digest } },
-    include: versionInclude,
-  });
-  if (existing) {
-    await staged.discard();
-    return { version: serializeVersion(existing), created: false };
-  }
 
   let version;
   try {
+    if (staged.sizeBytes === 0) throw new ApiError('validation_error', 'the uploaded file is empty');
+    // The same bytes uploaded again are the same version: content addressing deduplicates.
+    const existing = await db.modelVersion.findUnique({
+      where: { modelId_digest: { modelId: options.modelId, digest: staged.digest } },
+      include: versionInclude,
+    });
+    if (existing) {
+      await staged.discard();
+      return { version: serializeVersion(existing), created: false };
+    }
+    await checkQuota(model.team, staged.sizeBytes);
+    const artifact = await inspectArtifact({ archivePath: staged.path, filename: options.filename }).catch((error: unknown) => {
+      throw error instanceof ArtifactError ? new ForeignApiError(error.code, error.status, error.message) : error;
+    });
     version = await createWithNextLabel(options.modelId, {
       digest: staged.digest,
       sizeBytes: staged.sizeBytes,
       format,
       filename: options.filename,
       uploadedById: options.userId,
+      manifest: (artifact.manifest ?? undefined) as Prisma.InputJsonValue | undefined,
+      details: { modelFile: artifact.modelFile, referenceDataFile: artifact.referenceDataFile, files: artifact.files, mlflow: artifact.mlflow } as unknown as Prisma.InputJsonValue,
     });
     await staged.commit();
     await producer.enqueue('inspectVersion', { versionId: version.id });
@@ -76,6 +80,30 @@ export async function registerVersion(options: {
     throw error;
   }
   return { version: serializeVersion(version), created: true };
+}
+
+/** Storage a team uses: the artifacts of its versions, as uploaded. */
+async function checkQuota(team: { id: string; name: string; storageQuotaBytes: bigint | null }, incomingBytes: number): Promise<void> {
+  if (team.storageQuotaBytes === null) return;
+  const { _sum } = await serverContext().db.modelVersion.aggregate({ where: { model: { teamId: team.id } }, _sum: { sizeBytes: true } });
+  const used = Number(_sum.sizeBytes ?? 0n);
+  const quota = Number(team.storageQuotaBytes);
+  if (used + incomingBytes > quota) {
+    throw new ApiError(
+      'quota_exceeded',
+      `team '${team.name}' would use ${formatBytes(used + incomingBytes)} of its ${formatBytes(quota)} storage quota; delete unused versions or ask an admin to raise it`,
+    );
+  }
+}
+
+function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 /** Labels are v1, v2 … per model; a concurrent upload taking the same label retries. */

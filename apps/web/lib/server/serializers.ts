@@ -1,3 +1,4 @@
+import { referenceStatsSchema } from '@slipway/artifacts';
 import { modelSignatureSchema } from '@slipway/core';
 import type { Prisma } from '@slipway/db';
 import { webEnv } from './env';
@@ -17,9 +18,20 @@ export function serializeVersion(v: VersionRow) {
     status: v.status,
     statusReason: v.statusReason,
     signature: signature?.success ? signature.data : null,
+    manifest: v.manifest ?? null,
+    details: v.details ?? null,
+    referenceStats: referenceStatsView(v.referenceStats),
     uploadedBy: v.uploadedBy,
     createdAt: v.createdAt.toISOString(),
   };
+}
+
+/** Reference statistics keyed by column, as the dashboards read them. */
+function referenceStatsView(raw: unknown) {
+  const stats = raw ? referenceStatsSchema.safeParse(raw) : null;
+  if (!stats?.success) return null;
+  const { columns, ...rest } = stats.data;
+  return { ...rest, columns: Object.fromEntries(columns.map(({ name, ...column }) => [name, column])) };
 }
 
 export const modelInclude = {

@@ -3,7 +3,10 @@ export interface ReplicaSpec {
   replicaId: string;
   deploymentName: string;
   versionLabel: number;
-  artifactPath: string;
+  /** The ONNX file in this host's artifact cache. */
+  modelPath: string;
+  /** From the version's manifest: lets callers send named features. */
+  featureNames?: string[];
   vcpu: number;
   memoryMb: number;
   gpuCount: number;

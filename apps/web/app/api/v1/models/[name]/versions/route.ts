@@ -29,7 +29,17 @@ export const POST = route<{ name: string }, undefined, z.ZodType<{ filename: str
   async ({ req, user, params, query }) => {
     const model = await findModel(params.name);
     requireTeamRole(user, model.teamId, 'member', `model '${params.name}'`);
-    const { version, created } = await registerVersion({ modelId: model.id, userId: user.id, filename: query.filename, body: req.body });
+    const declared = Number(req.headers.get('content-length'));
+    const { version, created } = await registerVersion({
+      modelId: model.id,
+      userId: user.id,
+      filename: query.filename,
+      body: req.body,
+      sizeHint: Number.isFinite(declared) && declared > 0 ? declared : undefined,
+    });
     return Response.json({ version, deduplicated: !created }, { status: created ? 202 : 200 });
   },
 );
+
+/** `curl -T model.tar.gz "…/versions?filename=model.tar.gz"` sends a PUT. */
+export const PUT = POST;
