@@ -29,6 +29,11 @@ export class ApiClient {
     return { status: response.status, body: text ? JSON.parse(text) : null };
   }
 
+  /** The raw response, for downloads and headers. */
+  raw(apiPath: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${this.baseUrl}${apiPath}`, { ...init, headers: { cookie: this.cookie, ...init.headers } });
+  }
+
   async upload(modelName: string, file: string | { name: string; bytes: Uint8Array }): Promise<{ status: number; body: any }> {
     const { name, bytes } = typeof file === 'string' ? { name: path.basename(file), bytes: await readFile(file) } : file;
     const response = await fetch(`${this.baseUrl}/api/v1/models/${modelName}/versions?filename=${encodeURIComponent(name)}`, {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
@@ -55,8 +56,17 @@ describe('control plane and data plane', () => {
     expect(again.body).toMatchObject({ deduplicated: true, version: { label: 1, digest: version.digest } });
   });
 
-  it('ends a file that is not ONNX as a failed version with the reason', async () => {
-    const upload = await admin.upload(modelName, { name: 'broken.onnx', bytes: new TextEncoder().encode('this is not a model') });
+  it('refuses a file that is not ONNX at upload, storing nothing', async () => {
+    const before = (await admin.request('GET', `/api/v1/models/${modelName}`)).body.model.versions.length;
+    const upload = await admin.upload(modelName, { name: 'notes.onnx', bytes: new TextEncoder().encode('this is not a model') });
+    expect(upload.status).toBe(422);
+    expect(upload.body.error.code).toBe('not_onnx');
+    expect((await admin.request('GET', `/api/v1/models/${modelName}`)).body.model.versions.length).toBe(before);
+  });
+
+  it('ends an ONNX file onnxruntime cannot load as a failed version with the reason', async () => {
+    const bytes = await readFile(stack.demoModelPath);
+    const upload = await admin.upload(modelName, { name: 'truncated.onnx', bytes: bytes.subarray(0, Math.floor(bytes.length * 0.6)) });
     expect(upload.status).toBe(202);
     const { version } = await admin.waitFor(`/api/v1/models/${modelName}/versions/${upload.body.version.label}`, (b) => b.version.status === 'failed' || b.version.status === 'ready');
     expect(version.status).toBe('failed');
