@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry of `npm start`, `npm test` and `npm run bench`: installs dependencies when they are
 // missing or stale (plain Node, since tsx may not be installed yet), then hands over to cli.ts.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +26,10 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const cli = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'cli.ts'), ...process.argv.slice(2)], {
+const cli = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'cli.ts'), ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
 });
-process.exit(cli.status ?? 1);
+// A supervisor's SIGTERM reaches only this process: pass it on so the platform shuts down cleanly.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => cli.kill(signal));
+cli.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
