@@ -146,12 +146,12 @@ function lowerBound(sorted: Float64Array, target: number): number {
   return lo;
 }
 
-/** Linear interpolation between closest ranks (numpy's default). */
-function quantile(sorted: Float64Array, p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+/** The i-th decile, interpolating linearly between closest ranks (numpy's default); integer maths keeps 0.2 exact. */
+function decile(sorted: Float64Array, i: number): number {
+  const position = (sorted.length - 1) * i;
+  const lo = Math.floor(position / 10);
+  const fraction = (position % 10) / 10;
+  return fraction === 0 ? sorted[lo] : sorted[lo] + fraction * (sorted[lo + 1] - sorted[lo]);
 }
 
 function numericSummary(sorted: Float64Array) {
@@ -160,7 +160,7 @@ function numericSummary(sorted: Float64Array) {
   const variance = sorted.reduce((sum, v) => sum + (v - mean) ** 2, 0) / n;
   const edges: number[] = [];
   for (let i = 0; i <= 10; i++) {
-    const edge = quantile(sorted, i / 10);
+    const edge = decile(sorted, i);
     if (edges.at(-1) !== edge) edges.push(edge);
   }
   const counts =

@@ -175,6 +175,7 @@ describe('hostile and broken artifacts', () => {
     ['zip symlink', () => fixtures.zipSymlink(), 'link_entry'],
     ['zip fifo', () => fixtures.zipFifo(), 'special_file'],
     ['zip bomb', () => fixtures.zipBomb(), 'compression_ratio', /'weights\.bin' decompresses more than 200 times/],
+    ['zip of many small bombs', () => fixtures.zipManySmallBombs(), 'compression_ratio', /bombs\.zip decompresses more than 200 times/],
     ['gzip bomb as .onnx.gz', () => fixtures.gzipBomb(), 'compression_ratio', /model\.onnx\.gz decompresses more than 200 times/],
     ['text file named model.onnx', () => fixtures.textModel(), 'not_onnx', /starts with the text "<!DOCTYPE html>/],
     ['empty model.onnx', () => fixtures.emptyModel(), 'not_onnx', /empty/],

@@ -35,7 +35,15 @@ async function* checkCrc(chunks: AsyncIterable<Buffer>, expected: number, path: 
   if (crc !== expected) throw new ArtifactError('corrupt_archive', `Archive entry '${path}' is corrupt: its CRC-32 checksum does not match.`);
 }
 
-async function extractEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, staging: StagingDir, budget: UnpackBudget): Promise<void> {
+/** `declaredBytes`: the uncompressed sizes of all entries up to this one. */
+async function extractEntry(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  declaredBytes: number,
+  archiveName: string,
+  staging: StagingDir,
+  budget: UnpackBudget,
+): Promise<void> {
   // Decoded here rather than by yauzl so unsafe names get our unsafe_path error instead of a generic one.
   const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
   const fileType = unixFileType(entry);
@@ -57,6 +65,8 @@ async function extractEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, staging: Sta
   }
   // Sizes come from the central directory, and yauzl fails the stream if the data disagrees with them.
   budget.checkRatio(entry.uncompressedSize, entry.compressedSize, `Archive entry '${path}'`);
+  // Entries sharing one compressed stream (overlapping bombs) look innocent one by one, but not in total.
+  budget.checkRatio(declaredBytes, zip.fileSize, archiveName);
   const data = await zip.openReadStreamPromise(entry);
   // After an inflate error yauzl's stream can emit a second one (a byte-count assertion) once iteration stopped listening.
   data.on('error', () => {});
@@ -69,7 +79,11 @@ export async function extractZip(archivePath: string, archiveName: string, stagi
   try {
     zip = await yauzl.openPromise(archivePath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
     budget.countEntries(zip.entryCount);
-    for await (const entry of zip.eachEntry()) await extractEntry(zip, entry, staging, budget);
+    let declaredBytes = 0;
+    for await (const entry of zip.eachEntry()) {
+      declaredBytes += entry.uncompressedSize;
+      await extractEntry(zip, entry, declaredBytes, archiveName, staging, budget);
+    }
   } catch (error) {
     throw asCorruptArchive(error, archiveName);
   } finally {

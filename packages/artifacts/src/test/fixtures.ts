@@ -282,6 +282,11 @@ export class Fixtures {
     await pipeline(zip.outputStream, createWriteStream(path));
     return { path, filename: 'bomb.zip' };
   };
+  /** Each entry is under the size where ratios are checked; together they are a bomb. */
+  zipManySmallBombs = () => {
+    const zeros = Buffer.alloc(1024 ** 2);
+    return this.zip('bombs.zip', Array.from({ length: 100 }, (_, i) => ({ name: `part-${i}.bin`, content: zeros })));
+  };
   zipTraversal = async () => this.write('evil.zip', patchBytes(await zipBytes([{ name: 'xx/evil.onnx', content: mlpModel() }]), 'xx/evil.onnx', '../evil.onnx'));
   zipBackslashTraversal = async () =>
     this.write('evil.zip', patchBytes(await zipBytes([{ name: 'xx_xx_evil.onnx', content: mlpModel() }]), 'xx_xx_evil.onnx', '..\\..\\evil.onnx'));
