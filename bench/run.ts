@@ -4,9 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlatformEnv } from '../scripts/lib/platform';
 import { benchServing } from './serving';
+import { benchUploadMemory } from './upload-memory';
 
 const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   serving: benchServing,
+  'upload-memory': benchUploadMemory,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

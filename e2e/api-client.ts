@@ -39,7 +39,7 @@ export class ApiClient {
     const response = await fetch(`${this.baseUrl}/api/v1/models/${modelName}/versions?filename=${encodeURIComponent(name)}`, {
       method: 'POST',
       headers: { cookie: this.cookie, 'content-type': 'application/octet-stream' },
-      body: bytes,
+      body: bytes as Uint8Array<ArrayBuffer>,
     });
     return { status: response.status, body: await response.json() };
   }

@@ -7,6 +7,8 @@ import { processEnv, type PlatformEnv } from './platform';
 export interface RunningPlatform {
   webUrl: string;
   gatewayUrl: string;
+  /** Process ids, for benchmarks that watch memory and CPU. */
+  pids: { web: number; gateway: number; worker: number };
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function launchPlatform(
   const tsxApp = (app: string) => ['--import', 'tsx', path.join(env.root, 'apps', app, 'src', 'main.ts')];
   const children: ChildProcess[] = [];
   const stop = async () => void (await Promise.all(children.map(stopProcess)));
+  let pids: RunningPlatform['pids'];
   try {
     const gateway = startProcess('gateway', process.execPath, tsxApp('gateway'), {
       cwd: env.root,
@@ -76,7 +79,8 @@ export async function launchPlatform(
       quiet: options.quiet,
     });
     children.push(gateway);
-    children.push(startProcess('worker', process.execPath, tsxApp('worker'), { cwd: env.root, env: childEnv, quiet: options.quiet }));
+    const worker = startProcess('worker', process.execPath, tsxApp('worker'), { cwd: env.root, env: childEnv, quiet: options.quiet });
+    children.push(worker);
     const web = startProcess(
       'web',
       path.join(env.root, 'node_modules', '.bin', 'next'),
@@ -86,9 +90,10 @@ export async function launchPlatform(
     children.push(web);
     await waitForHttp(`${gatewayUrl}/healthz`, gateway, 'gateway');
     await waitForHttp(`${webUrl}/login`, web, 'web');
+    pids = { web: web.pid!, gateway: gateway.pid!, worker: worker.pid! };
   } catch (error) {
     await stop();
     throw error;
   }
-  return { webUrl, gatewayUrl, stop };
+  return { webUrl, gatewayUrl, pids, stop };
 }

@@ -131,6 +131,26 @@ export class GraphBuilder {
     return name;
   }
 
+  /**
+   * Adds a float32 tensor whose bytes live in a side file next to the model (ONNX external data):
+   * how models with weights beyond protobuf's 2 GB limit are shipped.
+   */
+  externalInitializer(name: string, dims: readonly number[], location: string, offset = 0): string {
+    const length = dims.reduce((a, b) => a * b, 1) * 4;
+    this.initializers.push({
+      name,
+      dataType: DataType.FLOAT,
+      dims: [...dims],
+      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      externalData: [
+        { key: 'location', value: location },
+        { key: 'offset', value: String(offset) },
+        { key: 'length', value: String(length) },
+      ],
+    });
+    return name;
+  }
+
   /** Adds a node and returns its first output name, for chaining. */
   node(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Attributes = {}): string {
     if (outputs.length === 0) throw new Error(`${opType} node needs at least one output`);

@@ -1,10 +1,14 @@
 import { describe, it, expect } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import {
   DTYPES,
   IRIS,
   buildAllTypesEcho,
   buildCnn,
+  buildEmbedding,
   buildFixedBatch,
   buildMlp,
   buildMultiIo,
@@ -198,5 +202,18 @@ describe('trainIrisClassifier', () => {
     const labels = checkClassifierOutputs(all, 150, 3);
     const accuracy = labels.filter((label, i) => label === IRIS[i][4]).length / 150;
     expect(Math.abs(accuracy - trained.trainAccuracy)).toBeLessThanOrEqual(1 / 150);
+  });
+});
+
+describe('buildEmbedding', () => {
+  it('loads its table from the external data file beside the model', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'slipway-embedding-'));
+    const table = Float32Array.from({ length: 5 * 3 }, (_, i) => i);
+    writeFileSync(path.join(dir, 'table.bin'), new Uint8Array(table.buffer));
+    writeFileSync(path.join(dir, 'model.onnx'), buildEmbedding({ rows: 5, dim: 3, weightsFile: 'table.bin' }));
+    const session = await ort.InferenceSession.create(path.join(dir, 'model.onnx'));
+    const { vectors } = await session.run({ ids: new ort.Tensor('int64', BigInt64Array.from([4n, 1n]), [2]) });
+    expect(vectors!.dims).toEqual([2, 3]);
+    expect(Array.from(vectors!.data as Float32Array)).toEqual([12, 13, 14, 3, 4, 5]);
   });
 });

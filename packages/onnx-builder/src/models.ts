@@ -167,3 +167,17 @@ export function buildAllTypesEcho(): Uint8Array {
 export function buildFixedBatch(): Uint8Array {
   return buildMlp({ inputs: 4, hidden: 8, outputs: 3, seed: 7, batch: 1 });
 }
+
+/**
+ * An embedding lookup whose table lives in `weightsFile` beside the model (external data):
+ * `ids` int64 [batch] → Gather → `vectors` float32 [batch, dim]. The table is rows × dim float32,
+ * little-endian, written by the caller — large artifacts without holding them in memory.
+ */
+export function buildEmbedding({ rows, dim, weightsFile }: { rows: number; dim: number; weightsFile: string }): Uint8Array {
+  const g = new GraphBuilder('embedding');
+  const ids = g.input('ids', 'int64', ['batch']);
+  g.output('vectors', 'float32', ['batch', dim]);
+  const table = g.externalInitializer('embeddings', [rows, dim], weightsFile);
+  g.node('Gather', [table, ids], ['vectors'], { axis: int(0) });
+  return encodeModel(g);
+}

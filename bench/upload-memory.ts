@@ -1,0 +1,89 @@
+// Uploads of very different sizes through the web process, watching its memory: the upload path
+// streams (browser/curl → web → staging file → blob store), so peak RSS should not grow with the
+// artifact. The artifact is a real external-data ONNX model (an embedding table) in a stored zip.
+import { randomFillSync } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { buildEmbedding } from '@slipway/onnx-builder';
+import yazl from 'yazl';
+import { ApiClient } from '../e2e/api-client';
+import { freePort, launchPlatform } from '../scripts/lib/launch';
+import type { PlatformEnv } from '../scripts/lib/platform';
+import { TreeMemorySampler } from './lib/memory';
+
+const DIM = 64;
+const CHUNK = 8 * 1024 * 1024;
+
+/** Random float32 rows, generated chunk by chunk (random bits: some NaNs, which loading does not mind). */
+function* tableBytes(totalBytes: number): Generator<Buffer> {
+  for (let written = 0; written < totalBytes; written += CHUNK) yield randomFillSync(Buffer.allocUnsafe(Math.min(CHUNK, totalBytes - written)));
+}
+
+/** A zip (entries stored, as weights do not compress) with model.onnx and its external table. */
+async function embeddingArchive(dir: string, rows: number): Promise<string> {
+  const file = path.join(dir, `embedding-${rows}.zip`);
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from(buildEmbedding({ rows, dim: DIM, weightsFile: 'embeddings.bin' })), 'model.onnx', { compress: false });
+  zip.addReadStream(Readable.from(tableBytes(rows * DIM * 4)), 'embeddings.bin', { compress: false });
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(file));
+  return file;
+}
+
+export async function benchUploadMemory(env: PlatformEnv): Promise<void> {
+  const gigabytes = Number(process.env.BENCH_UPLOAD_GB ?? 3);
+  const dir = await mkdtemp(path.join(tmpdir(), 'slipway-bench-upload-'));
+  const rowsFor = (bytes: number) => Math.ceil(bytes / (DIM * 4));
+  const small = await embeddingArchive(dir, rowsFor(16 * 1024 ** 2));
+  const large = await embeddingArchive(dir, rowsFor(gigabytes * 1024 ** 3));
+  const platform = await launchPlatform(env, { webPort: await freePort(), gatewayPort: await freePort(), quiet: true });
+  try {
+    const api = await ApiClient.login(platform.webUrl, env.admin.email, env.admin.password);
+    const rows: Record<string, string | number>[] = [];
+    for (const [label, file] of [['16 MB', small], [`${gigabytes} GB`, large]] as const) {
+      const model = `upload-bench-${label.replace(/\s/g, '').toLowerCase()}`;
+      await api.request('POST', '/api/v1/models', { name: model });
+      const size = (await stat(file)).size;
+      const sampler = new TreeMemorySampler(platform.pids.web);
+      const before = await sampler.sampleOnce();
+      sampler.start(50);
+      const started = performance.now();
+      const response = await api.raw(`/api/v1/models/${model}/versions?filename=model.zip`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+        body: Readable.toWeb(createReadStream(file, { highWaterMark: 1024 * 1024 })) as ReadableStream,
+        duplex: 'half',
+      } as RequestInit);
+      const body = await response.json();
+      const seconds = (performance.now() - started) / 1000;
+      const peak = sampler.stop();
+      if (response.status !== 202) throw new Error(`upload of ${label} failed: ${response.status} ${JSON.stringify(body)}`);
+      const readyStarted = performance.now();
+      const { version } = await api.waitFor(`/api/v1/models/${model}/versions/1`, (b) => ['ready', 'failed'].includes(b.version.status), 30 * 60_000);
+      rows.push({
+        artifact: label,
+        'size MB': (size / 1024 ** 2).toFixed(0),
+        'upload s': seconds.toFixed(1),
+        'MB/s': (size / 1024 ** 2 / seconds).toFixed(0),
+        'web RSS before MB': (before / 1024 ** 2).toFixed(0),
+        'web RSS peak MB': (peak / 1024 ** 2).toFixed(0),
+        'peak − before MB': ((peak - before) / 1024 ** 2).toFixed(0),
+        'inspect → ready s': ((performance.now() - readyStarted) / 1000).toFixed(1),
+        status: version.status,
+      });
+    }
+    console.log('\nUpload through the web process (PUT, streamed), memory of the web process tree');
+    console.table(rows);
+    const [a, b] = rows as [Record<string, string>, Record<string, string>];
+    console.log(
+      `\nPeak RSS growth, ${b.artifact} vs 16 MB: ${b['peak − before MB']} MB vs ${a['peak − before MB']} MB for ${(Number(b['size MB']) / Number(a['size MB'])).toFixed(0)}× the bytes`,
+    );
+  } finally {
+    await platform.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
