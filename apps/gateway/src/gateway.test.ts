@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDb, generateApiKey, type Db } from '@slipway/db';
+import { createDb, generateApiKey, hashApiKey, type Db } from '@slipway/db';
 import { channels, createRedis, type RoutingTable } from '@slipway/queue';
 import { requireTestEnv, startRuntime, type RunningRuntime } from '@slipway/testkit';
 import type { Redis } from 'ioredis';
@@ -179,6 +181,54 @@ describe('gateway', () => {
     const total = rows.reduce((n, r) => n + r.count, 0);
     expect(total).toBeGreaterThan(400);
     expect(rows.every((r) => r.buckets.reduce((a, b) => a + b, 0) === r.count)).toBe(true);
+  });
+
+  it('publishes in-flight requests per variant for the autoscaler', async () => {
+    // A replica that holds requests in its batching queue keeps them in flight long enough to see.
+    const slow = await startRuntime({ modelPath: IRIS, name, env: { SLIPWAY_MAX_QUEUE_DELAY_MS: '1500' } });
+    try {
+      await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1] }, { name: 'b', weight: 0, replicas: [slow] }]));
+      const held = Array.from({ length: 5 }, () => predict({ 'x-slipway-variant': 'b' }).then((r) => r.status));
+      await new Promise((r) => setTimeout(r, 1_200));
+      const keys = await redis.keys(`${prefix}:inflight:*`);
+      const counts = await Promise.all(keys.map((k) => redis.hget(k, seeded.variantIds.b)));
+      expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(5);
+      expect(await Promise.all(held)).toEqual([200, 200, 200, 200, 200]);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('ejects a replica that answers 5xx and keeps serving from the healthy one', async () => {
+    // A broken replica (answers 503 to everything) stands in for a runtime in trouble.
+    const broken = createServer((_req, res) => res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"overloaded"}'));
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const address = `http://127.0.0.1:${(broken.address() as AddressInfo).port}`;
+    try {
+      await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1, { address } as RunningRuntime] }]));
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const response = await predict();
+        await response.arrayBuffer();
+        statuses.push(response.status);
+      }
+      expect(statuses.filter((s) => s === 503).length).toBe(1);
+      expect(statuses.slice(-30).every((s) => s === 200)).toBe(true);
+    } finally {
+      broken.close();
+    }
+  });
+
+  it('drops a revoked API key as soon as the change is announced', async () => {
+    const key = generateApiKey();
+    const { userId } = await db.apiKey.findUniqueOrThrow({ where: { hash: hashApiKey(seeded.key) } });
+    const row = await db.apiKey.create({ data: { name: 'revoked', prefix: key.prefix, hash: key.hash, userId } });
+    await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1, replicas.a2] }]));
+    expect((await predict({}, key.key)).status).toBe(200);
+    await db.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+    await redis.publish(channels(prefix).apiKeysChanged, row.id);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await predict({}, key.key)).status).toBe(401);
   });
 
   it('loses no request when a replica is killed with SIGKILL under load', async () => {
