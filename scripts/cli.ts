@@ -6,6 +6,7 @@ import { done, step } from './lib/log';
 import { preparePlatform, processEnv } from './lib/platform';
 import { prismaGenerate } from './lib/prisma';
 import { runAsync } from './lib/run';
+import { typecheck } from './lib/typecheck';
 import { buildWebIfStale } from './lib/web-build';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +37,8 @@ async function start(): Promise<void> {
 
 async function test(): Promise<void> {
   const env = await preparePlatform(root, 'test');
+  // After preparePlatform: the Prisma client it generates is part of what gets checked.
+  await typecheck(root);
   buildWebIfStale(root);
   step('running the test suite (vitest: unit, integration, e2e)');
   const code = await runAsync(path.join(root, 'node_modules', '.bin', 'vitest'), ['run', ...process.argv.slice(3)], {
@@ -61,6 +64,10 @@ const commands: Record<string, () => Promise<void>> = {
   bench,
   /** Migrate and seed only (docker-compose's setup service). */
   migrate: async () => void (await preparePlatform(root, 'start')),
+  typecheck: async () => {
+    prismaGenerate(root);
+    await typecheck(root);
+  },
   generate: async () => {
     prismaGenerate(root);
     done('Prisma client generated');
