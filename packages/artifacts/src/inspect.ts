@@ -13,11 +13,14 @@ export interface InspectOptions {
   limits?: Partial<UnpackLimits>;
 }
 
-/** Runs every check of `unpackArtifact` on a staged upload without keeping the files. */
+/**
+ * Runs every check of `unpackArtifact` on a staged upload without keeping the files; entries are read and
+ * verified in full but only their first bytes are written, so a multi-gigabyte upload is not copied again.
+ */
 export async function inspectArtifact({ archivePath, filename, limits }: InspectOptions): Promise<Omit<UnpackedArtifact, 'root'>> {
   const workDir = await mkdtemp(join(tmpdir(), INSPECT_TMP_PREFIX));
   try {
-    const { root: _root, ...artifact } = await unpackArtifact({ archivePath, filename, destDir: join(workDir, 'artifact'), limits });
+    const { root: _root, ...artifact } = await unpackArtifact({ archivePath, filename, destDir: join(workDir, 'artifact'), limits, previewOnly: true });
     return artifact;
   } finally {
     await rm(workDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parentPaths } from './entry-path';
 import { ArtifactError } from './errors';
@@ -23,6 +23,9 @@ export interface StagedContents {
 type EntryKind = 'file' | 'folder';
 
 export const PARTIAL_SUFFIX = '.partial-';
+
+/** Read whole even in preview mode: the manifest and MLflow's descriptor decide what the artifact is. */
+const METADATA_FILES = new Set(['slipway.yaml', 'slipway.yml', 'MLmodel']);
 
 async function pathExists(path: string): Promise<boolean> {
   try {
@@ -46,14 +49,19 @@ export class StagingDir {
   private constructor(
     readonly path: string,
     private readonly budget: UnpackBudget,
+    private readonly previewBytes: number | undefined,
   ) {}
 
-  static async create(destDir: string, budget: UnpackBudget): Promise<StagingDir> {
+  /**
+   * With `previewBytes`, every entry is still read, counted and checked, but only its first bytes are written
+   * (metadata files whole): enough to validate an upload without copying gigabytes of weights.
+   */
+  static async create(destDir: string, budget: UnpackBudget, options: { previewBytes?: number } = {}): Promise<StagingDir> {
     if (await pathExists(destDir)) throw new Error(`Cannot unpack into ${destDir}: it already exists`);
     await mkdir(dirname(destDir), { recursive: true });
     const path = `${destDir}${PARTIAL_SUFFIX}${randomBytes(6).toString('hex')}`;
     await mkdir(path);
-    return new StagingDir(path, budget);
+    return new StagingDir(path, budget, options.previewBytes);
   }
 
   async addFolder(path: string): Promise<void> {
@@ -67,10 +75,12 @@ export class StagingDir {
     this.claim(path, 'file');
     await mkdir(join(this.path, dirname(path)), { recursive: true });
     const { budget } = this;
+    const keep = this.previewBytes === undefined || METADATA_FILES.has(basename(path)) ? Infinity : this.previewBytes;
     let size = 0;
     let head = Buffer.alloc(0);
     await pipeline(async function* () {
       for await (const chunk of chunks) {
+        const before = size;
         size += chunk.length;
         budget.countBytes(chunk.length, path);
         if (options.rejectArchiveContent && head.length < MAGIC_BYTES) {
@@ -78,7 +88,7 @@ export class StagingDir {
           const kind = archiveKindFromMagic(head);
           if (kind) throw nestedArchiveError(path, kind);
         }
-        yield chunk;
+        if (before < keep) yield size <= keep ? chunk : chunk.subarray(0, keep - before);
       }
     }, createWriteStream(join(this.path, path), { flags: 'wx' }));
     this.sizes.set(path, size);

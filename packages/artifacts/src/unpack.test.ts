@@ -253,4 +253,17 @@ describe('inspectArtifact', () => {
     expect(artifact).toMatchObject({ format: 'tar.gz', modelFile: 'models/iris.onnx', referenceDataFile: 'data/reference.csv' });
     expect(await inspectTmpDirs()).toEqual(before);
   });
+
+  it('reads every byte but writes only previews: the same verdict and sizes as a full unpack', async () => {
+    const { path, filename } = await fixtures.zip('assets.zip', [
+      { name: 'model.onnx', content: mlpModel() },
+      { name: 'assets/vocab.bin', content: Buffer.alloc(200 * 1024, 7), compress: false },
+    ]);
+    const full = await unpackArtifact({ archivePath: path, filename, destDir: newDestDir() });
+    const destDir = newDestDir();
+    const preview = await unpackArtifact({ archivePath: path, filename, destDir, previewOnly: true });
+    expect({ ...preview, root: '' }).toEqual({ ...full, root: '' });
+    expect(preview.files).toContainEqual({ path: 'assets/vocab.bin', sizeBytes: 200 * 1024 });
+    expect((await stat(join(destDir, 'assets/vocab.bin'))).size).toBe(64 * 1024);
+  });
 });

@@ -32,7 +32,12 @@ export interface UnpackOptions {
   /** Must not exist yet. */
   destDir: string;
   limits?: Partial<UnpackLimits>;
+  /** Check everything but write only the first bytes of each entry (see StagingDir): for validating uploads. */
+  previewOnly?: boolean;
 }
+
+/** Enough of an ONNX file for the header check. */
+const PREVIEW_BYTES = 64 * 1024;
 
 type Extractor = (archivePath: string, archiveName: string, staging: StagingDir, budget: UnpackBudget) => Promise<void>;
 
@@ -50,13 +55,13 @@ const EXTRACTORS: Record<ArtifactFormat, Extractor> = {
  * Safely extracts an uploaded artifact into destDir and finds the model to serve. On any failure nothing is left
  * behind: neither destDir nor the `.partial-*` staging dir beside it.
  */
-export async function unpackArtifact({ archivePath, filename, destDir, limits }: UnpackOptions): Promise<UnpackedArtifact> {
+export async function unpackArtifact({ archivePath, filename, destDir, limits, previewOnly }: UnpackOptions): Promise<UnpackedArtifact> {
   const format = artifactFormatFromFilename(filename);
   if (!format) {
     throw new ArtifactError('unsupported_format', `'${filename}' is not a supported artifact; upload .onnx, .onnx.gz, .tar.gz, .tgz or .zip.`);
   }
   const budget = new UnpackBudget(limits);
-  const staging = await StagingDir.create(destDir, budget);
+  const staging = await StagingDir.create(destDir, budget, { previewBytes: previewOnly ? PREVIEW_BYTES : undefined });
   try {
     await EXTRACTORS[format](archivePath, filename, staging, budget);
     const { dir, files } = staging.contents();
