@@ -11,6 +11,8 @@ COPY packages/db/package.json packages/db/
 COPY packages/queue/package.json packages/queue/
 COPY packages/storage/package.json packages/storage/
 COPY packages/onnx-builder/package.json packages/onnx-builder/
+COPY packages/artifacts/package.json packages/artifacts/
+COPY packages/testkit/package.json packages/testkit/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN node scripts/bootstrap.mjs generate && cd apps/web && npx next build

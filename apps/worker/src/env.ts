@@ -7,6 +7,9 @@ const envSchema = z.object({
   SLIPWAY_DATA_DIR: z.string().default('.data'),
   /** GPUs the local driver may hand out; a GPU machine type asks for more than this fails clearly. */
   SLIPWAY_HOST_GPUS: z.coerce.number().int().min(0).default(0),
+  /** Interface replicas listen on, and the host name the gateway reaches them by (containers differ). */
+  SLIPWAY_REPLICA_BIND_HOST: z.string().default('127.0.0.1'),
+  SLIPWAY_REPLICA_ADVERTISE_HOST: z.string().optional(),
   SLIPWAY_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   SLIPWAY_GC_INTERVAL_MS: z.coerce.number().int().positive().default(60 * 60 * 1000),
   SLIPWAY_GC_GRACE_MS: z.coerce.number().int().nonnegative().default(60 * 60 * 1000),

@@ -12,7 +12,12 @@ import { startWorkers } from './worker';
 const env = parseWorkerEnv();
 const db = createDb(env.DATABASE_URL);
 const redis = createRedis({ redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX });
-const driver = new LocalDriver({ hostGpus: env.SLIPWAY_HOST_GPUS, log: (line) => process.stderr.write(`${line}\n`) });
+const driver = new LocalDriver({
+  hostGpus: env.SLIPWAY_HOST_GPUS,
+  bindHost: env.SLIPWAY_REPLICA_BIND_HOST,
+  advertiseHost: env.SLIPWAY_REPLICA_ADVERTISE_HOST ?? env.SLIPWAY_REPLICA_BIND_HOST,
+  log: (line) => process.stderr.write(`${line}\n`),
+});
 const dataDir = path.resolve(env.SLIPWAY_DATA_DIR);
 const store = createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir }));
 const ctx = {

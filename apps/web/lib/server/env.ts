@@ -7,6 +7,8 @@ const envSchema = z.object({
   SLIPWAY_DATA_DIR: z.string().default('.data'),
   /** Public URL of the gateway: shown in endpoint URLs and used by "try it". */
   SLIPWAY_GATEWAY_URL: z.string().default('http://127.0.0.1:8081'),
+  /** Where this server reaches the gateway, when that differs from the public URL (containers). */
+  SLIPWAY_GATEWAY_INTERNAL_URL: z.string().optional(),
   SLIPWAY_INTERNAL_TOKEN: z.string().min(16).optional(),
   SLIPWAY_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(16 * 1024 ** 3),
 });

@@ -14,7 +14,7 @@ export class LocalDriver implements ReplicaDriver {
   readonly name = 'local';
   private readonly children = new Map<string, ChildProcess>();
 
-  constructor(private readonly options: { hostGpus: number; log?: (line: string) => void }) {}
+  constructor(private readonly options: { hostGpus: number; bindHost: string; advertiseHost: string; log?: (line: string) => void }) {}
 
   async start(spec: ReplicaSpec): Promise<PlacedReplica> {
     if (spec.gpuCount > this.options.hostGpus) {
@@ -28,7 +28,7 @@ export class LocalDriver implements ReplicaDriver {
       env: {
         ...process.env,
         PORT: '0',
-        HOST: '127.0.0.1',
+        HOST: this.options.bindHost,
         SLIPWAY_MODEL_PATH: spec.modelPath,
         ...(spec.featureNames && { SLIPWAY_FEATURE_NAMES: JSON.stringify(spec.featureNames) }),
         SLIPWAY_MODEL_NAME: spec.deploymentName,
@@ -61,7 +61,7 @@ export class LocalDriver implements ReplicaDriver {
       );
       child.once('error', (error) => reject(new DriverError(`runtime could not start: ${error.message}`)));
     });
-    return { address: `http://127.0.0.1:${port}`, pid: child.pid ?? null };
+    return { address: `http://${this.options.advertiseHost}:${port}`, pid: child.pid ?? null };
   }
 
   async waitReady(replica: PlacedReplica, timeoutMs: number): Promise<void> {

@@ -12,7 +12,7 @@ export const POST = route<{ name: string }>({}, async ({ req, user, params }) =>
   const started = performance.now();
   let response: Response;
   try {
-    response = await fetch(`${env.SLIPWAY_GATEWAY_URL.replace(/\/$/, '')}/models/${params.name}/predict`, {
+    response = await fetch(`${(env.SLIPWAY_GATEWAY_INTERNAL_URL ?? env.SLIPWAY_GATEWAY_URL).replace(/\/$/, '')}/models/${params.name}/predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${env.SLIPWAY_INTERNAL_TOKEN}` },
       body,
