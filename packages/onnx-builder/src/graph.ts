@@ -1,5 +1,6 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as proto } from 'onnx-proto';
+import { DTYPES, type DType } from '@slipway/core';
 
 // onnx-proto is CommonJS (`module.exports = { onnx }`), so Node's ESM loader only exposes a default export.
 const { onnx } = onnxProto;
@@ -7,36 +8,7 @@ const { onnx } = onnxProto;
 export const IR_VERSION = 8;
 export const OPSET_VERSION = 17;
 
-export type DType =
-  | 'bool'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'float16'
-  | 'float32'
-  | 'float64'
-  | 'string';
-
-export const DTYPES: readonly DType[] = [
-  'bool',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint8',
-  'uint16',
-  'uint32',
-  'uint64',
-  'float16',
-  'float32',
-  'float64',
-  'string',
-];
+export { DTYPES, type DType };
 
 const { DataType } = onnx.TensorProto;
 
