@@ -7,17 +7,133 @@ import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { describeMachine, formatCost, shortDigest } from '@/lib/client/format';
 import { queryKeys, useMachineTypes, useModel, useModels } from '@/lib/client/queries';
-import type { MachineType, ModelSummary } from '@/lib/client/types';
+import type { MachineType, ModelSummary, Version } from '@/lib/client/types';
+import { CopyButton } from '../copy-button';
 import { PageHeader } from '../page-header';
 import { EmptyState, FormError, QueryContent } from '../states';
 
 const HOURS_PER_MONTH = 730;
 const MAX_REPLICAS = 16;
+const DIGEST_PATTERN = /^(sha256:)?([a-f0-9]{64})$/;
+
+/** "sha256:<hex>" or the bare hex → the hex; null when it is not a sha256 digest. */
+const parseDigest = (input: string) => DIGEST_PATTERN.exec(input.trim().toLowerCase())?.[2] ?? null;
+
+type VersionChoice = { by: 'label'; label: number | undefined } | { by: 'digest'; input: string };
+
+/** By label (the newest ready one by default), or pinned by content digest as a GitOps repository would. */
+function VersionChooser({
+  versions,
+  loading,
+  choice,
+  onChange,
+}: {
+  versions: Version[];
+  loading: boolean;
+  choice: VersionChoice;
+  onChange: (choice: VersionChoice) => void;
+}) {
+  const ready = versions.filter((v) => v.status === 'ready');
+  const labelled = choice.by === 'label' ? ready.find((v) => v.label === choice.label) : undefined;
+  const digest = choice.by === 'digest' ? parseDigest(choice.input) : null;
+  const pinned = digest ? versions.find((v) => v.digest === digest) : undefined;
+  return (
+    <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
+      <legend className="label" style={{ marginBottom: 6 }}>
+        Choose the version
+      </legend>
+      <div className="row">
+        <label className="checkbox">
+          <input
+            type="radio"
+            name="version-by"
+            checked={choice.by === 'label'}
+            onChange={() => onChange({ by: 'label', label: pinned?.label })}
+          />
+          By label
+        </label>
+        <label className="checkbox">
+          <input
+            type="radio"
+            name="version-by"
+            checked={choice.by === 'digest'}
+            onChange={() => onChange({ by: 'digest', input: labelled ? `sha256:${labelled.digest}` : '' })}
+          />
+          Pin by digest
+        </label>
+      </div>
+      {choice.by === 'label' ? (
+        <>
+          <label htmlFor="deploy-version">Version</label>
+          <select
+            id="deploy-version"
+            className="select"
+            value={labelled?.label ?? ''}
+            onChange={(e) => onChange({ by: 'label', label: Number(e.target.value) })}
+            aria-describedby="deploy-version-hint"
+          >
+            {loading && <option value="">Loading versions…</option>}
+            {!loading && ready.length === 0 && <option value="">No ready versions</option>}
+            {ready.map((v) => (
+              <option key={v.id} value={v.label}>
+                v{v.label} — {shortDigest(v.digest)}
+              </option>
+            ))}
+          </select>
+          <span id="deploy-version-hint" className="hint">
+            {labelled ? (
+              <span className="inline-code">
+                Digest <code className="url">sha256:{labelled.digest}</code>
+                <CopyButton text={`sha256:${labelled.digest}`} label="Copy digest" className="btn btn-sm btn-ghost" />
+              </span>
+            ) : (
+              'Only versions that passed validation can be deployed.'
+            )}
+          </span>
+        </>
+      ) : (
+        <>
+          <label htmlFor="deploy-digest">Digest</label>
+          <input
+            id="deploy-digest"
+            className="input mono"
+            value={choice.input}
+            placeholder="sha256:…"
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby="deploy-digest-hint"
+            onChange={(e) => onChange({ by: 'digest', input: e.target.value })}
+          />
+          <span id="deploy-digest-hint" className="hint" aria-live="polite">
+            {!digest
+              ? 'sha256: followed by 64 hex digits, e.g. from CI; the deployment serves exactly these bytes.'
+              : !pinned
+                ? 'No version of this model has this digest.'
+                : pinned.status === 'ready'
+                  ? `Matches v${pinned.label}.`
+                  : `Matches v${pinned.label}, which is ${pinned.status}; only ready versions can be deployed.`}
+          </span>
+        </>
+      )}
+    </fieldset>
+  );
+}
 
 interface Prefill {
   initialModel?: string;
   initialVersion?: number;
   initialName?: string;
+}
+
+/** The API's `versionLabel` or `versionDigest`; throws what the user must fix first. */
+function chosenVersion(choice: VersionChoice): { versionLabel: number } | { versionDigest: string } {
+  if (choice.by === 'label') {
+    if (choice.label === undefined) throw new Error('This model has no ready version to deploy yet.');
+    return { versionLabel: choice.label };
+  }
+  const digest = parseDigest(choice.input);
+  if (!digest) throw new Error('Digest: enter sha256: followed by 64 hex digits.');
+  return { versionDigest: `sha256:${digest}` };
 }
 
 function Form({
@@ -32,25 +148,30 @@ function Form({
   const [modelName, setModelName] = useState(initialModel ?? models[0]?.name ?? '');
   // Unset choices follow their defaults: the name tracks the model until the user edits it.
   const [nameInput, setNameInput] = useState<string | null>(initialName ?? null);
-  const [versionChoice, setVersionChoice] = useState<number | null>(initialVersion ?? null);
+  const [versionChoice, setVersionChoice] = useState<VersionChoice>({ by: 'label', label: initialVersion });
   const [machineChoice, setMachineChoice] = useState<string | null>(null);
   const [replicas, setReplicas] = useState('1');
 
   const model = useModel(modelName, modelName !== '');
-  const readyVersions = model.data?.versions.filter((v) => v.status === 'ready') ?? [];
-  const versionLabel = readyVersions.find((v) => v.label === versionChoice)?.label ?? readyVersions[0]?.label;
+  const versions = model.data?.versions ?? [];
+  const readyVersions = versions.filter((v) => v.status === 'ready');
+  // An unset or stale label follows the newest ready version.
+  const choice: VersionChoice =
+    versionChoice.by === 'label' && !readyVersions.some((v) => v.label === versionChoice.label)
+      ? { by: 'label', label: readyVersions[0]?.label }
+      : versionChoice;
   const name = nameInput ?? modelName;
   const machine = machineTypes.find((m) => m.name === machineChoice) ?? machineTypes[0];
   const replicaCount = Number(replicas);
 
   const deploy = useMutation({
     mutationFn: () => {
-      if (versionLabel === undefined) throw new Error('This model has no ready version to deploy yet.');
+      const version = chosenVersion(choice);
       if (!machine) throw new Error('Choose a machine type.');
       if (!Number.isInteger(replicaCount) || replicaCount < 1 || replicaCount > MAX_REPLICAS) {
         throw new Error(`Replicas must be a whole number from 1 to ${MAX_REPLICAS}.`);
       }
-      return api.createDeployment({ name, modelName, versionLabel, machineType: machine.name, replicas: replicaCount });
+      return api.createDeployment({ name, modelName, ...version, machineType: machine.name, replicas: replicaCount });
     },
     onSuccess: (deployment) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.deployments });
@@ -73,7 +194,7 @@ function Form({
           value={modelName}
           onChange={(e) => {
             setModelName(e.target.value);
-            setVersionChoice(null);
+            setVersionChoice({ by: 'label', label: undefined });
           }}
         >
           {models.map((m) => (
@@ -98,28 +219,8 @@ function Form({
           Part of the endpoint URL: <code>/models/{name || '…'}/predict</code>
         </span>
       </div>
-      <div className="field">
-        <label htmlFor="deploy-version">Version</label>
-        <select
-          id="deploy-version"
-          className="select"
-          value={versionLabel ?? ''}
-          onChange={(e) => setVersionChoice(Number(e.target.value))}
-          aria-describedby="deploy-version-hint"
-        >
-          {model.isPending && <option value="">Loading versions…</option>}
-          {!model.isPending && readyVersions.length === 0 && <option value="">No ready versions</option>}
-          {readyVersions.map((v) => (
-            <option key={v.id} value={v.label}>
-              v{v.label} — {shortDigest(v.digest)}
-            </option>
-          ))}
-        </select>
-        <span id="deploy-version-hint" className="hint">
-          Only versions that passed validation can be deployed.
-        </span>
-        <FormError error={model.error} />
-      </div>
+      <VersionChooser versions={versions} loading={model.isPending} choice={choice} onChange={setVersionChoice} />
+      <FormError error={model.error} />
       <div className="form-row">
         <div className="field" style={{ flex: '3 1 260px' }}>
           <label htmlFor="deploy-machine">Machine type</label>

@@ -16,7 +16,7 @@ const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** "Iris Classifier v2.onnx" → "iris-classifier-v2" */
 const slugFromFileName = (fileName: string) =>
   fileName
-    .replace(/\.(onnx(\.gz)?|tar\.gz|zip)$/i, '')
+    .replace(/\.(onnx(\.gz)?|tar\.gz|tgz|zip)$/i, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
@@ -27,7 +27,7 @@ function validate(name: string, file: File | null): string | null {
     return 'Model name: 2–63 lowercase letters, digits and dashes, starting and ending with a letter or digit.';
   }
   if (!file) return 'Choose the model file to upload.';
-  if (!isAcceptedArtifact(file.name)) return `“${file.name}” is not supported yet; upload an ${ACCEPTED_ARTIFACTS.join(' or ')} file.`;
+  if (!isAcceptedArtifact(file.name)) return `“${file.name}” is not a model artifact; upload ${ACCEPTED_ARTIFACTS.join(', ')}.`;
   return null;
 }
 
@@ -99,7 +99,8 @@ export function NewModelView() {
                 aria-describedby="model-file-hint"
               />
               <span id="model-file-hint" className="hint">
-                ONNX ({ACCEPTED_ARTIFACTS.join(', ')}). Slipway reads the inputs and outputs from the file.
+                ONNX ({ACCEPTED_ARTIFACTS.join(', ')}); an archive may add a slipway.yaml or be an MLflow model. Slipway reads
+                the inputs and outputs from the model.
               </span>
             </div>
           </div>

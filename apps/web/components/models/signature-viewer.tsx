@@ -31,8 +31,8 @@ function TensorTable({ caption, tensors }: { caption: string; tensors: TensorSpe
 export function SignatureViewer({ signature }: { signature: Signature }) {
   return (
     <div className="grid-2">
-      <TensorTable caption="Inputs" tensors={signature.inputs} />
-      <TensorTable caption="Outputs" tensors={signature.outputs} />
+      <TensorTable caption="Inputs" tensors={signature.inputs ?? []} />
+      <TensorTable caption="Outputs" tensors={signature.outputs ?? []} />
     </div>
   );
 }

@@ -13,19 +13,23 @@ export function UploadProgress({ state, onCancel }: { state: UploadState; onCanc
     case 'uploading': {
       const { loaded, total, bytesPerSecond } = state.progress;
       const percent = total > 0 ? (loaded / total) * 100 : 0;
+      // The last chunk's answer waits for the server to hash and check the file; that cannot be cancelled.
+      const checking = total > 0 && loaded >= total;
       return (
         <div className="row" style={{ alignItems: 'flex-start' }}>
           <div style={{ flex: 1 }}>
             <ProgressBar
               label="Upload progress"
               value={percent}
-              caption={`${formatBytes(loaded)} of ${formatBytes(total)}`}
-              detail={`${Math.round(percent)}% · ${formatRate(bytesPerSecond)}`}
+              caption={checking ? 'All bytes sent; checking the file…' : `${formatBytes(loaded)} of ${formatBytes(total)}`}
+              detail={`${Math.floor(percent)}% · ${formatRate(bytesPerSecond)}`}
             />
           </div>
-          <button type="button" className="btn btn-sm" onClick={onCancel}>
-            Cancel
-          </button>
+          {!checking && (
+            <button type="button" className="btn btn-sm" onClick={onCancel}>
+              Cancel
+            </button>
+          )}
         </div>
       );
     }
@@ -37,9 +41,9 @@ export function UploadProgress({ state, onCancel }: { state: UploadState; onCanc
           value={100}
           tone="green"
           caption={
-            deduplicated
-              ? `This file is already v${version.label}; nothing new was stored.`
-              : `Uploaded as v${version.label}.`
+            <span role="status">
+              {deduplicated ? `Identical to v${version.label} (deduplicated): nothing new was stored.` : `Uploaded as v${version.label}.`}
+            </span>
           }
           detail={`100% · ${formatBytes(state.progress.total)}`}
         />
@@ -50,7 +54,7 @@ export function UploadProgress({ state, onCancel }: { state: UploadState; onCanc
     case 'cancelled':
       return (
         <div className="alert alert-info" role="status">
-          Upload cancelled.
+          Upload cancelled; nothing was stored.
         </div>
       );
   }

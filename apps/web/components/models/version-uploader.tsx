@@ -19,7 +19,7 @@ export function VersionUploader({ modelName }: { modelName: string }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!file) return setError(new Error('Choose the model file to upload.'));
-    if (!isAcceptedArtifact(file.name)) return setError(new Error(`Upload an ${ACCEPTED_ARTIFACTS.join(' or ')} file.`));
+    if (!isAcceptedArtifact(file.name)) return setError(new Error(`“${file.name}” is not a model artifact; upload ${ACCEPTED_ARTIFACTS.join(', ')}.`));
     setError(null);
     const result = await upload.start(modelName, file);
     if (!result) return;
@@ -40,11 +40,16 @@ export function VersionUploader({ modelName }: { modelName: string }) {
             type="file"
             accept={ACCEPTED_ARTIFACTS.join(',')}
             disabled={uploading}
+            aria-describedby="version-file-hint"
             onChange={(e) => {
               setFile(e.target.files?.[0] ?? null);
               upload.reset();
             }}
           />
+          <span id="version-file-hint" className="hint">
+            ONNX ({ACCEPTED_ARTIFACTS.join(', ')}); archives may hold a slipway.yaml or an MLflow model. An interrupted upload
+            continues where it stopped when you choose the same file again.
+          </span>
         </div>
         <button type="submit" className="btn" disabled={uploading || !file}>
           Upload

@@ -3,11 +3,16 @@ import { formatBytes, shortDigest, timeAgo } from '@/lib/client/format';
 import type { Version } from '@/lib/client/types';
 import { CopyButton } from '../copy-button';
 import { StatusBadge } from '../status-badge';
+import { DeleteVersionButton } from './delete-version-button';
+
+const artifactUrl = (modelName: string, label: number) =>
+  `/api/v1/models/${encodeURIComponent(modelName)}/versions/${label}/artifact`;
 
 export function VersionsTable({ modelName, versions }: { modelName: string; versions: Version[] }) {
   return (
     <div className="table-wrap">
       <table className="table">
+        <caption className="visually-hidden">Versions of {modelName}</caption>
         <thead>
           <tr>
             <th scope="col">Version</th>
@@ -29,13 +34,14 @@ export function VersionsTable({ modelName, versions }: { modelName: string; vers
               <td className="cell-title mono">v{version.label}</td>
               <td>
                 <span className="inline-code">
-                  <code title={version.digest}>{shortDigest(version.digest)}</code>
-                  <CopyButton text={version.digest} label={`Copy digest of v${version.label}`} className="btn btn-sm btn-ghost" />
+                  <code title={`sha256:${version.digest}`}>{shortDigest(version.digest)}</code>
+                  <CopyButton text={`sha256:${version.digest}`} label={`Copy digest of v${version.label}`} className="btn btn-sm btn-ghost" />
                 </span>
               </td>
               <td className="num">{formatBytes(version.sizeBytes)}</td>
               <td>
                 <span className="tag">{version.format}</span>
+                {version.filename && <div className="cell-sub">{version.filename}</div>}
               </td>
               <td>
                 <StatusBadge status={version.status} label={`Status of v${version.label}`} />
@@ -43,18 +49,24 @@ export function VersionsTable({ modelName, versions }: { modelName: string; vers
               </td>
               <td>
                 <div>{timeAgo(version.createdAt)}</div>
-                <div className="cell-sub">{version.uploadedBy.email}</div>
+                <div className="cell-sub">{version.uploadedBy?.email}</div>
               </td>
               <td className="actions">
-                {version.status === 'ready' && (
-                  <Link
-                    className="btn btn-sm btn-primary"
-                    href={`/deployments/new?model=${encodeURIComponent(modelName)}&version=${version.label}`}
-                    aria-label={`Deploy v${version.label}`}
-                  >
-                    Deploy
-                  </Link>
-                )}
+                <div className="row" style={{ justifyContent: 'flex-end', flexWrap: 'wrap' }}>
+                  {version.status === 'ready' && (
+                    <Link
+                      className="btn btn-sm btn-primary"
+                      href={`/deployments/new?model=${encodeURIComponent(modelName)}&version=${version.label}`}
+                      aria-label={`Deploy v${version.label}`}
+                    >
+                      Deploy
+                    </Link>
+                  )}
+                  <a className="btn btn-sm" href={artifactUrl(modelName, version.label)} download aria-label={`Download v${version.label}`}>
+                    Download
+                  </a>
+                  <DeleteVersionButton modelName={modelName} label={version.label} />
+                </div>
               </td>
             </tr>
           ))}

@@ -29,6 +29,56 @@ export interface Signature {
 export type VersionStatus = 'uploaded' | 'validating' | 'ready' | 'failed';
 export type ArtifactFormat = 'onnx' | 'onnx.gz' | 'tar.gz' | 'zip';
 
+export interface VersionManifest {
+  description?: string;
+  /** Path of the ONNX model inside the artifact. */
+  model?: string;
+  features?: string[];
+  labels?: string[];
+  reference_data?: string;
+  /** Free-form: git commit, training run URL, metrics… */
+  metadata?: Record<string, unknown>;
+}
+
+export interface VersionDetails {
+  modelFile: string;
+  files: { path: string; sizeBytes: number }[];
+  /** Filled in by the inspection once the model loaded. */
+  opsets?: { domain: string; version: number }[];
+  operators?: string[];
+  producer?: string | null;
+  irVersion?: number | null;
+}
+
+export interface NumericColumnStats {
+  kind: 'numeric';
+  count: number;
+  missing: number;
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  /** counts[i] holds the values in [edges[i], edges[i + 1]). */
+  bins: { edges: number[]; counts: number[] };
+}
+
+export interface CategoricalColumnStats {
+  kind: 'categorical';
+  count: number;
+  missing: number;
+  frequencies: Record<string, number>;
+}
+
+export type ColumnStats = NumericColumnStats | CategoricalColumnStats;
+
+/** Statistics of the artifact's reference data: the baseline drift monitoring compares traffic with. */
+export interface ReferenceStats {
+  rows: number;
+  /** The file had more rows than the statistics cover. */
+  truncated?: boolean;
+  columns: Record<string, ColumnStats>;
+}
+
 export interface Version {
   id: string;
   label: number;
@@ -36,11 +86,16 @@ export interface Version {
   digest: string;
   sizeBytes: number;
   format: ArtifactFormat;
+  filename: string;
   status: VersionStatus;
   statusReason: string | null;
   signature: Signature | null;
   uploadedBy: { id: string; email: string };
   createdAt: string;
+  /** slipway.yaml of an archive; null for a bare ONNX file. */
+  manifest: VersionManifest | null;
+  details: VersionDetails | null;
+  referenceStats: ReferenceStats | null;
 }
 
 export interface TeamRef {
@@ -146,13 +201,13 @@ export interface Team {
   members: { user: { id: string; email: string; name: string }; role: TeamRole }[];
 }
 
-export interface NewDeployment {
+/** The version is chosen by label, or pinned by content with `versionDigest: "sha256:<hex>"`. */
+export type NewDeployment = {
   name: string;
   modelName: string;
-  versionLabel: number;
   machineType: string;
   replicas: number;
-}
+} & ({ versionLabel: number } | { versionDigest: string });
 
 export interface NewUser {
   email: string;
