@@ -195,6 +195,13 @@ describe('resumable uploads (tus)', () => {
     const huge = await create('model.onnx', archiveModel, 64 * 1024 ** 4);
     expect(huge.status).toBe(413);
     expect((await huge.json()).error.code).toBe('payload_too_large');
+
+    const team = (await admin.request('POST', '/api/v1/teams', { name: `tus-quota-${suffix}`, storageQuotaBytes: 1024 })).body.team;
+    const quotaModel = `tus-quota-${suffix}`;
+    await admin.request('POST', '/api/v1/models', { name: quotaModel, teamId: team.id });
+    const overQuota = await create('model.onnx', quotaModel, 4096);
+    expect(overQuota.status).toBe(413);
+    expect((await overQuota.json()).error.code).toBe('quota_exceeded');
   });
 
   it('answers a file refused on its last chunk with the API error, keeping neither a version nor the upload', async () => {

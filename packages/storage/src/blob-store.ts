@@ -14,6 +14,8 @@ export interface StagedBlob {
 export interface BlobStore {
   /** Streams `source` into a staging area while hashing; never holds it whole in memory. */
   stage(source: AsyncIterable<Uint8Array> | Readable, options?: { maxBytes?: number }): Promise<StagedBlob>;
+  /** Stages a complete local file without copying its bytes where the filesystem allows (hard link). */
+  stageFile(filePath: string, options?: { maxBytes?: number }): Promise<StagedBlob>;
   has(digest: string): Promise<boolean>;
   /** A local file path holding the blob (a cache for remote backends). */
   localPath(digest: string): Promise<string>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -34,6 +34,21 @@ describe('FsBlobStore', () => {
     expect(await readFile(staged.path, 'utf8')).toBe('archive to inspect');
     await staged.commit();
     await expect(readFile(staged.path)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('stages a finished upload file by linking it, so its source can go and nothing is written twice', async () => {
+    const upload = path.join(root, 'upload.bin');
+    await writeFile(upload, 'a finished resumable upload');
+    const staged = await store.stageFile(upload, { maxBytes: 1000 });
+    expect(staged.digest).toBe(createHash('sha256').update('a finished resumable upload').digest('hex'));
+    expect((await stat(staged.path)).ino).toBe((await stat(upload)).ino);
+    await rm(upload);
+    await staged.commit();
+    expect(await readFile(await store.localPath(staged.digest), 'utf8')).toBe('a finished resumable upload');
+    await expect(store.stageFile(path.join(root, 'missing.bin'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await writeFile(upload, 'too long');
+    await expect(store.stageFile(upload, { maxBytes: 3 })).rejects.toBeInstanceOf(BlobTooLargeError);
+    expect(await readdir(path.join(root, 'staging'))).toEqual([]);
   });
 
   it('leaves nothing behind when a staged blob is discarded', async () => {

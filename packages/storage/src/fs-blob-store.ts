@@ -2,7 +2,7 @@ import { access, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BlobNotFoundError, DIGEST_PATTERN, type BlobInfo, type BlobStore, type StagedBlob } from './blob-store';
-import { stageToFile } from './stage-to-file';
+import { stageExistingFile, stageToFile, type StagedFile } from './stage-to-file';
 
 /** Blobs live at `<root>/sha256/<aa>/<digest>`; uploads land in `<root>/staging` first. */
 export class FsBlobStore implements BlobStore {
@@ -14,7 +14,14 @@ export class FsBlobStore implements BlobStore {
   }
 
   async stage(source: AsyncIterable<Uint8Array> | Readable, options: { maxBytes?: number } = {}): Promise<StagedBlob> {
-    const file = await stageToFile(source, path.join(this.root, 'staging'), options.maxBytes);
+    return this.staged(await stageToFile(source, path.join(this.root, 'staging'), options.maxBytes));
+  }
+
+  async stageFile(filePath: string, options: { maxBytes?: number } = {}): Promise<StagedBlob> {
+    return this.staged(await stageExistingFile(filePath, path.join(this.root, 'staging'), options.maxBytes));
+  }
+
+  private staged(file: StagedFile): StagedBlob {
     const finalPath = this.blobPath(file.digest);
     return {
       ...file,

@@ -57,7 +57,14 @@ export class S3BlobStore implements BlobStore {
   }
 
   async stage(source: AsyncIterable<Uint8Array> | Readable, options: { maxBytes?: number } = {}): Promise<StagedBlob> {
-    const staged = await this.cache.stage(source, options);
+    return this.uploadedOnCommit(await this.cache.stage(source, options));
+  }
+
+  async stageFile(filePath: string, options: { maxBytes?: number } = {}): Promise<StagedBlob> {
+    return this.uploadedOnCommit(await this.cache.stageFile(filePath, options));
+  }
+
+  private uploadedOnCommit(staged: StagedBlob): StagedBlob {
     return {
       ...staged,
       commit: async () => {

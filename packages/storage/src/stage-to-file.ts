@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, link, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -40,4 +40,27 @@ export async function stageToFile(
     throw error;
   }
   return { path: filePath, digest: hash.digest('hex'), sizeBytes };
+}
+
+/**
+ * Stages a complete local file (a finished resumable upload) without writing its bytes again: a hard link
+ * into `dir` (a copy across filesystems), then one read to hash it. The source may be removed afterwards.
+ */
+export async function stageExistingFile(source: string, dir: string, maxBytes = Number.POSITIVE_INFINITY): Promise<StagedFile> {
+  const { size } = await stat(source);
+  if (size > maxBytes) throw new BlobTooLargeError(maxBytes);
+  await mkdir(dir, { recursive: true });
+  const filePath = path.join(dir, randomUUID());
+  try {
+    await link(source, filePath).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EXDEV' && error.code !== 'EPERM') throw error;
+      await copyFile(source, filePath);
+    });
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(filePath), hash);
+    return { path: filePath, digest: hash.digest('hex'), sizeBytes: size };
+  } catch (error) {
+    await rm(filePath, { force: true });
+    throw error;
+  }
 }

@@ -18,7 +18,9 @@ export async function registerVersion(options: {
   modelId: string;
   userId: string;
   filename: string;
-  body: ReadableStream<Uint8Array> | NodeJS.ReadableStream | null;
+  /** The artifact as a stream (request body), or `file`: a complete upload on local disk, staged without a copy. */
+  body?: ReadableStream<Uint8Array> | NodeJS.ReadableStream | null;
+  file?: string;
   /** Declared size (Content-Length, tus Upload-Length): lets the quota refuse before any byte is read. */
   sizeHint?: number;
 }) {
@@ -30,14 +32,19 @@ export async function registerVersion(options: {
       `'${options.filename}' is not a supported artifact; upload .onnx, .onnx.gz, .tar.gz, .tgz or .zip (an MLflow model folder packed as .tar.gz or .zip works too)`,
     );
   }
-  if (!options.body) throw new ApiError('validation_error', 'the request body must be the artifact file');
+  const { body, file } = options;
+  if (!body && !file) throw new ApiError('validation_error', 'the request body must be the artifact file');
   const model = await db.model.findUniqueOrThrow({ where: { id: options.modelId }, include: { team: true } });
   if (options.sizeHint !== undefined) await checkQuota(model.team, options.sizeHint);
 
   let staged;
   try {
-    const source = options.body instanceof ReadableStream ? Readable.fromWeb(options.body as WebReadableStream<Uint8Array>) : options.body;
-    staged = await store.stage(source as Readable, { maxBytes: webEnv().SLIPWAY_MAX_UPLOAD_BYTES });
+    const maxBytes = webEnv().SLIPWAY_MAX_UPLOAD_BYTES;
+    if (file) staged = await store.stageFile(file, { maxBytes });
+    else {
+      const source = body instanceof ReadableStream ? Readable.fromWeb(body as WebReadableStream<Uint8Array>) : body;
+      staged = await store.stage(source as Readable, { maxBytes });
+    }
   } catch (error) {
     if (error instanceof BlobTooLargeError) throw new ApiError('payload_too_large', error.message);
     throw error;
@@ -82,8 +89,8 @@ export async function registerVersion(options: {
   return { version: serializeVersion(version), created: true };
 }
 
-/** Storage a team uses: the artifacts of its versions, as uploaded. */
-async function checkQuota(team: { id: string; name: string; storageQuotaBytes: bigint | null }, incomingBytes: number): Promise<void> {
+/** Refuses bytes that would take a team over its storage quota (the artifacts of its versions, as uploaded). */
+export async function checkQuota(team: { id: string; name: string; storageQuotaBytes: bigint | null }, incomingBytes: number): Promise<void> {
   if (team.storageQuotaBytes === null) return;
   const { _sum } = await serverContext().db.modelVersion.aggregate({ where: { model: { teamId: team.id } }, _sum: { sizeBytes: true } });
   const used = Number(_sum.sizeBytes ?? 0n);

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { ERRORS, Server, type Upload } from '@tus/server';
@@ -7,7 +6,7 @@ import { currentUser, requireTeamRole, type SessionUser } from './auth';
 import { serverContext } from './context';
 import { webEnv } from './env';
 import { ApiError, errorResponse, ForeignApiError, notFound } from './errors';
-import { registerVersion } from './register-version';
+import { checkQuota, registerVersion } from './register-version';
 
 /** The tus endpoint: POST creates an upload, HEAD tells its offset, PATCH appends, DELETE cancels. */
 const UPLOADS_PATH = '/api/v1/uploads';
@@ -94,9 +93,11 @@ async function checkNewUpload(user: SessionUser, upload: Upload): Promise<Upload
     throw new ApiError('unsupported_media_type', `'${filename}' is not a supported artifact; upload .onnx, .onnx.gz, .tar.gz, .tgz or .zip`);
   }
   if (upload.size === 0) throw new ApiError('validation_error', 'the file is empty');
-  const model = await serverContext().db.model.findUnique({ where: { name: modelName } });
+  const model = await serverContext().db.model.findUnique({ where: { name: modelName }, include: { team: true } });
   if (!model) throw notFound(`model '${modelName}'`);
   requireTeamRole(user, model.teamId, 'member', `model '${modelName}'`);
+  // Refused before a byte is sent, not after gigabytes.
+  if (upload.size !== undefined) await checkQuota(model.team, upload.size);
   return { filename, model: modelName, modelId: model.id, uploaderId: user.id };
 }
 
@@ -115,7 +116,7 @@ async function registerUpload(req: Request, upload: Upload) {
       modelId,
       userId: state.user.id,
       filename,
-      body: createReadStream(path.join(uploadsDir(), upload.id)),
+      file: path.join(uploadsDir(), upload.id),
       sizeHint: upload.size,
     });
     return { status_code: created ? 201 : 200, headers, body: JSON.stringify({ version, deduplicated: !created }) };
