@@ -2,27 +2,16 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, redirectToLogin, toApiError } from '@/lib/client/api';
+import { api } from '@/lib/client/api';
 import { queryKeys } from '@/lib/client/queries';
 import { FormError } from '../states';
-
-async function deleteVersion(modelName: string, label: number): Promise<void> {
-  let response: Response;
-  try {
-    response = await fetch(`/api/v1/models/${encodeURIComponent(modelName)}/versions/${label}`, { method: 'DELETE' });
-  } catch {
-    throw new ApiError(0, 'network_error', 'could not reach the server; check your connection');
-  }
-  if (response.status === 401) redirectToLogin();
-  if (!response.ok) throw toApiError(response.status, await response.text());
-}
 
 /** Two steps: Delete, then confirm. A version a live deployment serves is refused (409) with the server's reason. */
 export function DeleteVersionButton({ modelName, label }: { modelName: string; label: number }) {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const remove = useMutation({
-    mutationFn: () => deleteVersion(modelName, label),
+    mutationFn: () => api.deleteVersion(modelName, label),
     onSuccess: () => {
       setConfirming(false);
       return Promise.all([

@@ -5,6 +5,7 @@ import type {
   DeploymentEvent,
   LatencyPoint,
   MachineType,
+  MachineTypeSpec,
   Me,
   Model,
   ModelSummary,
@@ -90,7 +91,14 @@ export const api = {
   createModel: (input: { name: string; description?: string; teamId?: string }) =>
     request<{ model: Model }>('POST', '/models', input).then((r) => r.model),
 
+  deleteVersion: (modelName: string, label: number) => request<void>('DELETE', `/models/${enc(modelName)}/versions/${label}`),
+
   machineTypes: () => request<{ machineTypes: MachineType[] }>('GET', '/machine-types').then((r) => r.machineTypes),
+  createMachineType: (input: MachineTypeSpec & { name: string }) =>
+    request<{ machineType: MachineType }>('POST', '/machine-types', input).then((r) => r.machineType),
+  updateMachineType: (name: string, changes: Partial<MachineTypeSpec>) =>
+    request<{ machineType: MachineType }>('PATCH', `/machine-types/${enc(name)}`, changes).then((r) => r.machineType),
+  deleteMachineType: (name: string) => request<void>('DELETE', `/machine-types/${enc(name)}`),
 
   deployments: () => request<{ deployments: Deployment[] }>('GET', '/deployments').then((r) => r.deployments),
   deployment: (name: string) => request<{ deployment: Deployment }>('GET', `/deployments/${enc(name)}`).then((r) => r.deployment),
@@ -112,6 +120,8 @@ export const api = {
   createUser: (input: NewUser) => request<{ user: AdminUser }>('POST', '/users', input).then((r) => r.user),
   teams: () => request<{ teams: Team[] }>('GET', '/teams').then((r) => r.teams),
   createTeam: (name: string) => request<{ team: Team }>('POST', '/teams', { name }).then((r) => r.team),
+  updateTeamQuota: (teamId: string, storageQuotaBytes: number | null) =>
+    request<unknown>('PATCH', `/teams/${enc(teamId)}`, { storageQuotaBytes }),
   addTeamMember: (teamId: string, email: string, role: TeamRole) =>
     request<unknown>('POST', `/teams/${enc(teamId)}/members`, { email, role }),
 };
