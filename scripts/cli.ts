@@ -49,7 +49,7 @@ async function test(): Promise<void> {
 }
 
 async function bench(): Promise<void> {
-  const env = await preparePlatform(root, 'test');
+  const env = await preparePlatform(root, 'bench');
   buildWebIfStale(root);
   const code = await runAsync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'run.ts'), ...process.argv.slice(3)], {
     cwd: root,

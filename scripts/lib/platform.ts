@@ -34,18 +34,20 @@ function credentials(dataDir: string): { adminPassword: string; internalToken: s
  * Finds or starts Postgres and Redis, prepares the database (fresh for tests), applies
  * migrations and seeds. `test` uses its own database, data dir and Redis key prefix.
  */
-export async function preparePlatform(root: string, mode: 'start' | 'test'): Promise<PlatformEnv> {
+export async function preparePlatform(root: string, mode: 'start' | 'test' | 'bench'): Promise<PlatformEnv> {
   const baseDataDir = path.join(root, '.data');
   const configuredDir = process.env.SLIPWAY_DATA_DIR ? path.resolve(process.env.SLIPWAY_DATA_DIR) : baseDataDir;
-  const dataDir = mode === 'test' ? path.join(baseDataDir, 'test') : configuredDir;
+  // Tests and benchmarks get their own database, data and key prefix: throwaway, and never each other's.
+  const scratch = mode !== 'start';
+  const dataDir = scratch ? path.join(baseDataDir, mode) : configuredDir;
   mkdirSync(dataDir, { recursive: true });
   const server = await ensurePostgres(baseDataDir);
   const redisUrl = await ensureRedis(baseDataDir);
   const databaseUrl =
     mode === 'start' && process.env.DATABASE_URL
       ? process.env.DATABASE_URL
-      : await ensureDatabase(server, mode === 'test' ? 'slipway_test' : 'slipway', { fresh: mode === 'test' });
-  const prefix = mode === 'test' ? 'slipway-test' : 'slipway';
+      : await ensureDatabase(server, scratch ? `slipway_${mode}` : 'slipway', { fresh: scratch });
+  const prefix = scratch ? `slipway-${mode}` : 'slipway';
 
   step('generating the Prisma client and applying migrations');
   prismaGenerate(root);
@@ -53,11 +55,11 @@ export async function preparePlatform(root: string, mode: 'start' | 'test'): Pro
   done(`database ready (${databaseUrl.replace(/\/\/[^@]*@/, '//')})`);
 
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  if (mode === 'test') {
+  if (scratch) {
     const stale = await redis.keys(`${prefix}:*`);
     if (stale.length) await redis.del(...stale);
   }
-  const secrets = mode === 'test' ? { adminPassword: 'test-admin-password', internalToken: 'test-internal-token-0123456789' } : credentials(baseDataDir);
+  const secrets = scratch ? { adminPassword: 'test-admin-password', internalToken: 'test-internal-token-0123456789' } : credentials(baseDataDir);
   const admin = { email: 'admin@slipway.local', password: secrets.adminPassword };
   // Imported only now: the Prisma client they load is generated a few lines above.
   const { createDb } = await import('@slipway/db');
