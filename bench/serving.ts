@@ -11,6 +11,7 @@ import { ApiClient } from '../e2e/api-client';
 import { freePort, launchPlatform } from '../scripts/lib/launch';
 import type { PlatformEnv } from '../scripts/lib/platform';
 import { inProcess, load, printTable, sequential, type LoadResult } from './lib/load';
+import { cpuMs, replicaPid } from './lib/processes';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 
@@ -72,14 +73,23 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
 
     const throughput: LoadResult[] = [];
     throughput.push(await load('mlp: runtime direct', { url: `${mlp.replica}/predict`, body: mlpBody, connections: 16, seconds: SECONDS }));
+    // CPU per request tells what bounds the gateway's throughput when it shares the cores with the replica.
+    const mlpPid = await replicaPid(platform.pids.worker, 'bench-mlp');
+    const cpuBefore = { gateway: await cpuMs(platform.pids.gateway), replica: await cpuMs(mlpPid) };
     throughput.push(
       await load('mlp: through gateway', { url: `${platform.gatewayUrl}/models/bench-mlp/predict`, body: mlpBody, connections: 16, seconds: SECONDS, headers: auth }),
     );
+    const served = throughput[1]!.requests;
+    const cpuPerRequest = {
+      gateway: ((await cpuMs(platform.pids.gateway)) - cpuBefore.gateway) * 1000 / served,
+      replica: ((await cpuMs(mlpPid)) - cpuBefore.replica) * 1000 / served,
+    };
     throughput.push(await load('cnn: runtime direct', { url: `${cnn.replica}/predict`, body: cnnBody, connections: 16, seconds: SECONDS }));
     throughput.push(
       await load('cnn: through gateway', { url: `${platform.gatewayUrl}/models/bench-cnn/predict`, body: cnnBody, connections: 16, seconds: SECONDS, headers: auth }),
     );
     printTable('Throughput, 16 connections', throughput);
+    console.log(`CPU per request through the gateway (mlp): gateway ${cpuPerRequest.gateway.toFixed(0)} µs, replica ${cpuPerRequest.replica.toFixed(0)} µs`);
 
     // Batching compared on two otherwise identical replicas (the deployed one batches by default).
     const cnnPath = path.join(await mkdtemp(path.join(tmpdir(), 'slipway-bench-')), 'cnn.onnx');
@@ -104,6 +114,7 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
       'gateway overhead at p50, 1 conn (ms)': { value: (gateway1.p50 - direct1.p50).toFixed(3), target: '≤ 0.300' },
       'gateway p50 / direct p50, 1 conn': { value: (gateway1.p50 / direct1.p50).toFixed(2), target: '—' },
       'gateway / direct throughput, mlp 16 conns': { value: (gateway16.throughput / direct16.throughput).toFixed(2), target: '≥ 0.60' },
+      'gateway CPU / replica CPU per request, mlp': { value: (cpuPerRequest.gateway / cpuPerRequest.replica).toFixed(2), target: '—' },
       'direct runtime p50 / in-process p50': { value: (direct1.p50 / floor.p50).toFixed(1), target: '—' },
       'batching on / off throughput, CNN 64 conns': { value: (on.throughput / off.throughput).toFixed(2), target: '≥ 3.00' },
       'batching on / off p99, CNN 64 conns': { value: (on.p99 / off.p99).toFixed(2), target: '≤ 2.00' },

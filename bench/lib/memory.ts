@@ -1,6 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { processTree, rssBytes } from './processes';
 
-/** Resident memory of a process and its descendants, sampled from /proc (Linux). */
+/** Resident memory of a process and its descendants, sampled from /proc; remembers the peak. */
 export class TreeMemorySampler {
   private peak = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -8,9 +8,8 @@ export class TreeMemorySampler {
   constructor(private readonly rootPid: number) {}
 
   async sampleOnce(): Promise<number> {
-    const pids = await this.tree();
     let total = 0;
-    for (const pid of pids) total += await rssOf(pid);
+    for (const pid of await processTree(this.rootPid)) total += await rssBytes(pid);
     this.peak = Math.max(this.peak, total);
     return total;
   }
@@ -31,24 +30,4 @@ export class TreeMemorySampler {
     this.timer = undefined;
     return this.peak;
   }
-
-  private async tree(): Promise<number[]> {
-    const parents = new Map<number, number[]>();
-    for (const entry of await readdir('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!parents.has(ppid)) parents.set(ppid, []);
-      parents.get(ppid)!.push(Number(entry));
-    }
-    const result = [this.rootPid];
-    for (let i = 0; i < result.length; i++) result.push(...(parents.get(result[i]!) ?? []));
-    return result;
-  }
-}
-
-async function rssOf(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  return kb ? Number(kb) * 1024 : 0;
 }
