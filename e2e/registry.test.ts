@@ -47,6 +47,13 @@ describe('model registry', () => {
     expect(version.referenceStats.columns.species).toMatchObject({ kind: 'categorical', frequencies: { setosa: 50, versicolor: 50, virginica: 50 } });
   });
 
+  it('seeds the demo model as an archive with its manifest and drift reference', async () => {
+    const { version } = await admin.waitFor('/api/v1/models/iris/versions/1', (b) => ['ready', 'failed'].includes(b.version.status));
+    expect(version).toMatchObject({ status: 'ready', format: 'tar.gz', filename: 'iris.tar.gz' });
+    expect(version.manifest.features).toEqual(IRIS_FEATURES);
+    expect(version.referenceStats.rows).toBe(150);
+  });
+
   it('downloads the original artifact byte for byte', async () => {
     const { version } = (await admin.request('GET', `/api/v1/models/${modelName}/versions/1`)).body;
     const response = await admin.raw(`/api/v1/models/${modelName}/versions/1/artifact`);

@@ -1,4 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import { inspectArtifact, uploadDetails } from '@slipway/artifacts';
 import { DEFAULT_MACHINE_CATALOG } from '@slipway/core';
 import { hashPassword, type Db } from '@slipway/db';
 import type { JobProducer } from '@slipway/queue';
@@ -7,8 +9,8 @@ import type { BlobStore } from '@slipway/storage';
 export interface SeedOptions {
   adminEmail: string;
   adminPassword: string;
-  /** The demo ONNX model registered as `iris` v1, so a new user has something to deploy. */
-  demoModelPath: string;
+  /** The demo artifact registered as `iris` v1 (models/iris/iris.tar.gz), so a new user has something to deploy. */
+  demoArtifactPath: string;
 }
 
 /** Idempotent: running it again changes nothing a user made. */
@@ -29,8 +31,10 @@ export async function seed(db: Db, store: BlobStore, producer: JobProducer, opti
     create: { userId: admin.id, teamId: team.id, role: 'admin' },
   });
 
-  if (!existsSync(options.demoModelPath) || (await db.model.findUnique({ where: { name: 'iris' } }))) return;
-  const staged = await store.stage(createReadStream(options.demoModelPath));
+  if (!existsSync(options.demoArtifactPath) || (await db.model.findUnique({ where: { name: 'iris' } }))) return;
+  const filename = path.basename(options.demoArtifactPath);
+  const staged = await store.stage(createReadStream(options.demoArtifactPath));
+  const artifact = await inspectArtifact({ archivePath: staged.path, filename });
   const model = await db.model.create({
     data: {
       name: 'iris',
@@ -41,9 +45,11 @@ export async function seed(db: Db, store: BlobStore, producer: JobProducer, opti
           label: 1,
           digest: staged.digest,
           sizeBytes: staged.sizeBytes,
-          format: 'onnx',
-          filename: 'iris.onnx',
+          format: artifact.format,
+          filename,
           uploadedById: admin.id,
+          manifest: (artifact.manifest ?? undefined) as object | undefined,
+          details: uploadDetails(artifact) as object,
         },
       },
     },

@@ -1,10 +1,13 @@
-// Trains the demo Iris classifier and writes models/iris/iris.onnx plus its README.
+// Trains the demo Iris classifier and writes models/iris/iris.onnx, the iris.tar.gz artifact the seed
+// registers (the model with a slipway.yaml manifest and the training data as drift reference), and a README.
 // Run: node --import tsx scripts/make-demo-model.ts
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IRIS, IRIS_SPECIES, trainIrisClassifier } from '@slipway/onnx-builder';
+import tar from 'tar-stream';
 
 const SEED = 1;
 const EPOCHS = 500;
@@ -41,6 +44,12 @@ deterministic: rerunning the script reproduces the same bytes.
 
 Training accuracy: **${accuracy}**. There is no held-out test set; this is a demo, not a benchmark.
 
+## The artifact the seed registers
+
+\`iris.tar.gz\` packs the model with a \`slipway.yaml\` manifest (feature and label names, training metadata)
+and the training data as \`reference.csv\`, the baseline for drift dashboards. Deployed from it, the model also
+takes named features: \`{"features": {"sepal_length": [5.1], "sepal_width": [3.5], "petal_length": [1.4], "petal_width": [0.2]}}\`.
+
 ## Example request
 
 \`\`\`json
@@ -50,7 +59,42 @@ Training accuracy: **${accuracy}**. There is no held-out test set; this is a dem
 This row is an Iris setosa, so \`label\` is \`[0]\`; \`[6.7,3.0,5.2,2.3]\` (Iris virginica) gives \`[2]\`.
 `;
 
+const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+const manifest = `description: Iris flower classifier (the Slipway demo model)
+model: iris.onnx
+features: [${FEATURES.join(', ')}]
+labels: [${IRIS_SPECIES.join(', ')}]
+reference_data: reference.csv
+metadata:
+  training: scripts/make-demo-model.ts, seed ${SEED}, ${EPOCHS} epochs of Adam
+  metrics:
+    train_accuracy: ${trainAccuracy.toFixed(4)}
+`;
+const referenceCsv = [[...FEATURES, 'species'].join(','), ...IRIS.map((row) => [...row.slice(0, 4), IRIS_SPECIES[row[4]]].join(','))].join('\n') + '\n';
+
+/** A tar.gz with fixed timestamps and owners, so the same model gives the same bytes (and digest). */
+async function deterministicTarGz(entries: { name: string; content: Uint8Array | string }[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  const collected = (async () => {
+    for await (const chunk of pack) chunks.push(chunk as Buffer);
+  })();
+  for (const { name, content } of entries) {
+    pack.entry({ name: `iris/${name}`, mtime: new Date(0), uid: 0, gid: 0, uname: '', gname: '', mode: 0o644 }, Buffer.from(content));
+  }
+  pack.finalize();
+  await collected;
+  return gzipSync(Buffer.concat(chunks), { level: 9 });
+}
+
+const archive = await deterministicTarGz([
+  { name: 'slipway.yaml', content: manifest },
+  { name: 'iris.onnx', content: model },
+  { name: 'reference.csv', content: referenceCsv },
+]);
+
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'iris.onnx'), model);
+writeFileSync(path.join(outDir, 'iris.tar.gz'), archive);
 writeFileSync(path.join(outDir, 'README.md'), readme);
-console.log(`wrote models/iris/iris.onnx (${model.length} bytes, training accuracy ${accuracy}) and models/iris/README.md`);
+console.log(`wrote models/iris/iris.onnx (${model.length} bytes, training accuracy ${accuracy}), iris.tar.gz and README.md`);

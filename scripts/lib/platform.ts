@@ -70,7 +70,7 @@ export async function preparePlatform(root: string, mode: 'start' | 'test' | 'be
     await seed(db, createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir })), producer, {
       adminEmail: admin.email,
       adminPassword: admin.password,
-      demoModelPath: path.join(root, 'models', 'iris', 'iris.onnx'),
+      demoArtifactPath: path.join(root, 'models', 'iris', 'iris.tar.gz'),
     });
   } finally {
     await producer.close();

@@ -26,3 +26,8 @@ export async function inspectArtifact({ archivePath, filename, limits }: Inspect
     await rm(workDir, { recursive: true, force: true });
   }
 }
+
+/** What a version records about its artifact at upload (`ModelVersion.details`; inspection adds opsets and operators). */
+export function uploadDetails(artifact: Omit<UnpackedArtifact, 'root'>) {
+  return { modelFile: artifact.modelFile, referenceDataFile: artifact.referenceDataFile, files: artifact.files, mlflow: artifact.mlflow };
+}

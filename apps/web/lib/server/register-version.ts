@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { artifactFormatFromFilename } from '@slipway/core';
 import { Prisma } from '@slipway/db';
-import { ArtifactError, inspectArtifact } from '@slipway/artifacts';
+import { ArtifactError, inspectArtifact, uploadDetails } from '@slipway/artifacts';
 import { BlobTooLargeError } from '@slipway/storage';
 import { serverContext } from './context';
 import { webEnv } from './env';
@@ -73,7 +73,7 @@ export async function registerVersion(options: {
       filename: options.filename,
       uploadedById: options.userId,
       manifest: (artifact.manifest ?? undefined) as Prisma.InputJsonValue | undefined,
-      details: { modelFile: artifact.modelFile, referenceDataFile: artifact.referenceDataFile, files: artifact.files, mlflow: artifact.mlflow } as unknown as Prisma.InputJsonValue,
+      details: uploadDetails(artifact) as unknown as Prisma.InputJsonValue,
     });
     await staged.commit();
     await producer.enqueue('inspectVersion', { versionId: version.id });
