@@ -67,6 +67,13 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof ZodError) {
     return Response.json({ error: { code: 'validation_error', message: formatZodError(error) } }, { status: 400 });
   }
+  // A client that went away mid-upload is not a server fault; what it sent was discarded.
+  if (isClientAbort(error)) return Response.json({ error: { code: 'upload_aborted', message: 'the upload was interrupted' } }, { status: 400 });
   console.error(error);
   return Response.json({ error: { code: 'internal', message: 'internal server error' } }, { status: 500 });
+}
+
+function isClientAbort(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (error instanceof Error && error.name === 'AbortError');
 }
