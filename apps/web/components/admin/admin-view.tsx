@@ -3,6 +3,7 @@
 import { useMe } from '@/lib/client/queries';
 import { PageHeader } from '../page-header';
 import { EmptyState, QueryContent } from '../states';
+import { MachineTypesPanel } from './machine-types-panel';
 import { TeamsPanel } from './teams-panel';
 import { UsersPanel } from './users-panel';
 
@@ -10,13 +11,15 @@ export function AdminView() {
   const me = useMe();
   return (
     <>
-      <PageHeader title="Admin" subtitle="Users, teams and who may do what." />
+      <PageHeader title="Admin" subtitle="Users, teams, storage quotas and the machine catalog." />
       <QueryContent
         query={me}
         isEmpty={(data) => !data.user.isAdmin}
         empty={
           <section className="card">
-            <EmptyState title="Admins only">Ask a platform admin to create users or change team membership for you.</EmptyState>
+            <EmptyState title="Admins only">
+              Ask a platform admin to create users, change team membership or quotas, or add a machine type for you.
+            </EmptyState>
           </section>
         }
       >
@@ -24,6 +27,7 @@ export function AdminView() {
           <>
             <UsersPanel />
             <TeamsPanel />
+            <MachineTypesPanel />
           </>
         )}
       </QueryContent>

@@ -6,6 +6,7 @@ import { api } from '@/lib/client/api';
 import { queryKeys, useTeams } from '@/lib/client/queries';
 import type { Team, TeamRole } from '@/lib/client/types';
 import { EmptyState, FormError, QueryContent } from '../states';
+import { TeamStorage } from './team-storage';
 
 const ROLES: { value: TeamRole; label: string }[] = [
   { value: 'viewer', label: 'Viewer — can see models and deployments' },
@@ -105,6 +106,9 @@ function TeamCard({ team }: { team: Team }) {
           {team.members.length} {team.members.length === 1 ? 'member' : 'members'}
         </span>
       </div>
+      <div className="card-body" style={{ borderBottom: '1px solid var(--border)' }}>
+        <TeamStorage team={team} />
+      </div>
       {team.members.length > 0 && (
         <div className="table-wrap">
           <table className="table table-compact">
@@ -144,7 +148,7 @@ export function TeamsPanel() {
         <div className="card-header">
           <div>
             <h2 id="teams-title">Teams</h2>
-            <p>Models and deployments belong to a team; roles decide who may change them.</p>
+            <p>Models and deployments belong to a team; roles decide who may change them, quotas how much it may store.</p>
           </div>
         </div>
         <div className="card-body">

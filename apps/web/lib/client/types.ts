@@ -133,6 +133,9 @@ export interface MachineType {
   hourlyCost: number;
 }
 
+/** What an admin sets on a machine type; the name is fixed once created. */
+export type MachineTypeSpec = Omit<MachineType, 'id' | 'name'>;
+
 export type DeploymentStatus = 'pending' | 'deploying' | 'ready' | 'failed' | 'stopping' | 'stopped';
 export type ReplicaState = 'starting' | 'ready' | 'failed' | 'stopped';
 
@@ -198,6 +201,9 @@ export interface AdminUser extends User {
 export interface Team {
   id: string;
   name: string;
+  /** null: no limit */
+  storageQuotaBytes: number | null;
+  storageUsedBytes: number;
   members: { user: { id: string; email: string; name: string }; role: TeamRole }[];
 }
 

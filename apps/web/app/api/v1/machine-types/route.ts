@@ -1,4 +1,6 @@
 import { serverContext } from '@/lib/server/context';
+import { ApiError } from '@/lib/server/errors';
+import { assertGpuSpecConsistent, newMachineTypeSchema } from '@/lib/server/machine-types';
 import { route } from '@/lib/server/route';
 import { machineTypeSelect, serializeMachineType } from '@/lib/server/serializers';
 
@@ -8,4 +10,14 @@ export const GET = route({}, async () => {
     orderBy: [{ gpuCount: 'asc' }, { hourlyCost: 'asc' }],
   });
   return { machineTypes: machineTypes.map(serializeMachineType) };
+});
+
+export const POST = route({ auth: 'admin', body: newMachineTypeSchema }, async ({ body }) => {
+  assertGpuSpecConsistent(body);
+  const { db } = serverContext();
+  if (await db.machineType.findUnique({ where: { name: body.name } })) {
+    throw new ApiError('conflict', `machine type '${body.name}' already exists`);
+  }
+  const machineType = await db.machineType.create({ data: body, select: machineTypeSelect });
+  return Response.json({ machineType: serializeMachineType(machineType) }, { status: 201 });
 });

@@ -1,0 +1,40 @@
+import { serverContext } from '@/lib/server/context';
+import { ApiError, notFound } from '@/lib/server/errors';
+import { assertGpuSpecConsistent, machineTypeChangesSchema } from '@/lib/server/machine-types';
+import { route } from '@/lib/server/route';
+import { machineTypeSelect, serializeMachineType } from '@/lib/server/serializers';
+
+async function findMachineType(name: string) {
+  const machineType = await serverContext().db.machineType.findUnique({ where: { name }, select: machineTypeSelect });
+  if (!machineType) throw notFound(`machine type '${name}'`);
+  return machineType;
+}
+
+/** Changes apply to new rollouts; running replicas keep the spec they started with. */
+export const PATCH = route<{ name: string }, typeof machineTypeChangesSchema>(
+  { auth: 'admin', body: machineTypeChangesSchema },
+  async ({ params, body }) => {
+    const current = await findMachineType(params.name);
+    assertGpuSpecConsistent({ ...current, ...body });
+    const machineType = await serverContext().db.machineType.update({ where: { id: current.id }, data: body, select: machineTypeSelect });
+    return { machineType: serializeMachineType(machineType) };
+  },
+);
+
+/** Variants keep their machine type even once stopped, so any reference blocks the delete. */
+export const DELETE = route<{ name: string }>({ auth: 'admin' }, async ({ params }) => {
+  const { db } = serverContext();
+  const machineType = await findMachineType(params.name);
+  const usedBy = await db.deployment.findMany({
+    where: { variants: { some: { machineTypeId: machineType.id } } },
+    select: { name: true, status: true },
+    orderBy: { name: 'asc' },
+  });
+  if (usedBy.length > 0) {
+    const list = usedBy.map((d) => `${d.name} (${d.status})`).join(', ');
+    const [noun, pronoun] = usedBy.length === 1 ? ['deployment', 'it'] : ['deployments', 'them'];
+    throw new ApiError('conflict', `machine type '${params.name}' is used by ${noun} ${list}; redeploy ${pronoun} on another machine type first`);
+  }
+  await db.machineType.delete({ where: { id: machineType.id } });
+  return new Response(null, { status: 204 });
+});
