@@ -99,6 +99,29 @@ describe('model registry', () => {
     expect(await stagingLeftovers()).toBe(0);
   });
 
+  it('leaves nothing behind when a client drops a raw upload halfway', async () => {
+    const before = await versionCount();
+    const controller = new AbortController();
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(stream) {
+        if (sent >= 4 * 1024 * 1024) {
+          controller.abort();
+          return;
+        }
+        sent += 256 * 1024;
+        stream.enqueue(new Uint8Array(256 * 1024));
+        await new Promise((r) => setTimeout(r, 5));
+      },
+    });
+    await expect(
+      admin.raw(`/api/v1/models/${modelName}/versions?filename=big.zip`, { method: 'PUT', body, signal: controller.signal, duplex: 'half' } as RequestInit),
+    ).rejects.toThrow();
+    for (let i = 0; i < 50 && (await stagingLeftovers()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await stagingLeftovers()).toBe(0);
+    expect(await versionCount()).toBe(before);
+  });
+
   it('fails a version whose manifest does not match the model, with the reason', async () => {
     const created = await upload(await fixtures.manifestFeaturesMismatch());
     expect(created.status).toBe(202);
