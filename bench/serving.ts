@@ -1,9 +1,12 @@
 // The prediction path measured on a running Slipway: models uploaded and deployed through the REST
 // API (timing Deploy → Ready), then in-process session.run, the replica called directly, the same
 // through the gateway, and dynamic batching on vs off. Prints tables and the ratios between them.
+import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { buildCnn, buildMlp } from '@slipway/onnx-builder';
 import { startRuntime } from '@slipway/testkit';
 import * as ort from 'onnxruntime-node';
@@ -17,6 +20,21 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 
 function filled(shape: number[]): unknown {
   return shape.length === 1 ? new Array(shape[0]).fill(0.5) : Array.from({ length: shape[0]! }, () => filled(shape.slice(1)));
+}
+
+/** A bare node:http reverse proxy in its own process, in front of `target`. */
+async function startBareProxy(target: string): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'bare-proxy.ts'), target], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const message = JSON.parse(line) as { msg: string; port: number };
+      if (message.msg === 'listening') resolve(message.port);
+    });
+    child.once('exit', (code) => reject(new Error(`bare proxy exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -69,6 +87,8 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
     const latency: LoadResult[] = [await inProcess('mlp: in-process session.run', () => session.run(feeds), 20_000)];
     latency.push(await sequential('mlp: runtime direct', { url: `${mlp.replica}/predict`, body: mlpBody, n: 5_000 }));
     latency.push(await sequential('mlp: through gateway', { url: `${platform.gatewayUrl}/models/bench-mlp/predict`, body: mlpBody, n: 5_000, headers: auth }));
+    const bare = await startBareProxy(mlp.replica);
+    latency.push(await sequential('mlp: bare node:http proxy (floor)', { url: `${bare.url}/predict`, body: mlpBody, n: 5_000 }));
     printTable('Latency, 1 connection (keep-alive)', latency);
 
     const throughput: LoadResult[] = [];
@@ -88,6 +108,8 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
     throughput.push(
       await load('cnn: through gateway', { url: `${platform.gatewayUrl}/models/bench-cnn/predict`, body: cnnBody, connections: 16, seconds: SECONDS, headers: auth }),
     );
+    throughput.push(await load('mlp: bare node:http proxy (floor)', { url: `${bare.url}/predict`, body: mlpBody, connections: 16, seconds: SECONDS }));
+    bare.stop();
     printTable('Throughput, 16 connections', throughput);
     console.log(`CPU per request through the gateway (mlp): gateway ${cpuPerRequest.gateway.toFixed(0)} µs, replica ${cpuPerRequest.replica.toFixed(0)} µs`);
 
@@ -106,14 +128,16 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
     }
     printTable('Dynamic batching, CNN, 64 connections (runtime direct)', batching);
 
-    const [floor, direct1, gateway1] = latency as [LoadResult, LoadResult, LoadResult];
-    const [direct16, gateway16] = throughput as [LoadResult, LoadResult];
+    const [floor, direct1, gateway1, bare1] = latency as [LoadResult, LoadResult, LoadResult, LoadResult];
+    const [direct16, gateway16, , , bare16] = throughput as [LoadResult, LoadResult, LoadResult, LoadResult, LoadResult];
     const [off, on] = batching as [LoadResult, LoadResult];
     console.log('\nRatios (same run, same machine)');
     console.table({
       'gateway overhead at p50, 1 conn (ms)': { value: (gateway1.p50 - direct1.p50).toFixed(3), target: '≤ 0.300' },
       'gateway p50 / direct p50, 1 conn': { value: (gateway1.p50 / direct1.p50).toFixed(2), target: '—' },
+      'bare node:http proxy overhead at p50, 1 conn (ms)': { value: (bare1.p50 - direct1.p50).toFixed(3), target: 'floor' },
       'gateway / direct throughput, mlp 16 conns': { value: (gateway16.throughput / direct16.throughput).toFixed(2), target: '≥ 0.60' },
+      'bare proxy / direct throughput, mlp 16 conns': { value: (bare16.throughput / direct16.throughput).toFixed(2), target: 'floor' },
       'gateway CPU / replica CPU per request, mlp': { value: (cpuPerRequest.gateway / cpuPerRequest.replica).toFixed(2), target: '—' },
       'direct runtime p50 / in-process p50': { value: (direct1.p50 / floor.p50).toFixed(1), target: '—' },
       'batching on / off throughput, CNN 64 conns': { value: (on.throughput / off.throughput).toFixed(2), target: '≥ 3.00' },

@@ -10,6 +10,7 @@ export interface Principal {
 }
 
 const NEGATIVE_TTL_MS = 10_000;
+const MAX_CACHED_KEYS = 10_000;
 
 /**
  * API keys checked from memory: the database is asked once per unknown key, then the
@@ -22,19 +23,22 @@ export class ApiKeyCache {
 
   constructor(private readonly db: Db, private readonly internalToken?: string) {}
 
+  /** Keyed by the presented key itself: hashing it (to look it up) happens once per key, not per request. */
   async authenticate(key: string): Promise<Principal | null> {
     if (this.internalToken && key === this.internalToken) return this.internal;
-    const hash = hashApiKey(key);
-    if ((this.unknownUntil.get(hash) ?? 0) > Date.now()) return null;
-    let lookup = this.known.get(hash);
+    if ((this.unknownUntil.get(key) ?? 0) > Date.now()) return null;
+    let lookup = this.known.get(key);
     if (!lookup) {
-      lookup = this.load(hash);
-      this.known.set(hash, lookup);
+      if (this.known.size >= MAX_CACHED_KEYS) this.known.clear();
+      lookup = this.load(hashApiKey(key));
+      this.known.set(key, lookup);
     }
     const principal = await lookup;
     if (!principal) {
-      this.known.delete(hash);
-      this.unknownUntil.set(hash, Date.now() + NEGATIVE_TTL_MS);
+      this.known.delete(key);
+      // Random keys from a scanner must not grow memory without bound.
+      if (this.unknownUntil.size >= MAX_CACHED_KEYS) this.unknownUntil.clear();
+      this.unknownUntil.set(key, Date.now() + NEGATIVE_TTL_MS);
     }
     return principal;
   }
