@@ -143,6 +143,9 @@ describe('control plane and data plane', () => {
     expect((await admin.request('POST', '/api/v1/users', { email, name: 'Outsider', password: 'outsider-pass' })).status).toBe(201);
     const outsider = await ApiClient.login(stack.webUrl, email, 'outsider-pass');
     const { key } = (await outsider.request('POST', '/api/v1/api-keys', { name: 'mine' })).body;
+    const unlimited = await outsider.request('POST', '/api/v1/api-keys', { name: 'greedy', rateLimitPerSecond: 1_000_000 });
+    expect(unlimited.status).toBe(403);
+    expect(unlimited.body.error.code).toBe('forbidden');
     const forbidden = await predict({ inputs: { features: [[1, 2, 3, 4]] } }, key);
     expect(forbidden.status).toBe(403);
     expect((await forbidden.json()).error.code).toBe('forbidden');

@@ -190,6 +190,8 @@ export interface ApiKey {
   id: string;
   name: string;
   prefix: string;
+  /** null: the gateway's default limit. */
+  rateLimitPerSecond: number | null;
   createdAt: string;
   lastUsedAt: string | null;
 }

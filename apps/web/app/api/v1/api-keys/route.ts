@@ -1,12 +1,15 @@
 import { generateApiKey } from '@slipway/db';
 import { z } from 'zod';
 import { serverContext } from '@/lib/server/context';
+import { forbidden } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
 
-const serialize = (k: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null }) => ({
+const serialize = (k: { id: string; name: string; prefix: string; rateLimitPerSecond: number | null; createdAt: Date; lastUsedAt: Date | null }) => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
+  /** null: the gateway's default (SLIPWAY_DEFAULT_RATE_LIMIT). */
+  rateLimitPerSecond: k.rateLimitPerSecond,
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
 });
@@ -20,8 +23,16 @@ export const GET = route({}, async ({ user }) => {
 });
 
 /** The plaintext key is in this one response only; the database keeps its hash. */
-export const POST = route({ body: z.object({ name: z.string().trim().min(1).max(100) }) }, async ({ user, body }) => {
+const createKey = z.object({
+  name: z.string().trim().min(1).max(100),
+  rateLimitPerSecond: z.number().int().min(1).max(10_000_000).optional(),
+});
+
+export const POST = route({ body: createKey }, async ({ user, body }) => {
+  if (body.rateLimitPerSecond !== undefined && !user.isAdmin) throw forbidden('only platform admins can set a key\'s rate limit');
   const { key, prefix, hash } = generateApiKey();
-  const apiKey = await serverContext().db.apiKey.create({ data: { name: body.name, prefix, hash, userId: user.id } });
+  const apiKey = await serverContext().db.apiKey.create({
+    data: { name: body.name, prefix, hash, userId: user.id, rateLimitPerSecond: body.rateLimitPerSecond ?? null },
+  });
   return Response.json({ apiKey: serialize(apiKey), key }, { status: 201 });
 });
