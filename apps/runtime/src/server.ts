@@ -45,40 +45,40 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
 
   const notFound = (what: string) => new RequestError(404, 'not_found', `${what} not found on this server (it serves '${model.name}' version ${model.version})`);
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<Protocol> {
+  async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'GET') {
-      if (path === '/v2/health/live') return send(res, 200, { live: true }), 'ops';
-      if (path === '/v2/health/ready') return send(res, draining ? 503 : 200, { ready: !draining }), 'ops';
-      if (path === '/v2' || path === '/v2/') return send(res, 200, SERVER_METADATA), 'ops';
-      if (path === '/metrics') return send(res, 200, metrics.render(model.name, inferencer.queueDepth(), inFlight), 'text/plain; version=0.0.4'), 'ops';
+      if (path === '/v2/health/live') return send(res, 200, { live: true });
+      if (path === '/v2/health/ready') return send(res, draining ? 503 : 200, { ready: !draining });
+      if (path === '/v2' || path === '/v2/') return send(res, 200, SERVER_METADATA);
+      if (path === '/metrics') return send(res, 200, metrics.render(model.name, inferencer.queueDepth(), inFlight), 'text/plain; version=0.0.4');
     }
     let m = OIP_MODEL.exec(path);
     if (m) {
       const [, name, version, action] = m;
       if (!matchesModel(name!, version)) throw notFound(`model '${decodeURIComponent(name!)}'${version ? ` version ${version}` : ''}`);
-      if (method === 'GET' && action === undefined) return send(res, 200, oipModelMetadata(model, model.signature)), 'oip';
-      if (method === 'GET' && action === '/ready') return send(res, 200, { name: model.name, ready: !draining }), 'oip';
+      if (method === 'GET' && action === undefined) return send(res, 200, oipModelMetadata(model, model.signature));
+      if (method === 'GET' && action === '/ready') return send(res, 200, { name: model.name, ready: !draining });
       if (method === 'POST' && action === '/infer') {
         const request = parseOipInferRequest(model.signature, await readJson(req, options.maxBodyBytes));
         const outputs = await infer(request.feeds);
-        return send(res, 200, oipInferResponse(model, request, outputs)), 'oip';
+        return send(res, 200, oipInferResponse(model, request, outputs));
       }
     }
     m = V1_MODEL.exec(path);
     if (m) {
       const [, name, predict] = m;
       if (!matchesModel(name!, undefined)) throw notFound(`model '${decodeURIComponent(name!)}'`);
-      if (method === 'GET' && !predict) return send(res, 200, { name: model.name, ready: !draining }), 'kserve-v1';
+      if (method === 'GET' && !predict) return send(res, 200, { name: model.name, ready: !draining });
       if (method === 'POST' && predict) {
         const feeds = parseV1Request(model.signature, await readJson(req, options.maxBodyBytes));
-        return send(res, 200, v1Response(await infer(feeds))), 'kserve-v1';
+        return send(res, 200, v1Response(await infer(feeds)));
       }
     }
     if (path === '/predict' && method === 'POST') {
       const feeds = parsePredictRequest(model.signature, await readJson(req, options.maxBodyBytes), model.featureNames);
       const outputs = await infer(feeds);
-      return send(res, 200, { model: model.name, version: model.version, outputs: nestedOutputs(outputs) }), 'slipway';
+      return send(res, 200, { model: model.name, version: model.version, outputs: nestedOutputs(outputs) });
     }
     throw new RequestError(404, 'not_found', `no route for ${method} ${path}`);
   }
