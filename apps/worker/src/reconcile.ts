@@ -27,8 +27,9 @@ export async function reconcileDeployments(ctx: WorkerContext, producer: JobProd
     const wanted = deployment.variants.reduce((n, v) => n + v.replicas, 0);
     const alive = await Promise.all(replicas.map((r) => answers(r.address)));
     if (alive.filter(Boolean).length === wanted) continue;
+    // Their processes ended with the previous worker: gone, not failed, so the console lists only the new ones.
     if (replicas.length) {
-      await ctx.db.replica.updateMany({ where: { id: { in: replicas.map((r) => r.id) } }, data: { state: 'failed' } });
+      await ctx.db.replica.updateMany({ where: { id: { in: replicas.map((r) => r.id) } }, data: { state: 'stopped' } });
     }
     await ctx.db.deployment.update({ where: { id: deployment.id }, data: { status: 'pending' } });
     await recordEvent(ctx.db, deployment.id, {

@@ -19,6 +19,8 @@ export async function rolloutDeployment(ctx: WorkerContext, deploymentId: string
 
   // A retried job must not double the replicas of an earlier attempt.
   await stopReplicas(ctx, deploymentId);
+  // Replicas that failed in an earlier attempt are history (its events keep the reason), not part of this rollout.
+  await db.replica.updateMany({ where: { variant: { deploymentId }, state: 'failed' }, data: { state: 'stopped' } });
   await db.deployment.update({ where: { id: deploymentId }, data: { status: 'deploying', statusReason: null } });
   const totalReplicas = deployment.variants.reduce((n, v) => n + v.replicas, 0);
   const steps = totalReplicas * 2 + 2;

@@ -22,7 +22,7 @@ const SERIES = [
 ] as const;
 
 function LatencySummary({ points, windowLabel }: { points: LatencyPoint[]; windowLabel: string }) {
-  const latest = points.at(-1)!;
+  const latest = points.findLast((p) => p.count > 0)!;
   const requests = points.reduce((sum, p) => sum + p.count, 0);
   return (
     <dl className="meta">
@@ -59,8 +59,8 @@ function Chart({ points }: { points: LatencyPoint[] }) {
               name={key}
               stroke={color}
               strokeWidth={2}
-              // A single point draws no line segment; show it as a dot.
-              dot={data.length === 1}
+              // Empty slots are gaps; a dot keeps a lone point between gaps visible.
+              dot={{ r: 2 }}
               isAnimationActive={false}
             />
           ))}
@@ -104,7 +104,7 @@ export function LatencyCard({ deploymentName }: { deploymentName: string }) {
       <QueryContent
         query={latency}
         loadingLabel="Loading latency…"
-        isEmpty={(points) => points.length === 0}
+        isEmpty={(points) => points.every((p) => p.count === 0)}
         empty={
           <EmptyState compact title="No traffic yet — send a request with Try it">
             Latency percentiles show up here a few seconds after the first requests.

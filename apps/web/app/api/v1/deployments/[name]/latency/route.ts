@@ -6,7 +6,11 @@ import { route } from '@/lib/server/route';
 
 const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
-/** Rollup rows merged into time slots (about 60 per chart) and read as percentiles. */
+/**
+ * Rollup rows merged into time slots (about 60 per chart) and read as percentiles. Every slot of the
+ * window is returned, empty ones with null percentiles, so a chart shows gaps instead of drawing a
+ * line across an hour without traffic.
+ */
 export const GET = route<{ name: string }, undefined, z.ZodType<{ minutes: number }>>(
   { query: z.object({ minutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60) }) },
   async ({ user, params, query }) => {
@@ -29,14 +33,18 @@ export const GET = route<{ name: string }, undefined, z.ZodType<{ minutes: numbe
       acc.errors += r.errors;
       if (r.buckets.length === LATENCY_BUCKET_COUNT) mergeBuckets(acc.buckets, r.buckets);
     }
-    const points = [...slots].map(([slot, acc]) => ({
-      t: new Date(slot).toISOString(),
-      count: acc.count,
-      errors: acc.errors,
-      p50: round(percentileFromBuckets(acc.buckets, 50)),
-      p95: round(percentileFromBuckets(acc.buckets, 95)),
-      p99: round(percentileFromBuckets(acc.buckets, 99)),
-    }));
+    const points = [];
+    for (let slot = Math.floor(since.getTime() / slotMs) * slotMs; slot <= Date.now(); slot += slotMs) {
+      const acc = slots.get(slot);
+      points.push({
+        t: new Date(slot).toISOString(),
+        count: acc?.count ?? 0,
+        errors: acc?.errors ?? 0,
+        p50: acc ? round(percentileFromBuckets(acc.buckets, 50)) : null,
+        p95: acc ? round(percentileFromBuckets(acc.buckets, 95)) : null,
+        p99: acc ? round(percentileFromBuckets(acc.buckets, 99)) : null,
+      });
+    }
     return { points };
   },
 );
