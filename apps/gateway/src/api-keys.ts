@@ -18,10 +18,17 @@ const MAX_CACHED_KEYS = 10_000;
  */
 export class ApiKeyCache {
   private readonly known = new Map<string, Promise<Principal | null>>();
+  /** Principals already loaded, for a synchronous hit on the hot path. */
+  private readonly resolved = new Map<string, Principal>();
   private readonly unknownUntil = new Map<string, number>();
   private readonly internal: Principal = { keyId: 'internal', rateLimitPerSecond: null, userId: null, isAdmin: true, teamIds: new Set() };
 
   constructor(private readonly db: Db, private readonly internalToken?: string) {}
+
+  /** The principal of a key seen before, without waiting; undefined when it must be looked up. */
+  cached(key: string): Principal | undefined {
+    return this.resolved.get(key);
+  }
 
   /** Keyed by the presented key itself: hashing it (to look it up) happens once per key, not per request. */
   async authenticate(key: string): Promise<Principal | null> {
@@ -29,11 +36,15 @@ export class ApiKeyCache {
     if ((this.unknownUntil.get(key) ?? 0) > Date.now()) return null;
     let lookup = this.known.get(key);
     if (!lookup) {
-      if (this.known.size >= MAX_CACHED_KEYS) this.known.clear();
+      if (this.known.size >= MAX_CACHED_KEYS) {
+        this.known.clear();
+        this.resolved.clear();
+      }
       lookup = this.load(hashApiKey(key));
       this.known.set(key, lookup);
     }
     const principal = await lookup;
+    if (principal && this.known.get(key) === lookup) this.resolved.set(key, principal);
     if (!principal) {
       this.known.delete(key);
       // Random keys from a scanner must not grow memory without bound.
@@ -45,6 +56,7 @@ export class ApiKeyCache {
 
   invalidate(): void {
     this.known.clear();
+    this.resolved.clear();
     this.unknownUntil.clear();
   }
 

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stickyUnit } from '@slipway/core';
 import type { Db } from '@slipway/db';
@@ -39,6 +39,9 @@ export interface Gateway {
   shadows: ShadowStats;
   close(): Promise<void>;
 }
+
+/** Upstream answers up to this size are buffered and sent in one write; larger ones stream. */
+const BUFFERED_RESPONSE_BYTES = 1024 * 1024;
 
 /** Request headers that steer routing. */
 export const STICKY_HEADER = 'x-slipway-key';
@@ -115,7 +118,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const started = performance.now();
     const key = apiKeyOf(req);
     if (!key) return sendError(res, route.protocol, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
-    const principal = await keys.authenticate(key);
+    const principal = keys.cached(key) ?? (await keys.authenticate(key));
     if (!principal) return sendError(res, route.protocol, 'unauthorized', 'invalid or revoked API key');
     const allowed = limiter.take(principal.keyId, principal.rateLimitPerSecond);
     if (!allowed.ok) {
@@ -166,32 +169,44 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       const status = upstream.statusCode ?? 502;
       if (status >= 500) outliers.eject(target.address);
-      // Passing the length through avoids chunked encoding: one write per response instead of two.
-      const length = upstream.headers['content-length'];
-      res.writeHead(status, {
+      const length = Number(upstream.headers['content-length']);
+      const headers: OutgoingHttpHeaders = {
         'content-type': upstream.headers['content-type'] ?? 'application/json',
         'x-slipway-variant': target.variant.name,
-        ...(length !== undefined && { 'content-length': length }),
-      });
-
-      const sampled = sampler.shouldSample();
-      const mirrored = deployment.variants.some((v) => v.mirrorPercent > 0);
-      if (req.method === 'POST' && (sampled || mirrored)) {
-        const chunks: Buffer[] = [];
-        upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        const copy = new Promise<Buffer | null>((resolve) => {
-          upstream.once('end', () => resolve(status < 400 ? Buffer.concat(chunks) : null));
-          upstream.once('error', () => resolve(null));
-        });
-        if (mirrored) mirror(deployment, route, req.method, body, copy);
-        if (sampled) void copy.then((output) => output && sampler.record(deployment.name, variantId, body, output));
-      }
-      upstream.pipe(res);
+      };
       res.once('close', () => {
         inFlight.leave(variantId);
         metrics.countRequest(deployment.name, variantId, status);
         recorder.record(variantId, performance.now() - started, status >= 500);
       });
+      const sampled = req.method === 'POST' && sampler.shouldSample();
+      const mirrored = req.method === 'POST' && deployment.variants.some((v) => v.mirrorPercent > 0);
+      const answered = (output: Buffer | null) => {
+        if (mirrored) mirror(deployment, route, req.method!, body, Promise.resolve(output));
+        if (sampled && output) sampler.record(deployment.name, variantId, body, output);
+      };
+
+      if (Number.isFinite(length) && length <= BUFFERED_RESPONSE_BYTES) {
+        // A prediction's answer is small: one write of headers and body, without a pipe's machinery.
+        const chunks: Buffer[] = [];
+        upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        upstream.once('end', () => {
+          const payload = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          headers['content-length'] = payload.length;
+          res.writeHead(status, headers).end(payload);
+          answered(status < 400 ? payload : null);
+        });
+        upstream.once('error', () => res.destroy());
+        return;
+      }
+      if (Number.isFinite(length)) headers['content-length'] = length;
+      res.writeHead(status, headers);
+      if (sampled || mirrored) {
+        const chunks: Buffer[] = [];
+        upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        upstream.once('end', () => answered(status < 400 ? Buffer.concat(chunks) : null));
+      }
+      upstream.pipe(res);
       return;
     }
   }
