@@ -1,5 +1,5 @@
 import type { TensorData } from '@slipway/core';
-import type { Feeds, LoadedModel, Outputs } from './model';
+import type { Feeds, ModelRunner, Outputs } from './model';
 
 export interface Inferencer {
   infer(feeds: Feeds): Promise<Outputs>;
@@ -14,7 +14,7 @@ export interface BatchObserver {
 /** Runs each request on its own `session.run`. */
 export class DirectInferencer implements Inferencer {
   constructor(
-    private readonly model: LoadedModel,
+    private readonly model: ModelRunner,
     private readonly observer: BatchObserver,
   ) {}
 
@@ -49,7 +49,7 @@ export class DynamicBatcher implements Inferencer {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly model: LoadedModel,
+    private readonly model: ModelRunner,
     private readonly options: { maxBatchSize: number; maxQueueDelayMs: number },
     private readonly observer: BatchObserver,
   ) {}

@@ -15,6 +15,12 @@ const envSchema = z.object({
   SLIPWAY_MAX_BATCH_SIZE: z.coerce.number().int().positive().default(64),
   /** How long an idle model waits for more requests before running a batch; 0 runs at once. */
   SLIPWAY_MAX_QUEUE_DELAY_MS: z.coerce.number().min(0).default(0),
+  /**
+   * Where `session.run` executes. onnxruntime-node runs it synchronously, so a model whose single run
+   * takes long (hundreds of milliseconds) stalls the HTTP thread and its health checks: `worker` moves
+   * it to a worker thread. On this 2-core bench the hop cost 8% of batched CNN throughput, so `main` is the default.
+   */
+  SLIPWAY_INFERENCE_THREAD: z.enum(['main', 'worker']).default('main'),
   SLIPWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   /** Feature names from the version's manifest (JSON array), for `{"features": {…}}` requests. */
   SLIPWAY_FEATURE_NAMES: z

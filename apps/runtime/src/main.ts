@@ -2,7 +2,8 @@ import { hasDynamicBatch } from '@slipway/core';
 import { DirectInferencer, DynamicBatcher, type Inferencer } from './batcher';
 import { parseRuntimeEnv } from './env';
 import { RuntimeMetrics } from './metrics';
-import { LoadedModel } from './model';
+import { LoadedModel, type ModelRunner } from './model';
+import { WorkerModel } from './worker-model';
 import { createRuntimeServer } from './server';
 
 /** Structured log lines on stdout; the driver reads the `listening` line to learn the port. */
@@ -11,12 +12,14 @@ function log(msg: string, fields: Record<string, unknown> = {}): void {
 }
 
 const env = parseRuntimeEnv();
-const model = await LoadedModel.load({
+const loadOptions = {
   path: env.SLIPWAY_MODEL_PATH,
   intraOpThreads: env.SLIPWAY_INTRA_OP_THREADS,
   executionProvider: env.SLIPWAY_EXECUTION_PROVIDER,
   log,
-});
+};
+const inferenceThread = env.SLIPWAY_INFERENCE_THREAD;
+const model: ModelRunner = inferenceThread === 'worker' ? await WorkerModel.load(loadOptions) : await LoadedModel.load(loadOptions);
 const metrics = new RuntimeMetrics();
 const observer = { onBatch: (size: number) => metrics.recordBatch(size) };
 const batching = env.SLIPWAY_BATCHING === 'on' || (env.SLIPWAY_BATCHING === 'auto' && hasDynamicBatch(model.signature));
@@ -34,7 +37,7 @@ const { server, drain } = createRuntimeServer({
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  log('listening', { port, model: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, batching });
+  log('listening', { port, inferenceThread, model: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, batching });
 });
 
 let stopping = false;

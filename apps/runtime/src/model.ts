@@ -17,8 +17,15 @@ export interface LoadOptions {
   log: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
-/** One ONNX model in one onnxruntime session. */
-export class LoadedModel {
+/** What serving needs of a model, whichever thread its session runs on. */
+export interface ModelRunner {
+  readonly signature: ModelSignature;
+  run(feeds: Feeds): Promise<Outputs>;
+  release(): Promise<void>;
+}
+
+/** One ONNX model in one onnxruntime session, on the calling thread. */
+export class LoadedModel implements ModelRunner {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly signature: ModelSignature,

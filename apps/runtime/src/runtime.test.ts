@@ -119,17 +119,18 @@ describe('runtime serving the iris classifier', () => {
   });
 });
 
-describe('runtime with multi-input, int64 and every datatype', () => {
+describe.each(['main', 'worker'])('runtime with multi-input, int64 and every datatype (inference on the %s thread)', (thread) => {
   const validate = oipValidator();
   let multi: RunningRuntime;
   let echo: RunningRuntime;
   let fixed: RunningRuntime;
 
   beforeAll(async () => {
+    const env = { SLIPWAY_INFERENCE_THREAD: thread };
     [multi, echo, fixed] = await Promise.all([
-      startRuntime({ modelPath: modelFile('multi', buildMultiIo()), name: 'multi' }),
-      startRuntime({ modelPath: modelFile('echo', buildAllTypesEcho()), name: 'echo' }),
-      startRuntime({ modelPath: modelFile('fixed', buildFixedBatch()), name: 'fixed' }),
+      startRuntime({ modelPath: modelFile('multi', buildMultiIo()), name: 'multi', env }),
+      startRuntime({ modelPath: modelFile('echo', buildAllTypesEcho()), name: 'echo', env }),
+      startRuntime({ modelPath: modelFile('fixed', buildFixedBatch()), name: 'fixed', env }),
     ]);
   });
   afterAll(() => Promise.all([multi?.stop(), echo?.stop(), fixed?.stop()]));
