@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { signatureFromOrtMetadata, hasDynamicBatch, type ModelSignature, type TensorSpec } from './signature';
 import {
@@ -5,6 +6,7 @@ import {
   flattenNested,
   fromHalfBits,
   InvalidInputError,
+  nestedToTensorValue,
   nestValues,
   tensorDataToJson,
   toHalfBits,
@@ -100,5 +102,36 @@ describe('output conversion', () => {
   it('round-trips float16 values exactly representable in half precision', () => {
     for (const v of [0, 1, -2, 0.5, 65504, 2 ** -24, 3.140625]) expect(fromHalfBits(toHalfBits(v))).toBe(v);
     expect(fromHalfBits(toHalfBits(1e6))).toBe(Infinity);
+  });
+});
+
+describe('nestedToTensorValue (the one-pass path for float inputs)', () => {
+  const outcome = (run: () => unknown) => {
+    try {
+      const t = run() as { shape: number[]; data: Float32Array };
+      return { shape: t.shape, data: Array.from(t.data) };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  };
+
+  it('agrees with flattenNested + toTensorValue on any input, valid or not', () => {
+    const cell = fc.oneof(fc.double({ noNaN: true }), fc.integer(), fc.string({ maxLength: 3 }), fc.constant(null), fc.boolean());
+    const nested = fc.oneof(
+      fc.array(fc.array(cell, { maxLength: 5 }), { maxLength: 4 }),
+      fc.array(fc.tuple(fc.double({ noNaN: true }), fc.double({ noNaN: true }), fc.double({ noNaN: true }), fc.double({ noNaN: true })), { maxLength: 4 }),
+      fc.array(fc.array(fc.array(cell, { maxLength: 3 }), { maxLength: 3 }), { maxLength: 3 }),
+      cell,
+    );
+    fc.assert(
+      fc.property(nested, (value) => {
+        const slow = outcome(() => {
+          const { shape, values } = flattenNested('features', value);
+          return toTensorValue(features, shape, values);
+        });
+        expect(outcome(() => nestedToTensorValue(features, value))).toEqual(slow);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

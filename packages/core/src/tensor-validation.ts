@@ -53,6 +53,43 @@ export function flattenNested(inputName: string, value: unknown): { shape: numbe
   return { shape, values };
 }
 
+/**
+ * Nested JSON arrays straight into a tensor: the same result and messages as `flattenNested` then
+ * `toTensorValue`, but valid float inputs (the hot path) take one pass without an intermediate array.
+ */
+export function nestedToTensorValue(spec: TensorSpec, value: unknown): TensorValue {
+  const slowPath = () => {
+    const { shape, values } = flattenNested(spec.name, value);
+    return toTensorValue(spec, shape, values);
+  };
+  if (spec.dtype !== 'float32' && spec.dtype !== 'float64') return slowPath();
+  const shape: number[] = [];
+  let probe = value;
+  while (Array.isArray(probe) && shape.length <= MAX_RANK) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  const fits = shape.length > 0 && shape.length === spec.shape.length && spec.shape.every((d, i) => d === null || d === shape[i]);
+  // Anything unusual takes the two-pass path, which words every error; valid batches never do.
+  if (!fits) return slowPath();
+  const length = shape.reduce((a, b) => a * b, 1);
+  const data = spec.dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+  let offset = 0;
+  const last = shape.length - 1;
+  const walk = (node: unknown, depth: number): boolean => {
+    if (!Array.isArray(node) || node.length !== shape[depth]) return false;
+    if (depth < last) return node.every((child) => walk(child, depth + 1));
+    for (let i = 0; i < node.length; i++) {
+      const v = node[i];
+      if (typeof v !== 'number') return false;
+      data[offset++] = v;
+    }
+    return true;
+  };
+  return walk(value, 0) ? { dtype: spec.dtype, shape, data } : slowPath();
+}
+
 /** Refuses unknown input names and reports every missing one. */
 export function checkInputNames(signature: ModelSignature, names: readonly string[]): void {
   const expected = new Set(signature.inputs.map((i) => i.name));

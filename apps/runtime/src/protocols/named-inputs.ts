@@ -1,4 +1,4 @@
-import { checkInputNames, flattenNested, InvalidInputError, nestValues, tensorDataToJson, toTensorValue, type ModelSignature } from '@slipway/core';
+import { checkInputNames, InvalidInputError, nestedToTensorValue, nestValues, tensorDataToJson, type ModelSignature } from '@slipway/core';
 import { z } from 'zod';
 import type { Feeds, Outputs } from '../model';
 import { badRequest } from './errors';
@@ -52,8 +52,7 @@ export function namedFeeds(signature: ModelSignature, inputs: Record<string, unk
   checkInputNames(signature, Object.keys(inputs));
   const feeds: Feeds = {};
   for (const spec of signature.inputs) {
-    const { shape, values } = flattenNested(spec.name, inputs[spec.name]);
-    feeds[spec.name] = toTensorValue(spec, shape, values);
+    feeds[spec.name] = nestedToTensorValue(spec, inputs[spec.name]);
   }
   return feeds;
 }
