@@ -117,21 +117,21 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
     // Batching compared on two otherwise identical replicas (the deployed one batches by default).
     const cnnPath = path.join(await mkdtemp(path.join(tmpdir(), 'slipway-bench-')), 'cnn.onnx');
     await writeFile(cnnPath, cnnBytes);
+    // With 2 intra-op threads (all cores, a cpu-medium replica) and with 1 (cpu-small), each pair alike but for batching.
     const batching: LoadResult[] = [];
-    for (const mode of ['off', 'on'] as const) {
-      const runtime = await startRuntime({
-        modelPath: cnnPath,
-        name: 'cnn',
-        env: { SLIPWAY_BATCHING: mode, SLIPWAY_INTRA_OP_THREADS: '2' },
-      });
-      batching.push(await load(`cnn: batching ${mode}`, { url: `${runtime.address}/predict`, body: cnnBody, connections: 64, seconds: SECONDS }));
-      await runtime.stop();
+    for (const threads of ['2', '1']) {
+      for (const mode of ['off', 'on'] as const) {
+        const runtime = await startRuntime({ modelPath: cnnPath, name: 'cnn', env: { SLIPWAY_BATCHING: mode, SLIPWAY_INTRA_OP_THREADS: threads } });
+        const label = `cnn: batching ${mode}, ${threads} intra-op thread(s)`;
+        batching.push(await load(label, { url: `${runtime.address}/predict`, body: cnnBody, connections: 64, seconds: SECONDS }));
+        await runtime.stop();
+      }
     }
     printTable('Dynamic batching, CNN, 64 connections (runtime direct)', batching);
 
     const [floor, direct1, gateway1, bare1] = latency as [LoadResult, LoadResult, LoadResult, LoadResult];
     const [direct16, gateway16, , , bare16] = throughput as [LoadResult, LoadResult, LoadResult, LoadResult, LoadResult];
-    const [off, on] = batching as [LoadResult, LoadResult];
+    const [off, on, off1, on1] = batching as [LoadResult, LoadResult, LoadResult, LoadResult];
     console.log('\nRatios (same run, same machine)');
     console.table({
       'gateway overhead at p50, 1 conn (ms)': { value: (gateway1.p50 - direct1.p50).toFixed(3), target: '≤ 0.300' },
@@ -141,8 +141,10 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
       'bare proxy / direct throughput, mlp 16 conns': { value: (bare16.throughput / direct16.throughput).toFixed(2), target: 'floor' },
       'gateway CPU / replica CPU per request, mlp': { value: (cpuPerRequest.gateway / cpuPerRequest.replica).toFixed(2), target: '—' },
       'direct runtime p50 / in-process p50': { value: (direct1.p50 / floor.p50).toFixed(1), target: '—' },
-      'batching on / off throughput, CNN 64 conns': { value: (on.throughput / off.throughput).toFixed(2), target: '≥ 3.00' },
-      'batching on / off p99, CNN 64 conns': { value: (on.p99 / off.p99).toFixed(2), target: '≤ 2.00' },
+      'batching on / off throughput, CNN 64 conns, 2 threads': { value: (on.throughput / off.throughput).toFixed(2), target: '≥ 3.00' },
+      'batching on / off p99, CNN 64 conns, 2 threads': { value: (on.p99 / off.p99).toFixed(2), target: '≤ 2.00' },
+      'batching on / off throughput, CNN 64 conns, 1 thread': { value: (on1.throughput / off1.throughput).toFixed(2), target: '≥ 3.00' },
+      'batching on / off p99, CNN 64 conns, 1 thread': { value: (on1.p99 / off1.p99).toFixed(2), target: '≤ 2.00' },
     });
     await session.release();
     for (const name of ['bench-mlp', 'bench-cnn']) await api.request('POST', `/api/v1/deployments/${name}/stop`);
