@@ -185,11 +185,12 @@ describe('gateway', () => {
 
   it('publishes in-flight requests per variant for the autoscaler', async () => {
     // A replica that holds requests in its batching queue keeps them in flight long enough to see.
-    const slow = await startRuntime({ modelPath: IRIS, name, env: { SLIPWAY_MAX_QUEUE_DELAY_MS: '1500' } });
+    const slow = await startRuntime({ modelPath: IRIS, name, env: { SLIPWAY_MAX_QUEUE_DELAY_MS: '3000' } });
     try {
       await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1] }, { name: 'b', weight: 0, replicas: [slow] }]));
       const held = Array.from({ length: 5 }, () => predict({ 'x-slipway-variant': 'b' }).then((r) => r.status));
-      await new Promise((r) => setTimeout(r, 1_200));
+      // The gateway publishes every second; by now it has, with all five held (released at 3 s).
+      await new Promise((r) => setTimeout(r, 1_500));
       const keys = await redis.keys(`${prefix}:inflight:*`);
       const counts = await Promise.all(keys.map((k) => redis.hget(k, seeded.variantIds.b)));
       expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(5);

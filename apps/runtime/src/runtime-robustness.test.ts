@@ -65,11 +65,11 @@ describe('runtime shutdown', () => {
     const runtime = await startRuntime({
       modelPath: modelFile('cnn', buildCnn({ seed: 3 })),
       name: 'cnn',
-      env: { SLIPWAY_MAX_QUEUE_DELAY_MS: '400' },
+      env: { SLIPWAY_MAX_QUEUE_DELAY_MS: '1500' },
     });
     const image = Array.from({ length: 1 }, () => Array.from({ length: 28 }, () => Array.from({ length: 28 }, () => 0.5)));
     const pending = Array.from({ length: 10 }, () => post(runtime.address, '/predict', { inputs: { image: [image] } }));
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 500));
     const exited = new Promise<number | null>((resolve) => runtime.process.once('exit', (code) => resolve(code)));
     runtime.process.kill('SIGTERM');
     const answers = await Promise.all(pending);
