@@ -24,10 +24,13 @@ export class TreeMemorySampler {
     this.timer = setTimeout(tick, 0);
   }
 
-  /** Stops sampling and returns the peak seen, in bytes. */
-  stop(): number {
+  stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** The highest total seen since `start`, in bytes. */
+  peakBytes(): number {
     return this.peak;
   }
 }
