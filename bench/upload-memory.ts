@@ -3,12 +3,14 @@
 // artifact. The artifact is a real external-data ONNX model (an embedding table) in a stored zip.
 import { randomFillSync } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { inspectArtifact } from '@slipway/artifacts';
 import { buildEmbedding } from '@slipway/onnx-builder';
+import { FsBlobStore } from '@slipway/storage';
 import { Upload } from 'tus-js-client';
 import yazl from 'yazl';
 import { ApiClient } from '../e2e/api-client';
@@ -100,23 +102,27 @@ export async function benchUploadMemory(env: PlatformEnv): Promise<void> {
         'web RSS before MB': (before / 1024 ** 2).toFixed(0),
         'web RSS peak MB': (peak / 1024 ** 2).toFixed(0),
         'peak − before MB': ((peak - before) / 1024 ** 2).toFixed(0),
+        // The tus run uploads the same bytes again: the worker's artifact cache already holds them.
         'inspect → ready s': ((performance.now() - readyStarted) / 1000).toFixed(1),
         status: version.status,
       });
     }
-    // Baseline in the same run: the disk copying the same file, which an upload must also write once.
-    const copyStarted = performance.now();
-    await copyFile(large, `${large}.copy`);
-    const copySeconds = (performance.now() - copyStarted) / 1000;
-    await rm(`${large}.copy`);
+    // Baseline in the same run: the server-side work of an upload (hash and write into staging, check the
+    // archive) done in-process on the same file, without HTTP. What the uploads lose against it is transport.
+    const baselineStarted = performance.now();
+    const scratch = new FsBlobStore(path.join(dir, 'baseline-blobs'));
+    const staged = await scratch.stage(createReadStream(large));
+    await inspectArtifact({ archivePath: staged.path, filename: 'model.zip' });
+    await staged.discard();
+    const baselineSeconds = (performance.now() - baselineStarted) / 1000;
     console.log('\nUploads through the web process, memory of the web process tree');
     console.table(rows);
     const [smallPut, largePut, largeTus] = rows as [Record<string, string>, Record<string, string>, Record<string, string>];
-    const copyMbPerSecond = Number(largePut['size MB']) / copySeconds;
-    console.log(`Disk copy of the ${gigabytes} GB file: ${copyMbPerSecond.toFixed(0)} MB/s`);
+    const baselineMbPerSecond = Number(largePut['size MB']) / baselineSeconds;
+    console.log(`Baseline, stage + check of the ${gigabytes} GB file in-process (no HTTP): ${baselineMbPerSecond.toFixed(0)} MB/s`);
     console.table({
-      'PUT / disk copy, MB/s': (Number(largePut['MB/s']) / copyMbPerSecond).toFixed(2),
-      'tus / disk copy, MB/s': (Number(largeTus['MB/s']) / copyMbPerSecond).toFixed(2),
+      'PUT / baseline, MB/s': (Number(largePut['MB/s']) / baselineMbPerSecond).toFixed(2),
+      'tus / baseline, MB/s': (Number(largeTus['MB/s']) / baselineMbPerSecond).toFixed(2),
       [`peak RSS growth, ${gigabytes} GB PUT vs 16 MB PUT (MB)`]: `${largePut['peak − before MB']} vs ${smallPut['peak − before MB']}`,
       [`peak RSS growth, ${gigabytes} GB tus vs 16 MB PUT (MB)`]: `${largeTus['peak − before MB']} vs ${smallPut['peak − before MB']}`,
     });
