@@ -1,18 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
+import { launchChromium, newConsolePage, signIn } from './browser';
 import { startStack } from './stack';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // What only platform admins do: the machine catalog over REST, and quotas and the catalog in the console.
 describe('admin: machine catalog and storage quotas', () => {
@@ -117,13 +108,9 @@ describe('admin: machine catalog and storage quotas', () => {
     expect((await admin.request('POST', '/api/v1/teams', { name: teamName })).status).toBe(201);
     const consoleMachine = `console-${suffix}`;
 
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ baseURL: stack.webUrl, viewport: { width: 1360, height: 1000 } });
-    await page.goto('/login?next=%2Fadmin');
-    await page.getByLabel('Email', { exact: true }).fill(stack.admin.email);
-    const password = page.getByLabel('Password', { exact: true });
-    await password.fill(stack.admin.password);
-    await password.press('Enter');
+    browser = await launchChromium();
+    const page = await newConsolePage(browser, stack.webUrl);
+    await signIn(page, stack.admin, '/admin');
     await page.waitForURL('**/admin');
 
     const team = page.getByRole('region', { name: teamName, exact: true });

@@ -2,20 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, newConsolePage } from './browser';
 import { startStack } from './stack';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // A data scientist's first day in the console, in a real browser, with role and label
 // locators only: if a control cannot be found by its name, it is not accessible either.
@@ -27,8 +19,8 @@ describe('journey: from an ONNX file to a served, measured endpoint in the conso
 
   beforeAll(async () => {
     stack = await startStack();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ baseURL: stack.webUrl, viewport: { width: 1360, height: 1000 } });
+    browser = await launchChromium();
+    page = await newConsolePage(browser, stack.webUrl);
   }, 240_000);
 
   afterAll(async () => {

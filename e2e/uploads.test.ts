@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
+import { launchChromium, newConsolePage, signIn } from './browser';
 import { startStack } from './stack';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const CHUNK = 64 * 1024;
 
 const MANIFEST = `description: Iris classifier packed with its reference data
@@ -248,15 +248,10 @@ describe('resumable uploads (tus)', () => {
     const modelName = `iris-gz-${suffix}`;
 
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-      page = await browser.newPage({ baseURL: stack.webUrl, viewport: { width: 1360, height: 1000 } });
+      browser = await launchChromium();
+      page = await newConsolePage(browser, stack.webUrl);
       workDir = await mkdtemp(path.join(tmpdir(), 'slipway-uploads-browser-'));
-      await page.goto('/login');
-      await page.getByLabel('Email', { exact: true }).fill(stack.admin.email);
-      const password = page.getByLabel('Password', { exact: true });
-      await password.fill(stack.admin.password);
-      await password.press('Enter');
-      await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+      await signIn(page, stack.admin);
     }, 60_000);
 
     afterAll(async () => {

@@ -96,8 +96,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   recorder.start(options.rollupIntervalMs);
   inFlight.start(options.redis, options.prefix);
 
-  /** Sends a sampled copy to each shadow variant and compares its answer with the primary's. */
-  function mirror(deployment: RoutedDeployment, route: MatchedRoute, method: string, body: Buffer, primary: Promise<Buffer | null>): void {
+  /** Sends a sampled copy to each shadow variant and compares its answer with the primary's (null: the primary failed). */
+  function mirror(deployment: RoutedDeployment, route: MatchedRoute, method: string, body: Buffer, expected: Buffer | null): void {
     for (const shadow of deployment.variants) {
       if (shadow.mirrorPercent <= 0 || Math.random() * 100 >= shadow.mirrorPercent) continue;
       const address = routing.nextReplica(shadow, (a) => outliers.isEjected(a));
@@ -105,7 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const started = performance.now();
       forward(address, { method, path: route.upstreamPath, headers: { 'content-type': 'application/json' }, body })
         .then(async (response) => {
-          const [answer, expected] = await Promise.all([readAll(response), primary]);
+          const answer = await readAll(response);
           const latency = performance.now() - started;
           if ((response.statusCode ?? 500) >= 400 || !expected) return shadows.record(shadow.id, 'failed', latency);
           shadows.record(shadow.id, outputsAgree(parseJson(answer), parseJson(expected)) ? 'agreed' : 'disagreed', latency);
@@ -182,7 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const sampled = req.method === 'POST' && sampler.shouldSample();
       const mirrored = req.method === 'POST' && deployment.variants.some((v) => v.mirrorPercent > 0);
       const answered = (output: Buffer | null) => {
-        if (mirrored) mirror(deployment, route, req.method!, body, Promise.resolve(output));
+        if (mirrored) mirror(deployment, route, req.method!, body, output);
         if (sampled && output) sampler.record(deployment.name, variantId, body, output);
       };
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { InvalidInputError, type ModelSignature } from '@slipway/core';
+import { conciseOrtMessage, InvalidInputError, type ModelSignature } from '@slipway/core';
 import type { Inferencer } from './batcher';
 import type { RuntimeMetrics } from './metrics';
 import { RequestError } from './protocols/errors';
@@ -89,8 +89,7 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
     } catch (error) {
       // The model loaded and the input passed the signature checks, so a failing run is about the
       // values themselves (an index out of range, mismatched batch sizes across inputs).
-      const reason = (error instanceof Error ? error.message : String(error)).replace(/^\[[^\]]*\]\s*/, '').slice(0, 300);
-      throw new RequestError(400, 'invalid_input', `the model rejected the input: ${reason}`);
+      throw new RequestError(400, 'invalid_input', `the model rejected the input: ${conciseOrtMessage(error, 300)}`);
     }
   }
 

@@ -1,15 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { unpackArtifact } from '@slipway/artifacts';
+import { unpackArtifact, uploadDetailsSchema } from '@slipway/artifacts';
 import type { BlobStore } from '@slipway/storage';
-import { z } from 'zod';
-
-/** What the upload recorded about the artifact's files (`ModelVersion.details`). */
-export const uploadDetailsSchema = z.object({
-  modelFile: z.string(),
-  referenceDataFile: z.string().nullable().optional(),
-});
 
 /**
  * Unpacked artifacts on this host, one folder per digest: a restart or a scale-up of the same

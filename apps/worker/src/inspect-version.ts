@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { checkManifestAgainstSignature, computeReferenceStats, slipwayManifestSchema } from '@slipway/artifacts';
-import { signatureFromOrtMetadata } from '@slipway/core';
+import { checkManifestAgainstSignature, computeReferenceStats, slipwayManifestSchema, uploadDetailsSchema } from '@slipway/artifacts';
+import { conciseOrtMessage, signatureFromOrtMetadata } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import * as ort from 'onnxruntime-node';
-import { uploadDetailsSchema, type ArtifactCache } from './artifact-cache';
+import type { ArtifactCache } from './artifact-cache';
 import { readOnnxMetadata } from './onnx-metadata';
 
 /** A reason the version cannot be served, shown to the user as the failed version's status. */
@@ -26,7 +26,7 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
     try {
       session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1 });
     } catch (error) {
-      throw new InspectionFailure(`not a loadable ONNX model: ${conciseOrtError(error)}`);
+      throw new InspectionFailure(`not a loadable ONNX model: ${conciseOrtMessage(error)}`);
     }
     const signature = (() => {
       try {
@@ -63,10 +63,4 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
   } finally {
     await session?.release();
   }
-}
-
-/** onnxruntime's messages carry C++ source locations; users need the last clause. */
-function conciseOrtError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^\[[^\]]*\]\s*/, '').replace(/\s+/g, ' ').slice(0, 500);
 }

@@ -25,7 +25,7 @@ export async function readOnnxMetadata(file: string): Promise<OnnxMetadata> {
       else if (field.number === 8 && field.wire === 2) result.opsets.push(decodeOpset(await reader.bytes(field)));
       else if (field.number === 7 && field.wire === 2) {
         for await (const graphField of reader.fields(field.start, field.end)) {
-          if (graphField.number !== 1 || graphField.wire !== 2) continue; // 1 = node; skip initializers (5) and the rest
+          if (graphField.number !== 1 || graphField.wire !== 2) continue; // 1 = node; initializers (5) and the rest are passed over
           const node = decodeNode(await reader.bytes(graphField));
           operators.add(node.domain && node.domain !== 'ai.onnx' ? `${node.domain}::${node.opType}` : node.opType);
         }

@@ -4,5 +4,5 @@ export { checkManifestAgainstSignature, slipwayManifestSchema, type SlipwayManif
 export type { MlflowModel } from './mlflow';
 export { computeReferenceStats, referenceStatsSchema, type ReferenceStats, type ColumnStats } from './reference-stats';
 export type { ArtifactFile } from './staging-dir';
-export { inspectArtifact, uploadDetails, type InspectOptions } from './inspect';
+export { inspectArtifact, uploadDetails, uploadDetailsSchema, type InspectOptions } from './inspect';
 export { unpackArtifact, type UnpackOptions, type UnpackedArtifact } from './unpack';

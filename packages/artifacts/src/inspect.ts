@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { UnpackLimits } from './limits';
 import { unpackArtifact, type UnpackedArtifact } from './unpack';
 
@@ -31,3 +32,9 @@ export async function inspectArtifact({ archivePath, filename, limits }: Inspect
 export function uploadDetails(artifact: Omit<UnpackedArtifact, 'root'>) {
   return { modelFile: artifact.modelFile, referenceDataFile: artifact.referenceDataFile, files: artifact.files, mlflow: artifact.mlflow };
 }
+
+/** The part of `uploadDetails` that later readers (the worker) rely on, read back from the database. */
+export const uploadDetailsSchema = z.object({
+  modelFile: z.string(),
+  referenceDataFile: z.string().nullable().optional(),
+});

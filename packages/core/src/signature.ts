@@ -95,3 +95,9 @@ export function hasDynamicBatch(signature: ModelSignature): boolean {
     signature.outputs.every((o) => o.shape.length > 0 && o.shape[0] === null)
   );
 }
+
+/** onnxruntime's messages open with C++ source locations; users need the clause after them, on one line. */
+export function conciseOrtMessage(error: unknown, maxLength = 500): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^\[[^\]]*\]\s*/, '').replace(/\s+/g, ' ').slice(0, maxLength);
+}
