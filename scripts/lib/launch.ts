@@ -3,12 +3,17 @@ import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { processEnv, type PlatformEnv } from './platform';
+import { supervise, type SupervisedProcess } from './supervisor';
+
+type ProcessName = 'web' | 'gateway' | 'worker';
 
 export interface RunningPlatform {
   webUrl: string;
   gatewayUrl: string;
-  /** Process ids, for benchmarks that watch memory and CPU. */
-  pids: { web: number; gateway: number; worker: number };
+  /** Current process ids (they change when a process is restarted), for benchmarks that watch memory and CPU. */
+  readonly pids: Readonly<Record<ProcessName, number>>;
+  /** The supervised processes, e.g. for a test that kills one and awaits `nextRestart()`. */
+  processes: Record<ProcessName, SupervisedProcess>;
   stop(): Promise<void>;
 }
 
@@ -33,30 +38,19 @@ function startProcess(name: string, command: string, args: string[], options: { 
   return child;
 }
 
-async function waitForHttp(url: string, child: ChildProcess, name: string, timeoutMs = 120_000): Promise<void> {
+/** Polls until `url` answers; `signal` aborts the wait (with its reason) when a process died while starting. */
+async function waitForHttp(url: string, name: string, signal: AbortSignal, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
+    signal.throwIfAborted();
     try {
-      await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) });
       return;
     } catch {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
   throw new Error(`${name} did not answer at ${url} within ${timeoutMs / 1000} s`);
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 /** Starts gateway, worker and web (the built Next.js app) as child processes. */
@@ -69,31 +63,54 @@ export async function launchPlatform(
   const webUrl = `http://${host}:${options.webPort}`;
   const childEnv = processEnv(env, gatewayUrl);
   const tsxApp = (app: string) => ['--import', 'tsx', path.join(env.root, 'apps', app, 'src', 'main.ts')];
-  const children: ChildProcess[] = [];
-  const stop = async () => void (await Promise.all(children.map(stopProcess)));
-  let pids: RunningPlatform['pids'];
-  try {
-    const gateway = startProcess('gateway', process.execPath, tsxApp('gateway'), {
-      cwd: env.root,
-      env: { ...childEnv, PORT: String(options.gatewayPort), HOST: host },
-      quiet: options.quiet,
+  const processes: Partial<RunningPlatform['processes']> = {};
+  const stop = async () => void (await Promise.all(Object.values(processes).map((supervised) => supervised.stop())));
+  let starting = true;
+  const startupFailed = new AbortController();
+  const startSupervised = (name: ProcessName, command: string, args: string[], cwd: string, envVars: NodeJS.ProcessEnv) => {
+    const supervised = supervise(name, () => startProcess(name, command, args, { cwd, env: envVars, quiet: options.quiet }));
+    // Stopping synchronously inside the 'exit' listener keeps the supervisor from restarting a process that never came up.
+    supervised.on('exit', (description: string) => {
+      if (!starting) return;
+      starting = false;
+      void stop();
+      startupFailed.abort(new Error(`${name} exited (${description}) while starting`));
     });
-    children.push(gateway);
-    const worker = startProcess('worker', process.execPath, tsxApp('worker'), { cwd: env.root, env: childEnv, quiet: options.quiet });
-    children.push(worker);
-    const web = startProcess(
+    processes[name] = supervised;
+  };
+  try {
+    startSupervised('gateway', process.execPath, tsxApp('gateway'), env.root, {
+      ...childEnv,
+      PORT: String(options.gatewayPort),
+      HOST: host,
+    });
+    startSupervised('worker', process.execPath, tsxApp('worker'), env.root, childEnv);
+    startSupervised(
       'web',
       path.join(env.root, 'node_modules', '.bin', 'next'),
       ['start', '-p', String(options.webPort), '-H', host],
-      { cwd: path.join(env.root, 'apps', 'web'), env: childEnv, quiet: options.quiet },
+      path.join(env.root, 'apps', 'web'),
+      childEnv,
     );
-    children.push(web);
-    await waitForHttp(`${gatewayUrl}/healthz`, gateway, 'gateway');
-    await waitForHttp(`${webUrl}/login`, web, 'web');
-    pids = { web: web.pid!, gateway: gateway.pid!, worker: worker.pid! };
+    await waitForHttp(`${gatewayUrl}/healthz`, 'gateway', startupFailed.signal);
+    await waitForHttp(`${webUrl}/login`, 'web', startupFailed.signal);
+    starting = false;
   } catch (error) {
+    starting = false;
     await stop();
     throw error;
   }
-  return { webUrl, gatewayUrl, pids, stop };
+  const all = processes as RunningPlatform['processes'];
+  const pids = {
+    get web() {
+      return all.web.pid!;
+    },
+    get gateway() {
+      return all.gateway.pid!;
+    },
+    get worker() {
+      return all.worker.pid!;
+    },
+  };
+  return { webUrl, gatewayUrl, pids, processes: all, stop };
 }
