@@ -4,5 +4,8 @@ export * from './machines';
 export * from './names';
 export * from './rate-limit';
 export * from './signature';
+export * from './significance';
 export * from './traffic';
 export * from './tensor-validation';
+export * from './deployment-spec';
+export * from './rollout-plan';

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+/**
+ * A deployment's desired state. Every change is stored as a new immutable revision; the
+ * controller converges what runs towards the target revision with the spec's strategy.
+ */
+
+export const variantRoles = ['primary', 'candidate', 'shadow'] as const;
+export type VariantRole = (typeof variantRoles)[number];
+
+export const variantNameSchema = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'lowercase letters, digits and dashes, at most 40 characters');
+
+export const variantSpecSchema = z.object({
+  name: variantNameSchema,
+  role: z.enum(variantRoles).default('primary'),
+  /** The version by content: what runs is exactly these bytes, whatever labels say later. */
+  versionDigest: z.string().regex(/^[a-f0-9]{64}$/),
+  /** For people: v1, v2 … of the same model. */
+  versionLabel: z.number().int().positive(),
+  machineType: z.string().min(1),
+  replicas: z.number().int().min(1).max(16),
+  /** Share of callers' requests, in percent; the non-shadow variants' weights sum to 100. */
+  weight: z.number().int().min(0).max(100).default(0),
+  /** Shadows only: percentage of requests mirrored to it; its answers never reach callers. */
+  mirrorPercent: z.number().int().min(0).max(100).default(0),
+});
+export type VariantSpec = z.infer<typeof variantSpecSchema>;
+
+export const canaryStepSchema = z.object({
+  weight: z.number().int().min(1).max(100),
+  bakeSeconds: z.number().min(0).max(24 * 3600),
+});
+export type CanaryStep = z.infer<typeof canaryStepSchema>;
+
+export const guardrailsSchema = z.object({
+  /** Absolute increase of the 5xx rate over the primary's that rolls back, e.g. 0.01 = one percentage point. */
+  maxErrorRateIncrease: z.number().min(0).max(1).default(0.01),
+  /** Candidate p99 may be at most this many times the primary's (plus 1 ms of slack). */
+  maxP99Ratio: z.number().min(1).max(100).default(1.5),
+  /** Requests the candidate must have answered in a step before the step can pass. */
+  minRequests: z.number().int().min(1).max(1_000_000).default(50),
+});
+
+export const DEFAULT_CANARY_STEPS: CanaryStep[] = [10, 25, 50, 100].map((weight) => ({ weight, bakeSeconds: 300 }));
+
+export const strategySchema = z.discriminatedUnion('type', [
+  /** Start the new replicas, switch traffic in one routing update, drain and stop the old ones. */
+  z.object({ type: z.literal('blue-green') }),
+  /** Weight steps with a bake time each, gated by guardrails; a breach rolls back automatically. */
+  z.object({
+    type: z.literal('canary'),
+    steps: z
+      .array(canaryStepSchema)
+      .min(1)
+      .max(20)
+      .default(DEFAULT_CANARY_STEPS)
+      .refine((steps) => steps.every((s, i) => i === 0 || s.weight > steps[i - 1]!.weight), 'step weights must increase'),
+    guardrails: guardrailsSchema.default(guardrailsSchema.parse({})),
+  }),
+]);
+export type Strategy = z.infer<typeof strategySchema>;
+
+export const deploymentSpecSchema = z
+  .object({
+    variants: z.array(variantSpecSchema).min(1).max(8),
+    strategy: strategySchema.default({ type: 'blue-green' }),
+  })
+  .superRefine((spec, ctx) => {
+    for (const problem of specProblems(spec)) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+  });
+export type DeploymentSpec = z.infer<typeof deploymentSpecSchema>;
+
+/** What is wrong with a spec, in words a caller can act on; empty when it is valid. */
+export function specProblems(spec: { variants: VariantSpec[] }): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const names = new Set<string>();
+  spec.variants.forEach((v, i) => {
+    if (names.has(v.name)) problems.push({ path: ['variants', i, 'name'], message: `variant name '${v.name}' is used twice` });
+    names.add(v.name);
+    if (v.role === 'shadow') {
+      if (v.weight !== 0) problems.push({ path: ['variants', i, 'weight'], message: `shadow '${v.name}' never answers callers: its weight must be 0` });
+      if (v.mirrorPercent < 1) problems.push({ path: ['variants', i, 'mirrorPercent'], message: `shadow '${v.name}' needs a mirrorPercent of 1..100` });
+    } else if (v.mirrorPercent !== 0) {
+      problems.push({ path: ['variants', i, 'mirrorPercent'], message: `only shadows are mirrored; '${v.name}' is a ${v.role}` });
+    }
+  });
+  const serving = spec.variants.filter((v) => v.role !== 'shadow');
+  const total = serving.reduce((sum, v) => sum + v.weight, 0);
+  if (serving.length === 0) problems.push({ path: ['variants'], message: 'at least one variant must serve callers (a primary or a candidate)' });
+  else if (total !== 100) {
+    problems.push({ path: ['variants'], message: `weights of the serving variants must sum to 100, not ${total} (${serving.map((v) => `${v.name} ${v.weight}`).join(', ')})` });
+  }
+  return problems;
+}
+
+/** Identity of a variant's replica set: a new version or machine type means new replicas. */
+export function templateOf(v: Pick<VariantSpec, 'name' | 'versionDigest' | 'machineType'>): string {
+  return `${v.name}@${v.versionDigest.slice(0, 16)}@${v.machineType}`;
+}
+
+/** A readable list of what changed from one revision to the next, e.g. "primary: v1 → v2". */
+export function diffSpecs(before: DeploymentSpec | null, after: DeploymentSpec): string[] {
+  if (!before) return after.variants.map((v) => `${v.name}: added (v${v.versionLabel} on ${v.machineType}, ${describeTraffic(v)})`);
+  const changes: string[] = [];
+  const old = new Map(before.variants.map((v) => [v.name, v]));
+  for (const v of after.variants) {
+    const was = old.get(v.name);
+    old.delete(v.name);
+    if (!was) {
+      changes.push(`${v.name}: added (v${v.versionLabel} on ${v.machineType}, ${describeTraffic(v)})`);
+      continue;
+    }
+    if (was.versionDigest !== v.versionDigest) changes.push(`${v.name}: v${was.versionLabel} → v${v.versionLabel}`);
+    if (was.machineType !== v.machineType) changes.push(`${v.name}: machine ${was.machineType} → ${v.machineType}`);
+    if (was.replicas !== v.replicas) changes.push(`${v.name}: replicas ${was.replicas} → ${v.replicas}`);
+    if (was.role !== v.role) changes.push(`${v.name}: role ${was.role} → ${v.role}`);
+    if (was.weight !== v.weight) changes.push(`${v.name}: weight ${was.weight}% → ${v.weight}%`);
+    if (was.mirrorPercent !== v.mirrorPercent) changes.push(`${v.name}: mirror ${was.mirrorPercent}% → ${v.mirrorPercent}%`);
+  }
+  for (const name of old.keys()) changes.push(`${name}: removed`);
+  if (describeStrategy(before.strategy) !== describeStrategy(after.strategy)) {
+    changes.push(`strategy: ${describeStrategy(before.strategy)} → ${describeStrategy(after.strategy)}`);
+  }
+  return changes;
+}
+
+function describeTraffic(v: VariantSpec): string {
+  return v.role === 'shadow' ? `mirror ${v.mirrorPercent}%` : `weight ${v.weight}%`;
+}
+
+export function describeStrategy(s: Strategy): string {
+  return s.type === 'canary' ? `canary ${s.steps.map((step) => `${step.weight}%/${step.bakeSeconds}s`).join(' → ')}` : 'blue-green';
+}
