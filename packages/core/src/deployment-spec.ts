@@ -133,3 +133,45 @@ function describeTraffic(v: VariantSpec): string {
 export function describeStrategy(s: Strategy): string {
   return s.type === 'canary' ? `canary ${s.steps.map((step) => `${step.weight}%/${step.bakeSeconds}s`).join(' → ')}` : 'blue-green';
 }
+
+/** A variant as an API caller writes it: anything left out keeps its current value (or a default for a new one). */
+export interface VariantPatch {
+  name: string;
+  role?: VariantRole;
+  version?: { digest: string; label: number };
+  machineType?: string;
+  replicas?: number;
+  weight?: number;
+  mirrorPercent?: number;
+}
+
+/**
+ * The next spec from the current one and a patch. `variants`, when given, is the complete new list
+ * (a variant left out is removed); otherwise `change` edits one variant in place. The result still has
+ * to pass `deploymentSpecSchema`, which says what is wrong with it.
+ */
+export function mergeSpec(
+  current: DeploymentSpec,
+  patch: { variants?: VariantPatch[]; change?: VariantPatch; strategy?: Strategy },
+): { variants: Partial<VariantSpec>[]; strategy: Strategy } {
+  const byName = new Map(current.variants.map((v) => [v.name, v]));
+  const primary = current.variants.find((v) => v.role === 'primary') ?? current.variants[0]!;
+  const merged = (p: VariantPatch): Partial<VariantSpec> => {
+    const base = byName.get(p.name);
+    return {
+      name: p.name,
+      role: p.role ?? base?.role ?? 'candidate',
+      versionDigest: p.version?.digest ?? base?.versionDigest,
+      versionLabel: p.version?.label ?? base?.versionLabel,
+      machineType: p.machineType ?? base?.machineType ?? primary.machineType,
+      replicas: p.replicas ?? base?.replicas ?? 1,
+      weight: p.weight ?? base?.weight ?? 0,
+      mirrorPercent: p.mirrorPercent ?? base?.mirrorPercent ?? 0,
+    };
+  };
+  const variants = patch.variants
+    ? patch.variants.map(merged)
+    : current.variants.map((v) => (v.name === (patch.change?.name ?? primary.name) ? merged({ ...patch.change, name: v.name }) : v));
+  // A strategy describes how one change rolls out: without one, an update is blue-green.
+  return { variants, strategy: patch.strategy ?? { type: 'blue-green' } };
+}
