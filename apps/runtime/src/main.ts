@@ -6,6 +6,10 @@ import { LoadedModel, type ModelRunner } from './model';
 import { WorkerModel } from './worker-model';
 import { createRuntimeServer } from './server';
 
+// A replica outlives a SIGKILLed worker, which takes the read end of these pipes with it: losing
+// log lines beats crashing on EPIPE (e.g. on the `draining` line, skipping the drain).
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
 /** Structured log lines on stdout; the driver reads the `listening` line to learn the port. */
 function log(msg: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ msg, ...fields })}\n`);

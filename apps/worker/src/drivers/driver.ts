@@ -22,10 +22,29 @@ export interface ReplicaDriver {
   readonly name: string;
   /** Throws a DriverError with a user-facing message when the spec cannot be placed. */
   start(spec: ReplicaSpec): Promise<PlacedReplica>;
-  /** Resolves once the replica answers its readiness probe; throws after the timeout. */
+  /** Resolves once the replica answers its readiness probe; throws a ReadyTimeoutError after the timeout. */
   waitReady(replica: PlacedReplica, timeoutMs: number): Promise<void>;
-  stop(replica: { id: string; pid: number | null }): Promise<void>;
+  /**
+   * Resolves once the replica is gone. Also stops replicas an earlier worker process started (known by
+   * id and pid), after checking the pid still belongs to that replica; otherwise does nothing.
+   */
+  stop(replica: ReplicaRef): Promise<void>;
+  /** Own replica: not exited yet. Adopted one (an earlier worker's): its pid still belongs to it. */
+  isAlive(replica: ReplicaRef): boolean;
+  /** Called when a replica this driver started (start() resolved) exits without stop() having been called for it. */
+  onExit(listener: ReplicaExitListener): void;
+  /** Stops every replica this driver started. */
   close(): Promise<void>;
 }
 
+export interface ReplicaRef {
+  id: string;
+  pid: number | null;
+}
+
+export type ReplicaExitListener = (replicaId: string, detail: { code: number | null; signal: string | null }) => void;
+
 export class DriverError extends Error {}
+
+/** The replica did not become ready in time: unlike other DriverErrors, worth retrying. */
+export class ReadyTimeoutError extends DriverError {}

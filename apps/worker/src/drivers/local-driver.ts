@@ -1,18 +1,36 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { intraOpThreads } from '@slipway/core';
-import { DriverError, type PlacedReplica, type ReplicaDriver, type ReplicaSpec } from './driver';
+import {
+  DriverError,
+  type PlacedReplica,
+  ReadyTimeoutError,
+  type ReplicaDriver,
+  type ReplicaExitListener,
+  type ReplicaRef,
+  type ReplicaSpec,
+} from './driver';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const RUNTIME_ENTRY = fileURLToPath(new URL('../../../runtime/src/main.ts', import.meta.url));
 const STOP_GRACE_MS = 5_000;
+const EXIT_POLL_MS = 50;
+const REPLICA_ID_ENV = 'SLIPWAY_REPLICA_ID';
 
-/** Runs each replica as a runtime child process on this host: the embedded default. */
+/**
+ * Runs each replica as a runtime child process on this host: the embedded default. Each replica leads its
+ * own process group, so it outlives a killed worker and a restarted worker can still stop it by id and pid.
+ */
 export class LocalDriver implements ReplicaDriver {
   readonly name = 'local';
+  /** Own replicas that have not exited. */
   private readonly children = new Map<string, ChildProcess>();
+  private readonly stopping = new Map<string, Promise<void>>();
+  private readonly exitListeners: ReplicaExitListener[] = [];
 
   constructor(private readonly options: { hostGpus: number; bindHost: string; advertiseHost: string; log?: (line: string) => void }) {}
 
@@ -35,11 +53,19 @@ export class LocalDriver implements ReplicaDriver {
         SLIPWAY_MODEL_VERSION: String(spec.versionLabel),
         SLIPWAY_INTRA_OP_THREADS: String(intraOpThreads(spec.vcpu, availableParallelism())),
         SLIPWAY_EXECUTION_PROVIDER: spec.gpuCount > 0 ? 'cuda' : 'cpu',
+        [REPLICA_ID_ENV]: spec.replicaId,
       },
+      detached: true,
+      // Pipes rather than a log file: stderr goes to the worker's log; the runtime ignores EPIPE once the worker is gone.
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.children.set(spec.replicaId, child);
-    child.once('exit', () => this.children.delete(spec.replicaId));
+    let placed = false;
+    child.once('exit', (code, signal) => {
+      this.children.delete(spec.replicaId);
+      if (!placed || this.stopping.has(spec.replicaId)) return;
+      for (const listener of this.exitListeners) listener(spec.replicaId, { code, signal });
+    });
     const stderrTail: string[] = [];
     createInterface({ input: child.stderr! }).on('line', (line) => {
       stderrTail.push(line);
@@ -61,6 +87,7 @@ export class LocalDriver implements ReplicaDriver {
       );
       child.once('error', (error) => reject(new DriverError(`runtime could not start: ${error.message}`)));
     });
+    placed = true;
     return { address: `http://${this.options.advertiseHost}:${port}`, pid: child.pid ?? null };
   }
 
@@ -75,30 +102,77 @@ export class LocalDriver implements ReplicaDriver {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new DriverError(`replica at ${replica.address} was not ready within ${Math.round(timeoutMs / 1000)} s`);
+    throw new ReadyTimeoutError(`replica at ${replica.address} was not ready within ${Math.round(timeoutMs / 1000)} s`);
   }
 
-  async stop(replica: { id: string; pid: number | null }): Promise<void> {
-    const child = this.children.get(replica.id);
-    if (child && child.exitCode === null) {
+  stop(replica: ReplicaRef): Promise<void> {
+    let stopping = this.stopping.get(replica.id);
+    if (!stopping) {
+      stopping = this.terminate(replica).finally(() => this.stopping.delete(replica.id));
+      this.stopping.set(replica.id, stopping);
+    }
+    return stopping;
+  }
+
+  isAlive({ id, pid }: ReplicaRef): boolean {
+    return this.children.has(id) || (pid !== null && carriesReplicaId(pid, id));
+  }
+
+  onExit(listener: ReplicaExitListener): void {
+    this.exitListeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.children].map(([id, child]) => this.stop({ id, pid: child.pid ?? null })));
+  }
+
+  /** SIGTERM lets the runtime drain in-flight requests; SIGKILL after the grace period. */
+  private async terminate({ id, pid }: ReplicaRef): Promise<void> {
+    const child = this.children.get(id);
+    if (child?.pid) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      signalGroup(child.pid, 'SIGTERM');
+      const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), STOP_GRACE_MS);
       await exited;
       clearTimeout(timer);
       return;
     }
-    // A replica started by an earlier worker process: signal it by pid.
-    if (replica.pid) {
-      try {
-        process.kill(replica.pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
-    }
+    // Started by an earlier worker process: not our child, so no exit event; poll its identity instead.
+    if (pid === null || !carriesReplicaId(pid, id)) return;
+    signalGroup(pid, 'SIGTERM');
+    if (await goneWithin(pid, id, STOP_GRACE_MS)) return;
+    signalGroup(pid, 'SIGKILL');
+    await goneWithin(pid, id, STOP_GRACE_MS);
   }
+}
 
-  async close(): Promise<void> {
-    await Promise.all([...this.children.keys()].map((id) => this.stop({ id, pid: null })));
+/**
+ * Whether `pid` is still the replica's process. On Linux its environment must carry the replica id,
+ * so a pid reused by an unrelated process (or a zombie, whose environ reads empty) never matches.
+ */
+function carriesReplicaId(pid: number, id: string): boolean {
+  try {
+    if (process.platform !== 'linux') return process.kill(pid, 0); // No /proc: existence is the best we can check.
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`${REPLICA_ID_ENV}=${id}`);
+  } catch {
+    return false; // Gone, or another user's process.
+  }
+}
+
+async function goneWithin(pid: number, id: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (carriesReplicaId(pid, id)) {
+    if (Date.now() >= deadline) return false;
+    await sleep(EXIT_POLL_MS);
+  }
+  return true;
+}
+
+/** The replica leads its own process group (spawned detached), so this reaches anything it spawned too. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
   }
 }
