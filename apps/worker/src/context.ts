@@ -2,6 +2,8 @@ import type { Db } from '@slipway/db';
 import type { BlobStore } from '@slipway/storage';
 import type { Redis } from 'ioredis';
 import type { ArtifactCache } from './artifact-cache';
+import type { ReplicaHealth } from './controller/health';
+import type { Controller } from './controller/reconcile';
 import type { ReplicaDriver } from './drivers/driver';
 
 /** What every job handler is given: built once in main (or a test) and passed down. */
@@ -12,5 +14,6 @@ export interface WorkerContext {
   artifacts: ArtifactCache;
   driver: ReplicaDriver;
   prefix: string;
-  readyTimeoutMs: number;
+  controller: Controller;
+  health: ReplicaHealth;
 }

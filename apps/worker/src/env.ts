@@ -11,6 +11,10 @@ const envSchema = z.object({
   SLIPWAY_REPLICA_BIND_HOST: z.string().default('127.0.0.1'),
   SLIPWAY_REPLICA_ADVERTISE_HOST: z.string().optional(),
   SLIPWAY_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** How long replicas taken out of routing keep serving requests already sent to them before they stop. */
+  SLIPWAY_DRAIN_MS: z.coerce.number().int().nonnegative().default(2_000),
+  /** How often replicas are probed and unconverged deployments woken (self-healing). */
+  SLIPWAY_RESYNC_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
   SLIPWAY_GC_INTERVAL_MS: z.coerce.number().int().positive().default(60 * 60 * 1000),
   SLIPWAY_GC_GRACE_MS: z.coerce.number().int().nonnegative().default(60 * 60 * 1000),
 });

@@ -3,10 +3,9 @@ import { createDb } from '@slipway/db';
 import { createRedis, JobProducer } from '@slipway/queue';
 import { blobStoreConfigFromEnv, createBlobStore } from '@slipway/storage';
 import { ArtifactCache } from './artifact-cache';
+import { ReplicaHealth } from './controller/health';
 import { LocalDriver } from './drivers/local-driver';
 import { parseWorkerEnv } from './env';
-import { reconcileDeployments } from './reconcile';
-import { publishRoutingTable } from './routing-publisher';
 import { startWorkers } from './worker';
 
 const env = parseWorkerEnv();
@@ -20,18 +19,25 @@ const driver = new LocalDriver({
 });
 const dataDir = path.resolve(env.SLIPWAY_DATA_DIR);
 const store = createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir }));
-const ctx = {
+const producer = new JobProducer(redis, { redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX });
+const artifacts = new ArtifactCache(store, path.join(dataDir, 'artifact-cache'));
+const controller = {
   db,
   redis,
-  driver,
-  store,
-  artifacts: new ArtifactCache(store, path.join(dataDir, 'artifact-cache')),
   prefix: env.SLIPWAY_PREFIX,
+  driver,
+  artifacts,
+  transitions: { db, producer },
+  clock: Date.now,
   readyTimeoutMs: env.SLIPWAY_READY_TIMEOUT_MS,
+  drainMs: env.SLIPWAY_DRAIN_MS,
 };
-const producer = new JobProducer(redis, { redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX });
-await reconcileDeployments(ctx, producer);
-await publishRoutingTable(db, redis, env.SLIPWAY_PREFIX);
+const health = new ReplicaHealth(controller, producer);
+const ctx = { db, redis, driver, store, artifacts, prefix: env.SLIPWAY_PREFIX, controller, health };
+
+// Replicas of an earlier worker process keep serving: the first resync adopts the live ones and replaces the rest.
+await health.resync();
+await producer.schedule('resyncDeployments', {}, env.SLIPWAY_RESYNC_INTERVAL_MS);
 await producer.schedule('collectGarbage', { graceMs: env.SLIPWAY_GC_GRACE_MS }, env.SLIPWAY_GC_INTERVAL_MS);
 const workers = startWorkers(ctx);
 console.log(JSON.stringify({ msg: 'worker started', driver: driver.name, prefix: env.SLIPWAY_PREFIX }));

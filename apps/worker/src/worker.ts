@@ -1,16 +1,15 @@
-import { JOBS, QUEUE_NAMES, type JobHandlers, type JobName } from '@slipway/queue';
-import { Worker } from 'bullmq';
+import { JOBS, QUEUE_NAMES, type JobHandlers, type JobName, type Requeue } from '@slipway/queue';
+import { DelayedError, Worker } from 'bullmq';
 import type { WorkerContext } from './context';
 import { collectGarbage } from './collect-garbage';
+import { reconcileDeployment } from './controller/reconcile';
 import { inspectVersion } from './inspect-version';
-import { rolloutDeployment } from './rollout';
-import { stopDeployment } from './stop';
 
 export function jobHandlers(ctx: WorkerContext): JobHandlers {
   return {
     inspectVersion: ({ versionId }) => inspectVersion(ctx, versionId),
-    rolloutDeployment: ({ deploymentId }) => rolloutDeployment(ctx, deploymentId),
-    stopDeployment: ({ deploymentId }) => stopDeployment(ctx, deploymentId),
+    reconcileDeployment: ({ deploymentId }) => reconcileDeployment(ctx.controller, deploymentId),
+    resyncDeployments: () => ctx.health.resync(),
     collectGarbage: async ({ graceMs }) => {
       const { deleted } = await collectGarbage(ctx, graceMs);
       if (deleted.length > 0) console.log(JSON.stringify({ msg: 'garbage collected', blobs: deleted }));
@@ -18,22 +17,35 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
   };
 }
 
-/** One BullMQ worker per queue; each job's payload is re-validated against its schema. */
-export function startWorkers(ctx: WorkerContext, options: { concurrency?: number } = {}): { close(): Promise<void> } {
+/**
+ * One BullMQ worker per queue; each job's payload is re-validated against its schema. A handler that
+ * asks to run again later (a bake or drain time) moves its job to delayed rather than holding a slot.
+ * Job locks are short so that a killed worker's jobs are picked up by its successor within seconds.
+ */
+export function startWorkers(ctx: WorkerContext, options: { concurrency?: number; lockDurationMs?: number } = {}): { close(): Promise<void> } {
   const handlers = jobHandlers(ctx);
-  const workers = QUEUE_NAMES.map(
-    (queue) =>
-      new Worker(
-        queue,
-        async (job) => {
-          const name = job.name as JobName;
-          const definition = JOBS[name];
-          if (!definition) throw new Error(`unknown job ${job.name}`);
-          const payload = definition.schema.parse(job.data);
-          await (handlers[name] as (p: typeof payload) => Promise<void>)(payload);
-        },
-        { connection: ctx.redis.duplicate(), prefix: ctx.prefix, concurrency: options.concurrency ?? 4 },
-      ),
-  );
+  const lockDuration = options.lockDurationMs ?? 5_000;
+  const workers = QUEUE_NAMES.map((queue) => {
+    const worker = new Worker(
+      queue,
+      async (job, token) => {
+        const name = job.name as JobName;
+        const definition = JOBS[name];
+        if (!definition) throw new Error(`unknown job ${job.name}`);
+        const payload = definition.schema.parse(job.data);
+        const result = (await (handlers[name] as (p: typeof payload) => Promise<void | Requeue>)(payload)) ?? undefined;
+        if (result && token) {
+          await job.moveToDelayed(Date.now() + result.requeueAfterMs, token);
+          throw new DelayedError();
+        }
+      },
+      { connection: ctx.redis.duplicate(), prefix: ctx.prefix, concurrency: options.concurrency ?? 8, lockDuration, stalledInterval: lockDuration },
+    );
+    worker.on('failed', (job, error) => {
+      const attempts = job?.opts.attempts ?? 1;
+      console.error(JSON.stringify({ msg: 'job failed', job: job?.name, id: job?.id, attempt: job?.attemptsMade, of: attempts, error: error.message }));
+    });
+    return worker;
+  });
   return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
 }

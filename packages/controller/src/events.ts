@@ -1,8 +1,8 @@
-import type { Db, EventLevel } from '@slipway/db';
+import type { Db, EventLevel, Prisma } from '@slipway/db';
 
-/** Appends one rollout step to the deployment's timeline (the page shows it live). */
+/** Appends one step to the deployment's timeline (the page shows it live). */
 export async function recordEvent(
-  db: Db,
+  db: Db | Prisma.TransactionClient,
   deploymentId: string,
   event: { step: string; message: string; progress: number; level?: EventLevel },
 ): Promise<void> {

@@ -2,14 +2,25 @@ import type { Db } from '@slipway/db';
 import { channels, type RoutingTable } from '@slipway/queue';
 import type { Redis } from 'ioredis';
 
-/** Builds the routing table of every serving deployment from the database. */
+/**
+ * Builds the routing table of every serving deployment from the database: a deployment being
+ * updated keeps serving its stable variants. Variants at weight 0 that mirror nothing are draining
+ * or retired and are left out, so no header can pin a request to them.
+ */
 export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
   const deployments = await db.deployment.findMany({
-    where: { status: 'ready' },
-    include: { variants: { include: { replicaList: { where: { state: 'ready' } } } } },
+    where: { status: { in: ['pending', 'deploying', 'ready'] } },
+    include: {
+      variants: {
+        where: { retiredAt: null, OR: [{ trafficWeight: { gt: 0 } }, { mirrorPercent: { gt: 0 } }] },
+        orderBy: { createdAt: 'asc' },
+        include: { replicaList: { where: { state: 'ready' }, orderBy: { createdAt: 'asc' } } },
+      },
+    },
   });
   const table: RoutingTable = { generatedAt: new Date().toISOString(), deployments: {} };
   for (const d of deployments) {
+    if (d.variants.length === 0) continue;
     table.deployments[d.name] = {
       id: d.id,
       name: d.name,

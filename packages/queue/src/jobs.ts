@@ -10,15 +10,20 @@ export const JOBS = {
     schema: z.object({ versionId: z.string().uuid() }),
     jobId: (p: { versionId: string }) => `inspect-${p.versionId}`,
   },
-  rolloutDeployment: {
+  /**
+   * Converges one deployment towards its target revision, step by step. One job per deployment
+   * (its id is the key), so one worker owns a deployment at a time; waits are delays of the same job.
+   */
+  reconcileDeployment: {
     queue: 'deployments',
     schema: z.object({ deploymentId: z.string().uuid() }),
-    jobId: (p: { deploymentId: string }) => `rollout-${p.deploymentId}`,
+    jobId: (p: { deploymentId: string }) => `reconcile-${p.deploymentId}`,
   },
-  stopDeployment: {
+  /** Periodic: probes replicas, replaces dead ones, and wakes deployments that have not converged. */
+  resyncDeployments: {
     queue: 'deployments',
-    schema: z.object({ deploymentId: z.string().uuid() }),
-    jobId: (p: { deploymentId: string }) => `stop-${p.deploymentId}`,
+    schema: z.object({}),
+    jobId: () => 'resync-deployments',
   },
   /** Deletes blobs no version references; `graceMs` spares blobs an upload is still registering. */
   collectGarbage: {
@@ -33,5 +38,10 @@ export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['schema']>;
 export type QueueName = (typeof JOBS)[JobName]['queue'];
 export const QUEUE_NAMES = [...new Set(Object.values(JOBS).map((j) => j.queue))] as QueueName[];
 
+/** A handler may ask to run the same job again later (a bake or drain time) instead of holding a worker. */
+export interface Requeue {
+  requeueAfterMs: number;
+}
+
 /** A handler for every job: a missing one fails type-checking in the worker. */
-export type JobHandlers = { [N in JobName]: (payload: JobPayload<N>) => Promise<void> };
+export type JobHandlers = { [N in JobName]: (payload: JobPayload<N>) => Promise<void | Requeue> };

@@ -12,25 +12,29 @@ export class JobProducer {
     private readonly config: QueueConfig,
   ) {}
 
-  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
+  /** `promoteDelayed`: when the entity's job is waiting out a delay (a bake time), run it now. */
+  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: { promoteDelayed?: boolean } = {}): Promise<void> {
     const job = JOBS[name];
     const data = job.schema.parse(payload);
-    // A retried or duplicated request must never start a second rollout of the same entity,
-    // but a later, separate request (e.g. a second stop) must run: drop finished jobs' ids.
-    await this.queue(job.queue).add(name, data, {
-      jobId: (job.jobId as (p: typeof data) => string)(data),
+    // A retried or duplicated request must never start a second job for the same entity, but a
+    // later, separate request must run: finished and failed jobs drop their ids (failures are logged).
+    const jobId = (job.jobId as (p: typeof data) => string)(data);
+    const queue = this.queue(job.queue);
+    const added = await queue.add(name, data, {
+      jobId,
       removeOnComplete: true,
-      removeOnFail: 100,
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 1000 },
+      removeOnFail: true,
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 500 },
     });
+    if (options.promoteDelayed && (await added.isDelayed())) await added.promote().catch(() => undefined);
   }
 
   /** Runs a job every `everyMs` (one schedule per job name, however many processes ask). */
   async schedule<N extends JobName>(name: N, payload: JobPayload<N>, everyMs: number): Promise<void> {
     const job = JOBS[name];
     const data = job.schema.parse(payload);
-    await this.queue(job.queue).upsertJobScheduler(`every-${name}`, { every: everyMs }, { name, data, opts: { removeOnComplete: true, removeOnFail: 100 } });
+    await this.queue(job.queue).upsertJobScheduler(`every-${name}`, { every: everyMs }, { name, data, opts: { removeOnComplete: true, removeOnFail: true } });
   }
 
   private queue(name: QueueName): Queue {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createDb, type Db } from '@slipway/db';
+import type { Transitions } from '@slipway/controller';
 import { createRedis, JobProducer } from '@slipway/queue';
 import { blobStoreConfigFromEnv, createBlobStore, type BlobStore } from '@slipway/storage';
 import type { Redis } from 'ioredis';
@@ -10,6 +11,8 @@ interface ServerContext {
   redis: Redis;
   producer: JobProducer;
   store: BlobStore;
+  /** Spec changes go through the controller's transitions: desired state only, then the worker acts. */
+  transitions: Transitions;
 }
 
 const globalForContext = globalThis as unknown as { slipwayContext?: ServerContext };
@@ -20,10 +23,13 @@ export function serverContext(): ServerContext {
     const env = webEnv();
     const queueConfig = { redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX };
     const redis = createRedis(queueConfig);
+    const db = createDb(env.DATABASE_URL);
+    const producer = new JobProducer(redis, queueConfig);
     globalForContext.slipwayContext = {
-      db: createDb(env.DATABASE_URL),
+      db,
       redis,
-      producer: new JobProducer(redis, queueConfig),
+      producer,
+      transitions: { db, producer },
       store: createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir: path.resolve(env.SLIPWAY_DATA_DIR) })),
     };
   }

@@ -1,3 +1,4 @@
+import { TransitionError } from '@slipway/controller';
 import { ZodError } from 'zod';
 
 export type ApiErrorCode =
@@ -61,7 +62,7 @@ export function formatZodError(error: ZodError): string {
 }
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError || error instanceof ForeignApiError) {
+  if (error instanceof ApiError || error instanceof ForeignApiError || error instanceof TransitionError) {
     return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status });
   }
   if (error instanceof ZodError) {

@@ -1,5 +1,5 @@
 import { referenceStatsSchema } from '@slipway/artifacts';
-import { modelSignatureSchema } from '@slipway/core';
+import { deploymentSpecSchema, diffSpecs, modelSignatureSchema, rolloutStateSchema, targetFraction, type DeploymentSpec } from '@slipway/core';
 import type { Prisma } from '@slipway/db';
 import { webEnv } from './env';
 
@@ -75,18 +75,45 @@ export function serializeMachineType(m: MachineTypeRow) {
 export const deploymentInclude = {
   model: { select: { name: true } },
   variants: {
+    where: { retiredAt: null },
     orderBy: { createdAt: 'asc' },
     include: {
       machineType: { select: machineTypeSelect },
       version: { select: { label: true, digest: true, signature: true } },
-      replicaList: { orderBy: { createdAt: 'asc' }, select: { id: true, address: true, state: true } },
+      replicaList: { orderBy: { createdAt: 'asc' }, select: { id: true, address: true, state: true, reason: true, createdAt: true } },
     },
   },
+  revisions: { orderBy: { number: 'desc' }, take: 2 },
 } satisfies Prisma.DeploymentInclude;
 type DeploymentRow = Prisma.DeploymentGetPayload<{ include: typeof deploymentInclude }>;
 
+const parseSpec = (raw: unknown): DeploymentSpec | null => {
+  const parsed = deploymentSpecSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+};
+
+/** Where a rollout stands, for the progress card: phase, canary step and the share of traffic moved. */
+function rolloutView(d: DeploymentRow, target: DeploymentSpec | null) {
+  if (!target || d.targetRevision === d.stableRevision || (d.status !== 'pending' && d.status !== 'deploying')) return null;
+  const state = rolloutStateSchema.safeParse(d.rollout);
+  const strategy = target.strategy;
+  return {
+    fromRevision: d.stableRevision,
+    toRevision: d.targetRevision,
+    strategy: strategy.type,
+    phase: state.success ? state.data.phase : 'starting',
+    step: state.success ? state.data.step : -1,
+    steps: strategy.type === 'canary' ? strategy.steps : [],
+    trafficPercent: state.success ? Math.round(targetFraction(strategy, state.data) * 100) : 0,
+    stepStartedAt: state.success && state.data.stepStartedAt ? new Date(state.data.stepStartedAt).toISOString() : null,
+    paused: d.rolloutPaused,
+    promoted: d.rolloutPromoted,
+  };
+}
+
 export function serializeDeployment(d: DeploymentRow) {
   const gateway = webEnv().SLIPWAY_GATEWAY_URL.replace(/\/$/, '');
+  const target = parseSpec(d.revisions.find((r) => r.number === d.targetRevision)?.spec);
   return {
     id: d.id,
     name: d.name,
@@ -94,20 +121,43 @@ export function serializeDeployment(d: DeploymentRow) {
     statusReason: d.statusReason,
     model: d.model,
     endpoints: { predict: `${gateway}/models/${d.name}/predict`, infer: `${gateway}/v2/models/${d.name}/infer` },
+    revision: d.targetRevision,
+    stableRevision: d.stableRevision,
+    /** The desired state the controller converges to. */
+    spec: target,
+    rollout: rolloutView(d, target),
     variants: d.variants.map((v) => {
       const signature = v.version.signature ? modelSignatureSchema.safeParse(v.version.signature) : null;
       return {
         id: v.id,
         name: v.name,
+        role: v.role,
         trafficWeight: v.trafficWeight,
+        mirrorPercent: v.mirrorPercent,
         replicas: v.replicas,
         machineType: serializeMachineType(v.machineType),
         version: { label: v.version.label, digest: v.version.digest, signature: signature?.success ? signature.data : null },
-        // Stopped replicas are history; the page shows what runs or tries to.
-        replicaList: v.replicaList.filter((r) => r.state !== 'stopped'),
+        // Stopped replicas are history; the page shows what runs, drains, or failed recently.
+        replicaList: v.replicaList
+          .filter((r) => r.state !== 'stopped' && !(r.state === 'failed' && Date.now() - r.createdAt.getTime() > 10 * 60_000))
+          .map((r) => ({ id: r.id, address: r.address, state: r.state, reason: r.reason })),
       };
     }),
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
+  };
+}
+
+/** One revision with what changed from the one before it. */
+export function serializeRevision(r: { number: number; spec: unknown; reason: string; author: string; createdAt: Date }, previous: { spec: unknown } | undefined) {
+  const spec = parseSpec(r.spec);
+  const before = previous ? parseSpec(previous.spec) : null;
+  return {
+    number: r.number,
+    reason: r.reason,
+    author: r.author,
+    createdAt: r.createdAt.toISOString(),
+    spec,
+    changes: spec ? diffSpecs(before, spec) : [],
   };
 }

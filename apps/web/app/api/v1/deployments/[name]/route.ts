@@ -1,7 +1,24 @@
+import { targetSpec, update } from '@slipway/controller';
+import { serverContext } from '@/lib/server/context';
+import { specForUpdate, updateDeploymentSchema } from '@/lib/server/deployment-specs';
 import { findDeployment } from '@/lib/server/deployments';
+import { ApiError } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
-import { serializeDeployment } from '@/lib/server/serializers';
+import { deploymentInclude, serializeDeployment } from '@/lib/server/serializers';
 
 export const GET = route<{ name: string }>({}, async ({ user, params }) => ({
   deployment: serializeDeployment(await findDeployment(user, params.name, 'viewer')),
 }));
+
+/** A change of desired state: a new revision that the controller rolls out with the given strategy. */
+export const PATCH = route<{ name: string }, typeof updateDeploymentSchema>({ body: updateDeploymentSchema }, async ({ user, params, body }) => {
+  const { db, transitions } = serverContext();
+  const deployment = await findDeployment(user, params.name, 'member');
+  const current = await targetSpec(transitions, deployment.id, deployment.targetRevision);
+  if (!current) throw new ApiError('conflict', `deployment '${params.name}' has no revision to update; deploy it again`);
+  const model = await db.model.findUniqueOrThrow({ where: { id: deployment.modelId } });
+  const spec = await specForUpdate(model, current, body);
+  const { revision, changes } = await update(transitions, deployment, spec, { author: user.email, supersede: body.supersede });
+  const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
+  return Response.json({ deployment: serializeDeployment(updated), revision, changes }, { status: changes.length ? 202 : 200 });
+});

@@ -13,7 +13,8 @@ export const DELETE = route<{ name: string; label: string }>({}, async ({ user, 
   const { db, store } = serverContext();
   const version = await findVersion(user, params, 'member');
   const users = await db.variant.findMany({ where: { versionId: version.id }, include: { deployment: { select: { id: true, name: true, status: true } } } });
-  const live = users.filter((v) => v.deployment.status !== 'stopped' && v.deployment.status !== 'failed');
+  // Retired replica sets are history: a rollback to a revision that used this version will say it is gone.
+  const live = users.filter((v) => v.retiredAt === null && v.deployment.status !== 'stopped' && v.deployment.status !== 'failed');
   if (live.length > 0) {
     const names = [...new Set(live.map((v) => v.deployment.name))].join(', ');
     throw new ApiError('conflict', `v${version.label} is deployed by ${names}; stop the deployment before deleting the version`);

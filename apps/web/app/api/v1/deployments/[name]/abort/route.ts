@@ -1,0 +1,5 @@
+import { abort } from '@slipway/controller';
+import { deploymentAction } from '@/lib/server/deployment-action';
+
+/** Abandons the rollout in progress: the stable revision becomes the target again. */
+export const POST = deploymentAction(abort);

@@ -1,0 +1,4 @@
+import { pause } from '@slipway/controller';
+import { deploymentAction } from '@/lib/server/deployment-action';
+
+export const POST = deploymentAction(pause);

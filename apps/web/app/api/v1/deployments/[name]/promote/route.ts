@@ -1,0 +1,5 @@
+import { promote } from '@slipway/controller';
+import { deploymentAction } from '@/lib/server/deployment-action';
+
+/** Skips a canary's remaining steps: all traffic to the new revision. */
+export const POST = deploymentAction(promote);

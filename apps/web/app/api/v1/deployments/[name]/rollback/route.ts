@@ -1,0 +1,17 @@
+import { rollback } from '@slipway/controller';
+import { z } from 'zod';
+import { serverContext } from '@/lib/server/context';
+import { findDeployment } from '@/lib/server/deployments';
+import { route } from '@/lib/server/route';
+import { deploymentInclude, serializeDeployment } from '@/lib/server/serializers';
+
+const rollbackBody = z.object({ revision: z.number().int().positive(), supersede: z.boolean().optional() });
+
+/** Restores an earlier revision's spec as a new revision (rolled out blue-green). */
+export const POST = route<{ name: string }, typeof rollbackBody>({ body: rollbackBody }, async ({ user, params, body }) => {
+  const { db, transitions } = serverContext();
+  const deployment = await findDeployment(user, params.name, 'member');
+  const { revision, changes } = await rollback(transitions, deployment, body.revision, { author: user.email, supersede: body.supersede });
+  const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
+  return Response.json({ deployment: serializeDeployment(updated), revision, changes }, { status: changes.length ? 202 : 200 });
+});

@@ -1,0 +1,108 @@
+import { deploymentSpecSchema, mergeSpec, strategySchema, variantNameSchema, variantRoles, type DeploymentSpec, type VariantPatch } from '@slipway/core';
+import { z } from 'zod';
+import { serverContext } from './context';
+import { ApiError, formatZodError, notFound } from './errors';
+
+const digestSchema = z
+  .string()
+  .regex(/^(sha256:)?[a-f0-9]{64}$/, 'expected sha256:<64 hex digits>')
+  .transform((d) => d.replace(/^sha256:/, ''));
+
+/** A version by label (v1, v2 …) or pinned by content (GitOps): at most one of the two. */
+const versionRef = {
+  versionLabel: z.number().int().positive().optional(),
+  versionDigest: digestSchema.optional(),
+};
+
+/** A variant as callers write it; what they leave out keeps its current value. */
+export const variantInputSchema = z
+  .object({
+    name: variantNameSchema,
+    role: z.enum(variantRoles).optional(),
+    ...versionRef,
+    machineType: z.string().min(1).optional(),
+    replicas: z.number().int().min(1).max(16).optional(),
+    weight: z.number().int().min(0).max(100).optional(),
+    mirrorPercent: z.number().int().min(0).max(100).optional(),
+  })
+  .refine((v) => v.versionLabel === undefined || v.versionDigest === undefined, { message: 'give versionLabel or versionDigest, not both', path: ['versionLabel'] });
+type VariantInput = z.infer<typeof variantInputSchema>;
+
+export const updateDeploymentSchema = z
+  .object({
+    /** Shorthand for one variant (default: the primary): a new version, machine type or replica count. */
+    variant: variantNameSchema.optional(),
+    ...versionRef,
+    machineType: z.string().min(1).optional(),
+    replicas: z.number().int().min(1).max(16).optional(),
+    /** Or the complete list of variants (weights, candidates, shadows); one left out is removed. */
+    variants: z.array(variantInputSchema).min(1).max(8).optional(),
+    /** How this change rolls out; blue-green when not given. */
+    strategy: strategySchema.optional(),
+    /** Replace a rollout that is still in progress instead of being refused with 409. */
+    supersede: z.boolean().optional(),
+  })
+  .refine((b) => b.versionLabel === undefined || b.versionDigest === undefined, { message: 'give versionLabel or versionDigest, not both', path: ['versionLabel'] })
+  .refine((b) => !b.variants || (b.versionLabel === undefined && b.versionDigest === undefined && !b.machineType && !b.replicas && !b.variant), {
+    message: 'give either "variants" or the one-variant shorthand (variant, versionLabel/versionDigest, machineType, replicas), not both',
+    path: ['variants'],
+  });
+export type UpdateDeployment = z.infer<typeof updateDeploymentSchema>;
+
+async function resolveVersion(modelId: string, modelName: string, ref: { versionLabel?: number; versionDigest?: string }) {
+  if (ref.versionLabel === undefined && ref.versionDigest === undefined) return undefined;
+  const { db } = serverContext();
+  const version = ref.versionDigest
+    ? await db.modelVersion.findUnique({ where: { modelId_digest: { modelId, digest: ref.versionDigest } } })
+    : await db.modelVersion.findUnique({ where: { modelId_label: { modelId, label: ref.versionLabel! } } });
+  if (!version) throw notFound(`version ${ref.versionDigest ? `sha256:${ref.versionDigest}` : `v${ref.versionLabel}`} of '${modelName}'`);
+  if (version.status !== 'ready') throw new ApiError('conflict', `version v${version.label} is ${version.status}; only ready versions can be deployed`);
+  return { digest: version.digest, label: version.label };
+}
+
+async function requireMachineType(name: string | undefined): Promise<void> {
+  if (name === undefined) return;
+  const machineType = await serverContext().db.machineType.findUnique({ where: { name } });
+  if (!machineType) throw new ApiError('validation_error', `machineType: unknown machine type '${name}'`);
+}
+
+async function toPatch(model: { id: string; name: string }, input: VariantInput & { name: string }): Promise<VariantPatch> {
+  await requireMachineType(input.machineType);
+  const { versionLabel, versionDigest, ...rest } = input;
+  return { ...rest, version: await resolveVersion(model.id, model.name, { versionLabel, versionDigest }) };
+}
+
+function validSpec(candidate: unknown): DeploymentSpec {
+  const parsed = deploymentSpecSchema.safeParse(candidate);
+  if (!parsed.success) throw new ApiError('validation_error', formatZodError(parsed.error));
+  return parsed.data;
+}
+
+/** The first revision's spec from a create request. */
+export async function specForCreate(
+  model: { id: string; name: string },
+  body: { versionLabel?: number; versionDigest?: string; machineType: string; replicas: number; strategy?: DeploymentSpec['strategy'] },
+): Promise<DeploymentSpec> {
+  await requireMachineType(body.machineType);
+  const version = (await resolveVersion(model.id, model.name, body))!;
+  return validSpec({
+    variants: [{ name: 'primary', role: 'primary', versionDigest: version.digest, versionLabel: version.label, machineType: body.machineType, replicas: body.replicas, weight: 100 }],
+    strategy: body.strategy,
+  });
+}
+
+/** The next revision's spec from the current one and a PATCH body. */
+export async function specForUpdate(model: { id: string; name: string }, current: DeploymentSpec, body: UpdateDeployment): Promise<DeploymentSpec> {
+  if (body.variants) {
+    const variants = await Promise.all(body.variants.map((v) => toPatch(model, v)));
+    for (const v of variants) {
+      const exists = current.variants.some((c) => c.name === v.name);
+      if (!exists && !v.version) throw new ApiError('validation_error', `variants: new variant '${v.name}' needs a versionLabel or versionDigest`);
+    }
+    return validSpec(mergeSpec(current, { variants, strategy: body.strategy }));
+  }
+  const name = body.variant ?? (current.variants.find((v) => v.role === 'primary') ?? current.variants[0]!).name;
+  if (!current.variants.some((v) => v.name === name)) throw notFound(`variant '${name}'`);
+  const change = await toPatch(model, { name, versionLabel: body.versionLabel, versionDigest: body.versionDigest, machineType: body.machineType, replicas: body.replicas });
+  return validSpec(mergeSpec(current, { change, strategy: body.strategy }));
+}

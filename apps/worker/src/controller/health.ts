@@ -1,0 +1,81 @@
+import { publishRoutingTable, recordEvent } from '@slipway/controller';
+import type { JobProducer } from '@slipway/queue';
+import type { Controller } from './reconcile';
+
+/** Consecutive failed readiness probes after which a ready replica is replaced. */
+const PROBE_MISSES = 2;
+const PROBE_TIMEOUT_MS = 1_000;
+
+async function answersReady(address: string): Promise<boolean> {
+  try {
+    return (await fetch(`${address}/v2/health/ready`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Self-healing: replicas that exit (the driver says so at once) or stop answering their readiness
+ * probe are marked failed, taken out of routing and their deployment reconciled, which starts a
+ * replacement. The periodic resync also wakes every deployment that has not converged.
+ */
+export class ReplicaHealth {
+  private readonly misses = new Map<string, number>();
+
+  constructor(
+    private readonly c: Controller,
+    private readonly producer: Pick<JobProducer, 'enqueue'>,
+  ) {
+    c.driver.onExit((replicaId, detail) => {
+      const how = detail.signal ? `signal ${detail.signal}` : `code ${detail.code}`;
+      void this.replace(replicaId, `exited (${how})`).catch((error) => console.error('replacing a replica failed', error));
+    });
+  }
+
+  /** Marks one replica failed and wakes its deployment; a no-op when it already was. */
+  async replace(replicaId: string, reason: string): Promise<boolean> {
+    const { db } = this.c;
+    const replica = await db.replica.findUnique({ where: { id: replicaId }, include: { variant: { select: { deploymentId: true, name: true } } } });
+    if (!replica) return false;
+    const { count } = await db.replica.updateMany({ where: { id: replicaId, state: { in: ['starting', 'ready'] } }, data: { state: 'failed', reason } });
+    if (count === 0) return false;
+    this.misses.delete(replicaId);
+    await publishRoutingTable(db, this.c.redis, this.c.prefix);
+    await this.c.driver.stop({ id: replica.id, pid: replica.pid }).catch(() => undefined);
+    await recordEvent(db, replica.variant.deploymentId, {
+      step: 'healing',
+      level: 'warn',
+      message: `Replica ${replica.id.slice(0, 8)} of ${replica.variant.name} ${reason}: replacing it`,
+      progress: 1,
+    });
+    await this.producer.enqueue('reconcileDeployment', { deploymentId: replica.variant.deploymentId }, { promoteDelayed: true });
+    return true;
+  }
+
+  /** One resync tick: probe ready replicas, then wake deployments that are not where their spec says. */
+  async resync(): Promise<void> {
+    const { db } = this.c;
+    const replicas = await db.replica.findMany({
+      where: { state: 'ready', variant: { deployment: { status: { in: ['pending', 'deploying', 'ready'] } } } },
+    });
+    await Promise.all(
+      replicas.map(async (replica) => {
+        if (!this.c.driver.isAlive({ id: replica.id, pid: replica.pid })) return void (await this.replace(replica.id, 'is no longer running'));
+        if (replica.address && (await answersReady(replica.address))) return void this.misses.delete(replica.id);
+        const misses = (this.misses.get(replica.id) ?? 0) + 1;
+        this.misses.set(replica.id, misses);
+        if (misses >= PROBE_MISSES) await this.replace(replica.id, `stopped answering its readiness probe (${misses} probes in a row)`);
+      }),
+    );
+    const deployments = await db.deployment.findMany({
+      where: { status: { in: ['pending', 'deploying', 'ready', 'stopping'] } },
+      include: { variants: { where: { retiredAt: null }, include: { _count: { select: { replicaList: { where: { state: { in: ['starting', 'ready'] } } } } } } } },
+    });
+    for (const d of deployments) {
+      const short = d.variants.some((v) => v._count.replicaList < v.replicas);
+      if (d.status !== 'ready' || d.stableRevision !== d.targetRevision || short) {
+        await this.producer.enqueue('reconcileDeployment', { deploymentId: d.id });
+      }
+    }
+  }
+}

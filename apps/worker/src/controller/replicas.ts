@@ -1,0 +1,124 @@
+import { ArtifactError, slipwayManifestSchema } from '@slipway/artifacts';
+import { publishRoutingTable, recordEvent } from '@slipway/controller';
+import type { Prisma, Replica, ReplicaState } from '@slipway/db';
+import { DriverError, ReadyTimeoutError } from '../drivers/driver';
+import type { Controller } from './reconcile';
+
+/** A replica set that cannot come up however often it is tried (the version cannot load, no GPU here). */
+export class TerminalStartError extends Error {
+  constructor(
+    readonly templateKey: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Row = Prisma.VariantGetPayload<{ include: { replicaList: true } }>;
+
+/** Failed starts of one replica set within this window before it counts as unable to start. */
+const START_FAILURE_LIMIT = 3;
+const START_FAILURE_WINDOW_MS = 10 * 60 * 1000;
+const START_FAILED = 'start failed: ';
+
+/**
+ * Brings each replica set to its wanted count: adopts replicas an interrupted pass left starting,
+ * starts the missing ones (in parallel) and waits until they are ready, and takes surplus ones out of
+ * routing to drain. A start that times out is retried by the next pass; a terminal one throws.
+ */
+export async function startReplicas(c: Controller, deploymentId: string, rows: Row[], wanted: Map<string, number>): Promise<void> {
+  const { db } = c;
+  const deployment = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { name: true } });
+  const work: Promise<void>[] = [];
+  let surplus: Replica[] = [];
+  for (const row of rows) {
+    const want = wanted.get(row.templateKey) ?? 0;
+    const live = row.replicaList.filter((r) => r.state === 'starting' || r.state === 'ready');
+    for (const orphan of live.filter((r) => r.state === 'starting')) work.push(adopt(c, deploymentId, row, orphan));
+    // Scaling down never takes a replica that is still starting.
+    const excess = live.length - want;
+    if (excess > 0) surplus = surplus.concat(live.filter((r) => r.state === 'ready').slice(-excess));
+    const missing = want - live.length;
+    if (missing <= 0) continue;
+    const recentFailures = await db.replica.findMany({
+      where: { variantId: row.id, state: 'failed', reason: { startsWith: START_FAILED }, createdAt: { gte: new Date(c.clock() - START_FAILURE_WINDOW_MS) } },
+      orderBy: { createdAt: 'desc' },
+    });
+    if (recentFailures.length >= START_FAILURE_LIMIT) {
+      throw new TerminalStartError(row.templateKey, `${recentFailures.length} replicas of ${row.name} failed to start, the last with: ${recentFailures[0]!.reason!.slice(START_FAILED.length)}`);
+    }
+    for (let i = 0; i < missing; i++) work.push(startOne(c, deploymentId, deployment.name, row, live.length + i + 1, want));
+  }
+  if (surplus.length > 0) {
+    await db.replica.updateMany({ where: { id: { in: surplus.map((r) => r.id) } }, data: { state: 'draining' } });
+    await publishRoutingTable(db, c.redis, c.prefix);
+    await recordEvent(db, deploymentId, { step: 'scaled', message: `Draining ${surplus.length} surplus replica(s)`, progress: 1 });
+  }
+  const results = await Promise.allSettled(work);
+  const terminal = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof TerminalStartError);
+  if (terminal) throw terminal.reason;
+  const other = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (other) throw other.reason;
+}
+
+async function startOne(c: Controller, deploymentId: string, deploymentName: string, row: Row, index: number, total: number): Promise<void> {
+  const { db, driver } = c;
+  const version = await db.modelVersion.findUniqueOrThrow({ where: { id: row.versionId } });
+  const machineType = await db.machineType.findUniqueOrThrow({ where: { id: row.machineTypeId } });
+  const manifest = slipwayManifestSchema.safeParse(version.manifest);
+  const replica = await db.replica.create({ data: { variantId: row.id } });
+  const label = `Replica ${index}/${total} of ${row.name} (v${version.label})`;
+  try {
+    const { modelPath } = await c.artifacts.modelPath(version);
+    const placed = await driver.start({
+      replicaId: replica.id,
+      deploymentName,
+      versionLabel: version.label,
+      modelPath,
+      featureNames: manifest.success ? manifest.data.features : undefined,
+      vcpu: machineType.vcpu,
+      memoryMb: machineType.memoryMb,
+      gpuCount: machineType.gpuCount,
+    });
+    await db.replica.update({ where: { id: replica.id }, data: { address: placed.address, pid: placed.pid } });
+    await recordEvent(db, deploymentId, { step: 'replica-started', message: `${label} started at ${placed.address}`, progress: 0.2 });
+    await driver.waitReady(placed, c.readyTimeoutMs);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await driver.stop({ id: replica.id, pid: (await db.replica.findUnique({ where: { id: replica.id } }))?.pid ?? null }).catch(() => undefined);
+    await db.replica.update({ where: { id: replica.id }, data: { state: 'failed', reason: `${START_FAILED}${reason}` } });
+    const terminal = (error instanceof DriverError && !(error instanceof ReadyTimeoutError)) || error instanceof ArtifactError;
+    await recordEvent(db, deploymentId, { step: 'replica-failed', level: terminal ? 'error' : 'warn', message: `${label} failed to start: ${reason}`, progress: 0.2 });
+    if (terminal) throw new TerminalStartError(row.templateKey, reason);
+    return;
+  }
+  await markReady(c, deploymentId, replica.id, `${label} is ready`);
+}
+
+/** A replica an interrupted pass (or a killed worker) left starting: wait for it, or replace it. */
+async function adopt(c: Controller, deploymentId: string, row: Row, replica: Replica): Promise<void> {
+  if (replica.address) {
+    try {
+      await c.driver.waitReady({ address: replica.address, pid: replica.pid }, c.readyTimeoutMs);
+      return markReady(c, deploymentId, replica.id, `Replica of ${row.name} started by an earlier pass is ready`);
+    } catch {
+      // Fall through: not coming up.
+    }
+  }
+  await c.driver.stop({ id: replica.id, pid: replica.pid }).catch(() => undefined);
+  await c.db.replica.update({ where: { id: replica.id }, data: { state: 'failed', reason: 'lost while starting (the worker stopped)' } });
+}
+
+async function markReady(c: Controller, deploymentId: string, replicaId: string, message: string): Promise<void> {
+  // Only a replica still starting: a probe or exit may have failed it meanwhile.
+  const { count } = await c.db.replica.updateMany({ where: { id: replicaId, state: 'starting' }, data: { state: 'ready' } });
+  if (count === 0) return;
+  await publishRoutingTable(c.db, c.redis, c.prefix);
+  await recordEvent(c.db, deploymentId, { step: 'replica-ready', message, progress: 0.4 });
+}
+
+/** Stops replicas through the driver (process groups, identity checked) and records their end state. */
+export async function stopReplicas(c: Controller, replicas: Pick<Replica, 'id' | 'pid'>[], finalState: ReplicaState): Promise<void> {
+  await Promise.all(replicas.map((r) => c.driver.stop({ id: r.id, pid: r.pid })));
+  if (replicas.length > 0) await c.db.replica.updateMany({ where: { id: { in: replicas.map((r) => r.id) } }, data: { state: finalState } });
+}

@@ -1,0 +1,4 @@
+export * from './events';
+export * from './revisions';
+export * from './routing-publisher';
+export * from './transitions';

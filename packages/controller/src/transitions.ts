@@ -1,0 +1,183 @@
+import { describeStrategy, diffSpecs, type DeploymentSpec } from '@slipway/core';
+import type { Db } from '@slipway/db';
+import type { JobProducer } from '@slipway/queue';
+import { recordEvent } from './events';
+import { appendRevision, loadRevision, rolloutInProgress } from './revisions';
+
+/**
+ * What people (and the controller's automatic rollback) can do to a deployment. Each one writes
+ * desired state only, never starts or stops anything itself, and wakes the controller.
+ */
+export interface Transitions {
+  db: Db;
+  producer: Pick<JobProducer, 'enqueue'>;
+}
+
+export class TransitionError extends Error {
+  constructor(
+    readonly code: 'conflict' | 'not_found',
+    message: string,
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return this.code === 'conflict' ? 409 : 404;
+  }
+}
+
+interface DeploymentState {
+  id: string;
+  name: string;
+  status: string;
+  targetRevision: number;
+  stableRevision: number | null;
+}
+
+async function wake(t: Transitions, deploymentId: string): Promise<void> {
+  await t.producer.enqueue('reconcileDeployment', { deploymentId }, { promoteDelayed: true });
+}
+
+async function reload(t: Transitions, id: string): Promise<DeploymentState> {
+  return t.db.deployment.findUniqueOrThrow({ where: { id } });
+}
+
+function refuseWhileRollingOut(d: DeploymentState, supersede: boolean | undefined, what: string): void {
+  if (supersede || !rolloutInProgress(d)) return;
+  throw new TransitionError(
+    'conflict',
+    `a rollout of '${d.name}' to revision ${d.targetRevision} is in progress; promote or abort it, or ${what} with "supersede": true to replace it`,
+  );
+}
+
+function refuseWhenNotRunning(d: DeploymentState): void {
+  if (d.status === 'stopped' || d.status === 'stopping') {
+    throw new TransitionError('conflict', `deployment '${d.name}' is ${d.status}; deploy it again (POST /api/v1/deployments) to start it`);
+  }
+  if (d.status === 'failed' && d.stableRevision === null) {
+    throw new TransitionError('conflict', `deployment '${d.name}' failed and serves nothing; deploy it again (POST /api/v1/deployments)`);
+  }
+}
+
+/** A new deployment, or a stopped or failed one deployed again under the same name (history kept). */
+export async function deploy(
+  t: Transitions,
+  input: { name: string; modelId: string; teamId: string; spec: DeploymentSpec; author: string },
+): Promise<string> {
+  const id = await t.db.$transaction(async (tx) => {
+    const existing = await tx.deployment.findUnique({ where: { name: input.name } });
+    if (existing && existing.status !== 'stopped' && existing.status !== 'failed') {
+      throw new TransitionError('conflict', `a deployment named '${input.name}' is ${existing.status}; stop it or pick another name`);
+    }
+    const row = existing
+      ? await tx.deployment.update({ where: { id: existing.id }, data: { modelId: input.modelId, status: 'pending', stableRevision: null } })
+      : await tx.deployment.create({ data: { name: input.name, modelId: input.modelId, teamId: input.teamId } });
+    const number = await appendRevision(tx, row.id, input.spec, { reason: existing ? 'deployed again' : 'created', author: input.author, status: 'pending' });
+    await recordEvent(tx, row.id, {
+      step: 'revision',
+      message: `Revision ${number} by ${input.author}: ${diffSpecs(null, input.spec).join('; ')}`,
+      progress: 0,
+    });
+    return row.id;
+  });
+  await wake(t, id);
+  return id;
+}
+
+/** The spec the deployment is converging to (what an update starts from). */
+export async function targetSpec(t: Transitions, deploymentId: string, targetRevision: number): Promise<DeploymentSpec | null> {
+  return (await loadRevision(t.db, deploymentId, targetRevision))?.spec ?? null;
+}
+
+/** A change of spec (version, machine type, replicas, weights, mirrors, strategy) as a new revision. */
+export async function update(
+  t: Transitions,
+  deployment: DeploymentState,
+  spec: DeploymentSpec,
+  options: { author: string; supersede?: boolean; reason?: string },
+): Promise<{ revision: number; changes: string[] }> {
+  refuseWhenNotRunning(deployment);
+  refuseWhileRollingOut(deployment, options.supersede, 'send the update');
+  const current = await targetSpec(t, deployment.id, deployment.targetRevision);
+  const changes = diffSpecs(current, spec);
+  if (changes.length === 0) return { revision: deployment.targetRevision, changes };
+  const revision = await t.db.$transaction(async (tx) => {
+    const number = await appendRevision(tx, deployment.id, spec, { reason: options.reason ?? 'update', author: options.author, status: 'pending' });
+    await recordEvent(tx, deployment.id, {
+      step: 'revision',
+      message: `Revision ${number} by ${options.author} (${describeStrategy(spec.strategy)}): ${changes.join('; ')}`,
+      progress: 0,
+    });
+    return number;
+  });
+  await wake(t, deployment.id);
+  return { revision, changes };
+}
+
+/** Makes an earlier revision's spec current again, as a new revision rolled out blue-green. */
+export async function rollback(
+  t: Transitions,
+  deployment: DeploymentState,
+  revision: number,
+  options: { author: string; supersede?: boolean; reason?: string },
+): Promise<{ revision: number; changes: string[] }> {
+  const earlier = await loadRevision(t.db, deployment.id, revision);
+  if (!earlier) throw new TransitionError('not_found', `deployment '${deployment.name}' has no revision ${revision}`);
+  const spec: DeploymentSpec = { ...earlier.spec, strategy: { type: 'blue-green' } };
+  return update(t, deployment, spec, { ...options, reason: options.reason ?? `rollback to revision ${revision}` });
+}
+
+function requireCanaryInProgress(d: DeploymentState, action: string): void {
+  if (!rolloutInProgress(d)) throw new TransitionError('conflict', `no rollout of '${d.name}' is in progress to ${action}`);
+}
+
+/** Skips a canary's remaining steps: all traffic to the target revision. */
+export async function promote(t: Transitions, deployment: DeploymentState, author: string): Promise<DeploymentState> {
+  requireCanaryInProgress(deployment, 'promote');
+  return setControl(t, deployment, { rolloutPromoted: true }, `Promote requested by ${author}`);
+}
+
+export async function pause(t: Transitions, deployment: DeploymentState, author: string): Promise<DeploymentState> {
+  requireCanaryInProgress(deployment, 'pause');
+  return setControl(t, deployment, { rolloutPaused: true }, `Paused by ${author}: the rollout holds its current step`);
+}
+
+export async function resume(t: Transitions, deployment: DeploymentState, author: string): Promise<DeploymentState> {
+  requireCanaryInProgress(deployment, 'resume');
+  return setControl(t, deployment, { rolloutPaused: false }, `Resumed by ${author}`);
+}
+
+async function setControl(
+  t: Transitions,
+  deployment: DeploymentState,
+  data: { rolloutPaused?: boolean; rolloutPromoted?: boolean },
+  message: string,
+): Promise<DeploymentState> {
+  // Only while the same rollout is still in progress: a control must not leak into the next revision.
+  const { count } = await t.db.deployment.updateMany({ where: { id: deployment.id, targetRevision: deployment.targetRevision }, data });
+  if (count === 0) throw new TransitionError('conflict', `the rollout of '${deployment.name}' changed meanwhile; look again`);
+  await recordEvent(t.db, deployment.id, { step: 'control', message, progress: 0 });
+  await wake(t, deployment.id);
+  return reload(t, deployment.id);
+}
+
+/** Abandons a rollout in progress: the stable revision's spec becomes the target again. */
+export async function abort(t: Transitions, deployment: DeploymentState, author: string, reason?: string): Promise<{ revision: number }> {
+  requireCanaryInProgress(deployment, 'abort');
+  if (deployment.stableRevision === null) {
+    await stop(t, deployment, author);
+    return { revision: deployment.targetRevision };
+  }
+  return rollback(t, deployment, deployment.stableRevision, {
+    author,
+    supersede: true,
+    reason: reason ?? `aborted by ${author}: back to revision ${deployment.stableRevision}`,
+  });
+}
+
+/** Takes the deployment out of routing and stops its replicas (the controller does the work). */
+export async function stop(t: Transitions, deployment: DeploymentState, author: string): Promise<void> {
+  if (deployment.status === 'stopped') throw new TransitionError('conflict', `deployment '${deployment.name}' is already stopped`);
+  await t.db.deployment.update({ where: { id: deployment.id }, data: { status: 'stopping' } });
+  await recordEvent(t.db, deployment.id, { step: 'stopping', message: `Stop requested by ${author}`, progress: 0 });
+  await wake(t, deployment.id);
+}
