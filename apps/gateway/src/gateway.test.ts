@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, generateApiKey, hashApiKey, type Db } from '@slipway/db';
-import { channels, createRedis, type RoutingTable } from '@slipway/queue';
+import { buildMlp } from '@slipway/onnx-builder';
+import { channels, createRedis, type RoutedDeployment, type RoutingTable } from '@slipway/queue';
 import { requireTestEnv, startRuntime, type RunningRuntime } from '@slipway/testkit';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RoutingState } from './routing-state';
 import { startGateway, type Gateway } from './server';
 
 const IRIS = fileURLToPath(new URL('../../../models/iris/iris.onnx', import.meta.url));
@@ -28,7 +32,15 @@ async function seedDeployment(db: Db, name: string, variantNames: string[]) {
       modelId: model.id,
       teamId: team.id,
       status: 'ready',
-      variants: { create: variantNames.map((v) => ({ name: v, versionId: model.versions[0].id, machineTypeId: machine.id, replicas: 1 })) },
+      variants: {
+        create: variantNames.map((v) => ({
+          name: v,
+          templateKey: `${v}/${model.versions[0].id}/${machine.id}`,
+          versionId: model.versions[0].id,
+          machineTypeId: machine.id,
+          replicas: 1,
+        })),
+      },
     },
     include: { variants: true },
   });
@@ -46,7 +58,9 @@ describe('gateway', () => {
   let db: Db;
   let redis: Redis;
   let gateway: Gateway;
-  let replicas: Record<'a1' | 'a2' | 'b' | 'shadow', RunningRuntime>;
+  // `rival` runs a different model than the others, so its answers disagree with the primary's.
+  let replicas: Record<'a1' | 'a2' | 'b' | 'shadow' | 'rival', RunningRuntime>;
+  const scratch = mkdtempSync(path.join(tmpdir(), 'slipway-gw-'));
   let seeded: Awaited<ReturnType<typeof seedDeployment>>;
 
   function table(variants: { name: string; weight: number; mirrorPercent?: number; replicas: RunningRuntime[] }[]): RoutingTable {
@@ -71,9 +85,13 @@ describe('gateway', () => {
 
   async function publish(t: RoutingTable): Promise<void> {
     await redis.publish(channels(prefix).routingChanged, JSON.stringify(t));
-    for (let i = 0; i < 100 && gateway.routing.deployment(name)?.variants.length !== t.deployments[name].variants.length; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await vi.waitFor(() => expect(gateway.routing.deployment(name)).toEqual(t.deployments[name]));
+  }
+
+  /** Requests a replica answered, from its own /metrics. */
+  async function servedBy(runtime: RunningRuntime): Promise<number> {
+    const text = await (await fetch(`${runtime.address}/metrics`)).text();
+    return [...text.matchAll(/^slipway_runtime_requests_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
   }
 
   const predict = (headers: Record<string, string> = {}, key = seeded.key) =>
@@ -86,13 +104,15 @@ describe('gateway', () => {
   beforeAll(async () => {
     db = createDb(env.databaseUrl, { poolSize: 2 });
     redis = createRedis({ redisUrl: env.redisUrl, prefix });
-    seeded = await seedDeployment(db, name, ['a', 'b', 'shadow']);
-    const [a1, a2, b, shadow] = await Promise.all([1, 2, 3, 4].map(() => startRuntime({ modelPath: IRIS, name })));
-    replicas = { a1, a2, b, shadow };
+    seeded = await seedDeployment(db, name, ['a', 'b', 'shadow', 'rival']);
+    const rivalModel = path.join(scratch, 'rival.onnx');
+    writeFileSync(rivalModel, buildMlp({ inputs: 4, hidden: 8, outputs: 3, seed: 7 }));
+    const [a1, a2, b, shadow, rival] = await Promise.all([IRIS, IRIS, IRIS, IRIS, rivalModel].map((modelPath) => startRuntime({ modelPath, name })));
+    replicas = { a1, a2, b, shadow, rival };
     gateway = await startGateway({
       db, redis, prefix, port: 0, host: '127.0.0.1', rollupIntervalMs: 60_000, maxBodyBytes: 1024 * 1024, defaultRateLimit: 10_000, sampleRate: 1,
     });
-    await publish(table([{ name: 'a', weight: 75, replicas: [a1, a2] }, { name: 'b', weight: 25, replicas: [b] }]));
+    await publish(table([{ name: 'a', weight: 70, replicas: [a1, a2] }, { name: 'b', weight: 30, replicas: [b] }]));
   }, 60_000);
 
   afterAll(async () => {
@@ -100,6 +120,7 @@ describe('gateway', () => {
     await Promise.all(Object.values(replicas ?? {}).map((r) => r.stop()));
     redis?.disconnect();
     await db?.$disconnect();
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('follows routing-table updates from Redis and forwards predictions', async () => {
@@ -108,21 +129,26 @@ describe('gateway', () => {
     expect((await response.json()).outputs.label).toEqual([0]);
   });
 
-  it('splits traffic by variant weight', async () => {
+  it('splits 5,000 requests 70/30 by variant weight, within 3 percentage points', async () => {
     const counts = { a: 0, b: 0 };
-    for (let i = 0; i < 400; i++) {
-      const response = await predict();
-      await response.arrayBuffer();
-      counts[response.headers.get('x-slipway-variant') as 'a' | 'b']++;
-    }
-    expect(counts.a + counts.b).toBe(400);
-    expect(counts.b / 400).toBeGreaterThan(0.15);
-    expect(counts.b / 400).toBeLessThan(0.35);
-  });
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (sent < 5_000) {
+          sent++;
+          const response = await predict();
+          await response.arrayBuffer();
+          counts[response.headers.get('x-slipway-variant') as 'a' | 'b']++;
+        }
+      }),
+    );
+    expect(counts.a + counts.b).toBe(5_000);
+    expect(Math.abs(counts.a / 5_000 - 0.7)).toBeLessThanOrEqual(0.03);
+  }, 60_000);
 
-  it('keeps a sticky caller on one variant and honours a pinned variant', async () => {
+  it('keeps a sticky caller on one variant across 200 requests and honours a pinned variant', async () => {
     const seen = new Set<string>();
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 200; i++) {
       const response = await predict({ 'x-slipway-key': 'customer-17' });
       await response.arrayBuffer();
       seen.add(response.headers.get('x-slipway-variant')!);
@@ -135,11 +161,55 @@ describe('gateway', () => {
     }
   });
 
-  it('mirrors to a shadow variant, never answers from it, and counts agreement', async () => {
+  it('picks by weight among serving variants that share the pinned name', () => {
+    const variant = (id: string, name: string, weight: number, mirrorPercent = 0) => ({
+      id, name, weight, mirrorPercent, replicas: [{ id, address: `http://127.0.0.1:1/${id}` }],
+    });
+    const deployment: RoutedDeployment = {
+      id: 'd', name: 'd', teamId: 't',
+      variants: [variant('v1', 'primary', 90), variant('v2', 'primary', 10), variant('other', 'other', 100), variant('s', 'primary', 0, 100)],
+    };
+    const routing = new RoutingState();
+    const pick = (unit: number) => routing.pick(deployment, { unit, pinned: 'primary', isExcluded: () => false })?.variant.id;
+    expect(pick(0.05)).toBe('v1');
+    expect(pick(0.89)).toBe('v1');
+    expect(pick(0.95)).toBe('v2');
+    const excludingV2 = routing.pick(deployment, { unit: 0.95, pinned: 'primary', isExcluded: (a) => a.endsWith('/v2') });
+    expect(excludingV2?.variant.id).toBe('v1');
+  });
+
+  it('refuses a pin to a shadow or a weight-0 variant, and never forwards it', async () => {
+    await publish(
+      table([
+        { name: 'a', weight: 100, replicas: [replicas.a1] },
+        { name: 'b', weight: 0, replicas: [replicas.b] },
+        { name: 'shadow', weight: 0, mirrorPercent: 100, replicas: [replicas.shadow] },
+      ]),
+    );
+    const before = { shadow: await servedBy(replicas.shadow), b: await servedBy(replicas.b) };
+    for (const pinned of ['shadow', 'b']) {
+      for (let i = 0; i < 5; i++) {
+        const response = await predict({ 'x-slipway-variant': pinned });
+        expect(response.status).toBe(404);
+        expect((await response.json()).error).toEqual({
+          code: 'not_found',
+          message: `variant '${pinned}' does not take direct traffic (it is a shadow or at weight 0)`,
+        });
+      }
+    }
+    const unknown = await predict({ 'x-slipway-variant': 'nope' });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.message).toBe("no serving variant named 'nope'");
+    expect({ shadow: await servedBy(replicas.shadow), b: await servedBy(replicas.b) }).toEqual(before);
+    expect(gateway.shadows.byVariant.get(seeded.variantIds.shadow)).toBeUndefined();
+  });
+
+  it('mirrors to shadow variants, never answers from them, and writes their agreement as rollups', async () => {
     await publish(
       table([
         { name: 'a', weight: 100, replicas: [replicas.a1, replicas.a2] },
         { name: 'shadow', weight: 0, mirrorPercent: 100, replicas: [replicas.shadow] },
+        { name: 'rival', weight: 0, mirrorPercent: 100, replicas: [replicas.rival] },
       ]),
     );
     for (let i = 0; i < 20; i++) {
@@ -147,10 +217,31 @@ describe('gateway', () => {
       expect(response.headers.get('x-slipway-variant')).toBe('a');
       await response.arrayBuffer();
     }
-    await expect.poll(() => gateway.shadows.byVariant.get(seeded.variantIds.shadow)?.mirrored ?? 0).toBe(20);
-    const stats = gateway.shadows.byVariant.get(seeded.variantIds.shadow)!;
-    expect(stats.agreed).toBe(20);
-    expect(stats.disagreed + stats.failed).toBe(0);
+    const { shadow, rival } = seeded.variantIds;
+    await expect.poll(() => [shadow, rival].map((id) => gateway.shadows.byVariant.get(id)?.mirrored ?? 0)).toEqual([20, 20]);
+    expect(gateway.shadows.byVariant.get(shadow)).toMatchObject({ agreed: 20, disagreed: 0, failed: 0 });
+    expect(gateway.shadows.byVariant.get(rival)).toMatchObject({ agreed: 0, disagreed: 20, failed: 0 });
+
+    await gateway.shadows.flush();
+    const rows = await db.shadowRollup.findMany({ where: { variantId: { in: [shadow, rival] } } });
+    const totals = (id: string) => {
+      const mine = rows.filter((r) => r.variantId === id);
+      const sum = (f: (r: (typeof rows)[number]) => number) => mine.reduce((n, r) => n + f(r), 0);
+      return {
+        mirrored: sum((r) => r.mirrored),
+        agreed: sum((r) => r.agreed),
+        disagreed: sum((r) => r.disagreed),
+        failed: sum((r) => r.failed),
+        observed: sum((r) => r.buckets.reduce((a, b) => a + b, 0)),
+      };
+    };
+    expect(totals(shadow)).toEqual({ mirrored: 20, agreed: 20, disagreed: 0, failed: 0, observed: 20 });
+    expect(totals(rival)).toEqual({ mirrored: 20, agreed: 0, disagreed: 20, failed: 0, observed: 20 });
+
+    // /metrics keeps counting since start, across rollup windows.
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toContain(`slipway_shadow_requests_total{variant="${shadow}",outcome="agreed"} 20`);
+    expect(metrics).toContain(`slipway_shadow_requests_total{variant="${rival}",outcome="disagreed"} 20`);
   });
 
   it('answers 429 with Retry-After once a key exceeds its rate limit', async () => {
@@ -179,7 +270,7 @@ describe('gateway', () => {
     await gateway.recorder.flush();
     const rows = await db.latencyRollup.findMany({ where: { variantId: { in: Object.values(seeded.variantIds) } } });
     const total = rows.reduce((n, r) => n + r.count, 0);
-    expect(total).toBeGreaterThan(400);
+    expect(total).toBeGreaterThan(5_000);
     expect(rows.every((r) => r.buckets.reduce((a, b) => a + b, 0) === r.count)).toBe(true);
   });
 
@@ -187,7 +278,7 @@ describe('gateway', () => {
     // A replica that holds requests in its batching queue keeps them in flight long enough to see.
     const slow = await startRuntime({ modelPath: IRIS, name, env: { SLIPWAY_MAX_QUEUE_DELAY_MS: '3000' } });
     try {
-      await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1] }, { name: 'b', weight: 0, replicas: [slow] }]));
+      await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1] }, { name: 'b', weight: 1, replicas: [slow] }]));
       const held = Array.from({ length: 5 }, () => predict({ 'x-slipway-variant': 'b' }).then((r) => r.status));
       // The gateway publishes every second; by now it has, with all five held (released at 3 s).
       await new Promise((r) => setTimeout(r, 1_500));

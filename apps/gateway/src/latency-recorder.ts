@@ -1,14 +1,14 @@
 import { LatencyHistogram } from '@slipway/core';
 import type { Db } from '@slipway/db';
+import { ofExistingVariants, type RollupSource } from './rollups';
 
 /**
  * Per-variant latency histograms kept in memory and written as one rollup row per variant
  * per window, so the database sees a few rows every few seconds, never a row per request.
  */
-export class LatencyRecorder {
+export class LatencyRecorder implements RollupSource {
   private current = new Map<string, LatencyHistogram>();
   private windowStart = new Date();
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -21,13 +21,7 @@ export class LatencyRecorder {
     histogram.record(latencyMs, isError);
   }
 
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.flush().catch((e) => console.error('rollup flush failed', e)), intervalMs);
-    this.timer.unref();
-  }
-
-  async flush(): Promise<number> {
-    const windowEnd = new Date();
+  async flush(windowEnd = new Date()): Promise<number> {
     const histograms = this.current;
     const windowStart = this.windowStart;
     this.current = new Map();
@@ -42,15 +36,7 @@ export class LatencyRecorder {
       sumMs: h.sumMs,
       buckets: h.counts,
     }));
-    // A variant deleted meanwhile would fail the whole insert: keep only existing ones.
-    const existing = await this.db.variant.findMany({ where: { id: { in: rows.map((r) => r.variantId) } }, select: { id: true } });
-    const ids = new Set(existing.map((v) => v.id));
-    const { count } = await this.db.latencyRollup.createMany({ data: rows.filter((r) => ids.has(r.variantId)) });
+    const { count } = await this.db.latencyRollup.createMany({ data: await ofExistingVariants(this.db, rows) });
     return count;
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush();
   }
 }

@@ -12,7 +12,7 @@ export interface RouteTarget {
 export interface PickOptions {
   /** A number in [0, 1): random per request, or a hash of a sticky key. */
   unit: number;
-  /** Variant name from a debugging header: bypasses the weights. */
+  /** Variant name from a debugging header: only variants of that name, still by weight among them. */
   pinned?: string;
   /** Replicas not to use (failed just now, or ejected as outliers). */
   isExcluded: (address: string) => boolean;
@@ -38,12 +38,18 @@ export class RoutingState {
     return Object.values(this.table.deployments).flatMap((d) => d.variants.map((v) => v.id));
   }
 
-  /** A serving variant by weight (or the pinned one), then one of its replicas round-robin. */
+  /**
+   * A serving variant by weight (among those of the pinned name, if any), then one of its replicas
+   * round-robin. Shadows and weight-0 variants never take callers' traffic, pinned or not.
+   */
   pick(deployment: RoutedDeployment, options: PickOptions): RouteTarget | undefined {
-    const usable = (v: RoutedVariant) => v.replicas.some((r) => !options.isExcluded(r.address));
-    const variant = options.pinned
-      ? deployment.variants.find((v) => v.name === options.pinned && usable(v))
-      : pickWeighted(deployment.variants.filter(usable), options.unit);
+    const candidates = deployment.variants.filter(
+      (v) =>
+        v.weight > 0 &&
+        (options.pinned === undefined || v.name === options.pinned) &&
+        v.replicas.some((r) => !options.isExcluded(r.address)),
+    );
+    const variant = pickWeighted(candidates, options.unit);
     if (!variant) return undefined;
     const address = this.nextReplica(variant, options.isExcluded);
     return address ? { variant, address } : undefined;

@@ -13,6 +13,7 @@ import { GatewayMetrics } from './metrics';
 import { OutlierDetector } from './outliers';
 import { PayloadSampler } from './payload-sampler';
 import { RateLimiter } from './rate-limiter';
+import { RollupTimer } from './rollups';
 import { matchRoute, type MatchedRoute } from './routes';
 import { RoutingState } from './routing-state';
 import { outputsAgree, parseJson, ShadowStats } from './shadow';
@@ -88,12 +89,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const outliers = new OutlierDetector();
   const limiter = new RateLimiter(options.defaultRateLimit);
   const inFlight = new InFlightTracker();
-  const shadows = new ShadowStats();
+  const shadows = new ShadowStats(options.db);
+  const rollups = new RollupTimer([recorder, shadows]);
   const metrics = new GatewayMetrics();
   const sampler = new PayloadSampler(options.redis, options.prefix, options.sampleRate);
   const subscriber = options.redis.duplicate();
   await routing.follow(options.redis, subscriber, options.prefix, () => keys.invalidate());
-  recorder.start(options.rollupIntervalMs);
+  rollups.start(options.rollupIntervalMs);
   inFlight.start(options.redis, options.prefix);
 
   /** Sends a sampled copy to each shadow variant and compares its answer with the primary's (null: the primary failed). */
@@ -130,13 +132,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!mayCall(principal, deployment.teamId)) {
       return sendError(res, route.protocol, 'forbidden', `this API key may not call '${route.deploymentName}'`);
     }
+    const pinnedHeader = req.headers[PIN_HEADER];
+    const pinned = typeof pinnedHeader === 'string' ? pinnedHeader : undefined;
+    if (pinned !== undefined) {
+      const named = deployment.variants.filter((v) => v.name === pinned);
+      if (named.length === 0) return sendError(res, route.protocol, 'not_found', `no serving variant named '${pinned}'`);
+      if (!named.some((v) => v.weight > 0)) {
+        return sendError(res, route.protocol, 'not_found', `variant '${pinned}' does not take direct traffic (it is a shadow or at weight 0)`);
+      }
+    }
     const body = await readBody(req, options.maxBodyBytes);
     const sticky = req.headers[STICKY_HEADER];
-    const pinned = req.headers[PIN_HEADER];
     const failed = new Set<string>();
     const pickOptions = {
       unit: typeof sticky === 'string' ? stickyUnit(sticky) : Math.random(),
-      pinned: typeof pinned === 'string' ? pinned : undefined,
+      pinned,
       isExcluded: (address: string) => failed.has(address) || outliers.isEjected(address),
     };
 
@@ -145,7 +155,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const target =
         routing.pick(deployment, pickOptions) ?? routing.pick(deployment, { ...pickOptions, isExcluded: (a) => failed.has(a) });
       if (!target) {
-        if (pickOptions.pinned) return sendError(res, route.protocol, 'not_found', `no serving variant named '${pickOptions.pinned}'`);
         const code = failed.size > 0 ? 'upstream_unavailable' : 'no_ready_replica';
         return sendError(res, route.protocol, code, `no replica of '${deployment.name}' could take the request`);
       }
@@ -245,7 +254,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         server.closeIdleConnections();
       });
       inFlight.stop();
-      await recorder.stop();
+      await rollups.stop();
       subscriber.disconnect();
     },
   };

@@ -1,4 +1,6 @@
 import { LatencyHistogram } from '@slipway/core';
+import type { Db } from '@slipway/db';
+import { ofExistingVariants, type RollupSource } from './rollups';
 
 /** Fields that name the model or request rather than carry its answer. */
 const IDENTITY_FIELDS = new Set(['model', 'version', 'id', 'model_name', 'model_version', 'parameters']);
@@ -28,24 +30,54 @@ export interface ShadowCounters {
   latency: LatencyHistogram;
 }
 
-/** Per shadow variant: how often it was mirrored and whether it answered like the primary. */
-export class ShadowStats {
-  readonly byVariant = new Map<string, ShadowCounters>();
-
-  private counters(variantId: string): ShadowCounters {
-    let c = this.byVariant.get(variantId);
-    if (!c) {
-      c = { mirrored: 0, agreed: 0, disagreed: 0, failed: 0, latency: new LatencyHistogram() };
-      this.byVariant.set(variantId, c);
-    }
-    return c;
+function countersOf(map: Map<string, ShadowCounters>, variantId: string): ShadowCounters {
+  let c = map.get(variantId);
+  if (!c) {
+    c = { mirrored: 0, agreed: 0, disagreed: 0, failed: 0, latency: new LatencyHistogram() };
+    map.set(variantId, c);
   }
+  return c;
+}
+
+/**
+ * Per shadow variant: how often it was mirrored and whether it answered like the primary, written as
+ * one ShadowRollup row per window like latency; `byVariant` keeps the totals since start for /metrics.
+ */
+export class ShadowStats implements RollupSource {
+  readonly byVariant = new Map<string, ShadowCounters>();
+  private current = new Map<string, ShadowCounters>();
+  private windowStart = new Date();
+
+  constructor(private readonly db: Db) {}
 
   record(variantId: string, outcome: 'agreed' | 'disagreed' | 'failed', latencyMs: number): void {
-    const c = this.counters(variantId);
-    c.mirrored++;
-    c[outcome]++;
-    c.latency.record(latencyMs, outcome === 'failed');
+    for (const map of [this.byVariant, this.current]) {
+      const c = countersOf(map, variantId);
+      c.mirrored++;
+      c[outcome]++;
+      c.latency.record(latencyMs, outcome === 'failed');
+    }
+  }
+
+  async flush(windowEnd = new Date()): Promise<number> {
+    const counters = this.current;
+    const windowStart = this.windowStart;
+    this.current = new Map();
+    this.windowStart = windowEnd;
+    if (counters.size === 0) return 0;
+    const rows = [...counters].map(([variantId, c]) => ({
+      variantId,
+      windowStart,
+      windowEnd,
+      mirrored: c.mirrored,
+      agreed: c.agreed,
+      disagreed: c.disagreed,
+      failed: c.failed,
+      buckets: c.latency.counts,
+      sumMs: c.latency.sumMs,
+    }));
+    const { count } = await this.db.shadowRollup.createMany({ data: await ofExistingVariants(this.db, rows) });
+    return count;
   }
 }
 
