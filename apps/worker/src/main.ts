@@ -15,6 +15,7 @@ const driver = new LocalDriver({
   hostGpus: env.SLIPWAY_HOST_GPUS,
   bindHost: env.SLIPWAY_REPLICA_BIND_HOST,
   advertiseHost: env.SLIPWAY_REPLICA_ADVERTISE_HOST ?? env.SLIPWAY_REPLICA_BIND_HOST,
+  owner: env.SLIPWAY_PREFIX,
   log: (line) => process.stderr.write(`${line}\n`),
 });
 const dataDir = path.resolve(env.SLIPWAY_DATA_DIR);

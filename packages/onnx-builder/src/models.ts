@@ -181,3 +181,16 @@ export function buildEmbedding({ rows, dim, weightsFile }: { rows: number; dim: 
   g.node('Gather', [table, ids], ['vectors'], { axis: int(0) });
   return encodeModel(g);
 }
+
+/**
+ * Loads like a healthy classifier (`features` float32 [batch, 4]) but every run fails: it reshapes
+ * its input to 7 values, which no batch of 4-wide rows has. A canary of it answers 5xx.
+ */
+export function buildFailingModel(): Uint8Array {
+  const g = new GraphBuilder('always_fails');
+  const features = g.input('features', 'float32', ['batch', 4]);
+  g.output('label', 'float32', [7]);
+  const shape = g.initializer('shape', new BigInt64Array([7n]), [1]);
+  g.node('Reshape', [features, shape], ['label']);
+  return encodeModel(g);
+}

@@ -46,7 +46,7 @@ describe('deployment controller', () => {
   }
 
   function newDriver(): LocalDriver {
-    const driver = new LocalDriver({ hostGpus: 0, bindHost: '127.0.0.1', advertiseHost: '127.0.0.1' });
+    const driver = new LocalDriver({ hostGpus: 0, bindHost: '127.0.0.1', advertiseHost: '127.0.0.1', owner: prefix });
     drivers.push(driver);
     return driver;
   }

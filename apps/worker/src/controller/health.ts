@@ -52,9 +52,25 @@ export class ReplicaHealth {
     return true;
   }
 
-  /** One resync tick: probe ready replicas, then wake deployments that are not where their spec says. */
+  /**
+   * Replica processes no live replica row accounts for: left by a worker killed between starting a
+   * process and recording it, or by a stop that did not finish. They serve nobody; stop them.
+   */
+  async stopOrphans(): Promise<number> {
+    const running = this.c.driver.running();
+    if (running.length === 0) return 0;
+    const rows = await this.c.db.replica.findMany({ where: { id: { in: running.map((r) => r.id) } }, select: { id: true, state: true } });
+    const live = new Set(rows.filter((r) => r.state !== 'failed' && r.state !== 'stopped').map((r) => r.id));
+    const orphans = running.filter((r) => !live.has(r.id));
+    await Promise.all(orphans.map((r) => this.c.driver.stop(r)));
+    if (orphans.length > 0) console.log(JSON.stringify({ msg: 'stopped orphaned replicas', replicas: orphans.map((r) => r.id) }));
+    return orphans.length;
+  }
+
+  /** One resync tick: stop orphans, probe ready replicas, then wake deployments that are not where their spec says. */
   async resync(): Promise<void> {
     const { db } = this.c;
+    await this.stopOrphans();
     const replicas = await db.replica.findMany({
       where: { state: 'ready', variant: { deployment: { status: { in: ['pending', 'deploying', 'ready'] } } } },
     });

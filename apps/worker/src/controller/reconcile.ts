@@ -1,6 +1,7 @@
 import {
   blendTraffic,
   decideRollout,
+  describeStrategy,
   evaluateGuardrails,
   initialRolloutState,
   rolloutStateSchema,
@@ -65,6 +66,12 @@ async function reconcileOnce(c: Controller, deploymentId: string): Promise<void 
   let state: RolloutState = stored.success && stored.data.revision === target.number ? stored.data : initialRolloutState(target.number);
   if (!converged && deployment.status !== 'deploying') {
     await db.deployment.update({ where: { id: deploymentId }, data: { status: 'deploying' } });
+    const replicas = target.spec.variants.reduce((n, v) => n + v.replicas, 0);
+    await recordEvent(db, deploymentId, {
+      step: 'accepted',
+      message: `Rolling out revision ${target.number} (${describeStrategy(target.spec.strategy)}): ${replicas} replica(s) with the ${c.driver.name} driver`,
+      progress: 0.05,
+    });
   }
 
   // 1. Replica sets for every variant of the target and of the stable revision still serving.
@@ -123,7 +130,8 @@ async function reconcileOnce(c: Controller, deploymentId: string): Promise<void 
     paused: deployment.rolloutPaused,
     promoted: deployment.rolloutPromoted,
     targetReady,
-    drainMs: c.drainMs,
+    // Nothing to drain (a first rollout, or only weights changed): no reason to wait.
+    drainMs: [...rows.keys()].some((key) => !targetKeys.has(key)) ? c.drainMs : 0,
   };
   let decision = decideRollout({ ...input, state, now: c.clock() });
   if (decision.kind === 'judge') decision = decideRollout({ ...input, state, now: c.clock(), verdict: await judge(decision.since) });

@@ -31,6 +31,8 @@ export interface ReplicaDriver {
   stop(replica: ReplicaRef): Promise<void>;
   /** Own replica: not exited yet. Adopted one (an earlier worker's): its pid still belongs to it. */
   isAlive(replica: ReplicaRef): boolean;
+  /** Replicas of this platform running where the driver places them, whoever started them: finds orphans. */
+  running(): ReplicaRef[];
   /** Called when a replica this driver started (start() resolved) exits without stop() having been called for it. */
   onExit(listener: ReplicaExitListener): void;
   /** Stops every replica this driver started. */

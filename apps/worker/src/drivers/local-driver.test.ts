@@ -14,7 +14,7 @@ import { LocalDriver } from './local-driver';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SETOSA = [5.1, 3.5, 1.4, 0.2];
-const options = { hostGpus: 0, bindHost: '127.0.0.1', advertiseHost: '127.0.0.1' };
+const options = { hostGpus: 0, bindHost: '127.0.0.1', advertiseHost: '127.0.0.1', owner: `local-driver-test-${process.pid}` };
 
 let modelPath: string;
 const drivers: LocalDriver[] = [];

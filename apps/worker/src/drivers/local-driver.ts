@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +20,8 @@ const RUNTIME_ENTRY = fileURLToPath(new URL('../../../runtime/src/main.ts', impo
 const STOP_GRACE_MS = 5_000;
 const EXIT_POLL_MS = 50;
 const REPLICA_ID_ENV = 'SLIPWAY_REPLICA_ID';
+/** Which platform (key prefix) a replica belongs to, so one platform never touches another's replicas. */
+const OWNER_ENV = 'SLIPWAY_REPLICA_OWNER';
 
 /**
  * Runs each replica as a runtime child process on this host: the embedded default. Each replica leads its
@@ -32,7 +34,9 @@ export class LocalDriver implements ReplicaDriver {
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly exitListeners: ReplicaExitListener[] = [];
 
-  constructor(private readonly options: { hostGpus: number; bindHost: string; advertiseHost: string; log?: (line: string) => void }) {}
+  constructor(
+    private readonly options: { hostGpus: number; bindHost: string; advertiseHost: string; owner: string; log?: (line: string) => void },
+  ) {}
 
   async start(spec: ReplicaSpec): Promise<PlacedReplica> {
     if (spec.gpuCount > this.options.hostGpus) {
@@ -54,6 +58,7 @@ export class LocalDriver implements ReplicaDriver {
         SLIPWAY_INTRA_OP_THREADS: String(intraOpThreads(spec.vcpu, availableParallelism())),
         SLIPWAY_EXECUTION_PROVIDER: spec.gpuCount > 0 ? 'cuda' : 'cpu',
         [REPLICA_ID_ENV]: spec.replicaId,
+        [OWNER_ENV]: this.options.owner,
       },
       detached: true,
       // Pipes rather than a log file: stderr goes to the worker's log; the runtime ignores EPIPE once the worker is gone.
@@ -118,6 +123,19 @@ export class LocalDriver implements ReplicaDriver {
     return this.children.has(id) || (pid !== null && carriesReplicaId(pid, id));
   }
 
+  /** Replica processes of this owner on this host, whichever worker process started them (Linux: from /proc). */
+  running(): ReplicaRef[] {
+    if (process.platform !== 'linux') return [...this.children].map(([id, child]) => ({ id, pid: child.pid ?? null }));
+    const found: ReplicaRef[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const env = environOf(Number(entry));
+      const id = env?.get(REPLICA_ID_ENV);
+      if (id && env!.get(OWNER_ENV) === this.options.owner) found.push({ id, pid: Number(entry) });
+    }
+    return found;
+  }
+
   onExit(listener: ReplicaExitListener): void {
     this.exitListeners.push(listener);
   }
@@ -143,6 +161,15 @@ export class LocalDriver implements ReplicaDriver {
     if (await goneWithin(pid, id, STOP_GRACE_MS)) return;
     signalGroup(pid, 'SIGKILL');
     await goneWithin(pid, id, STOP_GRACE_MS);
+  }
+}
+
+function environOf(pid: number): Map<string, string> | null {
+  try {
+    const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+    return new Map(entries.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  } catch {
+    return null;
   }
 }
 
