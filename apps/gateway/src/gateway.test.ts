@@ -292,7 +292,7 @@ describe('gateway', () => {
   });
 
   it('ejects a replica that answers 5xx and keeps serving from the healthy one', async () => {
-    // A broken replica (answers 503 to everything) stands in for a runtime in trouble.
+    // A broken replica (answers 503 to everything) stands in for a runtime in trouble; 502 and 504 count too.
     const broken = createServer((_req, res) => res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"overloaded"}'));
     await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
     const address = `http://127.0.0.1:${(broken.address() as AddressInfo).port}`;
@@ -308,6 +308,24 @@ describe('gateway', () => {
       expect(statuses.slice(-30).every((s) => s === 200)).toBe(true);
     } finally {
       broken.close();
+    }
+  });
+
+  it('keeps a replica whose model answered 500 in rotation: that is an answer, not a sick replica', async () => {
+    const failing = createServer((_req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"model failed"}'));
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const address = `http://127.0.0.1:${(failing.address() as AddressInfo).port}`;
+    try {
+      await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1, { address } as RunningRuntime] }]));
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const response = await predict();
+        await response.arrayBuffer();
+        statuses.push(response.status);
+      }
+      expect(statuses.filter((s) => s === 500).length).toBe(20);
+    } finally {
+      failing.close();
     }
   });
 

@@ -177,7 +177,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         continue;
       }
       const status = upstream.statusCode ?? 502;
-      if (status >= 500) outliers.eject(target.address);
+      // 502/503/504 say the replica is in trouble; a 500 is the model's answer to this one request.
+      if (status >= 502 && status <= 504) outliers.eject(target.address);
       const length = Number(upstream.headers['content-length']);
       const headers: OutgoingHttpHeaders = {
         'content-type': upstream.headers['content-type'] ?? 'application/json',

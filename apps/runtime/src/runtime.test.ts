@@ -1,4 +1,4 @@
-import { buildAllTypesEcho, buildFixedBatch, buildMultiIo, trainIrisClassifier } from '@slipway/onnx-builder';
+import { buildAllTypesEcho, buildFailingModel, buildFixedBatch, buildMultiIo, trainIrisClassifier } from '@slipway/onnx-builder';
 import { startRuntime, type RunningRuntime } from '@slipway/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelFile, post } from './test/models';
@@ -222,5 +222,25 @@ describe('runtime with feature names from the manifest', () => {
     const unknown = await post(runtime.address, '/predict', { features: { sepal_length: [1], colour: [2] } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toContain("unknown feature 'colour'");
+  });
+});
+
+describe('runtime serving a model that fails on every run', () => {
+  let runtime: RunningRuntime;
+  beforeAll(async () => {
+    runtime = await startRuntime({ modelPath: modelFile('broken', buildFailingModel()), name: 'broken' });
+  });
+  afterAll(() => runtime?.stop());
+
+  it('answers a signature-conforming request with 500 model_error, in each protocol, and stays up', async () => {
+    const oip = await post(runtime.address, '/v2/models/broken/infer', { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], data: SETOSA }] });
+    expect(oip.status).toBe(500);
+    expect(oip.body.error).toMatch(/^the model failed on this input: .*Reshape/);
+    const plain = await post(runtime.address, '/predict', { inputs: { features: [SETOSA] } });
+    expect(plain.status).toBe(500);
+    expect(plain.body.error).toMatchObject({ code: 'model_error' });
+    // A caller's mistake is still a 400.
+    expect((await post(runtime.address, '/predict', { inputs: { features: [[1, 2]] } })).status).toBe(400);
+    expect((await fetch(`${runtime.address}/v2/health/ready`)).status).toBe(200);
   });
 });

@@ -87,9 +87,9 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
     try {
       return await inferencer.infer(feeds);
     } catch (error) {
-      // The model loaded and the input passed the signature checks, so a failing run is about the
-      // values themselves (an index out of range, mismatched batch sizes across inputs).
-      throw new RequestError(400, 'invalid_input', `the model rejected the input: ${conciseOrtMessage(error, 300)}`);
+      // The input passed the signature checks: the caller sent what the model says it takes, so a failing
+      // run is the model's failure (as KServe and Triton answer it), counted against a canary's error rate.
+      throw new RequestError(500, 'model_error', `the model failed on this input: ${conciseOrtMessage(error, 300)}`);
     }
   }
 

@@ -2,7 +2,7 @@
 export class RequestError extends Error {
   constructor(
     readonly status: number,
-    readonly code: 'bad_request' | 'invalid_input' | 'not_found' | 'payload_too_large' | 'unavailable',
+    readonly code: 'bad_request' | 'invalid_input' | 'not_found' | 'payload_too_large' | 'model_error' | 'unavailable',
     message: string,
   ) {
     super(message);
