@@ -3,11 +3,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlatformEnv } from '../scripts/lib/platform';
+import { benchRollout } from './rollout';
 import { benchServing } from './serving';
 import { benchUploadMemory } from './upload-memory';
 
 const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   serving: benchServing,
+  rollout: benchRollout,
   'upload-memory': benchUploadMemory,
 };
 

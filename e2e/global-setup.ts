@@ -27,6 +27,8 @@ export async function setup(project: TestProject): Promise<void> {
     internalToken: process.env.SLIPWAY_INTERNAL_TOKEN!,
     admin: { email: process.env.SLIPWAY_ADMIN_EMAIL!, password: process.env.SLIPWAY_ADMIN_PASSWORD! },
   };
+  // Rollups every second, so a canary's guardrails see a step's traffic within a short bake time.
+  process.env.SLIPWAY_ROLLUP_INTERVAL_MS ??= '1000';
   platform = await launchPlatform(env, { webPort: await freePort(), gatewayPort: await freePort(), quiet: !process.env.SLIPWAY_TEST_VERBOSE });
   project.provide('stack', {
     webUrl: platform.webUrl,

@@ -2,7 +2,7 @@ import { JOBS, QUEUE_NAMES, type JobHandlers, type JobName, type Requeue } from 
 import { DelayedError, Worker } from 'bullmq';
 import type { WorkerContext } from './context';
 import { collectGarbage } from './collect-garbage';
-import { reconcileDeployment } from './controller/reconcile';
+import { abandonReconcile, reconcileDeployment } from './controller/reconcile';
 import { inspectVersion } from './inspect-version';
 
 export function jobHandlers(ctx: WorkerContext): JobHandlers {
@@ -44,6 +44,9 @@ export function startWorkers(ctx: WorkerContext, options: { concurrency?: number
     worker.on('failed', (job, error) => {
       const attempts = job?.opts.attempts ?? 1;
       console.error(JSON.stringify({ msg: 'job failed', job: job?.name, id: job?.id, attempt: job?.attemptsMade, of: attempts, error: error.message }));
+      if (job?.name === 'reconcileDeployment' && job.attemptsMade >= attempts) {
+        void abandonReconcile(ctx.controller, job.data.deploymentId, error.message).catch((e) => console.error('giving up on a deployment failed', e));
+      }
     });
     return worker;
   });

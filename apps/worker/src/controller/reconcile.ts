@@ -131,7 +131,7 @@ async function reconcileOnce(c: Controller, deploymentId: string): Promise<void 
     promoted: deployment.rolloutPromoted,
     targetReady,
     // Nothing to drain (a first rollout, or only weights changed): no reason to wait.
-    drainMs: [...rows.keys()].some((key) => !targetKeys.has(key)) ? c.drainMs : 0,
+    drainMs: [...rows].some(([key, row]) => !targetKeys.has(key) || row.replicaList.some((r) => r.state === 'draining')) ? c.drainMs : 0,
   };
   let decision = decideRollout({ ...input, state, now: c.clock() });
   if (decision.kind === 'judge') decision = decideRollout({ ...input, state, now: c.clock(), verdict: await judge(decision.since) });
@@ -173,6 +173,20 @@ async function reconcileOnce(c: Controller, deploymentId: string): Promise<void 
       return;
     }
   }
+}
+
+/**
+ * The controller's last attempt at a deployment failed on errors that were worth retrying (the database or
+ * Redis blinked, a start timed out): a rollout in progress ends as if it were terminal, with the reason.
+ */
+export async function abandonReconcile(c: Controller, deploymentId: string, reason: string): Promise<void> {
+  const deployment = await c.db.deployment.findUnique({ where: { id: deploymentId } });
+  if (!deployment) return;
+  if (deployment.stableRevision !== deployment.targetRevision && (deployment.status === 'pending' || deployment.status === 'deploying')) {
+    await failRollout(c, deploymentId, deployment.stableRevision, deployment.targetRevision, `gave up after repeated errors: ${reason}`);
+    return;
+  }
+  await recordEvent(c.db, deploymentId, { step: 'reconcile', level: 'error', message: `Reconciling failed repeatedly: ${reason}; the next resync tries again`, progress: 1 });
 }
 
 /** Upserts one replica-set row per variant of the target and stable specs (un-retiring a returning one). */
