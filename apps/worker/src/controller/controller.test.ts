@@ -7,13 +7,14 @@ import { deploy, loadRevision, promote, update, type Transitions } from '@slipwa
 import { DEFAULT_MACHINE_CATALOG, LATENCY_BUCKET_COUNT, bucketIndex, deploymentSpecSchema, type DeploymentSpec } from '@slipway/core';
 import { createDb, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
-import { channels, createRedis, routingTableSchema, type JobName, type JobPayload } from '@slipway/queue';
+import { channels, createRedis, JobProducer, routingTableSchema, type JobName, type JobPayload } from '@slipway/queue';
 import { FsBlobStore } from '@slipway/storage';
 import { requireTestEnv } from '@slipway/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactCache } from '../artifact-cache';
 import { LocalDriver } from '../drivers/local-driver';
+import { startWorkers } from '../worker';
 import { ReplicaHealth } from './health';
 import { reconcileDeployment, type Controller } from './reconcile';
 
@@ -115,6 +116,8 @@ describe('deployment controller', () => {
   });
 
   afterAll(async () => {
+    // What this file deployed is not the platform's to heal later (the journeys' worker shares the database).
+    await db?.deployment.updateMany({ where: { teamId }, data: { status: 'stopped' } });
     await Promise.all(drivers.map((d) => d.close()));
     redis?.disconnect();
     await db?.$disconnect();
@@ -275,6 +278,36 @@ describe('deployment controller', () => {
     expect(await db.deployment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'ready', stableRevision: 1 });
     expect((await routed(name))?.variants[0]?.replicas).toHaveLength(3);
   });
+
+  it('lets two worker processes share the work with one owner per deployment: exactly the spec’s replicas', async () => {
+    const queue = { redisUrl: env.redisUrl, prefix };
+    const realProducer = new JobProducer(redis, queue);
+    const workers = [newDriver(), newDriver()].map((driver) => {
+      const c = { ...controller(driver), clock: Date.now, transitions: { db, producer: realProducer } };
+      return startWorkers({ db, redis, store, artifacts, driver, prefix, controller: c, health: new ReplicaHealth(c, realProducer) });
+    });
+    try {
+      const name = `ctl-${suffix}-two`;
+      const id = await deploy({ db, producer: realProducer }, { name, modelId, teamId, spec: specOf(1, { replicas: 3 }), author: 'test@example.com' });
+      // Web calls and resync ticks from both processes ask for the same deployment at once.
+      await Promise.all(Array.from({ length: 20 }, () => realProducer.enqueue('reconcileDeployment', { deploymentId: id })));
+      await until(async () => (await db.deployment.findUniqueOrThrow({ where: { id } })).status === 'ready');
+      expect(await db.replica.count({ where: { variant: { deploymentId: id } } })).toBe(3);
+      expect((await liveReplicas(id)).filter((r) => r.state === 'ready')).toHaveLength(3);
+    } finally {
+      await Promise.all(workers.map((w) => w.close()));
+      await realProducer.close();
+    }
+  });
+
+  /** Waits for a state the controller reaches on its own (in BullMQ jobs this test does not drive). */
+  async function until(done: () => Promise<boolean>, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 
   /** One gateway rollup window: `count` requests, `errors` of them 5xx, all at about `latencyMs`. */
   async function rollup(variantId: string, count: number, errors: number, latencyMs: number) {

@@ -84,7 +84,7 @@ export class ReplicaHealth {
       }),
     );
     const deployments = await db.deployment.findMany({
-      where: { status: { in: ['pending', 'deploying', 'ready', 'stopping'] } },
+      where: { status: { in: ['pending', 'deploying', 'ready', 'stopping'] }, targetRevision: { gt: 0 } },
       include: { variants: { where: { retiredAt: null }, include: { _count: { select: { replicaList: { where: { state: { in: ['starting', 'ready'] } } } } } } } },
     });
     for (const d of deployments) {
