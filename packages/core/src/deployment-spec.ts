@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scheduleProblem } from './autoscaler';
 
 /**
  * A deployment's desired state. Every change is stored as a new immutable revision; the
@@ -12,6 +13,49 @@ export const variantNameSchema = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'lowercase letters, digits and dashes, at most 40 characters');
 
+/**
+ * Requests in flight per replica the autoscaler aims for. Measured with `npm run bench autoscale`: an
+ * onnxruntime replica of a small model on one vCPU reaches its throughput knee at about 8 concurrent
+ * requests (dynamic batching absorbs more, but p99 climbs past it).
+ */
+export const DEFAULT_TARGET_ONGOING_REQUESTS = 8;
+
+/** Bounds for a period: from each `cron` fire (in `timeZone`) until the next entry's fire. */
+export const scalingScheduleSchema = z
+  .object({
+    cron: z.string().min(9).max(100),
+    timeZone: z.string().min(1).max(64).default('UTC'),
+    minReplicas: z.number().int().min(0).max(64),
+    maxReplicas: z.number().int().min(1).max(64).optional(),
+  })
+  .superRefine((entry, ctx) => {
+    const problem = scheduleProblem(entry.cron, entry.timeZone);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['cron'] });
+  });
+export type ScalingSchedule = z.infer<typeof scalingScheduleSchema>;
+
+/** Ray Serve's knobs, with its names and meanings (camelCase): users recognise them. */
+export const autoscalingSchema = z
+  .object({
+    minReplicas: z.number().int().min(0).max(64).default(1),
+    maxReplicas: z.number().int().min(1).max(64).default(4),
+    initialReplicas: z.number().int().min(0).max(64).optional(),
+    targetOngoingRequests: z.number().positive().max(10_000).default(DEFAULT_TARGET_ONGOING_REQUESTS),
+    upscaleDelaySeconds: z.number().min(0).max(3_600).default(3),
+    downscaleDelaySeconds: z.number().min(0).max(86_400).default(60),
+    /** Idle this long (nothing in flight) with minReplicas 0: down to zero replicas. */
+    scaleToZeroDelaySeconds: z.number().min(0).max(86_400).default(300),
+    /** The load signal is averaged over this window. */
+    lookBackSeconds: z.number().min(1).max(600).default(10),
+    schedules: z.array(scalingScheduleSchema).max(16).default([]),
+  })
+  .refine((a) => a.minReplicas <= a.maxReplicas, { message: 'minReplicas must not exceed maxReplicas', path: ['minReplicas'] })
+  .refine((a) => a.initialReplicas === undefined || (a.initialReplicas >= a.minReplicas && a.initialReplicas <= a.maxReplicas), {
+    message: 'initialReplicas must lie within minReplicas..maxReplicas',
+    path: ['initialReplicas'],
+  });
+export type Autoscaling = z.infer<typeof autoscalingSchema>;
+
 export const variantSpecSchema = z.object({
   name: variantNameSchema,
   role: z.enum(variantRoles).default('primary'),
@@ -20,7 +64,10 @@ export const variantSpecSchema = z.object({
   /** For people: v1, v2 … of the same model. */
   versionLabel: z.number().int().positive(),
   machineType: z.string().min(1),
-  replicas: z.number().int().min(1).max(16),
+  /** Fixed replica count; with `autoscaling`, the count it starts from (0 only when it may sleep). */
+  replicas: z.number().int().min(0).max(64),
+  /** When set, the autoscaler moves the replica count within these bounds. */
+  autoscaling: autoscalingSchema.optional(),
   /** Share of callers' requests, in percent; the non-shadow variants' weights sum to 100. */
   weight: z.number().int().min(0).max(100).default(0),
   /** Shadows only: percentage of requests mirrored to it; its answers never reach callers. */
@@ -77,6 +124,10 @@ export function specProblems(spec: { variants: VariantSpec[] }): { path: (string
   const problems: { path: (string | number)[]; message: string }[] = [];
   const names = new Set<string>();
   spec.variants.forEach((v, i) => {
+    if (!v.autoscaling && v.replicas < 1) problems.push({ path: ['variants', i, 'replicas'], message: `${v.name} needs at least 1 replica (or autoscaling with minReplicas 0)` });
+    if (v.autoscaling && (v.replicas < v.autoscaling.minReplicas || v.replicas > v.autoscaling.maxReplicas)) {
+      problems.push({ path: ['variants', i, 'replicas'], message: `${v.name}: replicas ${v.replicas} must lie within minReplicas..maxReplicas (${v.autoscaling.minReplicas}..${v.autoscaling.maxReplicas})` });
+    }
     if (names.has(v.name)) problems.push({ path: ['variants', i, 'name'], message: `variant name '${v.name}' is used twice` });
     names.add(v.name);
     if (v.role === 'shadow') {
@@ -114,7 +165,8 @@ export function diffSpecs(before: DeploymentSpec | null, after: DeploymentSpec):
     }
     if (was.versionDigest !== v.versionDigest) changes.push(`${v.name}: v${was.versionLabel} → v${v.versionLabel}`);
     if (was.machineType !== v.machineType) changes.push(`${v.name}: machine ${was.machineType} → ${v.machineType}`);
-    if (was.replicas !== v.replicas) changes.push(`${v.name}: replicas ${was.replicas} → ${v.replicas}`);
+    if (was.replicas !== v.replicas && !(was.autoscaling && v.autoscaling)) changes.push(`${v.name}: replicas ${was.replicas} → ${v.replicas}`);
+    if (describeAutoscaling(was) !== describeAutoscaling(v)) changes.push(`${v.name}: autoscaling ${describeAutoscaling(was)} → ${describeAutoscaling(v)}`);
     if (was.role !== v.role) changes.push(`${v.name}: role ${was.role} → ${v.role}`);
     if (was.weight !== v.weight) changes.push(`${v.name}: weight ${was.weight}% → ${v.weight}%`);
     if (was.mirrorPercent !== v.mirrorPercent) changes.push(`${v.name}: mirror ${was.mirrorPercent}% → ${v.mirrorPercent}%`);
@@ -124,6 +176,13 @@ export function diffSpecs(before: DeploymentSpec | null, after: DeploymentSpec):
     changes.push(`strategy: ${describeStrategy(before.strategy)} → ${describeStrategy(after.strategy)}`);
   }
   return changes;
+}
+
+function describeAutoscaling(v: VariantSpec): string {
+  const a = v.autoscaling;
+  if (!a) return 'off';
+  const schedules = a.schedules.length ? `, ${a.schedules.length} schedule(s)` : '';
+  return `${a.minReplicas}..${a.maxReplicas} at ${a.targetOngoingRequests} in flight per replica${schedules}`;
 }
 
 function describeTraffic(v: VariantSpec): string {
@@ -141,6 +200,8 @@ export interface VariantPatch {
   version?: { digest: string; label: number };
   machineType?: string;
   replicas?: number;
+  /** null turns autoscaling off. */
+  autoscaling?: Autoscaling | null;
   weight?: number;
   mirrorPercent?: number;
 }
@@ -158,13 +219,18 @@ export function mergeSpec(
   const primary = current.variants.find((v) => v.role === 'primary') ?? current.variants[0]!;
   const merged = (p: VariantPatch): Partial<VariantSpec> => {
     const base = byName.get(p.name);
+    const autoscaling = p.autoscaling === null ? undefined : (p.autoscaling ?? base?.autoscaling);
+    const unclamped = p.replicas ?? base?.replicas ?? (autoscaling ? (autoscaling.initialReplicas ?? Math.max(1, autoscaling.minReplicas)) : 1);
+    // New bounds carry the current count into them (an explicit `replicas` is validated as given).
+    const replicas = autoscaling && p.replicas === undefined ? Math.min(autoscaling.maxReplicas, Math.max(autoscaling.minReplicas, unclamped)) : unclamped;
     return {
       name: p.name,
       role: p.role ?? base?.role ?? 'candidate',
       versionDigest: p.version?.digest ?? base?.versionDigest,
       versionLabel: p.version?.label ?? base?.versionLabel,
       machineType: p.machineType ?? base?.machineType ?? primary.machineType,
-      replicas: p.replicas ?? base?.replicas ?? 1,
+      replicas,
+      autoscaling,
       weight: p.weight ?? base?.weight ?? 0,
       mirrorPercent: p.mirrorPercent ?? base?.mirrorPercent ?? 0,
     };

@@ -9,3 +9,4 @@ export * from './traffic';
 export * from './tensor-validation';
 export * from './deployment-spec';
 export * from './rollout-plan';
+export * from './autoscaler';
