@@ -2,6 +2,7 @@ import type { Db } from '@slipway/db';
 import type { BlobStore } from '@slipway/storage';
 import type { Redis } from 'ioredis';
 import type { ArtifactCache } from './artifact-cache';
+import type { Autoscaler } from './controller/autoscale';
 import type { ReplicaHealth } from './controller/health';
 import type { Controller } from './controller/reconcile';
 import type { ReplicaDriver } from './drivers/driver';
@@ -16,4 +17,5 @@ export interface WorkerContext {
   prefix: string;
   controller: Controller;
   health: ReplicaHealth;
+  autoscaler: Autoscaler;
 }

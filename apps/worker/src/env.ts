@@ -15,6 +15,8 @@ const envSchema = z.object({
   SLIPWAY_DRAIN_MS: z.coerce.number().int().nonnegative().default(2_000),
   /** How often replicas are probed and unconverged deployments woken (self-healing). */
   SLIPWAY_RESYNC_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
+  /** The autoscaler's tick. */
+  SLIPWAY_AUTOSCALE_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
   SLIPWAY_GC_INTERVAL_MS: z.coerce.number().int().positive().default(60 * 60 * 1000),
   SLIPWAY_GC_GRACE_MS: z.coerce.number().int().nonnegative().default(60 * 60 * 1000),
 });

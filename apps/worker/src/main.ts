@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { createDb } from '@slipway/db';
-import { createRedis, JobProducer } from '@slipway/queue';
+import { channels, createRedis, JobProducer, wakeRequestSchema } from '@slipway/queue';
 import { blobStoreConfigFromEnv, createBlobStore } from '@slipway/storage';
 import { ArtifactCache } from './artifact-cache';
+import { Autoscaler } from './controller/autoscale';
 import { ReplicaHealth } from './controller/health';
 import { LocalDriver } from './drivers/local-driver';
 import { parseWorkerEnv } from './env';
@@ -34,11 +35,21 @@ const controller = {
   drainMs: env.SLIPWAY_DRAIN_MS,
 };
 const health = new ReplicaHealth(controller, producer);
-const ctx = { db, redis, driver, store, artifacts, prefix: env.SLIPWAY_PREFIX, controller, health };
+const autoscaler = new Autoscaler(controller, producer);
+const ctx = { db, redis, driver, store, artifacts, prefix: env.SLIPWAY_PREFIX, controller, health, autoscaler };
+
+// Gateways holding requests for a sleeping deployment ask for it here: waking must not wait for a tick.
+const subscriber = redis.duplicate();
+subscriber.on('message', (_channel: string, message: string) => {
+  const request = wakeRequestSchema.safeParse(JSON.parse(message));
+  if (request.success) void autoscaler.wake(request.data.deploymentId, request.data.variantIds).catch((e) => console.error('waking failed', e));
+});
+await subscriber.subscribe(channels(env.SLIPWAY_PREFIX).wake);
 
 // Replicas of an earlier worker process keep serving: the first resync adopts the live ones and replaces the rest.
 await health.resync();
 await producer.schedule('resyncDeployments', {}, env.SLIPWAY_RESYNC_INTERVAL_MS);
+await producer.schedule('autoscaleDeployments', {}, env.SLIPWAY_AUTOSCALE_INTERVAL_MS);
 await producer.schedule('collectGarbage', { graceMs: env.SLIPWAY_GC_GRACE_MS }, env.SLIPWAY_GC_INTERVAL_MS);
 const workers = startWorkers(ctx);
 console.log(JSON.stringify({ msg: 'worker started', driver: driver.name, prefix: env.SLIPWAY_PREFIX }));
@@ -48,6 +59,7 @@ async function shutdown(): Promise<void> {
   if (closing) return;
   closing = true;
   await workers.close();
+  subscriber.disconnect();
   await producer.close();
   await driver.close();
   await db.$disconnect();

@@ -10,6 +10,7 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
     inspectVersion: ({ versionId }) => inspectVersion(ctx, versionId),
     reconcileDeployment: ({ deploymentId }) => reconcileDeployment(ctx.controller, deploymentId),
     resyncDeployments: () => ctx.health.resync(),
+    autoscaleDeployments: () => ctx.autoscaler.tick(),
     collectGarbage: async ({ graceMs }) => {
       const { deleted } = await collectGarbage(ctx, graceMs);
       if (deleted.length > 0) console.log(JSON.stringify({ msg: 'garbage collected', blobs: deleted }));

@@ -31,6 +31,7 @@ export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
         weight: v.trafficWeight,
         mirrorPercent: v.mirrorPercent,
         replicas: v.replicaList.filter((r) => r.address).map((r) => ({ id: r.id, address: r.address! })),
+        desiredReplicas: v.replicas,
       })),
     };
   }

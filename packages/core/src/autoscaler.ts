@@ -121,6 +121,11 @@ export function boundsAt(config: Autoscaling, now: number): { min: number; max: 
   return { min: Math.min(entry.minReplicas, max), max, schedule: (latest as { index: number }).index };
 }
 
+/** The most replicas a variant can reach under any of its schedules: what a quota charges. */
+export function peakReplicas(config: Autoscaling): number {
+  return Math.max(config.maxReplicas, ...config.schedules.map((s) => s.maxReplicas ?? config.maxReplicas));
+}
+
 /** The next `count` moments at which a schedule changes the bounds, for the console. */
 export function nextTransitions(config: Autoscaling, now: number, count = 3): { at: string; minReplicas: number; maxReplicas: number }[] {
   const upcoming: { at: number; minReplicas: number; maxReplicas: number }[] = [];

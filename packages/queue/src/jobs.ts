@@ -25,6 +25,12 @@ export const JOBS = {
     schema: z.object({}),
     jobId: () => 'resync-deployments',
   },
+  /** Periodic: the autoscaler's tick (load per variant → desired replica counts). */
+  autoscaleDeployments: {
+    queue: 'deployments',
+    schema: z.object({}),
+    jobId: () => 'autoscale-deployments',
+  },
   /** Deletes blobs no version references; `graceMs` spares blobs an upload is still registering. */
   collectGarbage: {
     queue: 'models',

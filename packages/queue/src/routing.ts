@@ -20,6 +20,11 @@ export const routingTableSchema = z.object({
           /** Shadow variants: the percentage of requests mirrored to them (their answers are discarded). */
           mirrorPercent: z.number().int().min(0).max(100).default(0),
           replicas: z.array(z.object({ id: z.string(), address: z.string() })),
+          /**
+           * Replicas the controller is converging to. 0 with no ready replica: asleep (scaled to zero), and
+           * a request wakes it; above the ready count with none ready: waking, and requests are held.
+           */
+          desiredReplicas: z.number().int().min(0).optional(),
         }),
       ),
     }),
@@ -34,5 +39,10 @@ export function channels(prefix: string) {
     routingKey: `${prefix}:routing`,
     routingChanged: `${prefix}:routing:changed`,
     apiKeysChanged: `${prefix}:api-keys:changed`,
+    /** A gateway holding requests for a sleeping deployment asks the worker to wake it (`wakeRequestSchema`). */
+    wake: `${prefix}:wake`,
   };
 }
+
+export const wakeRequestSchema = z.object({ deploymentId: z.string(), variantIds: z.array(z.string()).min(1) });
+export type WakeRequest = z.infer<typeof wakeRequestSchema>;

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactCache } from '../artifact-cache';
 import { LocalDriver } from '../drivers/local-driver';
 import { startWorkers } from '../worker';
+import { Autoscaler } from './autoscale';
 import { ReplicaHealth } from './health';
 import { reconcileDeployment, type Controller } from './reconcile';
 
@@ -74,7 +75,7 @@ describe('deployment controller', () => {
     return versions[versions.length - 1]!;
   }
 
-  const specOf = (label: number, extra: Partial<DeploymentSpec['variants'][number]> = {}, strategy?: unknown): DeploymentSpec =>
+  const specOf = (label: number, extra: Record<string, unknown> = {}, strategy?: unknown): DeploymentSpec =>
     deploymentSpecSchema.parse({
       variants: [{ name: 'primary', versionDigest: versions[label - 1]!.digest, versionLabel: label, machineType: 'cpu-small', replicas: 2, weight: 100, ...extra }],
       strategy,
@@ -284,7 +285,7 @@ describe('deployment controller', () => {
     const realProducer = new JobProducer(redis, queue);
     const workers = [newDriver(), newDriver()].map((driver) => {
       const c = { ...controller(driver), clock: Date.now, transitions: { db, producer: realProducer } };
-      return startWorkers({ db, redis, store, artifacts, driver, prefix, controller: c, health: new ReplicaHealth(c, realProducer) });
+      return startWorkers({ db, redis, store, artifacts, driver, prefix, controller: c, health: new ReplicaHealth(c, realProducer), autoscaler: new Autoscaler(c, realProducer) });
     });
     try {
       const name = `ctl-${suffix}-two`;
@@ -298,6 +299,74 @@ describe('deployment controller', () => {
       await Promise.all(workers.map((w) => w.close()));
       await realProducer.close();
     }
+  });
+
+  describe('autoscaler', () => {
+    const autoscaling = { minReplicas: 1, maxReplicas: 4, targetOngoingRequests: 4, upscaleDelaySeconds: 2, downscaleDelaySeconds: 10, lookBackSeconds: 2 };
+    /** What a gateway publishes: requests in flight per variant (see apps/gateway/src/in-flight.ts). */
+    const inFlight = (variantId: string, n: number) => redis.hset(`${prefix}:inflight:test-gateway`, variantId, String(n));
+
+    async function ticks(autoscaler: Autoscaler, id: string, seconds: number) {
+      for (let i = 0; i < seconds; i++) {
+        now += 1_000;
+        await autoscaler.tick();
+        await converge(id);
+      }
+    }
+
+    it('scales up under a step load and back down after it, within its bounds, saying why', async () => {
+      const name = `ctl-${suffix}-auto`;
+      const id = await deploy(transitions, { name, modelId, teamId, spec: specOf(1, { replicas: 1, autoscaling }), author: 'test@example.com' });
+      await converge(id);
+      const autoscaler = new Autoscaler(controller(), producer);
+      const [row] = await db.variant.findMany({ where: { deploymentId: id } });
+      await inFlight(row!.id, 14);
+      await ticks(autoscaler, id, 4);
+      expect((await liveReplicas(id)).length).toBe(4);
+      await inFlight(row!.id, 40);
+      await ticks(autoscaler, id, 4);
+      expect((await db.variant.findUniqueOrThrow({ where: { id: row!.id } })).replicas).toBe(4);
+      await inFlight(row!.id, 0);
+      await ticks(autoscaler, id, 14);
+      expect((await liveReplicas(id)).length).toBe(1);
+      const messages = (await db.deploymentEvent.findMany({ where: { deploymentId: id, step: 'autoscale' }, orderBy: { createdAt: 'asc' } })).map((e) => e.message);
+      expect(messages).toEqual(['primary: scaled 1 → 4: 14 request(s) in flight, target 4 per replica', 'primary: scaled 4 → 1: 0 request(s) in flight, target 4 per replica']);
+      expect(await db.scaleSample.count({ where: { variantId: row!.id } })).toBeGreaterThan(2);
+      await redis.hdel(`${prefix}:inflight:test-gateway`, row!.id);
+    });
+
+    it('sleeps at zero after idling and wakes at once when a gateway asks', async () => {
+      const name = `ctl-${suffix}-sleep`;
+      const sleepy = { ...autoscaling, minReplicas: 0, scaleToZeroDelaySeconds: 5 };
+      const id = await deploy(transitions, { name, modelId, teamId, spec: specOf(1, { replicas: 1, autoscaling: sleepy }), author: 'test@example.com' });
+      await converge(id);
+      const autoscaler = new Autoscaler(controller(), producer);
+      await ticks(autoscaler, id, 7);
+      expect(await liveReplicas(id)).toEqual([]);
+      const table = await routed(name);
+      expect(table?.variants[0]).toMatchObject({ weight: 100, desiredReplicas: 0, replicas: [] });
+
+      await autoscaler.wake(id, table!.variants.map((v) => v.id));
+      await converge(id);
+      expect((await liveReplicas(id)).map((r) => r.state)).toEqual(['ready']);
+      expect((await routed(name))?.variants[0]?.replicas).toHaveLength(1);
+      const messages = (await db.deploymentEvent.findMany({ where: { deploymentId: id, step: 'autoscale' }, orderBy: { createdAt: 'asc' } })).map((e) => e.message);
+      expect(messages).toEqual(['primary: scaled 1 → 0: idle for 5 s', 'primary: woken by a request, scaling 0 → 1']);
+    });
+
+    it('follows a schedule’s bounds in its time zone (injected clock)', async () => {
+      const name = `ctl-${suffix}-cron`;
+      const scheduled = { ...autoscaling, minReplicas: 1, schedules: [{ cron: '0 8 * * 1-5', timeZone: 'Europe/Ljubljana', minReplicas: 3 }, { cron: '0 18 * * 1-5', timeZone: 'Europe/Ljubljana', minReplicas: 1 }] };
+      const id = await deploy(transitions, { name, modelId, teamId, spec: specOf(1, { replicas: 1, autoscaling: scheduled }), author: 'test@example.com' });
+      await converge(id);
+      const autoscaler = new Autoscaler({ ...controller(), clock: () => Date.parse('2026-12-01T07:00:05Z') }, producer);
+      await autoscaler.tick();
+      await converge(id);
+      expect((await liveReplicas(id)).length).toBe(3);
+      const evening = new Autoscaler({ ...controller(), clock: () => Date.parse('2026-12-01T17:00:05Z') }, producer);
+      await evening.tick();
+      expect((await db.variant.findFirstOrThrow({ where: { deploymentId: id } })).replicas).toBe(3);
+    });
   });
 
   /** Waits for a state the controller reaches on its own (in BullMQ jobs this test does not drive). */

@@ -4,6 +4,7 @@ import {
   describeStrategy,
   evaluateGuardrails,
   initialRolloutState,
+  peakReplicas,
   rolloutStateSchema,
   splitForJudgement,
   targetFraction,
@@ -89,8 +90,13 @@ async function reconcileOnce(c: Controller, deploymentId: string): Promise<void 
   const wanted = new Map<string, number>();
   for (const [key, row] of rows) {
     const spec = target.spec.variants.find((v) => templateOf(v) === key) ?? (state.phase !== 'draining' ? stableSpecs.get(key) : undefined);
-    wanted.set(key, spec ? spec.replicas : 0);
-    if (spec && row.replicas !== spec.replicas) await db.variant.update({ where: { id: row.id }, data: { replicas: spec.replicas } });
+    // An autoscaled variant runs what the autoscaler last decided (it owns the bounds, schedules included).
+    const count = !spec ? 0 : spec.autoscaling ? Math.min(peakReplicas(spec.autoscaling), row.replicas) : spec.replicas;
+    wanted.set(key, count);
+    if (spec && row.replicas !== count) {
+      await db.variant.update({ where: { id: row.id }, data: { replicas: count } });
+      row.replicas = count;
+    }
   }
   try {
     await startReplicas(c, deploymentId, [...rows.values()], wanted);
