@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlatformEnv } from '../scripts/lib/platform';
+import { benchAutoscale } from './autoscale';
 import { benchRollout } from './rollout';
 import { benchServing } from './serving';
 import { benchUploadMemory } from './upload-memory';
@@ -10,6 +11,7 @@ import { benchUploadMemory } from './upload-memory';
 const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   serving: benchServing,
   rollout: benchRollout,
+  autoscale: benchAutoscale,
   'upload-memory': benchUploadMemory,
 };
 

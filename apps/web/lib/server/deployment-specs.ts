@@ -1,4 +1,13 @@
-import { deploymentSpecSchema, mergeSpec, strategySchema, variantNameSchema, variantRoles, type DeploymentSpec, type VariantPatch } from '@slipway/core';
+import {
+  autoscalingSchema,
+  deploymentSpecSchema,
+  mergeSpec,
+  strategySchema,
+  variantNameSchema,
+  variantRoles,
+  type DeploymentSpec,
+  type VariantPatch,
+} from '@slipway/core';
 import { z } from 'zod';
 import { serverContext } from './context';
 import { ApiError, formatZodError, notFound } from './errors';
@@ -21,7 +30,9 @@ export const variantInputSchema = z
     role: z.enum(variantRoles).optional(),
     ...versionRef,
     machineType: z.string().min(1).optional(),
-    replicas: z.number().int().min(1).max(16).optional(),
+    replicas: z.number().int().min(0).max(64).optional(),
+    /** Ray Serve's autoscaling knobs; null turns autoscaling off. */
+    autoscaling: autoscalingSchema.nullable().optional(),
     weight: z.number().int().min(0).max(100).optional(),
     mirrorPercent: z.number().int().min(0).max(100).optional(),
   })
@@ -34,7 +45,8 @@ export const updateDeploymentSchema = z
     variant: variantNameSchema.optional(),
     ...versionRef,
     machineType: z.string().min(1).optional(),
-    replicas: z.number().int().min(1).max(16).optional(),
+    replicas: z.number().int().min(0).max(64).optional(),
+    autoscaling: autoscalingSchema.nullable().optional(),
     /** Or the complete list of variants (weights, candidates, shadows); one left out is removed. */
     variants: z.array(variantInputSchema).min(1).max(8).optional(),
     /** How this change rolls out; blue-green when not given. */
@@ -43,10 +55,15 @@ export const updateDeploymentSchema = z
     supersede: z.boolean().optional(),
   })
   .refine((b) => b.versionLabel === undefined || b.versionDigest === undefined, { message: 'give versionLabel or versionDigest, not both', path: ['versionLabel'] })
-  .refine((b) => !b.variants || (b.versionLabel === undefined && b.versionDigest === undefined && !b.machineType && !b.replicas && !b.variant), {
-    message: 'give either "variants" or the one-variant shorthand (variant, versionLabel/versionDigest, machineType, replicas), not both',
-    path: ['variants'],
-  });
+  .refine(
+    (b) =>
+      !b.variants ||
+      (b.versionLabel === undefined && b.versionDigest === undefined && !b.machineType && b.replicas === undefined && b.autoscaling === undefined && !b.variant),
+    {
+      message: 'give either "variants" or the one-variant shorthand (variant, versionLabel/versionDigest, machineType, replicas, autoscaling), not both',
+      path: ['variants'],
+    },
+  );
 export type UpdateDeployment = z.infer<typeof updateDeploymentSchema>;
 
 async function resolveVersion(modelId: string, modelName: string, ref: { versionLabel?: number; versionDigest?: string }) {
@@ -103,6 +120,41 @@ export async function specForUpdate(model: { id: string; name: string }, current
   }
   const name = body.variant ?? (current.variants.find((v) => v.role === 'primary') ?? current.variants[0]!).name;
   if (!current.variants.some((v) => v.name === name)) throw notFound(`variant '${name}'`);
-  const change = await toPatch(model, { name, versionLabel: body.versionLabel, versionDigest: body.versionDigest, machineType: body.machineType, replicas: body.replicas });
+  const change = await toPatch(model, {
+    name,
+    versionLabel: body.versionLabel,
+    versionDigest: body.versionDigest,
+    machineType: body.machineType,
+    replicas: body.replicas,
+    autoscaling: body.autoscaling,
+  });
   return validSpec(mergeSpec(current, { change, strategy: body.strategy }));
+}
+
+export const scaleSchema = z
+  .object({
+    /** Default: the primary. */
+    variant: variantNameSchema.optional(),
+    /** A fixed replica count (turns autoscaling off), as a script that knows its schedule sets it. */
+    replicas: z.number().int().min(1).max(64).optional(),
+    /** The autoscaler's bounds (turns it on with its defaults for the other knobs). */
+    minReplicas: z.number().int().min(0).max(64).optional(),
+    maxReplicas: z.number().int().min(1).max(64).optional(),
+    supersede: z.boolean().optional(),
+  })
+  .refine((b) => (b.replicas !== undefined) !== (b.minReplicas !== undefined || b.maxReplicas !== undefined), {
+    message: 'give either replicas, or minReplicas and/or maxReplicas',
+    path: ['replicas'],
+  });
+
+/** The next spec from a scale request: a fixed count, or new autoscaler bounds over the current knobs. */
+export function specForScale(current: DeploymentSpec, body: z.infer<typeof scaleSchema>): DeploymentSpec {
+  const name = body.variant ?? (current.variants.find((v) => v.role === 'primary') ?? current.variants[0]!).name;
+  const variant = current.variants.find((v) => v.name === name);
+  if (!variant) throw notFound(`variant '${name}'`);
+  if (body.replicas !== undefined) return validSpec(mergeSpec(current, { change: { name, replicas: body.replicas, autoscaling: null } }));
+  const knobs = { ...variant.autoscaling, minReplicas: body.minReplicas ?? variant.autoscaling?.minReplicas, maxReplicas: body.maxReplicas ?? variant.autoscaling?.maxReplicas };
+  const autoscaling = autoscalingSchema.safeParse(knobs);
+  if (!autoscaling.success) throw new ApiError('validation_error', formatZodError(autoscaling.error));
+  return validSpec(mergeSpec(current, { change: { name, autoscaling: autoscaling.data } }));
 }

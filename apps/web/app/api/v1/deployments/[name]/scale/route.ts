@@ -1,0 +1,22 @@
+import { targetSpec, update } from '@slipway/controller';
+import { serverContext } from '@/lib/server/context';
+import { scaleSchema, specForScale } from '@/lib/server/deployment-specs';
+import { findDeployment } from '@/lib/server/deployments';
+import { ApiError } from '@/lib/server/errors';
+import { route } from '@/lib/server/route';
+import { deploymentInclude, serializeDeployment } from '@/lib/server/serializers';
+
+/**
+ * Scaling for scripts and schedules outside Slipway: `{replicas}` pins a count, `{minReplicas, maxReplicas}`
+ * sets the autoscaler's bounds. Each is a revision like any other change (who, when, what).
+ */
+export const PUT = route<{ name: string }, typeof scaleSchema>({ body: scaleSchema }, async ({ user, params, body }) => {
+  const { db, transitions } = serverContext();
+  const deployment = await findDeployment(user, params.name, 'member');
+  const current = await targetSpec(transitions, deployment.id, deployment.targetRevision);
+  if (!current) throw new ApiError('conflict', `deployment '${params.name}' has no revision to scale; deploy it again`);
+  const spec = specForScale(current, body);
+  const { revision, changes } = await update(transitions, deployment, spec, { author: user.email, supersede: body.supersede, reason: 'scale' });
+  const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
+  return Response.json({ deployment: serializeDeployment(updated), revision, changes }, { status: changes.length ? 202 : 200 });
+});
