@@ -1,0 +1,37 @@
+import { loadRevision } from '@slipway/controller';
+import { boundsAt, nextTransitions, templateOf } from '@slipway/core';
+import { z } from 'zod';
+import { serverContext } from '@/lib/server/context';
+import { findDeployment } from '@/lib/server/deployments';
+import { route } from '@/lib/server/route';
+
+/**
+ * Replicas over time next to the load, per variant, from the autoscaler's samples; with each autoscaled
+ * variant's knobs, the bounds in effect now and the schedule's next transitions.
+ */
+export const GET = route<{ name: string }, undefined, z.ZodType<{ minutes: number }>>(
+  { query: z.object({ minutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60) }) },
+  async ({ user, params, query }) => {
+    const { db } = serverContext();
+    const deployment = await findDeployment(user, params.name, 'viewer');
+    const spec = (await loadRevision(db, deployment.id, deployment.targetRevision))?.spec;
+    const since = new Date(Date.now() - query.minutes * 60_000);
+    const now = Date.now();
+    const variants = await Promise.all(
+      deployment.variants.map(async (v) => {
+        const autoscaling = spec?.variants.find((s) => templateOf(s) === v.templateKey)?.autoscaling ?? null;
+        const samples = await db.scaleSample.findMany({ where: { variantId: v.id, at: { gte: since } }, orderBy: { at: 'asc' }, take: 2_000 });
+        return {
+          id: v.id,
+          name: v.name,
+          desiredReplicas: v.replicas,
+          autoscaling,
+          boundsNow: autoscaling ? boundsAt(autoscaling, now) : null,
+          nextTransitions: autoscaling ? nextTransitions(autoscaling, now, 3) : [],
+          samples: samples.map((s) => ({ t: s.at.toISOString(), inFlight: Math.round(s.inFlight * 100) / 100, ready: s.ready, desired: s.desired })),
+        };
+      }),
+    );
+    return { variants };
+  },
+);
