@@ -12,6 +12,12 @@ const envSchema = z.object({
   SLIPWAY_DEFAULT_RATE_LIMIT: z.coerce.number().positive().default(10_000),
   SLIPWAY_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
   SLIPWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  /**
+   * Requests for a deployment scaled to zero wait in memory while it wakes: at most this many per
+   * deployment (more answer 503 hold_full), each for at most this long (then 503 hold_timeout).
+   */
+  SLIPWAY_HOLD_MAX_REQUESTS: z.coerce.number().int().min(0).default(1_000),
+  SLIPWAY_HOLD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 export type GatewayEnv = z.infer<typeof envSchema>;

@@ -8,7 +8,13 @@ export type GatewayErrorCode =
   | 'payload_too_large'
   | 'rate_limited'
   | 'no_ready_replica'
-  | 'upstream_unavailable';
+  | 'upstream_unavailable'
+  /** Held for a sleeping deployment when the gateway shut down. */
+  | 'waking'
+  /** Held for a sleeping deployment longer than SLIPWAY_HOLD_TIMEOUT_MS. */
+  | 'hold_timeout'
+  /** The deployment already holds SLIPWAY_HOLD_MAX_REQUESTS requests while it wakes. */
+  | 'hold_full';
 
 const STATUS: Record<GatewayErrorCode, number> = {
   unauthorized: 401,
@@ -18,6 +24,9 @@ const STATUS: Record<GatewayErrorCode, number> = {
   rate_limited: 429,
   no_ready_replica: 503,
   upstream_unavailable: 502,
+  waking: 503,
+  hold_timeout: 503,
+  hold_full: 503,
 };
 
 /** Answers in the error shape of the protocol the caller speaks. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, generateApiKey, hashApiKey, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
-import { channels, createRedis, type RoutedDeployment, type RoutingTable } from '@slipway/queue';
+import { channels, createRedis, type RoutedDeployment, type RoutingTable, type WakeRequest } from '@slipway/queue';
 import { requireTestEnv, startRuntime, type RunningRuntime } from '@slipway/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -62,8 +62,17 @@ describe('gateway', () => {
   let replicas: Record<'a1' | 'a2' | 'b' | 'shadow' | 'rival', RunningRuntime>;
   const scratch = mkdtempSync(path.join(tmpdir(), 'slipway-gw-'));
   let seeded: Awaited<ReturnType<typeof seedDeployment>>;
+  /** Wake requests seen on the Redis channel, in order. */
+  const wakes: WakeRequest[] = [];
+  let wakeSubscriber: Redis;
 
-  function table(variants: { name: string; weight: number; mirrorPercent?: number; replicas: RunningRuntime[] }[]): RoutingTable {
+  const gatewayOptions = () => ({
+    db, redis, prefix, port: 0, host: '127.0.0.1', rollupIntervalMs: 60_000, maxBodyBytes: 1024 * 1024, defaultRateLimit: 10_000, sampleRate: 1,
+    holdMaxRequests: 1_000, holdTimeoutMs: 30_000,
+  });
+
+  /** `desiredReplicas` defaults to the replicas listed, as the controller publishes a settled variant. */
+  function table(variants: { name: string; weight: number; mirrorPercent?: number; replicas: RunningRuntime[]; desiredReplicas?: number }[]): RoutingTable {
     return {
       generatedAt: new Date().toISOString(),
       deployments: {
@@ -77,15 +86,26 @@ describe('gateway', () => {
             weight: v.weight,
             mirrorPercent: v.mirrorPercent ?? 0,
             replicas: v.replicas.map((r, i) => ({ id: `${v.name}-${i}`, address: r.address })),
+            desiredReplicas: v.desiredReplicas ?? v.replicas.length,
           })),
         },
       },
     };
   }
 
-  async function publish(t: RoutingTable): Promise<void> {
+  async function publish(t: RoutingTable, gateways = [gateway]): Promise<void> {
     await redis.publish(channels(prefix).routingChanged, JSON.stringify(t));
-    await vi.waitFor(() => expect(gateway.routing.deployment(name)).toEqual(t.deployments[name]));
+    await vi.waitFor(() => gateways.forEach((g) => expect(g.routing.deployment(name)).toEqual(t.deployments[name])));
+  }
+
+  const nextWake = () =>
+    new Promise<WakeRequest>((resolve) => wakeSubscriber.once('message', (_channel: string, message: string) => resolve(JSON.parse(message))));
+
+  /** One series' value from a gateway's /metrics (undefined when absent). */
+  async function metric(g: Gateway, series: string): Promise<number | undefined> {
+    const text = await (await fetch(`${g.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? undefined : Number(line.slice(series.length + 1));
   }
 
   /** Requests a replica answered, from its own /metrics. */
@@ -94,11 +114,12 @@ describe('gateway', () => {
     return [...text.matchAll(/^slipway_runtime_requests_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
   }
 
-  const predict = (headers: Record<string, string> = {}, key = seeded.key) =>
-    fetch(`${gateway.url}/models/${name}/predict`, {
+  const predict = (headers: Record<string, string> = {}, key = seeded.key, via?: Gateway, signal?: AbortSignal) =>
+    fetch(`${(via ?? gateway).url}/models/${name}/predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
       body: JSON.stringify(SETOSA),
+      signal,
     });
 
   beforeAll(async () => {
@@ -109,14 +130,16 @@ describe('gateway', () => {
     writeFileSync(rivalModel, buildMlp({ inputs: 4, hidden: 8, outputs: 3, seed: 7 }));
     const [a1, a2, b, shadow, rival] = await Promise.all([IRIS, IRIS, IRIS, IRIS, rivalModel].map((modelPath) => startRuntime({ modelPath, name })));
     replicas = { a1, a2, b, shadow, rival };
-    gateway = await startGateway({
-      db, redis, prefix, port: 0, host: '127.0.0.1', rollupIntervalMs: 60_000, maxBodyBytes: 1024 * 1024, defaultRateLimit: 10_000, sampleRate: 1,
-    });
+    gateway = await startGateway(gatewayOptions());
+    wakeSubscriber = redis.duplicate();
+    wakeSubscriber.on('message', (_channel: string, message: string) => wakes.push(JSON.parse(message)));
+    await wakeSubscriber.subscribe(channels(prefix).wake);
     await publish(table([{ name: 'a', weight: 70, replicas: [a1, a2] }, { name: 'b', weight: 30, replicas: [b] }]));
   }, 60_000);
 
   afterAll(async () => {
     await gateway?.close();
+    wakeSubscriber?.disconnect();
     await Promise.all(Object.values(replicas ?? {}).map((r) => r.stop()));
     redis?.disconnect();
     await db?.$disconnect();
@@ -163,7 +186,7 @@ describe('gateway', () => {
 
   it('picks by weight among serving variants that share the pinned name', () => {
     const variant = (id: string, name: string, weight: number, mirrorPercent = 0) => ({
-      id, name, weight, mirrorPercent, replicas: [{ id, address: `http://127.0.0.1:1/${id}` }],
+      id, name, weight, mirrorPercent, replicas: [{ id, address: `http://127.0.0.1:1/${id}` }], desiredReplicas: 1,
     });
     const deployment: RoutedDeployment = {
       id: 'd', name: 'd', teamId: 't',
@@ -362,5 +385,121 @@ describe('gateway', () => {
     expect(results.length).toBeGreaterThan(50);
     // Inference is pure, so even requests the dead replica had taken but not answered are retried.
     expect(results.filter((s) => s !== 200)).toEqual([]);
+  });
+
+  describe('a deployment scaled to zero', () => {
+    const asleep = () => table([{ name: 'a', weight: 100, replicas: [], desiredReplicas: 0 }]);
+    const awake = () => table([{ name: 'a', weight: 100, replicas: [replicas.a1] }]);
+    const held = (g: Gateway) => metric(g, `slipway_gateway_held_requests{deployment="${name}"}`);
+    const outcome = (g: Gateway, o: string) => metric(g, `slipway_gateway_hold_outcomes_total{deployment="${name}",outcome="${o}"}`);
+    const inFlightInRedis = async (variantId: string) => {
+      const keys = await redis.keys(`${prefix}:inflight:*`);
+      return (await Promise.all(keys.map((k) => redis.hget(k, variantId)))).reduce((n, c) => n + Number(c ?? 0), 0);
+    };
+
+    it('never asks to wake a deployment that has ready replicas', async () => {
+      await publish(awake());
+      const before = wakes.length;
+      const statuses = await Promise.all(Array.from({ length: 100 }, () => predict().then(async (r) => (await r.arrayBuffer(), r.status))));
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      // Published after the requests were answered, the marker arrives after any wake they could have caused.
+      const marker = nextWake();
+      await redis.publish(channels(prefix).wake, JSON.stringify({ deploymentId: 'marker', variantIds: ['marker'] }));
+      await marker;
+      expect(wakes.slice(before)).toEqual([{ deploymentId: 'marker', variantIds: ['marker'] }]);
+      expect(await metric(gateway, `slipway_gateway_wake_requests_total{deployment="${name}"}`)).toBeUndefined();
+    });
+
+    it('holds 50 requests, asks once to wake it, and answers every one when a replica is ready', async () => {
+      await publish(asleep());
+      const before = wakes.length;
+      const firstWake = nextWake();
+      const started = performance.now();
+      const answers = Array.from({ length: 50 }, () => predict().then(async (r) => ({ status: r.status, body: await r.json() })));
+      expect(await firstWake).toEqual({ deploymentId: seeded.deployment.id, variantIds: [seeded.variantIds.a] });
+      await expect.poll(() => held(gateway)).toBe(50);
+      // Held requests count as in flight: the autoscaler scales on them.
+      expect(await metric(gateway, `slipway_gateway_in_flight{variant="${seeded.variantIds.a}"}`)).toBe(50);
+      await expect.poll(() => inFlightInRedis(seeded.variantIds.a), { timeout: 5_000 }).toBe(50);
+
+      // The worker's answer: the variant waking (still held), then its replica ready.
+      await publish(table([{ name: 'a', weight: 100, replicas: [], desiredReplicas: 1 }]));
+      expect(await held(gateway)).toBe(50);
+      await publish(awake());
+      const results = await Promise.all(answers);
+      expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
+      expect(results.every((r) => r.body.outputs.label[0] === 0)).toBe(true);
+
+      const seen = wakes.slice(before);
+      expect(seen.length).toBeGreaterThanOrEqual(1);
+      expect(seen.length).toBeLessThanOrEqual(1 + Math.floor((performance.now() - started) / 1_000));
+      expect(new Set(seen.map((w) => JSON.stringify(w))).size).toBe(1);
+      expect(await held(gateway)).toBe(0);
+      expect(await metric(gateway, `slipway_gateway_hold_wait_seconds_count{deployment="${name}"}`)).toBe(50);
+      expect(await outcome(gateway, 'released')).toBe(50);
+      await expect.poll(() => metric(gateway, `slipway_gateway_in_flight{variant="${seeded.variantIds.a}"}`)).toBe(0);
+    });
+
+    it('answers a request held past SLIPWAY_HOLD_TIMEOUT_MS with 503, Retry-After and hold_timeout, in each protocol', async () => {
+      const holding = await startGateway({ ...gatewayOptions(), holdTimeoutMs: 300 });
+      try {
+        await publish(asleep(), [gateway, holding]);
+        const started = performance.now();
+        const [plain, oip] = await Promise.all([
+          predict({}, seeded.key, holding),
+          fetch(`${holding.url}/v2/models/${name}/infer`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.key}` },
+            body: JSON.stringify({ inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], data: SETOSA.inputs.features[0] }] }),
+          }),
+        ]);
+        expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+        for (const response of [plain, oip]) {
+          expect(response.status).toBe(503);
+          expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        }
+        const message = `'${name}' did not wake up within 300 ms; retry shortly`;
+        expect((await plain.json()).error).toEqual({ code: 'hold_timeout', message });
+        expect(await oip.json()).toEqual({ error: message });
+        expect(await held(holding)).toBe(0);
+        expect(await outcome(holding, 'hold_timeout')).toBe(2);
+        expect(await metric(holding, `slipway_gateway_in_flight{variant="${seeded.variantIds.a}"}`)).toBe(0);
+      } finally {
+        await holding.close();
+      }
+    });
+
+    it('refuses requests beyond SLIPWAY_HOLD_MAX_REQUESTS at once, drops a caller that leaves, and releases the rest', async () => {
+      const holding = await startGateway({ ...gatewayOptions(), holdMaxRequests: 3 });
+      try {
+        await publish(asleep(), [gateway, holding]);
+        const leaving = new AbortController();
+        const gone = predict({}, seeded.key, holding, leaving.signal).catch((error: Error) => error.name);
+        const staying = [predict({}, seeded.key, holding), predict({}, seeded.key, holding)];
+        await expect.poll(() => held(holding)).toBe(3);
+
+        const overflow = await Promise.all([predict({}, seeded.key, holding), predict({}, seeded.key, holding)]);
+        for (const response of overflow) {
+          expect(response.status).toBe(503);
+          expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+          expect((await response.json()).error.code).toBe('hold_full');
+        }
+        expect(await held(holding)).toBe(3);
+
+        leaving.abort();
+        expect(await gone).toBe('AbortError');
+        await expect.poll(() => held(holding)).toBe(2);
+        staying.push(predict({}, seeded.key, holding));
+        await expect.poll(() => held(holding)).toBe(3);
+
+        await publish(awake(), [gateway, holding]);
+        expect(await Promise.all(staying.map((p) => p.then(async (r) => (await r.arrayBuffer(), r.status))))).toEqual([200, 200, 200]);
+        expect(await outcome(holding, 'hold_full')).toBe(2);
+        expect(await outcome(holding, 'disconnected')).toBe(1);
+        expect(await outcome(holding, 'released')).toBe(3);
+      } finally {
+        await holding.close();
+      }
+    });
   });
 });

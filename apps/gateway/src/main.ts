@@ -17,6 +17,8 @@ const gateway = await startGateway({
   maxBodyBytes: env.SLIPWAY_MAX_BODY_BYTES,
   defaultRateLimit: env.SLIPWAY_DEFAULT_RATE_LIMIT,
   sampleRate: env.SLIPWAY_SAMPLE_RATE,
+  holdMaxRequests: env.SLIPWAY_HOLD_MAX_REQUESTS,
+  holdTimeoutMs: env.SLIPWAY_HOLD_TIMEOUT_MS,
 });
 console.log(JSON.stringify({ msg: 'listening', url: gateway.url }));
 

@@ -2,7 +2,7 @@ import { pickWeighted } from '@slipway/core';
 import { channels, routingTableSchema, type RoutedDeployment, type RoutingTable } from '@slipway/queue';
 import type { Redis } from 'ioredis';
 
-type RoutedVariant = RoutedDeployment['variants'][number];
+export type RoutedVariant = RoutedDeployment['variants'][number];
 
 export interface RouteTarget {
   variant: RoutedVariant;
@@ -25,9 +25,16 @@ export interface PickOptions {
 export class RoutingState {
   private table: RoutingTable = { generatedAt: new Date(0).toISOString(), deployments: {} };
   private readonly cursors = new Map<string, number>();
+  private readonly listeners: (() => void)[] = [];
 
   replace(table: RoutingTable): void {
     this.table = table;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Runs after every new table (held requests may now have a replica). */
+  onReplace(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   deployment(name: string): RoutedDeployment | undefined {

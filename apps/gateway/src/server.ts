@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { stickyUnit } from '@slipway/core';
+import { pickWeighted, stickyUnit } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import type { RoutedDeployment } from '@slipway/queue';
 import type { Redis } from 'ioredis';
 import { ApiKeyCache, mayCall } from './api-keys';
 import { sendError } from './errors';
 import { ConnectionFailedError, forward } from './forward';
+import { RequestHold, type HoldRefusal } from './hold';
 import { InFlightTracker } from './in-flight';
 import { LatencyRecorder } from './latency-recorder';
 import { GatewayMetrics } from './metrics';
@@ -15,8 +16,9 @@ import { PayloadSampler } from './payload-sampler';
 import { RateLimiter } from './rate-limiter';
 import { RollupTimer } from './rollups';
 import { matchRoute, type MatchedRoute } from './routes';
-import { RoutingState } from './routing-state';
+import { RoutingState, type RoutedVariant } from './routing-state';
 import { outputsAgree, parseJson, ShadowStats } from './shadow';
+import { awaitedVariants, Waker } from './wake';
 
 export interface GatewayOptions {
   db: Db;
@@ -31,6 +33,9 @@ export interface GatewayOptions {
   defaultRateLimit: number;
   /** Fraction of requests whose payload and output go to the drift stream. */
   sampleRate: number;
+  /** Requests held per deployment while it wakes from zero replicas, and how long each may wait. */
+  holdMaxRequests: number;
+  holdTimeoutMs: number;
 }
 
 export interface Gateway {
@@ -48,7 +53,25 @@ const BUFFERED_RESPONSE_BYTES = 1024 * 1024;
 export const STICKY_HEADER = 'x-slipway-key';
 export const PIN_HEADER = 'x-slipway-variant';
 
+/** Retry-After on the 503s of the hold: a cold start (process, model load, warm-up) takes seconds. */
+const HOLD_RETRY_AFTER_SECONDS = 5;
+
 class BodyTooLargeError extends Error {}
+
+/** A request past admission (authenticated, routed, body read): what forwarding needs. */
+interface Call {
+  req: IncomingMessage;
+  res: ServerResponse;
+  route: MatchedRoute;
+  deployment: RoutedDeployment;
+  body: Buffer;
+  pinned: string | undefined;
+  unit: number;
+  /** Latency is measured from here: arrival, or release from the hold. */
+  started: number;
+  /** A request waits for a wake once: not again after its release. */
+  mayHold: boolean;
+}
 
 /** Collects the body (kept for retries and shadows); event listeners beat an async iterator on the hot path. */
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
@@ -93,6 +116,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const rollups = new RollupTimer([recorder, shadows]);
   const metrics = new GatewayMetrics();
   const sampler = new PayloadSampler(options.redis, options.prefix, options.sampleRate);
+  const hold = new RequestHold({ maxPerDeployment: options.holdMaxRequests, timeoutMs: options.holdTimeoutMs });
+  const waker = new Waker(options.redis, options.prefix);
+  routing.onReplace(() => {
+    for (const name of hold.reconsider((n) => routing.deployment(n))) {
+      const deployment = routing.deployment(name);
+      if (deployment) waker.wake(deployment);
+    }
+  });
   const subscriber = options.redis.duplicate();
   await routing.follow(options.redis, subscriber, options.prefix, () => keys.invalidate());
   rollups.start(options.rollupIntervalMs);
@@ -143,10 +174,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     const body = await readBody(req, options.maxBodyBytes);
     const sticky = req.headers[STICKY_HEADER];
+    const unit = typeof sticky === 'string' ? stickyUnit(sticky) : Math.random();
+    return dispatch({ req, res, route, deployment, body, pinned, unit, started, mayHold: true });
+  }
+
+  /** Forwards to a replica, retrying others while none answers; holds the request if its deployment sleeps. */
+  async function dispatch(call: Call): Promise<void> {
+    const { req, res, route, deployment, body } = call;
     const failed = new Set<string>();
     const pickOptions = {
-      unit: typeof sticky === 'string' ? stickyUnit(sticky) : Math.random(),
-      pinned,
+      unit: call.unit,
+      pinned: call.pinned,
       isExcluded: (address: string) => failed.has(address) || outliers.isEjected(address),
     };
 
@@ -155,6 +193,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const target =
         routing.pick(deployment, pickOptions) ?? routing.pick(deployment, { ...pickOptions, isExcluded: (a) => failed.has(a) });
       if (!target) {
+        const awaited = failed.size === 0 && call.mayHold ? awaitedVariants(deployment, call.pinned) : undefined;
+        if (awaited) return holdForWake(call, awaited);
         const code = failed.size > 0 ? 'upstream_unavailable' : 'no_ready_replica';
         return sendError(res, route.protocol, code, `no replica of '${deployment.name}' could take the request`);
       }
@@ -187,7 +227,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.once('close', () => {
         inFlight.leave(variantId);
         metrics.countRequest(deployment.name, variantId, status);
-        recorder.record(variantId, performance.now() - started, status >= 500);
+        recorder.record(variantId, performance.now() - call.started, status >= 500);
       });
       const sampled = req.method === 'POST' && sampler.shouldSample();
       const mirrored = req.method === 'POST' && deployment.variants.some((v) => v.mirrorPercent > 0);
@@ -221,24 +261,57 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   }
 
+  /** Waits, in the hold, for a routing update that gives the deployment a ready replica, then forwards as usual. */
+  function holdForWake(call: Call, awaited: RoutedVariant[]): void {
+    const { res, route, deployment } = call;
+    waker.wake(deployment);
+    // In flight for the variant it would go to: the autoscaler scales on requests in flight and queued.
+    const variantId = (pickWeighted(awaited, call.unit) ?? awaited[0]!).id;
+    const held = hold.add(deployment.name, {
+      res,
+      isWaiting: (current) => current !== undefined && awaitedVariants(current, call.pinned) !== undefined,
+      settle: (outcome, current) => {
+        inFlight.leave(variantId);
+        if (outcome === 'disconnected') return;
+        if (outcome !== 'released') return refuseHeld(call, outcome);
+        if (!current) return sendError(res, route.protocol, 'not_found', `no deployment named '${deployment.name}' is serving`);
+        dispatch({ ...call, deployment: current, started: performance.now(), mayHold: false }).catch((error) => fail(res, route, error));
+      },
+    });
+    if (held) inFlight.enter(variantId);
+    else refuseHeld(call, 'hold_full');
+  }
+
+  function refuseHeld({ res, route, deployment }: Call, code: HoldRefusal): void {
+    const messages: Record<HoldRefusal, string> = {
+      hold_full: `'${deployment.name}' is waking up and already holds ${options.holdMaxRequests} waiting requests; retry shortly`,
+      hold_timeout: `'${deployment.name}' did not wake up within ${options.holdTimeoutMs} ms; retry shortly`,
+      waking: `'${deployment.name}' is waking up; retry shortly`,
+    };
+    res.setHeader('retry-after', String(HOLD_RETRY_AFTER_SECONDS));
+    sendError(res, route.protocol, code, messages[code]);
+  }
+
+  function fail(res: ServerResponse, route: MatchedRoute, error: unknown): void {
+    if (error instanceof BodyTooLargeError) {
+      return sendError(res, route.protocol, 'payload_too_large', `request body exceeds ${options.maxBodyBytes} bytes`);
+    }
+    console.error('gateway error', error);
+    if (!res.headersSent) sendError(res, route.protocol, 'upstream_unavailable', 'the gateway could not complete the request');
+    else res.destroy();
+  }
+
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (path === '/metrics') {
       return void res
         .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        .end(metrics.render(inFlight, shadows, routing.variantIds()));
+        .end(metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines()]));
     }
     const route = matchRoute(req.method ?? 'GET', path);
     if (!route) return sendError(res, 'slipway', 'not_found', `no route for ${req.method} ${path}`);
-    handle(req, res, route).catch((error) => {
-      if (error instanceof BodyTooLargeError) {
-        return sendError(res, route.protocol, 'payload_too_large', `request body exceeds ${options.maxBodyBytes} bytes`);
-      }
-      console.error('gateway error', error);
-      if (!res.headersSent) sendError(res, route.protocol, 'upstream_unavailable', 'the gateway could not complete the request');
-      else res.destroy();
-    });
+    handle(req, res, route).catch((error) => fail(res, route, error));
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
@@ -250,6 +323,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     recorder,
     shadows,
     async close() {
+      hold.settleAll('waking');
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -27,6 +27,8 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? z.array(z.string()).min(1).parse(JSON.parse(v)) : undefined)),
+  /** One inference on zeros before listening, so the first caller does not pay onnxruntime's first-run cost. */
+  SLIPWAY_WARM_UP: z.enum(['on', 'off']).default('on'),
   SLIPWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
 

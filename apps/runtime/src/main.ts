@@ -5,6 +5,7 @@ import { RuntimeMetrics } from './metrics';
 import { LoadedModel, type ModelRunner } from './model';
 import { WorkerModel } from './worker-model';
 import { createRuntimeServer } from './server';
+import { roundMs, warmUp } from './warm-up';
 
 // A replica outlives a SIGKILLed worker, which takes the read end of these pipes with it: losing
 // log lines beats crashing on EPIPE (e.g. on the `draining` line, skipping the drain).
@@ -23,7 +24,13 @@ const loadOptions = {
   log,
 };
 const inferenceThread = env.SLIPWAY_INFERENCE_THREAD;
+// Cold start, for benchmarks: bootMs from process start to loading (Node and module imports), then load, then warm-up.
+const loadStarted = performance.now();
 const model: ModelRunner = inferenceThread === 'worker' ? await WorkerModel.load(loadOptions) : await LoadedModel.load(loadOptions);
+const timings = { bootMs: roundMs(loadStarted), loadMs: roundMs(performance.now() - loadStarted) };
+// Before listening: the replica is ready (and in the routing table) only once warm.
+if (env.SLIPWAY_WARM_UP === 'on') await warmUp(model, log, timings);
+else log('loaded', timings);
 const metrics = new RuntimeMetrics();
 const observer = { onBatch: (size: number) => metrics.recordBatch(size) };
 const batching = env.SLIPWAY_BATCHING === 'on' || (env.SLIPWAY_BATCHING === 'auto' && hasDynamicBatch(model.signature));
