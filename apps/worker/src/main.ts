@@ -5,6 +5,7 @@ import { blobStoreConfigFromEnv, createBlobStore } from '@slipway/storage';
 import { ArtifactCache } from './artifact-cache';
 import { Autoscaler } from './controller/autoscale';
 import { ReplicaHealth } from './controller/health';
+import { replicaRoom } from './controller/quota-room';
 import { LocalDriver } from './drivers/local-driver';
 import { parseWorkerEnv } from './env';
 import { startWorkers } from './worker';
@@ -35,7 +36,7 @@ const controller = {
   drainMs: env.SLIPWAY_DRAIN_MS,
 };
 const health = new ReplicaHealth(controller, producer);
-const autoscaler = new Autoscaler(controller, producer);
+const autoscaler = new Autoscaler(controller, producer, (variantId) => replicaRoom(db, variantId));
 const ctx = { db, redis, driver, store, artifacts, prefix: env.SLIPWAY_PREFIX, controller, health, autoscaler };
 
 // Gateways holding requests for a sleeping deployment ask for it here: waking must not wait for a tick.

@@ -10,3 +10,4 @@ export * from './tensor-validation';
 export * from './deployment-spec';
 export * from './rollout-plan';
 export * from './autoscaler';
+export * from './quota';

@@ -11,7 +11,7 @@ export function AdminView() {
   const me = useMe();
   return (
     <>
-      <PageHeader title="Admin" subtitle="Users, teams, storage quotas and the machine catalog." />
+      <PageHeader title="Admin" subtitle="Users, teams, storage and compute quotas, and the machine catalog." />
       <QueryContent
         query={me}
         isEmpty={(data) => !data.user.isAdmin}

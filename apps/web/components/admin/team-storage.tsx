@@ -3,15 +3,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
-import { formatBytes } from '@/lib/client/format';
 import { queryKeys } from '@/lib/client/queries';
+import { usageQueryKey } from '@/lib/client/quota';
 import type { Team } from '@/lib/client/types';
-import { ProgressBar } from '../progress-bar';
+import { StorageUsageBar } from '../quota/usage-bars';
 import { FormError } from '../states';
 
 // GB as formatBytes shows it (powers of 1024), so "1" in the form reads back as "1.0 GB".
 const GB = 1024 ** 3;
-const NEARLY_FULL_PERCENT = 90;
 
 /** The quota field's text: empty means no limit. */
 function parseQuotaGb(text: string): number | null {
@@ -23,27 +22,13 @@ function parseQuotaGb(text: string): number | null {
 
 const quotaText = (bytes: number | null) => (bytes === null ? '' : String(+(bytes / GB).toFixed(3)));
 
-function StorageUsage({ team }: { team: Team }) {
-  const used = formatBytes(team.storageUsedBytes);
-  if (team.storageQuotaBytes === null) return <p className="muted">{used} stored · no quota</p>;
-  const percent = team.storageQuotaBytes === 0 ? 100 : (team.storageUsedBytes / team.storageQuotaBytes) * 100;
-  return (
-    <ProgressBar
-      label={`Storage used by ${team.name}`}
-      value={percent}
-      tone={percent >= NEARLY_FULL_PERCENT ? 'red' : undefined}
-      caption={`${used} of ${formatBytes(team.storageQuotaBytes)}`}
-      detail={`${Math.round(percent)}%`}
-    />
-  );
-}
-
 function QuotaForm({ team }: { team: Team }) {
   const queryClient = useQueryClient();
   const [quota, setQuota] = useState(quotaText(team.storageQuotaBytes));
   const save = useMutation({
     mutationFn: () => api.updateTeamQuota(team.id, parseQuotaGb(quota)),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.teams }),
+    onSuccess: () =>
+      Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.teams }), queryClient.invalidateQueries({ queryKey: usageQueryKey })]),
   });
 
   const submit = (event: FormEvent) => {
@@ -86,7 +71,7 @@ function QuotaForm({ team }: { team: Team }) {
 export function TeamStorage({ team }: { team: Team }) {
   return (
     <div className="stack">
-      <StorageUsage team={team} />
+      <StorageUsageBar teamName={team.name} quotaBytes={team.storageQuotaBytes} usedBytes={team.storageUsedBytes} />
       <QuotaForm team={team} />
     </div>
   );

@@ -3,9 +3,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
-import { queryKeys, useTeams } from '@/lib/client/queries';
+import { queryKeys } from '@/lib/client/queries';
+import { useAdminTeams, type AdminTeam } from '@/lib/client/quota';
 import type { Team, TeamRole } from '@/lib/client/types';
 import { EmptyState, FormError, QueryContent } from '../states';
+import { TeamCompute } from './team-compute';
 import { TeamStorage } from './team-storage';
 
 const ROLES: { value: TeamRole; label: string }[] = [
@@ -97,7 +99,7 @@ function AddMemberForm({ team }: { team: Team }) {
   );
 }
 
-function TeamCard({ team }: { team: Team }) {
+function TeamCard({ team }: { team: AdminTeam }) {
   return (
     <section className="card" aria-labelledby={`team-${team.id}`}>
       <div className="card-header">
@@ -108,6 +110,9 @@ function TeamCard({ team }: { team: Team }) {
       </div>
       <div className="card-body" style={{ borderBottom: '1px solid var(--border)' }}>
         <TeamStorage team={team} />
+      </div>
+      <div className="card-body" style={{ borderBottom: '1px solid var(--border)' }}>
+        <TeamCompute team={team} />
       </div>
       {team.members.length > 0 && (
         <div className="table-wrap">
@@ -141,14 +146,14 @@ function TeamCard({ team }: { team: Team }) {
 }
 
 export function TeamsPanel() {
-  const teams = useTeams();
+  const teams = useAdminTeams();
   return (
     <section className="stack" aria-labelledby="teams-title">
       <div className="card">
         <div className="card-header">
           <div>
             <h2 id="teams-title">Teams</h2>
-            <p>Models and deployments belong to a team; roles decide who may change them, quotas how much it may store.</p>
+            <p>Models and deployments belong to a team; roles decide who may change them, quotas how much it may store and run.</p>
           </div>
         </div>
         <div className="card-body">

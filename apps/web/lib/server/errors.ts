@@ -11,6 +11,7 @@ export type ApiErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'quota_exceeded'
+  | 'compute_quota_exceeded'
   | 'unsupported_media_type'
   | 'gateway_unavailable'
   | 'internal';
@@ -25,6 +26,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   quota_exceeded: 413,
+  // Not 413 like storage: nothing sent is too large; the team may not run that much.
+  compute_quota_exceeded: 403,
   unsupported_media_type: 415,
   gateway_unavailable: 502,
   internal: 500,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireTeamRole, visibleTeamIds } from '@/lib/server/auth';
 import { serverContext } from '@/lib/server/context';
 import { deploy } from '@slipway/controller';
+import { assertComputeQuota } from '@/lib/server/compute-quota';
 import { specForCreate } from '@/lib/server/deployment-specs';
 import { notFound } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
@@ -45,6 +46,7 @@ export const POST = route({ body: createDeployment }, async ({ user, body }) => 
   const existing = await db.deployment.findUnique({ where: { name: body.name } });
   if (existing) requireTeamRole(user, existing.teamId, 'member', `deployment '${body.name}'`);
   const spec = await specForCreate(model, body);
+  await assertComputeQuota(db, { teamId: model.teamId, deploymentId: existing?.id ?? null, spec });
   // A stopped or failed deployment of the same name is deployed again in place: same endpoint, history kept.
   const id = await deploy(transitions, { name: body.name, modelId: model.id, teamId: model.teamId, spec, author: user.email });
   const deployment = await db.deployment.findUniqueOrThrow({ where: { id }, include: deploymentInclude });

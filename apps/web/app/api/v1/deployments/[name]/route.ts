@@ -1,4 +1,5 @@
 import { targetSpec, update } from '@slipway/controller';
+import { assertComputeQuota } from '@/lib/server/compute-quota';
 import { serverContext } from '@/lib/server/context';
 import { specForUpdate, updateDeploymentSchema } from '@/lib/server/deployment-specs';
 import { findDeployment } from '@/lib/server/deployments';
@@ -18,6 +19,7 @@ export const PATCH = route<{ name: string }, typeof updateDeploymentSchema>({ bo
   if (!current) throw new ApiError('conflict', `deployment '${params.name}' has no revision to update; deploy it again`);
   const model = await db.model.findUniqueOrThrow({ where: { id: deployment.modelId } });
   const spec = await specForUpdate(model, current, body);
+  await assertComputeQuota(db, { teamId: deployment.teamId, deploymentId: deployment.id, spec });
   const { revision, changes } = await update(transitions, deployment, spec, { author: user.email, supersede: body.supersede });
   const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
   return Response.json({ deployment: serializeDeployment(updated), revision, changes }, { status: changes.length ? 202 : 200 });

@@ -1,4 +1,5 @@
 import { targetSpec, update } from '@slipway/controller';
+import { assertComputeQuota } from '@/lib/server/compute-quota';
 import { serverContext } from '@/lib/server/context';
 import { scaleSchema, specForScale } from '@/lib/server/deployment-specs';
 import { findDeployment } from '@/lib/server/deployments';
@@ -16,6 +17,7 @@ export const PUT = route<{ name: string }, typeof scaleSchema>({ body: scaleSche
   const current = await targetSpec(transitions, deployment.id, deployment.targetRevision);
   if (!current) throw new ApiError('conflict', `deployment '${params.name}' has no revision to scale; deploy it again`);
   const spec = specForScale(current, body);
+  await assertComputeQuota(db, { teamId: deployment.teamId, deploymentId: deployment.id, spec });
   const { revision, changes } = await update(transitions, deployment, spec, { author: user.email, supersede: body.supersede, reason: 'scale' });
   const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
   return Response.json({ deployment: serializeDeployment(updated), revision, changes }, { status: changes.length ? 202 : 200 });
