@@ -3,17 +3,21 @@
 import Link from 'next/link';
 import { exampleRequest } from '@/lib/client/example-request';
 import { timeAgo } from '@/lib/client/format';
-import { useDeployment, useDeploymentEvents } from '@/lib/client/queries';
+import { useDeployment } from '@/lib/client/queries';
 import type { Deployment } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
 import { FormError, QueryContent } from '../states';
 import { StatusBadge } from '../status-badge';
+import { ComparisonCard } from './comparison-card';
 import { EndpointsPanel } from './endpoints-panel';
 import { LatencyCard } from './latency-chart';
 import { ReplicasPanel } from './replicas-panel';
-import { EventsList, RolloutProgress } from './rollout';
+import { RevisionsCard } from './revisions-card';
+import { RolloutCard } from './rollout-card';
 import { StopButton } from './stop-button';
+import { TrafficCard } from './traffic-controls';
 import { TryIt } from './try-it';
+import { UpdateCard } from './update-card';
 
 /** The API redeploys a stopped or failed deployment in place, so its endpoint URL stays the same. */
 function RedeployLink({ deployment }: { deployment: Deployment }) {
@@ -27,36 +31,37 @@ function RedeployLink({ deployment }: { deployment: Deployment }) {
   );
 }
 
-function RolloutCard({ deployment }: { deployment: Deployment }) {
-  const events = useDeploymentEvents(deployment.name, deployment.status);
+/** "v1", or "v1, v2" while both get traffic: versions that answer callers or get mirrored requests now. */
+function servingVersions(deployment: Deployment): string {
+  const live = deployment.variants.filter((v) => v.trafficWeight > 0 || v.mirrorPercent > 0);
+  const labels = [...new Set((live.length > 0 ? live : deployment.variants).map((v) => v.version.label))].sort((a, b) => a - b);
+  return labels.map((label) => `v${label}`).join(', ');
+}
+
+/** Why the last rollout did not go as asked (e.g. rolled back automatically) while the deployment still serves. */
+function StatusReason({ deployment }: { deployment: Deployment }) {
+  if (!deployment.statusReason) return null;
+  if (deployment.status === 'failed') return <FormError error={new Error(deployment.statusReason)} />;
   return (
-    <section className="card" aria-labelledby="rollout-title">
-      <div className="card-header">
-        <h2 id="rollout-title">Rollout</h2>
-      </div>
-      <QueryContent query={events} loadingLabel="Loading events…">
-        {(list) => (
-          <>
-            <div className="card-body">
-              <RolloutProgress deployment={deployment} events={list} />
-            </div>
-            <EventsList events={list} />
-          </>
-        )}
-      </QueryContent>
-    </section>
+    <div className="alert alert-warn" role="status">
+      {deployment.statusReason}
+    </div>
   );
 }
 
 function DeploymentDetail({ deployment }: { deployment: Deployment }) {
-  const primary = deployment.variants[0];
+  const primary = deployment.variants.find((v) => v.role === 'primary') ?? deployment.variants[0];
   const exampleBody = exampleRequest(primary?.version.signature ?? null);
   return (
     <>
-      {deployment.status === 'failed' && deployment.statusReason && (
-        <FormError error={new Error(deployment.statusReason)} />
-      )}
+      <StatusReason deployment={deployment} />
       <RolloutCard deployment={deployment} />
+      <div className="grid-2 grid-top">
+        <UpdateCard deployment={deployment} />
+        <TrafficCard deployment={deployment} />
+      </div>
+      <ComparisonCard deploymentName={deployment.name} />
+      <RevisionsCard deployment={deployment} />
       <div className="grid-2">
         <EndpointsPanel deployment={deployment} exampleBody={exampleBody} />
         <TryIt deploymentName={deployment.name} exampleBody={exampleBody} ready={deployment.status === 'ready'} />
@@ -78,8 +83,8 @@ export function DeploymentView({ name }: { name: string }) {
         subtitle={
           data && (
             <>
-              Serving <Link href={`/models/${data.model.name}`}>{data.model.name}</Link>{' '}
-              {data.variants.map((v) => `v${v.version.label}`).join(', ')} · updated {timeAgo(data.updatedAt)}
+              Serving <Link href={`/models/${data.model.name}`}>{data.model.name}</Link> {servingVersions(data)} · revision{' '}
+              {data.revision} · updated {timeAgo(data.updatedAt)}
             </>
           )
         }

@@ -8,7 +8,7 @@ import type { LatencyPoint } from '@/lib/client/types';
 import { EmptyState, QueryContent } from '../states';
 
 /** Longer windows merge rollups into coarser slots (the API returns about 60 points). */
-const WINDOWS = [
+export const WINDOWS = [
   { minutes: 5, label: 'Last 5 minutes' },
   { minutes: 15, label: 'Last 15 minutes' },
   { minutes: 60, label: 'Last hour' },

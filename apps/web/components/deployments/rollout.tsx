@@ -6,12 +6,15 @@ import type { Deployment, DeploymentEvent } from '@/lib/client/types';
 import { ProgressBar } from '../progress-bar';
 import { EmptyState } from '../states';
 
+/** Events that start a rollout over: a new revision (an update, a rollback, a redeploy). */
+const STARTS = ['revision', 'accepted'];
+
 /**
- * Progress of the current rollout: events since the last `accepted` (a redeploy starts over),
+ * Progress of the current rollout: events since the last start (a new revision starts over),
  * taking the highest value so a later housekeeping event at 0 does not move the bar back.
  */
 function rolloutProgress(events: DeploymentEvent[]): number {
-  const start = events.findLastIndex((e) => e.step === 'accepted');
+  const start = events.findLastIndex((e) => STARTS.includes(e.step));
   return Math.max(0, ...events.slice(Math.max(start, 0)).map((e) => e.progress));
 }
 

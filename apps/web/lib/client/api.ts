@@ -1,8 +1,10 @@
 import type {
   AdminUser,
   ApiKey,
+  Comparison,
   Deployment,
   DeploymentEvent,
+  DeploymentUpdate,
   LatencyPoint,
   MachineType,
   MachineTypeSpec,
@@ -11,9 +13,11 @@ import type {
   ModelSummary,
   NewDeployment,
   NewUser,
+  RevisionHistory,
   Team,
   TeamRole,
   TryResult,
+  UpdateResult,
   User,
 } from './types';
 
@@ -81,6 +85,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 
 const enc = encodeURIComponent;
 
+export type RolloutAction = 'promote' | 'pause' | 'resume' | 'abort';
+
 export const api = {
   login: (email: string, password: string) => request<{ user: User }>('POST', '/auth/login', { email, password }),
   logout: () => request<void>('POST', '/auth/logout'),
@@ -108,6 +114,18 @@ export const api = {
     request<{ events: DeploymentEvent[] }>('GET', `/deployments/${enc(name)}/events`).then((r) => r.events),
   stopDeployment: (name: string) =>
     request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/stop`).then((r) => r.deployment),
+  /** A new revision (202), or the same one with no changes (200); 409 while a rollout is in progress unless `supersede`. */
+  updateDeployment: (name: string, update: DeploymentUpdate) =>
+    request<UpdateResult>('PATCH', `/deployments/${enc(name)}`, update),
+  deploymentRevisions: (name: string) => request<RevisionHistory>('GET', `/deployments/${enc(name)}/revisions`),
+  /** Restores an earlier revision's spec as a new revision, rolled out blue-green. */
+  rollbackDeployment: (name: string, revision: number, supersede?: boolean) =>
+    request<UpdateResult>('POST', `/deployments/${enc(name)}/rollback`, { revision, ...(supersede && { supersede }) }),
+  /** promote, pause, resume or abort the rollout in progress; 409 when there is none. */
+  controlRollout: (name: string, action: RolloutAction) =>
+    request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/${action}`).then((r) => r.deployment),
+  deploymentComparison: (name: string, minutes: number) =>
+    request<Comparison>('GET', `/deployments/${enc(name)}/comparison?minutes=${minutes}`),
   tryDeployment: (name: string, body: unknown) => request<TryResult>('POST', `/deployments/${enc(name)}/try`, body),
   deploymentLatency: (name: string, minutes: number) =>
     request<{ points: LatencyPoint[] }>('GET', `/deployments/${enc(name)}/latency?minutes=${minutes}`).then((r) => r.points),

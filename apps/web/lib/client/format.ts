@@ -55,3 +55,27 @@ export function timeAgo(iso: string, now = Date.now()): string {
 
 export const formatTime = (iso: string) =>
   new Date(iso).toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+/** 75 → "1 min 15 s"; 7260 → "2 h 1 min" (bake times, time left in a step). */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.round(totalSeconds));
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) {
+    const rest = seconds % 60;
+    return `${Math.floor(seconds / 60)} min${rest ? ` ${rest} s` : ''}`;
+  }
+  const minutes = Math.floor((seconds % 3600) / 60);
+  return `${Math.floor(seconds / 3600)} h${minutes ? ` ${minutes} min` : ''}`;
+}
+
+/** A 0..1 rate → "1.25%"; "—" when there is nothing to rate. */
+export function formatPercent(rate: number | null | undefined, digits = 2): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
+  const fixed = (rate * 100).toFixed(digits);
+  return `${digits > 0 ? fixed.replace(/\.?0+$/, '') : fixed}%`;
+}
+
+export const formatPValue = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+
+/** Milliseconds or "—" for a percentile with no samples. */
+export const formatLatency = (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : formatMs(ms));

@@ -1,8 +1,8 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api } from './api';
-import type { DeploymentStatus, Version } from './types';
+import { api, ApiError } from './api';
+import type { Deployment, DeploymentStatus, Version } from './types';
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -13,6 +13,8 @@ export const queryKeys = {
   deployment: (name: string) => ['deployments', name] as const,
   events: (name: string) => ['deployments', name, 'events'] as const,
   latency: (name: string, minutes: number) => ['deployments', name, 'latency', minutes] as const,
+  revisions: (name: string) => ['deployments', name, 'revisions'] as const,
+  comparison: (name: string, minutes: number) => ['deployments', name, 'comparison', minutes] as const,
   apiKeys: ['api-keys'] as const,
   users: ['users'] as const,
   teams: ['teams'] as const,
@@ -27,6 +29,10 @@ const SETTLED_MS = 5_000;
 
 /** Uploaded and validating versions are still being inspected by the worker. */
 export const isInspecting = (version: Version | null | undefined) => version?.status === 'uploaded' || version?.status === 'validating';
+
+/** The target revision is not the stable one yet: an update is refused (409) unless it supersedes. */
+export const isRollingOut = (d: Pick<Deployment, 'status' | 'revision' | 'stableRevision'>) =>
+  (d.status === 'pending' || d.status === 'deploying') && d.revision !== d.stableRevision;
 
 export const useMe = () => useQuery({ queryKey: queryKeys.me, queryFn: api.me, staleTime: 60_000 });
 
@@ -55,20 +61,45 @@ export const useDeployments = () =>
     refetchInterval: (query) => (query.state.data?.some((d) => !isTerminal(d.status)) ? LIVE_MS : false),
   });
 
+/** Changing: a status on its way somewhere, or a rollout (steps, bake times, traffic) in progress. */
+const isSettled = (d: Pick<Deployment, 'status' | 'rollout'>) => isTerminal(d.status) && d.rollout === null;
+
 export const useDeployment = (name: string) =>
   useQuery({
     queryKey: queryKeys.deployment(name),
     queryFn: () => api.deployment(name),
-    refetchInterval: (query) => (query.state.data && isTerminal(query.state.data.status) ? SETTLED_MS : LIVE_MS),
+    refetchInterval: (query) => (query.state.data && isSettled(query.state.data) ? SETTLED_MS : LIVE_MS),
   });
 
-/** Keyed by status too, so the events of a status change (e.g. `routed` with `ready`) load at once. */
-export const useDeploymentEvents = (name: string, status: DeploymentStatus) =>
+/**
+ * Keyed by status and target revision too, so the events of a change (e.g. `routed` with `ready`,
+ * `revision` with an update) load at once; live while a rollout is in progress.
+ */
+export const useDeploymentEvents = (deployment: Pick<Deployment, 'name' | 'status' | 'revision' | 'rollout'>) =>
   useQuery({
-    queryKey: [...queryKeys.events(name), status],
-    queryFn: () => api.deploymentEvents(name),
+    queryKey: [...queryKeys.events(deployment.name), deployment.status, deployment.revision],
+    queryFn: () => api.deploymentEvents(deployment.name),
     placeholderData: keepPreviousData,
-    refetchInterval: isTerminal(status) ? SETTLED_MS : LIVE_MS,
+    refetchInterval: isSettled(deployment) ? SETTLED_MS : LIVE_MS,
+  });
+
+/** Revisions change with the target and the stable revision: keyed by both, they reload when either moves. */
+export const useDeploymentRevisions = (deployment: Pick<Deployment, 'name' | 'revision' | 'stableRevision'>) =>
+  useQuery({
+    queryKey: [...queryKeys.revisions(deployment.name), deployment.revision, deployment.stableRevision],
+    queryFn: () => api.deploymentRevisions(deployment.name),
+    placeholderData: keepPreviousData,
+  });
+
+/** A 404 that is not the API's own answer: this server has no comparison endpoint (yet). */
+export const isMissingEndpoint = (error: unknown) => error instanceof ApiError && error.status === 404 && error.code === 'http_error';
+
+export const useDeploymentComparison = (name: string, minutes: number) =>
+  useQuery({
+    queryKey: queryKeys.comparison(name, minutes),
+    queryFn: () => api.deploymentComparison(name, minutes),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (isMissingEndpoint(query.state.error) ? false : SETTLED_MS),
   });
 
 export const useLatency = (name: string, minutes: number) =>

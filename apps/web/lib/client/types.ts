@@ -138,15 +138,82 @@ export type MachineTypeSpec = Omit<MachineType, 'id' | 'name'>;
 
 export type DeploymentStatus = 'pending' | 'deploying' | 'ready' | 'failed' | 'stopping' | 'stopped';
 export type ReplicaState = 'starting' | 'ready' | 'failed' | 'stopped';
+/** A replica as the deployment page lists it; draining: out of routing, finishing requests already sent. */
+export type ReplicaListState = ReplicaState | 'draining';
+export type VariantRole = 'primary' | 'candidate' | 'shadow';
 
+export interface Replica {
+  id: string;
+  address: string | null;
+  state: ReplicaListState;
+  /** Why it failed or is draining, when the worker said. */
+  reason: string | null;
+}
+
+/** A running replica set; several can share a name during a rollout (e.g. primary v1 and primary v2). */
 export interface Variant {
   id: string;
   name: string;
+  role: VariantRole;
+  /** Share of callers' requests in effect now, in percent. */
   trafficWeight: number;
+  mirrorPercent: number;
+  /** desired */
   replicas: number;
   machineType: MachineType;
   version: { label: number; digest: string; signature: Signature | null };
-  replicaList: { id: string; address: string | null; state: ReplicaState }[];
+  replicaList: Replica[];
+}
+
+export interface CanaryStep {
+  /** percent of traffic on the new revision during the step */
+  weight: number;
+  bakeSeconds: number;
+}
+
+export interface Guardrails {
+  /** absolute, 0..1: 0.01 = one percentage point above the primary's error rate */
+  maxErrorRateIncrease: number;
+  maxP99Ratio: number;
+  minRequests: number;
+}
+
+export type Strategy = { type: 'blue-green' } | { type: 'canary'; steps: CanaryStep[]; guardrails: Guardrails };
+export type StrategyType = Strategy['type'];
+
+export interface VariantSpec {
+  name: string;
+  role: VariantRole;
+  versionDigest: string;
+  versionLabel: number;
+  machineType: string;
+  replicas: number;
+  weight: number;
+  mirrorPercent: number;
+}
+
+/** A revision's desired state: what the controller converges to. */
+export interface DeploymentSpec {
+  variants: VariantSpec[];
+  strategy: Strategy;
+}
+
+export type RolloutPhase = 'starting' | 'shifting' | 'draining';
+
+/** Where a rollout from the stable revision to the target revision stands. */
+export interface Rollout {
+  fromRevision: number | null;
+  toRevision: number;
+  strategy: StrategyType;
+  phase: RolloutPhase;
+  /** index into `steps`; -1 before the first */
+  step: number;
+  steps: CanaryStep[];
+  /** 0..100, share of traffic on the new revision */
+  trafficPercent: number;
+  stepStartedAt: string | null;
+  paused: boolean;
+  promoted: boolean;
 }
 
 export interface Deployment {
@@ -156,9 +223,109 @@ export interface Deployment {
   statusReason: string | null;
   model: { name: string };
   endpoints: { predict: string; infer: string };
+  /** The target revision's number. */
+  revision: number;
+  /** The last revision that finished rolling out; null before the first did. */
+  stableRevision: number | null;
+  spec: DeploymentSpec | null;
+  /** null when nothing is rolling out */
+  rollout: Rollout | null;
   variants: Variant[];
   createdAt: string;
   updatedAt: string;
+}
+
+type VersionRef = { versionLabel?: number; versionDigest?: never } | { versionDigest?: string; versionLabel?: never };
+
+/** One variant of a `variants` update; fields left out keep their current values. */
+export type VariantUpdate = {
+  name: string;
+  role?: VariantRole;
+  machineType?: string;
+  replicas?: number;
+  weight?: number;
+  mirrorPercent?: number;
+} & VersionRef;
+
+/**
+ * PATCH /deployments/{name}: the one-variant shorthand (the primary unless `variant` says otherwise),
+ * or `variants`, the complete new list (a variant left out is removed).
+ */
+export type DeploymentUpdate = (
+  | ({ variant?: string; machineType?: string; replicas?: number; variants?: never } & VersionRef)
+  | { variants: VariantUpdate[] }
+) & {
+  strategy?: { type: 'blue-green' } | { type: 'canary'; steps?: CanaryStep[]; guardrails?: Partial<Guardrails> };
+  /** Replace a rollout in progress instead of being refused with 409. */
+  supersede?: boolean;
+};
+
+export interface UpdateResult {
+  deployment: Deployment;
+  revision: number;
+  /** Empty when nothing changed. */
+  changes: string[];
+}
+
+export interface Revision {
+  number: number;
+  reason: string;
+  author: string;
+  createdAt: string;
+  spec: DeploymentSpec | null;
+  /** What changed from the revision before, e.g. "primary: v1 → v2". */
+  changes: string[];
+}
+
+export interface RevisionHistory {
+  current: number;
+  stable: number | null;
+  /** newest first */
+  revisions: Revision[];
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface VariantTraffic extends Percentiles {
+  id: string;
+  name: string;
+  role: VariantRole;
+  versionLabel: number;
+  trafficWeight: number;
+  mirrorPercent: number;
+  requests: number;
+  errors: number;
+  /** 0..1; null without requests */
+  errorRate: number | null;
+  /** Shadows: how their mirrored answers compared with the primary's. */
+  shadow: (Percentiles & { mirrored: number; agreed: number; disagreed: number; failed: number; agreementRate: number | null }) | null;
+}
+
+export interface VariantComparison {
+  /** variant ids */
+  baseline: string;
+  candidate: string;
+  /** rates 0..1, null while a side has no requests */
+  errorRate: { baseline: number | null; candidate: number | null; difference: number | null; pValue: number; significant: boolean };
+  latency: {
+    baseline: Percentiles;
+    candidate: Percentiles;
+    /** null without latency on both sides */
+    probabilityCandidateSlower: number | null;
+    pValue: number;
+    significant: boolean;
+  };
+  summary: string;
+}
+
+export interface Comparison {
+  window: { minutes?: number; from?: string; to?: string };
+  variants: VariantTraffic[];
+  comparisons: VariantComparison[];
 }
 
 export interface DeploymentEvent {

@@ -1,0 +1,184 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { describeMachine, formatCost, shortDigest } from '@/lib/client/format';
+import { isRollingOut, useMachineTypes, useModel } from '@/lib/client/queries';
+import type { Deployment, DeploymentSpec, MachineType, Version } from '@/lib/client/types';
+import { EmptyState, QueryContent } from '../states';
+import { UpdateError, UpdateOutcome, useDeploymentUpdate } from './deployment-mutations';
+import { defaultStrategyDraft, StrategyFields, toStrategy, type StrategyDraft } from './strategy-fields';
+
+const MAX_REPLICAS = 16;
+
+function UpdateForm({
+  deployment,
+  spec,
+  versions,
+  machineTypes,
+}: {
+  deployment: Deployment;
+  spec: DeploymentSpec;
+  versions: Version[];
+  machineTypes: MachineType[];
+}) {
+  const ready = versions.filter((v) => v.status === 'ready');
+  const primary = spec.variants.find((v) => v.role === 'primary') ?? spec.variants[0]!;
+  // Unset choices follow the current revision (and the newest ready version), so they stay right as it changes.
+  const [variantChoice, setVariantChoice] = useState<string | null>(null);
+  const [versionChoice, setVersionChoice] = useState<number | null>(null);
+  const [machineChoice, setMachineChoice] = useState<string | null>(null);
+  const [replicasInput, setReplicasInput] = useState<string | null>(null);
+  const [strategy, setStrategy] = useState<StrategyDraft>(defaultStrategyDraft);
+
+  const variant = spec.variants.find((v) => v.name === variantChoice) ?? primary;
+  const versionLabel = ready.some((v) => v.label === versionChoice) ? versionChoice : (ready[0]?.label ?? null);
+  const chosenVersion = ready.find((v) => v.label === versionLabel);
+  const machine = machineTypes.find((m) => m.name === (machineChoice ?? variant.machineType));
+  const replicas = replicasInput ?? String(variant.replicas);
+  const replicaCount = Number(replicas);
+
+  const update = useDeploymentUpdate(deployment.name);
+  const build = () => {
+    if (versionLabel === null) throw new Error('This model has no ready version to roll out.');
+    if (!machine) throw new Error('Choose a machine type.');
+    if (!Number.isInteger(replicaCount) || replicaCount < 1 || replicaCount > MAX_REPLICAS) {
+      throw new Error(`Replicas must be a whole number from 1 to ${MAX_REPLICAS}.`);
+    }
+    return { variant: variant.name, versionLabel, machineType: machine.name, replicas: replicaCount, strategy: toStrategy(strategy) };
+  };
+  const send = (supersede?: boolean) =>
+    update.mutate(
+      { build, supersede },
+      {
+        onSuccess: () => {
+          setVersionChoice(null);
+          setMachineChoice(null);
+          setReplicasInput(null);
+        },
+      },
+    );
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    send();
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-label="Update the deployment">
+      {spec.variants.length > 1 && (
+        <div className="field">
+          <label htmlFor="update-variant">Variant</label>
+          <select id="update-variant" className="select" value={variant.name} onChange={(e) => setVariantChoice(e.target.value)}>
+            {spec.variants.map((v) => (
+              <option key={v.name} value={v.name}>
+                {v.name} ({v.role}, v{v.versionLabel})
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="update-version">Version</label>
+        <select
+          id="update-version"
+          className="select"
+          value={versionLabel ?? ''}
+          onChange={(e) => setVersionChoice(Number(e.target.value))}
+          aria-describedby="update-version-hint"
+        >
+          {ready.length === 0 && <option value="">No ready versions</option>}
+          {ready.map((v) => (
+            <option key={v.id} value={v.label}>
+              v{v.label} — {shortDigest(v.digest)}
+              {v.digest === variant.versionDigest ? ' (running now)' : ''}
+            </option>
+          ))}
+        </select>
+        <span id="update-version-hint" className="hint">
+          {variant.name} runs v{variant.versionLabel} now
+          {chosenVersion && chosenVersion.digest !== variant.versionDigest ? `; v${chosenVersion.label} would replace it.` : '.'} Only
+          versions that passed validation are listed.
+        </span>
+      </div>
+      <div className="form-row">
+        <div className="field" style={{ flex: '3 1 260px' }}>
+          <label htmlFor="update-machine">Machine type</label>
+          <select id="update-machine" className="select" value={machine?.name ?? ''} onChange={(e) => setMachineChoice(e.target.value)}>
+            {machineTypes.map((m) => (
+              <option key={m.id} value={m.name}>
+                {describeMachine(m)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field" style={{ flex: '1 1 100px' }}>
+          <label htmlFor="update-replicas">Replicas</label>
+          <input
+            id="update-replicas"
+            className="input"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={MAX_REPLICAS}
+            value={replicas}
+            onChange={(e) => setReplicasInput(e.target.value)}
+          />
+        </div>
+      </div>
+      {machine && Number.isInteger(replicaCount) && replicaCount > 0 && (
+        <p className="hint" aria-live="polite">
+          Estimated cost for {variant.name}: {formatCost(machine.hourlyCost * replicaCount)} for {replicaCount}{' '}
+          {replicaCount === 1 ? 'replica' : 'replicas'}.
+        </p>
+      )}
+      <StrategyFields id="update" draft={strategy} onChange={setStrategy} />
+      <UpdateError error={update.error} deployment={deployment} onSupersede={() => send(true)} pending={update.isPending} />
+      {update.data && !update.isPending && update.data.revision === deployment.revision && (
+        <UpdateOutcome revision={update.data.revision} changes={update.data.changes} />
+      )}
+      <div className="row">
+        <button type="submit" className="btn btn-primary" disabled={update.isPending}>
+          {update.isPending ? 'Rolling out…' : 'Roll out'}
+        </button>
+        <span className="hint">
+          {isRollingOut(deployment)
+            ? `Revision ${deployment.revision} is still rolling out; you will be asked before it is replaced.`
+            : `Becomes revision ${deployment.revision + 1}; the history below keeps every revision.`}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+/** Where a data scientist changes what a live deployment runs: a new revision, rolled out with a strategy. */
+export function UpdateCard({ deployment }: { deployment: Deployment }) {
+  const model = useModel(deployment.model.name);
+  const machineTypes = useMachineTypes();
+  const { spec, status } = deployment;
+  const notRunning = status === 'stopped' || status === 'stopping' || (status === 'failed' && deployment.stableRevision === null);
+  return (
+    <section className="card" aria-labelledby="update-title">
+      <div className="card-header">
+        <div>
+          <h2 id="update-title">Update</h2>
+          <p>A new version, machine type or replica count, rolled out as a new revision.</p>
+        </div>
+      </div>
+      <div className="card-body">
+        {notRunning || !spec ? (
+          <EmptyState compact title={status === 'failed' ? 'Nothing is serving to update' : 'This deployment is stopped'}>
+            Redeploy it (button at the top of the page) to serve a version again; then update it here.
+          </EmptyState>
+        ) : (
+          <QueryContent query={model} loadingLabel="Loading versions…">
+            {(loaded) => (
+              <QueryContent query={machineTypes} loadingLabel="Loading machine types…">
+                {(machines) => <UpdateForm deployment={deployment} spec={spec} versions={loaded.versions} machineTypes={machines} />}
+              </QueryContent>
+            )}
+          </QueryContent>
+        )}
+      </div>
+    </section>
+  );
+}
