@@ -84,7 +84,7 @@ describe('journey: from an ONNX file to a served, measured endpoint in the conso
 
     // A line needs two points: with the 5-minute window a point is one 5 s rollup of the
     // gateway, so keep a little traffic going until a second window has been flushed.
-    await page.getByLabel('Window').selectOption({ label: 'Last 5 minutes' });
+    await page.getByRole('region', { name: 'Latency' }).getByLabel('Window').selectOption({ label: 'Last 5 minutes' });
     const line = page.getByRole('figure', { name: 'Latency chart' }).locator('path.recharts-line-curve').first();
     const deadline = Date.now() + 30_000;
     while (!(await line.isVisible()) && Date.now() < deadline) {
