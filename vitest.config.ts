@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // `npm test` prepares Postgres, Redis, the test database and the web build (scripts/cli.ts),
-// then runs both projects: fast tests beside the code, and journeys against the whole platform.
+// then runs the projects one after the other: tests beside the code, then journeys against the whole platform.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -12,9 +12,6 @@ export default defineConfig({
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          // Before the platform's worker starts: its controller acts on every deployment in the shared
-          // test database, so tests that drive a controller of their own must not run beside it.
-          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -25,7 +22,6 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 240_000,
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -14,14 +14,14 @@ import { load, printTable, type LoadResult } from './lib/load';
 const WAKES = Number(process.env.BENCH_WAKES ?? 10);
 const BODY = JSON.stringify({ inputs: { features: [[5.1, 3.5, 1.4, 0.2]] } });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, last?: () => Promise<unknown>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();
     if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${last ? `; last seen: ${JSON.stringify(await last())}` : ''}`);
 }
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
@@ -30,7 +30,7 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 async function knee(modelPath: string): Promise<void> {
   const runtime = await startRuntime({ modelPath, name: 'iris', env: { SLIPWAY_INTRA_OP_THREADS: '1' } });
   const rows: LoadResult[] = [];
-  for (const connections of [1, 2, 4, 8, 16, 32]) {
+  for (const connections of [1, 2, 4, 8, 16, 32, 64, 128]) {
     rows.push(await load(`${connections} in flight`, { url: `${runtime.address}/predict`, body: BODY, connections, seconds: 3 }));
   }
   await runtime.stop();
@@ -64,10 +64,15 @@ export async function benchAutoscale(env: PlatformEnv): Promise<void> {
 
     const wakes: { total: number; toWake: number; toListening: number; toReady: number; toAnswer: number }[] = [];
     for (let i = 0; i < WAKES; i++) {
-      await until('asleep', async () => {
-        const d = await deployment();
-        return d.status === 'ready' && d.variants[0].replicas === 0 && d.variants[0].replicaList.every((r: { state: string }) => r.state !== 'ready') ? true : undefined;
-      });
+      await until(
+        'asleep',
+        async () => {
+          const d = await deployment();
+          return d.status === 'ready' && d.variants[0].replicas === 0 && d.variants[0].replicaList.every((r: { state: string }) => r.state !== 'ready') ? true : undefined;
+        },
+        60_000,
+        deployment,
+      );
       const seen = (await events()).length;
       const sent = Date.now();
       const response = await predict();

@@ -57,7 +57,7 @@ describe('scaling', () => {
 
     const bounds = await withKey('PUT', `/api/v1/deployments/${name}/scale`, { minReplicas: 1, maxReplicas: 2 });
     expect(bounds.status).toBe(202);
-    expect(bounds.body.changes).toEqual(['primary: replicas 3 → 2', 'primary: autoscaling off → 1..2 at 8 in flight per replica']);
+    expect(bounds.body.changes).toEqual(['primary: replicas 3 → 2', 'primary: autoscaling off → 1..2 at 32 in flight per replica']);
     await admin.waitFor(`/api/v1/deployments/${name}`, (b) => live(3)(b) && readyReplicas(b.deployment) <= 2);
 
     const invalid = await withKey('PUT', `/api/v1/deployments/${name}/scale`, { minReplicas: 3, maxReplicas: 2 });
