@@ -10,19 +10,11 @@ import { ApiClient } from '../e2e/api-client';
 import { freePort, launchPlatform } from '../scripts/lib/launch';
 import type { PlatformEnv } from '../scripts/lib/platform';
 import { load, printTable, type LoadResult } from './lib/load';
+import { until } from './lib/until';
 
 const WAKES = Number(process.env.BENCH_WAKES ?? 10);
 const BODY = JSON.stringify({ inputs: { features: [[5.1, 3.5, 1.4, 0.2]] } });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, last?: () => Promise<unknown>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `; last seen: ${JSON.stringify(await last())}` : ''}`);
-}
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 

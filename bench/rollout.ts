@@ -5,20 +5,12 @@ import { ApiClient } from '../e2e/api-client';
 import { freePort, launchPlatform } from '../scripts/lib/launch';
 import type { PlatformEnv } from '../scripts/lib/platform';
 import { load, printTable, type LoadResult } from './lib/load';
+import { until } from './lib/until';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 16;
 const NAME = 'bench-rollout';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const stableAt = (api: ApiClient, revision: number) =>
   until(`revision ${revision} live`, async () => {

@@ -15,6 +15,7 @@ import { freePort, launchPlatform } from '../scripts/lib/launch';
 import type { PlatformEnv } from '../scripts/lib/platform';
 import { inProcess, load, printTable, sequential, type LoadResult } from './lib/load';
 import { cpuMs, replicaPid } from './lib/processes';
+import { until } from './lib/until';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 
@@ -37,22 +38,13 @@ async function startBareProxy(target: string): Promise<{ url: string; stop(): vo
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Uploads, waits for the version, deploys and returns the Deploy → Ready time and a replica address. */
 async function deploy(api: ApiClient, name: string, bytes: Uint8Array): Promise<{ readyMs: number; replica: string }> {
   await api.request('POST', '/api/v1/models', { name, description: 'bench' });
   const upload = await api.upload(name, { name: `${name}.onnx`, bytes });
   if (upload.status >= 300) throw new Error(`upload of ${name} failed: ${JSON.stringify(upload.body)}`);
-  await waitFor(`${name} v1 ready`, async () => {
+  await until(`${name} v1 ready`, async () => {
     const { version } = (await api.request('GET', `/api/v1/models/${name}/versions/1`)).body;
     if (version.status === 'failed') throw new Error(`${name} failed inspection: ${version.statusReason}`);
     return version.status === 'ready' ? true : undefined;
@@ -60,7 +52,7 @@ async function deploy(api: ApiClient, name: string, bytes: Uint8Array): Promise<
   const clicked = performance.now();
   const created = await api.request('POST', '/api/v1/deployments', { name, modelName: name, versionLabel: 1, machineType: 'cpu-medium', replicas: 1 });
   if (created.status >= 300) throw new Error(`deploy of ${name} failed: ${JSON.stringify(created.body)}`);
-  const deployment = await waitFor(`${name} ready`, async () => {
+  const deployment = await until(`${name} ready`, async () => {
     const { deployment } = (await api.request('GET', `/api/v1/deployments/${name}`)).body;
     if (deployment.status === 'failed') throw new Error(`${name} rollout failed: ${deployment.statusReason}`);
     return deployment.status === 'ready' ? deployment : undefined;

@@ -1,6 +1,5 @@
-import { recordEvent } from '@slipway/controller';
+import { loadRevision, recordEvent } from '@slipway/controller';
 import { boundsAt, decideScale, INITIAL_SCALE_STATE, templateOf, type Autoscaling, type ScaleState } from '@slipway/core';
-import { loadRevision } from '@slipway/controller';
 import type { JobProducer } from '@slipway/queue';
 import type { Redis } from 'ioredis';
 import type { Controller } from './reconcile';
