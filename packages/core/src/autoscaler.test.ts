@@ -41,7 +41,7 @@ describe('decideScale', () => {
     const idle = run({ ...base, config: zero, bounds: { min: 0, max: 4 }, current: 1 }, 40, 0);
     expect(idle.changes).toEqual([{ t: 30_000, desired: 0, reason: 'scaled 1 → 0: idle for 30 s' }]);
     const woken = decideScale({ ...base, config: zero, bounds: { min: 0, max: 4 }, current: 0, load: 1 });
-    expect(woken).toMatchObject({ desired: 1, reason: 'scaled 0 → 1: 1 request(s) in flight, target 8 per replica' });
+    expect(woken).toMatchObject({ desired: 1, reason: 'scaled 0 → 1: 1 request(s) in flight, target 32 per replica' });
   });
 
   it('stops at the quota and says so', () => {
