@@ -9,6 +9,7 @@ import { describeMachine, formatCost, shortDigest } from '@/lib/client/format';
 import { queryKeys, useMachineTypes, useModel, useModels } from '@/lib/client/queries';
 import type { MachineType, ModelSummary, Version } from '@/lib/client/types';
 import { CopyButton } from '../copy-button';
+import { QuotaImpact } from '../quota/quota-impact';
 import { PageHeader } from '../page-header';
 import { EmptyState, FormError, QueryContent } from '../states';
 
@@ -161,6 +162,8 @@ function Form({
       ? { by: 'label', label: readyVersions[0]?.label }
       : versionChoice;
   const name = nameInput ?? modelName;
+  // The deployment belongs to the model's team: its quota is the one that counts.
+  const teamId = models.find((m) => m.name === modelName)?.team.id;
   const machine = machineTypes.find((m) => m.name === machineChoice) ?? machineTypes[0];
   const replicaCount = Number(replicas);
 
@@ -251,12 +254,14 @@ function Form({
           />
         </div>
       </div>
-      {machine && Number.isInteger(replicaCount) && replicaCount > 0 && (
-        <p className="hint" aria-live="polite">
-          Estimated cost: {formatCost(machine.hourlyCost * replicaCount)} (about $
-          {Math.round(machine.hourlyCost * replicaCount * HOURS_PER_MONTH).toLocaleString('en')} a month) for {replicaCount}{' '}
-          {replicaCount === 1 ? 'replica' : 'replicas'}.
-        </p>
+      {machine && teamId && Number.isInteger(replicaCount) && replicaCount > 0 && (
+        <div className="stack" style={{ gap: 4 }}>
+          <QuotaImpact teamId={teamId} variants={[{ machineType: machine.name, replicas: replicaCount }]} deploymentName={name} />
+          <p className="hint">
+            About ${Math.round(machine.hourlyCost * replicaCount * HOURS_PER_MONTH).toLocaleString('en')} a month for {replicaCount}{' '}
+            {replicaCount === 1 ? 'replica' : 'replicas'} ({formatCost(machine.hourlyCost)} each).
+          </p>
+        </div>
       )}
       <FormError error={deploy.error} />
       <div className="row">

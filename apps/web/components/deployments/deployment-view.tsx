@@ -11,9 +11,11 @@ import { StatusBadge } from '../status-badge';
 import { ComparisonCard } from './comparison-card';
 import { EndpointsPanel } from './endpoints-panel';
 import { LatencyCard } from './latency-chart';
+import { ReplicasOverTimeCard } from './replicas-over-time';
 import { ReplicasPanel } from './replicas-panel';
 import { RevisionsCard } from './revisions-card';
 import { RolloutCard } from './rollout-card';
+import { ScalingCard } from './scaling-card';
 import { StopButton } from './stop-button';
 import { TrafficCard } from './traffic-controls';
 import { TryIt } from './try-it';
@@ -60,6 +62,8 @@ function DeploymentDetail({ deployment }: { deployment: Deployment }) {
         <UpdateCard deployment={deployment} />
         <TrafficCard deployment={deployment} />
       </div>
+      <ScalingCard deployment={deployment} />
+      <ReplicasOverTimeCard deployment={deployment} />
       <ComparisonCard deploymentName={deployment.name} />
       <RevisionsCard deployment={deployment} />
       <div className="grid-2">

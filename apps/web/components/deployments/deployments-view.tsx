@@ -5,8 +5,20 @@ import { timeAgo } from '@/lib/client/format';
 import { useDeployments } from '@/lib/client/queries';
 import type { Deployment } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
+import { UsageBars } from '../quota/usage-bars';
 import { EmptyState, QueryContent } from '../states';
 import { StatusBadge } from '../status-badge';
+
+/** "cpu-small × 2", or "cpu-small × 0 (autoscaled 0–2)": the count now, and its bounds when it moves. */
+function describeMachines(deployment: Deployment): string {
+  return deployment.variants
+    .map((v) => {
+      const autoscaling = deployment.spec?.variants.find((s) => s.name === v.name && s.versionLabel === v.version.label)?.autoscaling;
+      const bounds = autoscaling ? ` (autoscaled ${autoscaling.minReplicas}–${autoscaling.maxReplicas})` : '';
+      return `${v.machineType.name} × ${v.replicas}${bounds}`;
+    })
+    .join(', ');
+}
 
 function DeploymentsTable({ deployments }: { deployments: Deployment[] }) {
   return (
@@ -36,9 +48,7 @@ function DeploymentsTable({ deployments }: { deployments: Deployment[] }) {
               <td>
                 <StatusBadge status={deployment.status} />
               </td>
-              <td className="muted">
-                {deployment.variants.map((v) => `${v.machineType.name} × ${v.replicas}`).join(', ')}
-              </td>
+              <td className="muted">{describeMachines(deployment)}</td>
               <td className="muted">{timeAgo(deployment.updatedAt)}</td>
             </tr>
           ))}
@@ -81,6 +91,17 @@ export function DeploymentsView() {
         >
           {(list) => <DeploymentsTable deployments={list} />}
         </QueryContent>
+      </section>
+      <section className="card" aria-labelledby="usage-title">
+        <div className="card-header">
+          <div>
+            <h2 id="usage-title">Team usage</h2>
+            <p>Compute each team’s deployments hold, at their worst case (every variant at its max replicas), against the team’s quota.</p>
+          </div>
+        </div>
+        <div className="card-body stack">
+          <UsageBars />
+        </div>
       </section>
     </>
   );

@@ -82,7 +82,9 @@ export function ReplicasPanel({ variants }: { variants: Variant[] }) {
                   <td>
                     <div className="cell-sub">{readySummary(variant)}</div>
                     {variant.replicaList.length === 0 ? (
-                      <span className="muted">None running (wanted {variant.replicas})</span>
+                      <span className="muted">
+                        {variant.replicas === 0 ? 'Asleep (scaled to zero); the next request wakes it' : `None running (wanted ${variant.replicas})`}
+                      </span>
                     ) : (
                       <ul className="replicas" aria-label={`Replicas of ${variant.name} v${variant.version.label}`}>
                         {variant.replicaList.map((replica) => (

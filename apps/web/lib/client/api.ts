@@ -4,6 +4,7 @@ import type {
   Comparison,
   Deployment,
   DeploymentEvent,
+  DeploymentScaling,
   DeploymentUpdate,
   LatencyPoint,
   MachineType,
@@ -129,6 +130,10 @@ export const api = {
   tryDeployment: (name: string, body: unknown) => request<TryResult>('POST', `/deployments/${enc(name)}/try`, body),
   deploymentLatency: (name: string, minutes: number) =>
     request<{ points: LatencyPoint[] }>('GET', `/deployments/${enc(name)}/latency?minutes=${minutes}`).then((r) => r.points),
+
+  /** Replicas over time and the load per variant, with each autoscaled variant's bounds now and next transitions. */
+  deploymentScaling: (name: string, minutes: number) =>
+    request<DeploymentScaling>('GET', `/deployments/${enc(name)}/scaling?minutes=${minutes}`),
 
   apiKeys: () => request<{ apiKeys: ApiKey[] }>('GET', '/api-keys').then((r) => r.apiKeys),
   createApiKey: (name: string) => request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name }),

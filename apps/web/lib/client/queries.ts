@@ -15,6 +15,7 @@ export const queryKeys = {
   latency: (name: string, minutes: number) => ['deployments', name, 'latency', minutes] as const,
   revisions: (name: string) => ['deployments', name, 'revisions'] as const,
   comparison: (name: string, minutes: number) => ['deployments', name, 'comparison', minutes] as const,
+  scaling: (name: string, minutes: number) => ['deployments', name, 'scaling', minutes] as const,
   apiKeys: ['api-keys'] as const,
   users: ['users'] as const,
   teams: ['teams'] as const,
@@ -61,8 +62,19 @@ export const useDeployments = () =>
     refetchInterval: (query) => (query.state.data?.some((d) => !isTerminal(d.status)) ? LIVE_MS : false),
   });
 
-/** Changing: a status on its way somewhere, or a rollout (steps, bake times, traffic) in progress. */
-const isSettled = (d: Pick<Deployment, 'status' | 'rollout'>) => isTerminal(d.status) && d.rollout === null;
+/**
+ * Replicas on their way to the desired count while the deployment serves: an autoscaler (or a wake from
+ * zero) moved it, and replicas start or drain. Short-lived, so it is worth watching closely.
+ */
+export const isScaling = (d: Pick<Deployment, 'status' | 'variants'>) =>
+  d.status === 'ready' &&
+  d.variants.some(
+    (v) => v.replicaList.some((r) => r.state === 'starting' || r.state === 'draining') || v.replicaList.filter((r) => r.state === 'ready').length !== v.replicas,
+  );
+
+/** Changing: a status on its way somewhere, a rollout (steps, bake times, traffic) in progress, or replicas scaling. */
+const isSettled = (d: Pick<Deployment, 'status' | 'rollout'> & Partial<Pick<Deployment, 'variants'>>) =>
+  isTerminal(d.status) && d.rollout === null && !(d.variants && isScaling({ status: d.status, variants: d.variants }));
 
 export const useDeployment = (name: string) =>
   useQuery({
@@ -75,7 +87,7 @@ export const useDeployment = (name: string) =>
  * Keyed by status and target revision too, so the events of a change (e.g. `routed` with `ready`,
  * `revision` with an update) load at once; live while a rollout is in progress.
  */
-export const useDeploymentEvents = (deployment: Pick<Deployment, 'name' | 'status' | 'revision' | 'rollout'>) =>
+export const useDeploymentEvents = (deployment: Pick<Deployment, 'name' | 'status' | 'revision' | 'rollout'> & Partial<Pick<Deployment, 'variants'>>) =>
   useQuery({
     queryKey: [...queryKeys.events(deployment.name), deployment.status, deployment.revision],
     queryFn: () => api.deploymentEvents(deployment.name),
@@ -106,6 +118,18 @@ export const useLatency = (name: string, minutes: number) =>
   useQuery({
     queryKey: queryKeys.latency(name, minutes),
     queryFn: () => api.deploymentLatency(name, minutes),
+    placeholderData: keepPreviousData,
+    refetchInterval: SETTLED_MS,
+  });
+
+/** The window the Scaling card reads its bounds from, and the replicas chart starts with: one request for both. */
+export const DEFAULT_SCALING_MINUTES = 15;
+
+/** The autoscaler samples every 5 s: refetch as often. */
+export const useDeploymentScaling = (name: string, minutes: number) =>
+  useQuery({
+    queryKey: queryKeys.scaling(name, minutes),
+    queryFn: () => api.deploymentScaling(name, minutes),
     placeholderData: keepPreviousData,
     refetchInterval: SETTLED_MS,
   });

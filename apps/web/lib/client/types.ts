@@ -181,13 +181,39 @@ export interface Guardrails {
 export type Strategy = { type: 'blue-green' } | { type: 'canary'; steps: CanaryStep[]; guardrails: Guardrails };
 export type StrategyType = Strategy['type'];
 
+/** From each `cron` fire (in `timeZone`) until the next entry's, these bounds replace the autoscaler's. */
+export interface ScalingSchedule {
+  cron: string;
+  /** IANA name, e.g. Europe/Ljubljana; the server's default is UTC. */
+  timeZone: string;
+  minReplicas: number;
+  /** Left out: the autoscaler's maxReplicas. */
+  maxReplicas?: number;
+}
+
+/** Ray Serve's autoscaling knobs (camelCase), as the server stores them with its defaults filled in. */
+export interface Autoscaling {
+  minReplicas: number;
+  maxReplicas: number;
+  initialReplicas?: number;
+  targetOngoingRequests: number;
+  upscaleDelaySeconds: number;
+  downscaleDelaySeconds: number;
+  scaleToZeroDelaySeconds: number;
+  lookBackSeconds: number;
+  schedules: ScalingSchedule[];
+}
+
 export interface VariantSpec {
   name: string;
   role: VariantRole;
   versionDigest: string;
   versionLabel: number;
   machineType: string;
+  /** Fixed count; with `autoscaling`, the count it starts from. */
   replicas: number;
+  /** Set: the autoscaler moves the replica count within its bounds. */
+  autoscaling?: Autoscaling;
   weight: number;
   mirrorPercent: number;
 }
@@ -252,7 +278,7 @@ export type VariantUpdate = {
  * or `variants`, the complete new list (a variant left out is removed).
  */
 export type DeploymentUpdate = (
-  | ({ variant?: string; machineType?: string; replicas?: number; variants?: never } & VersionRef)
+  | ({ variant?: string; machineType?: string; replicas?: number; autoscaling?: Autoscaling | null; variants?: never } & VersionRef)
   | { variants: VariantUpdate[] }
 ) & {
   strategy?: { type: 'blue-green' } | { type: 'canary'; steps?: CanaryStep[]; guardrails?: Partial<Guardrails> };
@@ -351,6 +377,40 @@ export interface LatencyPoint {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+}
+
+/** One autoscaler tick's record (every 5 s per autoscaled variant). */
+export interface ScalingSample {
+  t: string;
+  /** Requests in flight and held, averaged over the look-back window. */
+  inFlight: number;
+  ready: number;
+  desired: number;
+}
+
+/** A scheduled change of the autoscaler's bounds. */
+export interface ScalingTransition {
+  at: string;
+  minReplicas: number;
+  maxReplicas: number;
+}
+
+/** GET /deployments/{name}/scaling: one running replica set (variant row). */
+export interface VariantScaling {
+  id: string;
+  name: string;
+  desiredReplicas: number;
+  /** null: a fixed replica count. */
+  autoscaling: Autoscaling | null;
+  /** `schedule`: index of the schedule entry in effect, when one is. */
+  boundsNow: { min: number; max: number; schedule?: number } | null;
+  nextTransitions: ScalingTransition[];
+  /** oldest first */
+  samples: ScalingSample[];
+}
+
+export interface DeploymentScaling {
+  variants: VariantScaling[];
 }
 
 export interface ApiKey {

@@ -4,11 +4,10 @@ import { route } from '@/lib/server/route';
 
 export const GET = route<{ name: string }>({}, async ({ user, params }) => {
   const deployment = await findDeployment(user, params.name, 'viewer');
-  const events = await serverContext().db.deploymentEvent.findMany({
-    where: { deploymentId: deployment.id },
-    orderBy: { createdAt: 'asc' },
-    take: 500,
-  });
+  // The newest 500, oldest first: a long-lived deployment's latest steps and decisions are what matter.
+  const events = (
+    await serverContext().db.deploymentEvent.findMany({ where: { deploymentId: deployment.id }, orderBy: { createdAt: 'desc' }, take: 500 })
+  ).reverse();
   return {
     events: events.map((e) => ({
       id: e.id,
