@@ -77,7 +77,7 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     await page.keyboard.press('ArrowRight');
     expect(await form.getByLabel('Autoscale', { exact: true }).isChecked()).toBe(true);
     // The server's defaults are filled in, each knob with a line of help.
-    expect(await form.getByLabel('Target ongoing requests', { exact: true }).inputValue()).toBe('8');
+    expect(await form.getByLabel('Target ongoing requests', { exact: true }).inputValue()).toBe('32');
     expect(await form.getByLabel('Upscale delay (s)', { exact: true }).inputValue()).toBe('3');
     expect(await form.getByLabel('Downscale delay (s)', { exact: true }).inputValue()).toBe('60');
     expect(await form.getByLabel('Scale-to-zero delay (s)', { exact: true }).inputValue()).toBe('300');
@@ -113,7 +113,7 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     await form.getByLabel('Schedule 1 max replicas', { exact: true }).press('Enter');
     const outcome = form.getByRole('status').filter({ hasText: 'Revision 2 is rolling out' });
     await outcome.waitFor();
-    expect(await outcome.textContent()).toContain('primary: autoscaling off → 0..2 at 8 in flight per replica, 1 schedule(s)');
+    expect(await outcome.textContent()).toContain('primary: autoscaling off → 0..2 at 32 in flight per replica, 1 schedule(s)');
     await rollout.getByText('Revision 2 is live.').waitFor({ timeout: 60_000 });
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('Ready');
 

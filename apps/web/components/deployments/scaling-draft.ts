@@ -1,4 +1,4 @@
-import { nextTransitions, scheduleProblem } from '@slipway/core';
+import { autoscalingSchema, nextTransitions, scheduleProblem } from '@slipway/core';
 import type { VariantDraft as SizedDraft } from '@/lib/client/quota';
 import type { Autoscaling, ScalingTransition, VariantSpec } from '@/lib/client/types';
 
@@ -14,16 +14,7 @@ const LIMITS = {
 };
 
 /** The server's defaults for the knobs a user leaves alone (Ray Serve's meanings, Slipway's values). */
-export const AUTOSCALING_DEFAULTS: Autoscaling = {
-  minReplicas: 1,
-  maxReplicas: 4,
-  targetOngoingRequests: 8,
-  upscaleDelaySeconds: 3,
-  downscaleDelaySeconds: 60,
-  scaleToZeroDelaySeconds: 300,
-  lookBackSeconds: 10,
-  schedules: [],
-};
+export const AUTOSCALING_DEFAULTS: Autoscaling = autoscalingSchema.parse({});
 
 export interface ScheduleDraft {
   /** Tells React which row is which: stable for rows from the spec, so a refetch does not remount them. */
