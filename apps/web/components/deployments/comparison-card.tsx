@@ -4,10 +4,10 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatLatency, formatMs, formatPercent, formatPValue } from '@/lib/client/format';
-import { isMissingEndpoint, useDeploymentComparison } from '@/lib/client/queries';
+import { useDeploymentComparison } from '@/lib/client/queries';
 import type { Comparison, Percentiles, VariantComparison, VariantTraffic } from '@/lib/client/types';
 import { EmptyState, QueryContent } from '../states';
-import { WINDOWS } from './latency-chart';
+import { WindowSelect } from './window-select';
 
 const PERCENTILES = ['p50', 'p95', 'p99'] as const;
 const COLORS = ['#6366f1', '#f59e0b', '#10b981', '#ef4444', '#0ea5e9', '#a855f7', '#84cc16', '#f97316'];
@@ -225,51 +225,28 @@ export function ComparisonCard({ deploymentName }: { deploymentName: string }) {
           <h2 id="comparison-title">Compare variants</h2>
           <p>Requests, errors and latency per variant as the gateway measured them.</p>
         </div>
-        <div className="row">
-          <label className="label" htmlFor="comparison-window">
-            Window
-          </label>
-          <select
-            id="comparison-window"
-            className="select"
-            style={{ width: 'auto' }}
-            value={minutes}
-            onChange={(e) => setMinutes(Number(e.target.value))}
-          >
-            {WINDOWS.map((w) => (
-              <option key={w.minutes} value={w.minutes}>
-                {w.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <WindowSelect id="comparison-window" label="Window" value={minutes} onChange={setMinutes} />
       </div>
-      {isMissingEndpoint(comparison.error) ? (
-        <EmptyState compact title="Comparison is not available yet">
-          This server does not measure variants against each other yet; latency below covers the whole deployment.
-        </EmptyState>
-      ) : (
-        <QueryContent
-          query={comparison}
-          loadingLabel="Loading comparison…"
-          isEmpty={(c) => !hasTraffic(c)}
-          empty={
-            <EmptyState
-              compact
-              title="No traffic to compare yet"
-              action={
-                <Link className="btn" href="/api-keys">
-                  Create an API key
-                </Link>
-              }
-            >
-              Send traffic with an API key to compare variants: each one’s requests, errors and latency show up here.
-            </EmptyState>
-          }
-        >
-          {(c) => <ComparisonBody comparison={c} />}
-        </QueryContent>
-      )}
+      <QueryContent
+        query={comparison}
+        loadingLabel="Loading comparison…"
+        isEmpty={(c) => !hasTraffic(c)}
+        empty={
+          <EmptyState
+            compact
+            title="No traffic to compare yet"
+            action={
+              <Link className="btn" href="/api-keys">
+                Create an API key
+              </Link>
+            }
+          >
+            Send traffic with an API key to compare variants: each one’s requests, errors and latency show up here.
+          </EmptyState>
+        }
+      >
+        {(c) => <ComparisonBody comparison={c} />}
+      </QueryContent>
     </section>
   );
 }

@@ -6,15 +6,8 @@ import { formatMs, formatTime } from '@/lib/client/format';
 import { useLatency } from '@/lib/client/queries';
 import type { LatencyPoint } from '@/lib/client/types';
 import { EmptyState, QueryContent } from '../states';
+import { WINDOWS, WindowSelect } from './window-select';
 
-/** Longer windows merge rollups into coarser slots (the API returns about 60 points). */
-export const WINDOWS = [
-  { minutes: 5, label: 'Last 5 minutes' },
-  { minutes: 15, label: 'Last 15 minutes' },
-  { minutes: 60, label: 'Last hour' },
-  { minutes: 6 * 60, label: 'Last 6 hours' },
-  { minutes: 24 * 60, label: 'Last 24 hours' },
-];
 const SERIES = [
   { key: 'p50', color: '#6366f1' },
   { key: 'p95', color: '#f59e0b' },
@@ -82,24 +75,7 @@ export function LatencyCard({ deploymentName }: { deploymentName: string }) {
           <h2 id="latency-title">Latency</h2>
           <p>p50, p95 and p99 as measured at the gateway.</p>
         </div>
-        <div className="row">
-          <label className="label" htmlFor="latency-window">
-            Window
-          </label>
-          <select
-            id="latency-window"
-            className="select"
-            style={{ width: 'auto' }}
-            value={minutes}
-            onChange={(e) => setMinutes(Number(e.target.value))}
-          >
-            {WINDOWS.map((w) => (
-              <option key={w.minutes} value={w.minutes}>
-                {w.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <WindowSelect id="latency-window" label="Window" value={minutes} onChange={setMinutes} />
       </div>
       <QueryContent
         query={latency}

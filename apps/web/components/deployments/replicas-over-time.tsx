@@ -6,12 +6,13 @@ import { formatTime } from '@/lib/client/format';
 import { DEFAULT_SCALING_MINUTES, useDeploymentScaling } from '@/lib/client/queries';
 import type { Deployment, ScalingSample, VariantScaling } from '@/lib/client/types';
 import { EmptyState, QueryContent } from '../states';
+import { WindowSelect, type TimeWindow } from './window-select';
 
 /**
- * A sample every 5 s per variant, and the API returns at most 2,000 of them (oldest first): about
- * 2¾ hours. Longer windows would lose their newest samples, so they are not offered.
+ * A sample every 5 s per variant, and the API returns the newest 2,000: about 2¾ hours. Longer windows
+ * would show only their end, so they are not offered.
  */
-const SCALING_WINDOWS = [
+const SCALING_WINDOWS: TimeWindow[] = [
   { minutes: 5, label: 'Last 5 minutes' },
   { minutes: 15, label: 'Last 15 minutes' },
   { minutes: 60, label: 'Last hour' },
@@ -182,24 +183,7 @@ export function ReplicasOverTimeCard({ deployment }: { deployment: Deployment })
           <h2 id="replicas-over-time-title">Replicas over time</h2>
           <p>Desired and ready replicas of each autoscaled variant, next to the requests in flight they follow.</p>
         </div>
-        <div className="row">
-          <label className="label" htmlFor="scaling-window">
-            Scaling window
-          </label>
-          <select
-            id="scaling-window"
-            className="select"
-            style={{ width: 'auto' }}
-            value={minutes}
-            onChange={(e) => setMinutes(Number(e.target.value))}
-          >
-            {SCALING_WINDOWS.map((w) => (
-              <option key={w.minutes} value={w.minutes}>
-                {w.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <WindowSelect id="scaling-window" label="Scaling window" value={minutes} onChange={setMinutes} windows={SCALING_WINDOWS} />
       </div>
       <QueryContent
         query={scaling}

@@ -103,15 +103,12 @@ export const useDeploymentRevisions = (deployment: Pick<Deployment, 'name' | 're
     placeholderData: keepPreviousData,
   });
 
-/** A 404 that is not the API's own answer: this server has no comparison endpoint (yet). */
-export const isMissingEndpoint = (error: unknown) => error instanceof ApiError && error.status === 404 && error.code === 'http_error';
-
 export const useDeploymentComparison = (name: string, minutes: number) =>
   useQuery({
     queryKey: queryKeys.comparison(name, minutes),
     queryFn: () => api.deploymentComparison(name, minutes),
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (isMissingEndpoint(query.state.error) ? false : SETTLED_MS),
+    refetchInterval: SETTLED_MS,
   });
 
 export const useLatency = (name: string, minutes: number) =>
