@@ -1,7 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, ApiError } from './api';
+import { api } from './api';
 import type { Deployment, DeploymentStatus, Version } from './types';
 
 export const queryKeys = {
