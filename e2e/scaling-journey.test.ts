@@ -119,7 +119,7 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
 
     // The card now says what the autoscaler works with: its bounds (set by the schedule) and what comes next.
     await primary.getByText('autoscaled', { exact: true }).waitFor({ timeout: 10_000 });
-    expect(await primary.textContent()).toContain('0–2 replicas, 8 ongoing requests per replica');
+    expect(await primary.textContent()).toContain('0–2 replicas, 32 ongoing requests per replica');
     await primary.getByText('0–2 (schedule 1)').waitFor();
     const next = primary.getByRole('list', { name: 'Next scheduled transitions of primary' });
     expect(await next.getByRole('listitem').first().textContent()).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:00 → min 0$/);
