@@ -9,6 +9,7 @@ COPY apps/runtime/package.json apps/runtime/
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY packages/queue/package.json packages/queue/
+COPY packages/controller/package.json packages/controller/
 COPY packages/storage/package.json packages/storage/
 COPY packages/onnx-builder/package.json packages/onnx-builder/
 COPY packages/artifacts/package.json packages/artifacts/
