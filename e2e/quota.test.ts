@@ -149,4 +149,16 @@ describe('compute quotas', () => {
     const { teams } = (await admin.request('GET', '/api/v1/usage')).body;
     expect(teams.find((t: { id: string }) => t.id === teamId)).toMatchObject({ role: null, compute: { used: { vcpu: 0, replicas: 0 }, deployments: [] } });
   });
+
+  it('lets only one of two simultaneous deploys into room left for one', async () => {
+    const names = [`iris-race-a-${suffix}`, `iris-race-b-${suffix}`];
+    const answers = await Promise.all(
+      names.map((name) => admin.request('POST', '/api/v1/deployments', { name, modelName, versionLabel: 1, machineType: 'cpu-small', replicas: 2 })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 403]);
+    const winner = names[answers.findIndex((a) => a.status === 201)]!;
+    expect((await admin.request('GET', `/api/v1/deployments/${names.find((n) => n !== winner)}`)).status).toBe(404);
+    await admin.waitFor(`/api/v1/deployments/${winner}`, (b) => b.deployment.stableRevision === 1);
+    expect((await admin.request('POST', `/api/v1/deployments/${winner}/stop`)).status).toBe(202);
+  });
 });

@@ -1,5 +1,5 @@
 import { describeStrategy, diffSpecs, type DeploymentSpec } from '@slipway/core';
-import type { Db } from '@slipway/db';
+import type { Db, Prisma } from '@slipway/db';
 import type { JobProducer } from '@slipway/queue';
 import { recordEvent } from './events';
 import { appendRevision, loadRevision, rolloutInProgress } from './revisions';
@@ -28,9 +28,22 @@ export class TransitionError extends Error {
 interface DeploymentState {
   id: string;
   name: string;
+  teamId: string;
   status: string;
   targetRevision: number;
   stableRevision: number | null;
+}
+
+/**
+ * A check that must hold when the revision is written (the team's compute quota): it runs inside the
+ * transaction that writes it, under a lock per team, so two changes cannot both fit into the room left for one.
+ */
+export type Admission = (tx: Prisma.TransactionClient, spec: DeploymentSpec) => Promise<void>;
+
+async function admit(tx: Prisma.TransactionClient, teamId: string, spec: DeploymentSpec, admission: Admission | undefined): Promise<void> {
+  if (!admission) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+  await admission(tx, spec);
 }
 
 async function wake(t: Transitions, deploymentId: string): Promise<void> {
@@ -61,13 +74,14 @@ function refuseWhenNotRunning(d: DeploymentState): void {
 /** A new deployment, or a stopped or failed one deployed again under the same name (history kept). */
 export async function deploy(
   t: Transitions,
-  input: { name: string; modelId: string; teamId: string; spec: DeploymentSpec; author: string },
+  input: { name: string; modelId: string; teamId: string; spec: DeploymentSpec; author: string; admit?: Admission },
 ): Promise<string> {
   const id = await t.db.$transaction(async (tx) => {
     const existing = await tx.deployment.findUnique({ where: { name: input.name } });
     if (existing && existing.status !== 'stopped' && existing.status !== 'failed') {
       throw new TransitionError('conflict', `a deployment named '${input.name}' is ${existing.status}; stop it or pick another name`);
     }
+    await admit(tx, input.teamId, input.spec, input.admit);
     const row = existing
       ? await tx.deployment.update({ where: { id: existing.id }, data: { modelId: input.modelId, status: 'pending', stableRevision: null } })
       : await tx.deployment.create({ data: { name: input.name, modelId: input.modelId, teamId: input.teamId } });
@@ -93,7 +107,7 @@ export async function update(
   t: Transitions,
   deployment: DeploymentState,
   spec: DeploymentSpec,
-  options: { author: string; supersede?: boolean; reason?: string },
+  options: { author: string; supersede?: boolean; reason?: string; admit?: Admission },
 ): Promise<{ revision: number; changes: string[] }> {
   refuseWhenNotRunning(deployment);
   refuseWhileRollingOut(deployment, options.supersede, 'send the update');
@@ -101,6 +115,7 @@ export async function update(
   const changes = diffSpecs(current, spec);
   if (changes.length === 0) return { revision: deployment.targetRevision, changes };
   const revision = await t.db.$transaction(async (tx) => {
+    await admit(tx, deployment.teamId, spec, options.admit);
     const number = await appendRevision(tx, deployment.id, spec, { reason: options.reason ?? 'update', author: options.author, status: 'pending' });
     await recordEvent(tx, deployment.id, {
       step: 'revision',
@@ -118,7 +133,7 @@ export async function rollback(
   t: Transitions,
   deployment: DeploymentState,
   revision: number,
-  options: { author: string; supersede?: boolean; reason?: string },
+  options: { author: string; supersede?: boolean; reason?: string; admit?: Admission },
 ): Promise<{ revision: number; changes: string[] }> {
   const earlier = await loadRevision(t.db, deployment.id, revision);
   if (!earlier) throw new TransitionError('not_found', `deployment '${deployment.name}' has no revision ${revision}`);

@@ -46,9 +46,15 @@ export const POST = route({ body: createDeployment }, async ({ user, body }) => 
   const existing = await db.deployment.findUnique({ where: { name: body.name } });
   if (existing) requireTeamRole(user, existing.teamId, 'member', `deployment '${body.name}'`);
   const spec = await specForCreate(model, body);
-  await assertComputeQuota(db, { teamId: model.teamId, deploymentId: existing?.id ?? null, spec });
   // A stopped or failed deployment of the same name is deployed again in place: same endpoint, history kept.
-  const id = await deploy(transitions, { name: body.name, modelId: model.id, teamId: model.teamId, spec, author: user.email });
+  const id = await deploy(transitions, {
+    name: body.name,
+    modelId: model.id,
+    teamId: model.teamId,
+    spec,
+    author: user.email,
+    admit: (tx) => assertComputeQuota(tx, { teamId: model.teamId, deploymentId: existing?.id ?? null, spec }),
+  });
   const deployment = await db.deployment.findUniqueOrThrow({ where: { id }, include: deploymentInclude });
   return Response.json({ deployment: serializeDeployment(deployment) }, { status: 201 });
 });

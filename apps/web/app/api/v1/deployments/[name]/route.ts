@@ -19,8 +19,11 @@ export const PATCH = route<{ name: string }, typeof updateDeploymentSchema>({ bo
   if (!current) throw new ApiError('conflict', `deployment '${params.name}' has no revision to update; deploy it again`);
   const model = await db.model.findUniqueOrThrow({ where: { id: deployment.modelId } });
   const spec = await specForUpdate(model, current, body);
-  await assertComputeQuota(db, { teamId: deployment.teamId, deploymentId: deployment.id, spec });
-  const { revision, changes } = await update(transitions, deployment, spec, { author: user.email, supersede: body.supersede });
+  const { revision, changes } = await update(transitions, deployment, spec, {
+    author: user.email,
+    supersede: body.supersede,
+    admit: (tx) => assertComputeQuota(tx, { teamId: deployment.teamId, deploymentId: deployment.id, spec }),
+  });
   const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
   return Response.json({ deployment: serializeDeployment(updated), revision, changes }, { status: changes.length ? 202 : 200 });
 });

@@ -1,4 +1,4 @@
-import { loadRevision, rollback } from '@slipway/controller';
+import { rollback } from '@slipway/controller';
 import { z } from 'zod';
 import { assertComputeQuota } from '@/lib/server/compute-quota';
 import { serverContext } from '@/lib/server/context';
@@ -12,9 +12,11 @@ const rollbackBody = z.object({ revision: z.number().int().positive(), supersede
 export const POST = route<{ name: string }, typeof rollbackBody>({ body: rollbackBody }, async ({ user, params, body }) => {
   const { db, transitions } = serverContext();
   const deployment = await findDeployment(user, params.name, 'member');
-  const restored = await loadRevision(db, deployment.id, body.revision);
-  if (restored) await assertComputeQuota(db, { teamId: deployment.teamId, deploymentId: deployment.id, spec: restored.spec });
-  const { revision, changes } = await rollback(transitions, deployment, body.revision, { author: user.email, supersede: body.supersede });
+  const { revision, changes } = await rollback(transitions, deployment, body.revision, {
+    author: user.email,
+    supersede: body.supersede,
+    admit: (tx, spec) => assertComputeQuota(tx, { teamId: deployment.teamId, deploymentId: deployment.id, spec }),
+  });
   const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
   return Response.json({ deployment: serializeDeployment(updated), revision, changes }, { status: changes.length ? 202 : 200 });
 });

@@ -17,8 +17,12 @@ export const PUT = route<{ name: string }, typeof scaleSchema>({ body: scaleSche
   const current = await targetSpec(transitions, deployment.id, deployment.targetRevision);
   if (!current) throw new ApiError('conflict', `deployment '${params.name}' has no revision to scale; deploy it again`);
   const spec = specForScale(current, body);
-  await assertComputeQuota(db, { teamId: deployment.teamId, deploymentId: deployment.id, spec });
-  const { revision, changes } = await update(transitions, deployment, spec, { author: user.email, supersede: body.supersede, reason: 'scale' });
+  const { revision, changes } = await update(transitions, deployment, spec, {
+    author: user.email,
+    supersede: body.supersede,
+    reason: 'scale',
+    admit: (tx) => assertComputeQuota(tx, { teamId: deployment.teamId, deploymentId: deployment.id, spec }),
+  });
   const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
   return Response.json({ deployment: serializeDeployment(updated), revision, changes }, { status: changes.length ? 202 : 200 });
 });
