@@ -55,7 +55,7 @@ describe('decideRollout', () => {
     expect(decideRollout({ ...base, state: draining, now: 123_000 })).toEqual({ kind: 'finish' });
   });
 
-  it('rolls back on a breached guardrail, holds when paused, and skips steps when promoted', () => {
+  it('rolls back on a breached guardrail, holds when paused, and jumps to the end when promoted', () => {
     const s1 = { ...initialRolloutState(2), phase: 'shifting' as const, step: 0, stepStartedAt: 0 };
     expect(decideRollout({ ...base, state: s1, now: 60_000, verdict: { outcome: 'fail', message: 'error rate 9%' } })).toEqual({
       kind: 'rollback',

@@ -219,7 +219,7 @@ describe('deployment controller', () => {
     expect(await db.replica.count({ where: { variantId: v2!.id, state: { in: ['starting', 'ready', 'draining'] } } })).toBe(0);
   });
 
-  it('holds a paused canary and skips its steps when promoted', async () => {
+  it('holds a paused canary and goes straight to 100 % when promoted', async () => {
     const { id } = await newDeployment(1, 1);
     let deployment = await db.deployment.findUniqueOrThrow({ where: { id } });
     await update(transitions, deployment, specOf(2, { replicas: 1 }, { type: 'canary', steps: [{ weight: 10, bakeSeconds: 3600 }, { weight: 50, bakeSeconds: 3600 }] }), {
