@@ -44,6 +44,21 @@ export class ApiClient {
     return { status: response.status, body: await response.json() };
   }
 
+  /** Uploads a file and waits until inspection has decided: the version as it ended (ready or failed). */
+  async uploadInspected(modelName: string, file: string | { name: string; bytes: Uint8Array }): Promise<any> {
+    const upload = await this.upload(modelName, file);
+    if (upload.status !== 202) throw new Error(`upload refused: ${upload.status} ${JSON.stringify(upload.body)}`);
+    const path = `/api/v1/models/${modelName}/versions/${upload.body.version.label}`;
+    return (await this.waitFor(path, (b) => ['ready', 'failed'].includes(b.version.status))).version;
+  }
+
+  /** Deploys one version and waits until the first rollout has settled: the deployment as it ended. */
+  async deploySettled(body: { name: string; modelName: string; versionLabel: number; machineType: string; replicas: number }): Promise<any> {
+    const created = await this.request('POST', '/api/v1/deployments', body);
+    if (created.status !== 201) throw new Error(`deploy refused: ${created.status} ${JSON.stringify(created.body)}`);
+    return (await this.waitFor(`/api/v1/deployments/${body.name}`, (b) => ['ready', 'failed'].includes(b.deployment.status))).deployment;
+  }
+
   /** Polls `apiPath` until `done(body)` holds; fails with the last body after `timeoutMs`. */
   async waitFor(apiPath: string, done: (body: any) => boolean, timeoutMs = 60_000): Promise<any> {
     const deadline = Date.now() + timeoutMs;

@@ -23,13 +23,6 @@ describe('rollout journey: canary to v2, promote, roll back to v1 in the console
   const modelName = `iris-rollout-${suffix}`;
   const deploymentName = `rollout-${suffix}`;
 
-  const uploadReady = async (file: string) => {
-    const upload = await admin.upload(modelName, file);
-    expect(upload.status).toBe(202);
-    const label: number = upload.body.version.label;
-    const { version } = await admin.waitFor(`/api/v1/models/${modelName}/versions/${label}`, (b) => ['ready', 'failed'].includes(b.version.status));
-    expect([version.label, version.status]).toEqual([label, 'ready']);
-  };
 
   /** Predictions through the gateway as a client would send them, until stopped; answers do not matter here. */
   const keepSendingTraffic = () => {
@@ -63,12 +56,11 @@ describe('rollout journey: canary to v2, promote, roll back to v1 in the console
     admin = await ApiClient.login(stack.webUrl, stack.admin.email, stack.admin.password);
     expect((await admin.request('POST', '/api/v1/models', { name: modelName })).status).toBe(201);
     // v2 must be other bytes than v1 (the same bytes deduplicate into v1): the demo archive wraps the same model.
-    await uploadReady(stack.demoModelPath);
-    await uploadReady(path.join(path.dirname(stack.demoModelPath), 'iris.tar.gz'));
+    for (const [label, file] of [[1, stack.demoModelPath], [2, path.join(path.dirname(stack.demoModelPath), 'iris.tar.gz')]] as const) {
+      expect(await admin.uploadInspected(modelName, file)).toMatchObject({ label, status: 'ready' });
+    }
     apiKey = (await admin.request('POST', '/api/v1/api-keys', { name: `rollout-${suffix}` })).body.key;
-    const created = await admin.request('POST', '/api/v1/deployments', { name: deploymentName, modelName, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
-    expect(created.status).toBe(201);
-    const { deployment } = await admin.waitFor(`/api/v1/deployments/${deploymentName}`, (b) => ['ready', 'failed'].includes(b.deployment.status));
+    const deployment = await admin.deploySettled({ name: deploymentName, modelName, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
     expect(deployment.status).toBe('ready');
 
     browser = await launchChromium();

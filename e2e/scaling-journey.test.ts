@@ -35,13 +35,9 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     stack = await startStack();
     admin = await ApiClient.login(stack.webUrl, stack.admin.email, stack.admin.password);
     expect((await admin.request('POST', '/api/v1/models', { name: modelName })).status).toBe(201);
-    expect((await admin.upload(modelName, stack.demoModelPath)).status).toBe(202);
-    const { version } = await admin.waitFor(`/api/v1/models/${modelName}/versions/1`, (b) => ['ready', 'failed'].includes(b.version.status));
-    expect(version.status).toBe('ready');
+    expect(await admin.uploadInspected(modelName, stack.demoModelPath)).toMatchObject({ label: 1, status: 'ready' });
     apiKey = (await admin.request('POST', '/api/v1/api-keys', { name: `scaling-${suffix}` })).body.key;
-    const created = await admin.request('POST', '/api/v1/deployments', { name: deploymentName, modelName, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
-    expect(created.status).toBe(201);
-    const { deployment } = await admin.waitFor(`/api/v1/deployments/${deploymentName}`, (b) => ['ready', 'failed'].includes(b.deployment.status));
+    const deployment = await admin.deploySettled({ name: deploymentName, modelName, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
     expect(deployment.status).toBe('ready');
 
     browser = await launchChromium();
