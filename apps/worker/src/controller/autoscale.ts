@@ -1,5 +1,5 @@
 import { loadRevision, recordEvent } from '@slipway/controller';
-import { boundsAt, decideScale, INITIAL_SCALE_STATE, templateOf, type Autoscaling, type ScaleState } from '@slipway/core';
+import { boundsAt, decideScale, INITIAL_SCALE_STATE, templateOf, type Autoscaling, type DeploymentSpec, type ScaleState } from '@slipway/core';
 import type { JobProducer } from '@slipway/queue';
 import type { Redis } from 'ioredis';
 import type { Controller } from './reconcile';
@@ -37,6 +37,9 @@ export async function inFlightByVariant(redis: Redis, prefix: string): Promise<M
  * saying why) for the controller to carry out. State lives in Redis, so any worker process can tick.
  */
 export class Autoscaler {
+  /** Revisions are immutable: one read per deployment revision, not one per tick. */
+  private readonly specs = new Map<string, DeploymentSpec | undefined>();
+
   constructor(
     private readonly c: Controller,
     private readonly producer: Pick<JobProducer, 'enqueue'>,
@@ -58,7 +61,12 @@ export class Autoscaler {
     });
     for (const deployment of deployments) {
       if (deployment.stableRevision !== deployment.targetRevision) continue;
-      const spec = (await loadRevision(db, deployment.id, deployment.targetRevision))?.spec;
+      const key = `${deployment.id}:${deployment.targetRevision}`;
+      if (!this.specs.has(key)) {
+        if (this.specs.size > 1_000) this.specs.clear();
+        this.specs.set(key, (await loadRevision(db, deployment.id, deployment.targetRevision))?.spec);
+      }
+      const spec = this.specs.get(key);
       for (const row of deployment.variants) {
         const config = spec?.variants.find((v) => templateOf(v) === row.templateKey)?.autoscaling;
         if (!config) continue;

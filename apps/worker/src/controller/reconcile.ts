@@ -78,7 +78,7 @@ async function reconcileOnce(c: Controller, deploymentId: string): Promise<void 
   // 1. Replica sets for every variant of the target and of the stable revision still serving.
   let rows: Map<string, Row>;
   try {
-    rows = await ensureVariantRows(c, deploymentId, target.spec, stable?.spec ?? null);
+    rows = await ensureVariantRows(c, deployment, target.spec, stable?.spec ?? null);
   } catch (error) {
     if (error instanceof TerminalStartError) return failRollout(c, deploymentId, stable?.number ?? null, target.number, error.message);
     throw error;
@@ -99,7 +99,7 @@ async function reconcileOnce(c: Controller, deploymentId: string): Promise<void 
     }
   }
   try {
-    await startReplicas(c, deploymentId, [...rows.values()], wanted);
+    await startReplicas(c, deployment, [...rows.values()], wanted);
   } catch (error) {
     if (!(error instanceof TerminalStartError)) throw error;
     if (!converged && targetKeys.has(error.templateKey)) return failRollout(c, deploymentId, stable?.number ?? null, target.number, error.message);
@@ -196,8 +196,13 @@ export async function abandonReconcile(c: Controller, deploymentId: string, reas
 }
 
 /** Upserts one replica-set row per variant of the target and stable specs (un-retiring a returning one). */
-async function ensureVariantRows(c: Controller, deploymentId: string, target: DeploymentSpec, stable: DeploymentSpec | null): Promise<Map<string, Row>> {
-  const deployment = await c.db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { modelId: true } });
+async function ensureVariantRows(
+  c: Controller,
+  deployment: { id: string; modelId: string },
+  target: DeploymentSpec,
+  stable: DeploymentSpec | null,
+): Promise<Map<string, Row>> {
+  const deploymentId = deployment.id;
   const specs = new Map<string, { spec: VariantSpec; inTarget: boolean }>();
   for (const v of stable?.variants ?? []) specs.set(templateOf(v), { spec: v, inTarget: false });
   for (const v of target.variants) specs.set(templateOf(v), { spec: v, inTarget: true });

@@ -26,9 +26,9 @@ const START_FAILED = 'start failed: ';
  * starts the missing ones (in parallel) and waits until they are ready, and takes surplus ones out of
  * routing to drain. A start that times out is retried by the next pass; a terminal one throws.
  */
-export async function startReplicas(c: Controller, deploymentId: string, rows: Row[], wanted: Map<string, number>): Promise<void> {
+export async function startReplicas(c: Controller, deployment: { id: string; name: string }, rows: Row[], wanted: Map<string, number>): Promise<void> {
   const { db } = c;
-  const deployment = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { name: true } });
+  const deploymentId = deployment.id;
   const work: Promise<void>[] = [];
   let surplus: Replica[] = [];
   for (const row of rows) {
