@@ -128,12 +128,19 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     await overTime.getByRole('figure', { name: 'Replicas and load of primary v1 over time' }).waitFor({ timeout: 15_000 });
 
     // One prediction, as a client sends it: held by the gateway while a replica starts, then answered.
-    const woke = primary.getByText('1 of 1 ready').waitFor({ timeout: 30_000 });
-    woke.catch(() => undefined);
     const answer = await predict();
     expect(answer.status).toBe(200);
     expect(answer.body.outputs.label[0]).toBe(0);
-    await woke;
+    // A caller that keeps calling keeps it awake (the card polls every few seconds, longer than the 2 s it
+    // would otherwise stay up), until the card shows the woken replica.
+    const awake = primary.getByText('1 of 1 ready').waitFor({ timeout: 30_000 });
+    let seen = false;
+    void awake.then(() => (seen = true), () => (seen = true));
+    for (let call = 0; !seen && call < 300; call++) {
+      expect((await predict()).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await awake;
     await scaling.getByRole('list', { name: 'Autoscaler decisions' }).getByText('primary: woken by a request, scaling 0 → 1').waitFor({ timeout: 10_000 });
     await rollout.getByRole('list', { name: 'Rollout events' }).getByText('primary: woken by a request, scaling 0 → 1').waitFor();
 

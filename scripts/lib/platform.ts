@@ -39,15 +39,17 @@ export async function preparePlatform(root: string, mode: 'start' | 'test' | 'be
   const configuredDir = process.env.SLIPWAY_DATA_DIR ? path.resolve(process.env.SLIPWAY_DATA_DIR) : baseDataDir;
   // Tests and benchmarks get their own database, data and key prefix: throwaway, and never each other's.
   const scratch = mode !== 'start';
-  const dataDir = scratch ? path.join(baseDataDir, mode) : configuredDir;
+  // SLIPWAY_TEST_SLOT=name gives a second checkout or a parallel run its own database, data and prefix.
+  const slot = scratch && process.env.SLIPWAY_TEST_SLOT ? `${mode}_${process.env.SLIPWAY_TEST_SLOT.replace(/[^a-z0-9]/gi, '')}` : mode;
+  const dataDir = scratch ? path.join(baseDataDir, slot) : configuredDir;
   mkdirSync(dataDir, { recursive: true });
   const server = await ensurePostgres(baseDataDir);
   const redisUrl = await ensureRedis(baseDataDir);
   const databaseUrl =
     mode === 'start' && process.env.DATABASE_URL
       ? process.env.DATABASE_URL
-      : await ensureDatabase(server, scratch ? `slipway_${mode}` : 'slipway', { fresh: scratch });
-  const prefix = scratch ? `slipway-${mode}` : 'slipway';
+      : await ensureDatabase(server, scratch ? `slipway_${slot}` : 'slipway', { fresh: scratch });
+  const prefix = scratch ? `slipway-${slot}` : 'slipway';
 
   step('generating the Prisma client and applying migrations');
   prismaGenerate(root);
