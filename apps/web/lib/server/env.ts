@@ -11,6 +11,19 @@ const envSchema = z.object({
   SLIPWAY_GATEWAY_INTERNAL_URL: z.string().optional(),
   SLIPWAY_INTERNAL_TOKEN: z.string().min(16).optional(),
   SLIPWAY_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(16 * 1024 ** 3),
+  /** JSON request bodies larger than this are refused with 413 (uploads have their own limit above). */
+  SLIPWAY_MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 ** 2),
+  /** Set (1) when a reverse proxy terminates TLS: its X-Forwarded-Proto / X-Forwarded-Host are believed. */
+  SLIPWAY_TRUST_PROXY: z
+    .enum(['0', '1', 'true', 'false', ''])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  /** Failed sign-ins allowed per account, and per client address, within the window before 429. */
+  SLIPWAY_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  SLIPWAY_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(30),
+  SLIPWAY_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  /** Active API keys one user may hold. */
+  SLIPWAY_MAX_API_KEYS_PER_USER: z.coerce.number().int().positive().default(20),
 });
 
 export type WebEnv = z.infer<typeof envSchema>;

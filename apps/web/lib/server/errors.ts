@@ -13,6 +13,7 @@ export type ApiErrorCode =
   | 'quota_exceeded'
   | 'compute_quota_exceeded'
   | 'unsupported_media_type'
+  | 'too_many_requests'
   | 'gateway_unavailable'
   | 'internal';
 
@@ -29,6 +30,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   // Not 413 like storage: nothing sent is too large; the team may not run that much.
   compute_quota_exceeded: 403,
   unsupported_media_type: 415,
+  too_many_requests: 429,
   gateway_unavailable: 502,
   internal: 500,
 };
@@ -38,6 +40,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    /** Sent with the error, e.g. `Retry-After` on a 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -65,7 +69,10 @@ export function formatZodError(error: ZodError): string {
 }
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError || error instanceof ForeignApiError || error instanceof TransitionError) {
+  if (error instanceof ApiError) {
+    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: error.headers });
+  }
+  if (error instanceof ForeignApiError || error instanceof TransitionError) {
     return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status });
   }
   if (error instanceof ZodError) {

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import { currentUser, type SessionUser } from './auth';
+import { BodyTooLargeError, readBoundedText } from './bounded-body';
+import { crossSiteRefusal, isJsonContentType } from './cross-site';
+import { webEnv } from './env';
 import { ApiError, errorResponse, formatZodError } from './errors';
 
 type Auth = 'public' | 'user' | 'admin';
@@ -20,10 +23,31 @@ interface RouteOptions<B extends z.ZodType | undefined, Q extends z.ZodType | un
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
+/** Refuses what a page on another site could make a signed-in browser send (403). */
+export function assertNotCrossSite(req: Request): void {
+  const refusal = crossSiteRefusal(req.method, req.headers, { trustProxy: webEnv().SLIPWAY_TRUST_PROXY });
+  if (refusal) throw new ApiError('forbidden', refusal);
+}
+
+/** The body as text, at most SLIPWAY_MAX_JSON_BYTES (413 beyond); only `application/json` (415 otherwise). */
+export async function readJsonText(req: Request): Promise<string> {
+  // A form (text/plain, urlencoded, multipart) can be sent cross-site without a preflight; JSON cannot.
+  if (!isJsonContentType(req.headers.get('content-type'))) {
+    throw new ApiError('unsupported_media_type', 'send the request body as JSON with content-type: application/json');
+  }
+  try {
+    return await readBoundedText(req, webEnv().SLIPWAY_MAX_JSON_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new ApiError('payload_too_large', error.message);
+    throw error;
+  }
+}
+
 async function parseJsonBody(req: Request, schema: z.ZodType): Promise<unknown> {
+  const text = await readJsonText(req);
   let raw: unknown;
   try {
-    raw = await req.json();
+    raw = JSON.parse(text);
   } catch {
     throw new ApiError('invalid_json', 'request body must be valid JSON');
   }
@@ -33,8 +57,8 @@ async function parseJsonBody(req: Request, schema: z.ZodType): Promise<unknown> 
 }
 
 /**
- * Every /api/v1 handler is built here: authentication and role, body and query validation,
- * and one mapping of errors to `{"error": {"code", "message"}}`.
+ * Every /api/v1 handler is built here: cross-site refusal, authentication and role, body (JSON,
+ * bounded) and query validation, and one mapping of errors to `{"error": {"code", "message"}}`.
  */
 export function route<
   Params extends Record<string, string> = Record<string, never>,
@@ -43,6 +67,7 @@ export function route<
 >(options: RouteOptions<B, Q>, handler: (ctx: RouteContext<Infer<B>, Infer<Q>, Params>) => Promise<unknown>) {
   return async (req: Request, segment: { params: Promise<Params> }): Promise<Response> => {
     try {
+      assertNotCrossSite(req);
       const auth = options.auth ?? 'user';
       // Public handlers (login) never read `user`.
       const user = auth === 'public' ? (null as unknown as SessionUser) : await currentUser(req);

@@ -7,6 +7,7 @@ import { serverContext } from './context';
 import { webEnv } from './env';
 import { ApiError, errorResponse, ForeignApiError, notFound } from './errors';
 import { checkQuota, registerVersion } from './register-version';
+import { assertNotCrossSite } from './route';
 
 /** The tus endpoint: POST creates an upload, HEAD tells its offset, PATCH appends, DELETE cancels. */
 const UPLOADS_PATH = '/api/v1/uploads';
@@ -56,6 +57,11 @@ function uploadServer(): UploadServer {
 
 /** Answers one tus request; errors come back in the API's `{"error": {"code", "message"}}` shape. */
 export async function handleUploadRequest(req: Request): Promise<Response> {
+  try {
+    assertNotCrossSite(req);
+  } catch (error) {
+    return errorResponse(error);
+  }
   const { server, store } = uploadServer();
   try {
     return await asJsonError(await server.handleWeb(req));
