@@ -86,6 +86,33 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 
 const enc = encodeURIComponent;
 
+/** "Try it" answers with the gateway's status and body; the web's own refusals carry no `gateway` timing. */
+async function tryDeployment(name: string, body: unknown): Promise<TryResult> {
+  let response: Response;
+  try {
+    response = await fetch(`${BASE}/deployments/${enc(name)}/try`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'could not reach the server; check your connection');
+  }
+  const text = await response.text();
+  const timing = /(?:^|,)\s*gateway;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
+  if (!timing) {
+    if (response.status === 401) redirectToLogin();
+    throw toApiError(response.status, text);
+  }
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: shown as text.
+  }
+  return { status: response.status, latencyMs: Number(timing[1]), body: parsed };
+}
+
 export type RolloutAction = 'promote' | 'pause' | 'resume' | 'abort';
 
 export const api = {
@@ -127,7 +154,7 @@ export const api = {
     request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/${action}`).then((r) => r.deployment),
   deploymentComparison: (name: string, minutes: number) =>
     request<Comparison>('GET', `/deployments/${enc(name)}/comparison?minutes=${minutes}`),
-  tryDeployment: (name: string, body: unknown) => request<TryResult>('POST', `/deployments/${enc(name)}/try`, body),
+  tryDeployment,
   deploymentLatency: (name: string, minutes: number) =>
     request<{ points: LatencyPoint[] }>('GET', `/deployments/${enc(name)}/latency?minutes=${minutes}`).then((r) => r.points),
 

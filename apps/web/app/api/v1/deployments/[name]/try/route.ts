@@ -1,14 +1,17 @@
 import { webEnv } from '@/lib/server/env';
 import { findDeployment } from '@/lib/server/deployments';
 import { ApiError } from '@/lib/server/errors';
-import { route } from '@/lib/server/route';
+import { readJsonText, route } from '@/lib/server/route';
 
-/** The console's "try it": forwards the body through the gateway, like any client would. */
+/**
+ * The console's "try it": forwards the body through the gateway, like any client would, and answers
+ * with the gateway's status and body; `Server-Timing: gateway;dur=<ms>` tells it from the web's own errors.
+ */
 export const POST = route<{ name: string }>({}, async ({ req, user, params }) => {
   await findDeployment(user, params.name, 'viewer');
   const env = webEnv();
   if (!env.SLIPWAY_INTERNAL_TOKEN) throw new ApiError('gateway_unavailable', 'SLIPWAY_INTERNAL_TOKEN is not configured');
-  const body = await req.text();
+  const body = await readJsonText(req);
   const started = performance.now();
   let response: Response;
   try {
@@ -22,12 +25,9 @@ export const POST = route<{ name: string }>({}, async ({ req, user, params }) =>
     throw new ApiError('gateway_unavailable', `the gateway did not answer: ${error instanceof Error ? error.message : error}`);
   }
   const text = await response.text();
-  const latencyMs = performance.now() - started;
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // Not JSON: show it as text.
-  }
-  return { status: response.status, latencyMs: Math.round(latencyMs * 100) / 100, body: parsed };
+  const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+  const headers = new Headers({ 'content-type': response.headers.get('content-type') ?? 'text/plain', 'server-timing': `gateway;dur=${latencyMs}` });
+  const retryAfter = response.headers.get('retry-after');
+  if (retryAfter) headers.set('retry-after', retryAfter);
+  return new Response(text, { status: response.status, headers });
 });
