@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hashApiKey, type TeamRole } from '@slipway/db';
+import { isHttps } from './client-request';
 import { serverContext } from './context';
+import { webEnv } from './env';
 import { ApiError, forbidden } from './errors';
 
 export const SESSION_COOKIE = 'slipway_session';
@@ -28,11 +30,15 @@ export async function deleteSession(token: string): Promise<void> {
   await serverContext().db.session.deleteMany({ where: { id: hashToken(token) } });
 }
 
-export function sessionCookie(token: string, expires: Date): string {
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Expires=${expires.toUTCString()}`;
+/** `Secure` when the browser reached us over HTTPS (as a trusted proxy says, SLIPWAY_TRUST_PROXY). */
+const cookieAttributes = (req: Request) =>
+  `Path=/; HttpOnly; SameSite=Lax${isHttps(req.headers, webEnv().SLIPWAY_TRUST_PROXY) ? '; Secure' : ''}`;
+
+export function sessionCookie(req: Request, token: string, expires: Date): string {
+  return `${SESSION_COOKIE}=${token}; ${cookieAttributes(req)}; Expires=${expires.toUTCString()}`;
 }
 
-export const clearedSessionCookie = `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+export const clearedSessionCookie = (req: Request) => `${SESSION_COOKIE}=; ${cookieAttributes(req)}; Max-Age=0`;
 
 export function sessionToken(req: Request): string | undefined {
   const cookie = req.headers.get('cookie') ?? '';
