@@ -64,7 +64,7 @@ function CreateUserForm() {
           Platform admin
         </label>
         <span id="user-password-hint" className="hint">
-          At least 8 characters. Share it with the user; they sign in with email and password.
+          8 to 72 characters (72 bytes). Share it with the user; they sign in with email and password.
         </span>
       </div>
       <FormError error={create.error} />

@@ -20,7 +20,11 @@ export const GET = route({ auth: 'admin' }, async () => {
 const createUser = z.object({
   email: z.string().email().transform((e) => e.toLowerCase()),
   name: z.string().trim().min(1).max(100),
-  password: z.string().min(8, 'must be at least 8 characters').max(200),
+  // bcrypt reads only the first 72 bytes: a longer password would be accepted and silently cut.
+  password: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .refine((p) => Buffer.byteLength(p, 'utf8') <= 72, 'must be at most 72 bytes (72 ASCII characters, fewer with accents or non-Latin letters)'),
   isAdmin: z.boolean().default(false),
 });
 
