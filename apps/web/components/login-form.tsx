@@ -4,10 +4,9 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
+import { safeNextPath } from '@/lib/client/safe-next';
 import { FormError } from './states';
 
-/** Only same-site paths: `?next=https://evil.example` must not turn login into an open redirect. */
-const safeNext = (next: string | undefined) => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/models');
 
 export function LoginForm({ next }: { next?: string }) {
   const router = useRouter();
@@ -16,7 +15,7 @@ export function LoginForm({ next }: { next?: string }) {
   const [missing, setMissing] = useState<Error | null>(null);
   const login = useMutation({
     mutationFn: () => api.login(email, password),
-    onSuccess: () => router.replace(safeNext(next)),
+    onSuccess: () => router.replace(safeNextPath(next)),
   });
 
   const submit = (event: FormEvent) => {
