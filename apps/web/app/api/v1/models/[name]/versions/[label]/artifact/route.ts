@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import contentDisposition from 'content-disposition';
 import { serverContext } from '@/lib/server/context';
 import { route } from '@/lib/server/route';
 import { findVersion } from '@/lib/server/versions';
@@ -11,7 +12,8 @@ export const GET = route<{ name: string; label: string }>({}, async ({ user, par
     headers: {
       'content-type': 'application/octet-stream',
       'content-length': String(version.sizeBytes),
-      'content-disposition': `attachment; filename="${version.filename.replace(/["\\\r\n]/g, '_')}"`,
+      // RFC 6266: an ASCII fallback and `filename*=UTF-8''…` for names beyond Latin-1 (a raw one would fail the response).
+      'content-disposition': contentDisposition(version.filename),
       etag: `"sha256:${version.digest}"`,
     },
   });
