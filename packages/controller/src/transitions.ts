@@ -71,6 +71,9 @@ function refuseWhenNotRunning(d: DeploymentState): void {
   }
 }
 
+/** The refusal for a name another team holds: that it is taken is all the caller learns. */
+export const nameNotAvailable = (name: string) => new TransitionError('conflict', `the name '${name}' is not available; choose another`);
+
 /** A new deployment, or a stopped or failed one deployed again under the same name (history kept). */
 export async function deploy(
   t: Transitions,
@@ -78,6 +81,8 @@ export async function deploy(
 ): Promise<string> {
   const id = await t.db.$transaction(async (tx) => {
     const existing = await tx.deployment.findUnique({ where: { name: input.name } });
+    // Names are global: another team's deployment is neither taken over nor described (status, team).
+    if (existing && existing.teamId !== input.teamId) throw nameNotAvailable(input.name);
     if (existing && existing.status !== 'stopped' && existing.status !== 'failed') {
       throw new TransitionError('conflict', `a deployment named '${input.name}' is ${existing.status}; stop it or pick another name`);
     }

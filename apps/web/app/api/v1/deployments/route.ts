@@ -2,7 +2,7 @@ import { resourceNameSchema } from '@slipway/core';
 import { z } from 'zod';
 import { requireTeamRole, visibleTeamIds } from '@/lib/server/auth';
 import { serverContext } from '@/lib/server/context';
-import { deploy } from '@slipway/controller';
+import { deploy, nameNotAvailable } from '@slipway/controller';
 import { assertComputeQuota } from '@/lib/server/compute-quota';
 import { specForCreate } from '@/lib/server/deployment-specs';
 import { notFound } from '@/lib/server/errors';
@@ -44,7 +44,8 @@ export const POST = route({ body: createDeployment }, async ({ user, body }) => 
   if (!model) throw notFound(`model '${body.modelName}'`);
   requireTeamRole(user, model.teamId, 'member', `model '${body.modelName}'`);
   const existing = await db.deployment.findUnique({ where: { name: body.name } });
-  if (existing) requireTeamRole(user, existing.teamId, 'member', `deployment '${body.name}'`);
+  // Another team's deployment of that name: the answer says the name is taken, never its status or team.
+  if (existing && existing.teamId !== model.teamId) throw nameNotAvailable(body.name);
   const spec = await specForCreate(model, body);
   // A stopped or failed deployment of the same name is deployed again in place: same endpoint, history kept.
   const id = await deploy(transitions, {

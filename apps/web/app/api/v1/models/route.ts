@@ -1,6 +1,6 @@
 import { resourceNameSchema } from '@slipway/core';
 import { z } from 'zod';
-import { requireTeamRole, visibleTeamIds } from '@/lib/server/auth';
+import { hasTeamRole, requireTeamRole, visibleTeamIds } from '@/lib/server/auth';
 import { serverContext } from '@/lib/server/context';
 import { ApiError } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
@@ -28,8 +28,13 @@ export const POST = route({ body: createModel }, async ({ user, body }) => {
   const teamId = body.teamId ?? [...user.roles].find(([, role]) => role !== 'viewer')?.[0];
   if (!teamId) throw new ApiError('forbidden', 'you are not a member of any team that can create models');
   requireTeamRole(user, teamId, 'member', 'team');
-  if (await db.model.findUnique({ where: { name: body.name } })) {
-    throw new ApiError('conflict', `a model named '${body.name}' already exists`);
+  const taken = await db.model.findUnique({ where: { name: body.name } });
+  if (taken) {
+    // Names are global: a model the caller cannot see is only "not available", never whose it is.
+    throw new ApiError(
+      'conflict',
+      hasTeamRole(user, taken.teamId, 'viewer') ? `a model named '${body.name}' already exists` : `the name '${body.name}' is not available; choose another`,
+    );
   }
   const model = await db.model.create({
     data: { name: body.name, description: body.description, teamId },
