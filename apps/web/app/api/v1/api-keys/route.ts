@@ -1,7 +1,8 @@
 import { generateApiKey } from '@slipway/db';
 import { z } from 'zod';
 import { serverContext } from '@/lib/server/context';
-import { forbidden } from '@/lib/server/errors';
+import { webEnv } from '@/lib/server/env';
+import { ApiError, forbidden } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
 
 const serialize = (k: { id: string; name: string; prefix: string; rateLimitPerSecond: number | null; createdAt: Date; lastUsedAt: Date | null }) => ({
@@ -31,8 +32,13 @@ const createKey = z.object({
 export const POST = route({ body: createKey }, async ({ user, body }) => {
   if (body.rateLimitPerSecond !== undefined && !user.isAdmin) throw forbidden('only platform admins can set a key\'s rate limit');
   const { key, prefix, hash } = generateApiKey();
-  const apiKey = await serverContext().db.apiKey.create({
-    data: { name: body.name, prefix, hash, userId: user.id, rateLimitPerSecond: body.rateLimitPerSecond ?? null },
+  const max = webEnv().SLIPWAY_MAX_API_KEYS_PER_USER;
+  const apiKey = await serverContext().db.$transaction(async (tx) => {
+    // One creation per user at a time, so two at once cannot both take the last place.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`api-keys:${user.id}`}))`;
+    const active = await tx.apiKey.count({ where: { userId: user.id, revokedAt: null } });
+    if (active >= max) throw new ApiError('conflict', `you have ${active} active API keys, the most allowed; revoke one you no longer use first`);
+    return tx.apiKey.create({ data: { name: body.name, prefix, hash, userId: user.id, rateLimitPerSecond: body.rateLimitPerSecond ?? null } });
   });
   return Response.json({ apiKey: serialize(apiKey), key }, { status: 201 });
 });
