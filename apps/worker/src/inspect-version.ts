@@ -4,6 +4,7 @@ import { conciseOrtMessage, signatureFromOrtMetadata } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import * as ort from 'onnxruntime-node';
 import type { ArtifactCache } from './artifact-cache';
+import { withoutHostPaths } from './host-paths';
 import { readOnnxMetadata } from './onnx-metadata';
 
 /** A reason the version cannot be served, shown to the user as the failed version's status. */
@@ -21,8 +22,10 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
   await db.modelVersion.update({ where: { id: versionId }, data: { status: 'validating', statusReason: null } });
 
   let session: ort.InferenceSession | undefined;
+  let artifactRoot: string | undefined;
   try {
     const { root, modelPath } = await artifacts.modelPath(version);
+    artifactRoot = root;
     try {
       session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1 });
     } catch (error) {
@@ -57,8 +60,10 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
       },
     });
   } catch (error) {
-    const reason =
+    const detail =
       error instanceof InspectionFailure ? error.message : `could not inspect the artifact: ${(error as Error).message ?? String(error)}`;
+    // Users see files as the artifact names them, never where this host keeps them.
+    const reason = withoutHostPaths(detail, artifactRoot);
     await db.modelVersion.update({ where: { id: versionId }, data: { status: 'failed', statusReason: reason.slice(0, 1000) } });
   } finally {
     await session?.release();
