@@ -13,6 +13,6 @@ export function deploymentAction(action: Action) {
     const deployment = await findDeployment(user, params.name, 'member');
     await action(transitions, deployment, user.email);
     const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
-    return Response.json({ deployment: serializeDeployment(updated) }, { status: 202 });
+    return Response.json({ deployment: serializeDeployment(updated, user) }, { status: 202 });
   });
 }

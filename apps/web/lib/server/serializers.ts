@@ -1,7 +1,9 @@
 import { referenceStatsSchema } from '@slipway/artifacts';
 import { deploymentSpecSchema, diffSpecs, modelSignatureSchema, rolloutStateSchema, targetFraction, type DeploymentSpec } from '@slipway/core';
 import type { Prisma } from '@slipway/db';
+import { hasTeamRole, type SessionUser } from './auth';
 import { webEnv } from './env';
+import { withoutAddresses } from './replica-addresses';
 
 export const versionInclude = { uploadedBy: { select: { id: true, email: true } } } satisfies Prisma.ModelVersionInclude;
 type VersionRow = Prisma.ModelVersionGetPayload<{ include: typeof versionInclude }>;
@@ -111,14 +113,19 @@ function rolloutView(d: DeploymentRow, target: DeploymentSpec | null) {
   };
 }
 
-export function serializeDeployment(d: DeploymentRow) {
+/** Whether `user` may see where the team's replicas listen: members and admins; viewers see states only. */
+export const seesReplicaAddresses = (user: SessionUser, teamId: string) => hasTeamRole(user, teamId, 'member');
+
+export function serializeDeployment(d: DeploymentRow, user: SessionUser) {
   const gateway = webEnv().SLIPWAY_GATEWAY_URL.replace(/\/$/, '');
   const target = parseSpec(d.revisions.find((r) => r.number === d.targetRevision)?.spec);
+  const addresses = seesReplicaAddresses(user, d.teamId);
+  const shown = (message: string | null) => (addresses ? message : withoutAddresses(message));
   return {
     id: d.id,
     name: d.name,
     status: d.status,
-    statusReason: d.statusReason,
+    statusReason: shown(d.statusReason),
     model: d.model,
     endpoints: { predict: `${gateway}/models/${d.name}/predict`, infer: `${gateway}/v2/models/${d.name}/infer` },
     revision: d.targetRevision,
@@ -140,7 +147,7 @@ export function serializeDeployment(d: DeploymentRow) {
         // Stopped replicas are history; the page shows what runs, drains, or failed recently.
         replicaList: v.replicaList
           .filter((r) => r.state !== 'stopped' && !(r.state === 'failed' && Date.now() - r.createdAt.getTime() > 10 * 60_000))
-          .map((r) => ({ id: r.id, address: r.address, state: r.state, reason: r.reason })),
+          .map((r) => ({ id: r.id, address: addresses ? r.address : null, state: r.state, reason: shown(r.reason) })),
       };
     }),
     createdAt: d.createdAt.toISOString(),

@@ -16,7 +16,7 @@ export const GET = route({}, async ({ user }) => {
     include: deploymentInclude,
     orderBy: { createdAt: 'desc' },
   });
-  return { deployments: deployments.map(serializeDeployment) };
+  return { deployments: deployments.map((d) => serializeDeployment(d, user)) };
 });
 
 const createDeployment = z
@@ -57,5 +57,5 @@ export const POST = route({ body: createDeployment }, async ({ user, body }) => 
     admit: (tx) => assertComputeQuota(tx, { teamId: model.teamId, deploymentId: existing?.id ?? null, spec }),
   });
   const deployment = await db.deployment.findUniqueOrThrow({ where: { id }, include: deploymentInclude });
-  return Response.json({ deployment: serializeDeployment(deployment) }, { status: 201 });
+  return Response.json({ deployment: serializeDeployment(deployment, user) }, { status: 201 });
 });

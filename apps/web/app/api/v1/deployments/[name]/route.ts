@@ -8,7 +8,7 @@ import { route } from '@/lib/server/route';
 import { deploymentInclude, serializeDeployment } from '@/lib/server/serializers';
 
 export const GET = route<{ name: string }>({}, async ({ user, params }) => ({
-  deployment: serializeDeployment(await findDeployment(user, params.name, 'viewer')),
+  deployment: serializeDeployment(await findDeployment(user, params.name, 'viewer'), user),
 }));
 
 /** A change of desired state: a new revision that the controller rolls out with the given strategy. */
@@ -25,5 +25,5 @@ export const PATCH = route<{ name: string }, typeof updateDeploymentSchema>({ bo
     admit: (tx) => assertComputeQuota(tx, { teamId: deployment.teamId, deploymentId: deployment.id, spec }),
   });
   const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
-  return Response.json({ deployment: serializeDeployment(updated), revision, changes }, { status: changes.length ? 202 : 200 });
+  return Response.json({ deployment: serializeDeployment(updated, user), revision, changes }, { status: changes.length ? 202 : 200 });
 });

@@ -1,6 +1,8 @@
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
+import { withoutAddresses } from '@/lib/server/replica-addresses';
 import { route } from '@/lib/server/route';
+import { seesReplicaAddresses } from '@/lib/server/serializers';
 
 export const GET = route<{ name: string }>({}, async ({ user, params }) => {
   const deployment = await findDeployment(user, params.name, 'viewer');
@@ -8,12 +10,13 @@ export const GET = route<{ name: string }>({}, async ({ user, params }) => {
   const events = (
     await serverContext().db.deploymentEvent.findMany({ where: { deploymentId: deployment.id }, orderBy: { createdAt: 'desc' }, take: 500 })
   ).reverse();
+  const addresses = seesReplicaAddresses(user, deployment.teamId);
   return {
     events: events.map((e) => ({
       id: e.id,
       step: e.step,
       level: e.level,
-      message: e.message,
+      message: addresses ? e.message : withoutAddresses(e.message),
       progress: e.progress,
       createdAt: e.createdAt.toISOString(),
     })),

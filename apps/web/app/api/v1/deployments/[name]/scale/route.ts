@@ -24,5 +24,5 @@ export const PUT = route<{ name: string }, typeof scaleSchema>({ body: scaleSche
     admit: (tx) => assertComputeQuota(tx, { teamId: deployment.teamId, deploymentId: deployment.id, spec }),
   });
   const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
-  return Response.json({ deployment: serializeDeployment(updated), revision, changes }, { status: changes.length ? 202 : 200 });
+  return Response.json({ deployment: serializeDeployment(updated, user), revision, changes }, { status: changes.length ? 202 : 200 });
 });
