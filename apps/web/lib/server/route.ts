@@ -38,7 +38,8 @@ export async function readJsonText(req: Request): Promise<string> {
   try {
     return await readBoundedText(req, webEnv().SLIPWAY_MAX_JSON_BYTES);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) throw new ApiError('payload_too_large', error.message);
+    // The rest of the body is never read, so the connection cannot carry another request.
+    if (error instanceof BodyTooLargeError) throw new ApiError('payload_too_large', error.message, { connection: 'close' });
     throw error;
   }
 }
