@@ -69,11 +69,9 @@ export function formatZodError(error: ZodError): string {
 }
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError) {
-    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: error.headers });
-  }
-  if (error instanceof ForeignApiError || error instanceof TransitionError) {
-    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status });
+  if (error instanceof ApiError || error instanceof ForeignApiError || error instanceof TransitionError) {
+    const headers = error instanceof ApiError ? error.headers : undefined;
+    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
   }
   if (error instanceof ZodError) {
     return Response.json({ error: { code: 'validation_error', message: formatZodError(error) } }, { status: 400 });
