@@ -1,4 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// The Kubernetes journey needs a real cluster: it exists as a project only when one is given.
+const realCluster = !!process.env.SLIPWAY_E2E_KUBECONFIG;
 
 // `npm test` prepares Postgres, Redis, the test database and the web build (scripts/cli.ts),
 // then runs the projects one after the other: tests beside the code, then journeys against the whole platform.
@@ -10,6 +13,7 @@ export default defineConfig({
         test: {
           name: 'unit+integration',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/web/lib/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.k8s.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -24,6 +28,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      ...(realCluster ? [{ test: { name: 'kubernetes', include: ['apps/*/src/**/*.k8s.test.ts'], testTimeout: 600_000, hookTimeout: 120_000 } }] : []),
     ],
   },
 });

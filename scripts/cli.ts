@@ -44,7 +44,7 @@ async function test(): Promise<void> {
   // the test database, so the integration tests that drive controllers of their own must be done by then.
   const vitest = path.join(root, 'node_modules', '.bin', 'vitest');
   const testEnv = { ...processEnv(env, ''), SLIPWAY_ADMIN_EMAIL: env.admin.email, SLIPWAY_ADMIN_PASSWORD: env.admin.password };
-  for (const project of ['unit+integration', 'platform']) {
+  for (const project of ['unit+integration', 'platform', ...(process.env.SLIPWAY_E2E_KUBECONFIG ? ['kubernetes'] : [])]) {
     step(`running the test suite: ${project} (vitest)`);
     const code = await runAsync(vitest, ['run', '--project', project, '--passWithNoTests', ...process.argv.slice(3)], { cwd: root, env: testEnv });
     if (code !== 0) process.exit(code);

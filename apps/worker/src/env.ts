@@ -1,5 +1,24 @@
 import { z } from 'zod';
 
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const gpuSchedulingSchema = z.record(
+  z.string(),
+  z.object({
+    nodeSelector: z.record(z.string(), z.string()).default({}),
+    tolerations: z
+      .array(
+        z.object({
+          key: z.string().optional(),
+          operator: z.enum(['Exists', 'Equal']).optional(),
+          value: z.string().optional(),
+          effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+        }),
+      )
+      .default([]),
+  }),
+);
+
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
@@ -19,10 +38,44 @@ const envSchema = z.object({
   SLIPWAY_AUTOSCALE_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
   SLIPWAY_GC_INTERVAL_MS: z.coerce.number().int().positive().default(60 * 60 * 1000),
   SLIPWAY_GC_GRACE_MS: z.coerce.number().int().nonnegative().default(60 * 60 * 1000),
+  /** Where replicas run: child processes of this worker (`local`) or pods (`kubernetes`, see deploy/kubernetes). */
+  SLIPWAY_DRIVER: z.enum(['local', 'kubernetes']).default('local'),
+  /** The namespace replicas run in; with SLIPWAY_K8S_NAMESPACE_PREFIX instead one namespace per team (prefix + team id). */
+  SLIPWAY_K8S_NAMESPACE: z.string().regex(DNS_LABEL).default('slipway-models'),
+  SLIPWAY_K8S_NAMESPACE_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+  SLIPWAY_K8S_RUNTIME_IMAGE: z.string().min(1).optional(),
+  /** The same image built on onnxruntime's CUDA build; without it GPU machine types are refused. */
+  SLIPWAY_K8S_RUNTIME_GPU_IMAGE: z.string().min(1).optional(),
+  SLIPWAY_K8S_IMAGE_PULL_POLICY: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
+  /** Secret in the replicas' namespace with the blob store's settings (SLIPWAY_STORAGE=s3, SLIPWAY_S3_*, AWS_*). */
+  SLIPWAY_K8S_STORAGE_SECRET: z.string().regex(DNS_LABEL).default('slipway-storage'),
+  /** JSON: {"<gpu type>": {"nodeSelector": {...}, "tolerations": [...]}} for the catalog's GPU types. */
+  SLIPWAY_K8S_GPU_SCHEDULING: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {};
+      try {
+        return gpuSchedulingSchema.parse(JSON.parse(v));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `not a valid GPU scheduling map: ${error instanceof Error ? error.message : String(error)}` });
+        return z.NEVER;
+      }
+    }),
+  SLIPWAY_K8S_PROGRESS_DEADLINE_SECONDS: z.coerce.number().int().positive().default(600),
+  /** How long a pod may take to be created and scheduled before the start counts as timed out (retried). */
+  SLIPWAY_K8S_PLACE_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  /** How long a stopping replica pod finishes accepted requests (its SIGTERM drain and grace period). */
+  SLIPWAY_K8S_DRAIN_SECONDS: z.coerce.number().int().positive().default(10),
 });
 
 export type WorkerEnv = z.infer<typeof envSchema>;
 
 export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  return envSchema.parse(env);
+  return envSchema
+    .refine((e) => e.SLIPWAY_DRIVER !== 'kubernetes' || e.SLIPWAY_K8S_RUNTIME_IMAGE, {
+      message: 'SLIPWAY_DRIVER=kubernetes needs SLIPWAY_K8S_RUNTIME_IMAGE (the Slipway image replicas run)',
+      path: ['SLIPWAY_K8S_RUNTIME_IMAGE'],
+    })
+    .parse(env);
 }

@@ -6,20 +6,14 @@ import { ArtifactCache } from './artifact-cache';
 import { Autoscaler } from './controller/autoscale';
 import { ReplicaHealth } from './controller/health';
 import { replicaRoom } from './controller/quota-room';
-import { LocalDriver } from './drivers/local-driver';
+import { createDriver } from './drivers/create-driver';
 import { parseWorkerEnv } from './env';
 import { startWorkers } from './worker';
 
 const env = parseWorkerEnv();
 const db = createDb(env.DATABASE_URL);
 const redis = createRedis({ redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX });
-const driver = new LocalDriver({
-  hostGpus: env.SLIPWAY_HOST_GPUS,
-  bindHost: env.SLIPWAY_REPLICA_BIND_HOST,
-  advertiseHost: env.SLIPWAY_REPLICA_ADVERTISE_HOST ?? env.SLIPWAY_REPLICA_BIND_HOST,
-  owner: env.SLIPWAY_PREFIX,
-  log: (line) => process.stderr.write(`${line}\n`),
-});
+const driver = await createDriver(env, db, (line) => process.stderr.write(`${line}\n`));
 const dataDir = path.resolve(env.SLIPWAY_DATA_DIR);
 const store = createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir }));
 const producer = new JobProducer(redis, { redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX });

@@ -28,7 +28,7 @@ export class ReplicaHealth {
   ) {
     c.driver.onExit((replicaId, detail) => {
       const how = detail.signal ? `signal ${detail.signal}` : `code ${detail.code}`;
-      void this.replace(replicaId, `exited (${how})`).catch((error) => console.error('replacing a replica failed', error));
+      void this.replace(replicaId, detail.reason ?? `exited (${how})`).catch((error) => console.error('replacing a replica failed', error));
     });
   }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ArtifactError, slipwayManifestSchema } from '@slipway/artifacts';
 import { publishRoutingTable, recordEvent } from '@slipway/controller';
 import type { Prisma, Replica, ReplicaState } from '@slipway/db';
@@ -15,6 +16,7 @@ export class TerminalStartError extends Error {
 }
 
 type Row = Prisma.VariantGetPayload<{ include: { replicaList: true } }>;
+type DeploymentRef = { id: string; name: string; teamId: string; targetRevision: number };
 
 /** Failed starts of one replica set within this window before it counts as unable to start. */
 const START_FAILURE_LIMIT = 3;
@@ -26,7 +28,7 @@ const START_FAILED = 'start failed: ';
  * starts the missing ones (in parallel) and waits until they are ready, and takes surplus ones out of
  * routing to drain. A start that times out is retried by the next pass; a terminal one throws.
  */
-export async function startReplicas(c: Controller, deployment: { id: string; name: string }, rows: Row[], wanted: Map<string, number>): Promise<void> {
+export async function startReplicas(c: Controller, deployment: DeploymentRef, rows: Row[], wanted: Map<string, number>): Promise<void> {
   const { db } = c;
   const deploymentId = deployment.id;
   const work: Promise<void>[] = [];
@@ -47,7 +49,7 @@ export async function startReplicas(c: Controller, deployment: { id: string; nam
     if (recentFailures.length >= START_FAILURE_LIMIT) {
       throw new TerminalStartError(row.templateKey, `${recentFailures.length} replicas of ${row.name} failed to start, the last with: ${recentFailures[0]!.reason!.slice(START_FAILED.length)}`);
     }
-    for (let i = 0; i < missing; i++) work.push(startOne(c, deploymentId, deployment.name, row, live.length + i + 1, want));
+    for (let i = 0; i < missing; i++) work.push(startOne(c, deployment, row, live.length + i + 1, want));
   }
   if (surplus.length > 0) {
     await db.replica.updateMany({ where: { id: { in: surplus.map((r) => r.id) } }, data: { state: 'draining' } });
@@ -61,23 +63,32 @@ export async function startReplicas(c: Controller, deployment: { id: string; nam
   if (other) throw other.reason;
 }
 
-async function startOne(c: Controller, deploymentId: string, deploymentName: string, row: Row, index: number, total: number): Promise<void> {
+async function startOne(c: Controller, deployment: DeploymentRef, row: Row, index: number, total: number): Promise<void> {
   const { db, driver } = c;
+  const deploymentId = deployment.id;
   const version = await db.modelVersion.findUniqueOrThrow({ where: { id: row.versionId } });
   const machineType = await db.machineType.findUniqueOrThrow({ where: { id: row.machineTypeId } });
   const manifest = slipwayManifestSchema.safeParse(version.manifest);
   const replica = await db.replica.create({ data: { variantId: row.id } });
   const label = `Replica ${index}/${total} of ${row.name} (v${version.label})`;
   try {
-    const { modelPath } = await c.artifacts.modelPath(version);
+    const { root, modelPath } = await c.artifacts.modelPath(version);
     const placed = await driver.start({
       replicaId: replica.id,
-      deploymentName,
+      deploymentName: deployment.name,
+      teamId: deployment.teamId,
+      revision: deployment.targetRevision,
+      variantId: row.id,
+      variantName: row.name,
       versionLabel: version.label,
+      versionDigest: version.digest,
+      artifactFilename: version.filename,
+      modelFile: path.relative(root, modelPath).split(path.sep).join('/'),
       modelPath,
       featureNames: manifest.success ? manifest.data.features : undefined,
       vcpu: machineType.vcpu,
       memoryMb: machineType.memoryMb,
+      gpuType: machineType.gpuType,
       gpuCount: machineType.gpuCount,
     });
     await db.replica.update({ where: { id: replica.id }, data: { address: placed.address, pid: placed.pid } });

@@ -2,13 +2,25 @@
 export interface ReplicaSpec {
   replicaId: string;
   deploymentName: string;
+  teamId: string;
+  /** The revision being rolled out when the replica was asked for. */
+  revision: number;
+  /** The replica set (variant row) it belongs to: drivers that place whole sets (Kubernetes) group by it. */
+  variantId: string;
+  variantName: string;
   versionLabel: number;
+  /** The artifact in the blob store, for drivers that fetch it where the replica runs. */
+  versionDigest: string;
+  artifactFilename: string;
+  /** The ONNX file inside the unpacked artifact. */
+  modelFile: string;
   /** The ONNX file in this host's artifact cache. */
   modelPath: string;
   /** From the version's manifest: lets callers send named features. */
   featureNames?: string[];
   vcpu: number;
   memoryMb: number;
+  gpuType: string | null;
   gpuCount: number;
 }
 
@@ -35,16 +47,18 @@ export interface ReplicaDriver {
   running(): ReplicaRef[];
   /** Called when a replica this driver started (start() resolved) exits without stop() having been called for it. */
   onExit(listener: ReplicaExitListener): void;
-  /** Stops every replica this driver started. */
+  /** Releases the driver: the local driver stops the replicas it started; the kubernetes driver only stops watching. */
   close(): Promise<void>;
 }
 
 export interface ReplicaRef {
   id: string;
+  /** The local driver's process id; null for replicas that are not processes of this host (pods). */
   pid: number | null;
 }
 
-export type ReplicaExitListener = (replicaId: string, detail: { code: number | null; signal: string | null }) => void;
+/** `reason`: what happened when it was not an exit of a process (a pod evicted or deleted). */
+export type ReplicaExitListener = (replicaId: string, detail: { code: number | null; signal: string | null; reason?: string }) => void;
 
 export class DriverError extends Error {}
 

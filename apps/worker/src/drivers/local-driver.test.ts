@@ -28,7 +28,17 @@ function newDriver(): LocalDriver {
 }
 
 function spec(): ReplicaSpec {
-  return { replicaId: randomUUID(), deploymentName: 'iris', versionLabel: 1, modelPath, vcpu: 1, memoryMb: 256, gpuCount: 0 };
+  return {
+    replicaId: randomUUID(),
+    deploymentName: 'iris',
+    versionLabel: 1,
+    modelPath,
+    vcpu: 1,
+    memoryMb: 256,
+    gpuCount: 0,
+    // What only drivers placing whole replica sets read.
+    ...{ teamId: 'team', revision: 1, variantId: 'variant', variantName: 'primary', versionDigest: 'd', artifactFilename: 'iris.onnx', modelFile: 'iris.onnx', gpuType: null },
+  };
 }
 
 async function startReady(driver: LocalDriver, replica = spec()): Promise<PlacedReplica & { id: string; pid: number }> {

@@ -1,0 +1,267 @@
+import type { ComputeQuota } from '@slipway/core';
+import type { V1Deployment, V1ResourceQuota, V1Service, V1Toleration } from '@kubernetes/client-node';
+
+/**
+ * Pure builders for the objects the kubernetes driver applies: one Deployment and one headless Service
+ * per variant, and a team's ResourceQuota. No I/O; the driver applies what these return.
+ */
+
+/** Where and how replicas run in the cluster: from the worker's env (see env.ts). */
+export interface ClusterOptions {
+  /** Distinguishes one platform's objects from another's in the same cluster (the worker's key prefix). */
+  owner: string;
+  namespace: { mode: 'single'; name: string } | { mode: 'per-team'; prefix: string };
+  /** The Slipway image (runtime and artifact fetcher); GPU sizes use `gpuImage`, built on onnxruntime's CUDA build. */
+  image: string;
+  gpuImage: string | null;
+  imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+  /** Secret holding the blob store's settings (SLIPWAY_STORAGE, SLIPWAY_S3_*, AWS_*), read by the artifact fetcher. */
+  storageSecret: string;
+  /** Per GPU type of the machine catalog: which nodes carry it. Types not listed get the NVIDIA device plugin's defaults. */
+  gpuScheduling: Record<string, GpuScheduling>;
+  /** How long a stopping replica finishes requests it has accepted (the runtime's SLIPWAY_DRAIN_TIMEOUT_MS). */
+  drainSeconds: number;
+  /** A rollout of a variant's pods that makes no progress for this long is reported as failed. */
+  progressDeadlineSeconds: number;
+}
+
+export interface GpuScheduling {
+  nodeSelector: Record<string, string>;
+  tolerations: V1Toleration[];
+}
+
+/** One variant of one deployment, as the controller describes it to the driver. */
+export interface VariantPlacement {
+  deploymentName: string;
+  variantId: string;
+  variantName: string;
+  teamId: string;
+  revision: number;
+  versionLabel: number;
+  /** sha256 of the artifact in the blob store. */
+  versionDigest: string;
+  /** The uploaded file name (tells the fetcher how to unpack it). */
+  artifactFilename: string;
+  /** The ONNX file inside the unpacked artifact. */
+  modelFile: string;
+  featureNames?: string[];
+  vcpu: number;
+  memoryMb: number;
+  gpuType: string | null;
+  gpuCount: number;
+}
+
+export const RUNTIME_PORT = 8080;
+export const CACHE_MOUNT = '/var/cache/slipway';
+export const FIELD_MANAGER = 'slipway-worker';
+
+export const LABELS = {
+  name: 'app.kubernetes.io/name',
+  managedBy: 'app.kubernetes.io/managed-by',
+  owner: 'slipway.dev/owner',
+  team: 'slipway.dev/team',
+  deployment: 'slipway.dev/deployment',
+  variant: 'slipway.dev/variant',
+  variantName: 'slipway.dev/variant-name',
+  revision: 'slipway.dev/revision',
+  /** Set on a pod once a replica record has claimed it: pods and replica records map one to one. */
+  replica: 'slipway.dev/replica',
+} as const;
+
+/** The ReplicaSet removes pods with the lowest cost first: a replica being stopped goes, not a busy one. */
+export const DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
+
+/** A label value: at most 63 of [A-Za-z0-9._-], starting and ending alphanumeric. */
+export function labelValue(raw: string): string {
+  return raw
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+}
+
+/** Selects every object of this platform (what the driver lists and watches). */
+export function ownerSelector(options: Pick<ClusterOptions, 'owner'>): string {
+  return `${LABELS.managedBy}=slipway,${LABELS.owner}=${labelValue(options.owner)}`;
+}
+
+export function namespaceFor(options: Pick<ClusterOptions, 'namespace'>, teamId: string): string {
+  const ns = options.namespace;
+  return ns.mode === 'single' ? ns.name : `${ns.prefix}${teamId}`.toLowerCase().slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * The Deployment and Service name of a variant: a DNS-1035 label (Services need one) that people can read in
+ * `kubectl get`, unique through the variant id.
+ */
+export function variantObjectName(p: Pick<VariantPlacement, 'deploymentName' | 'variantName' | 'variantId'>): string {
+  const readable = `${p.deploymentName}-${p.variantName}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  const suffix = p.variantId.replace(/[^a-z0-9]/gi, '').slice(0, 8).toLowerCase();
+  return `slw-${readable.slice(0, 63 - 'slw-'.length - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
+}
+
+function variantLabels(p: VariantPlacement, options: ClusterOptions): Record<string, string> {
+  return {
+    [LABELS.name]: 'slipway-runtime',
+    [LABELS.managedBy]: 'slipway',
+    [LABELS.owner]: labelValue(options.owner),
+    [LABELS.team]: labelValue(p.teamId),
+    [LABELS.deployment]: labelValue(p.deploymentName),
+    [LABELS.variant]: labelValue(p.variantId),
+    [LABELS.variantName]: labelValue(p.variantName),
+  };
+}
+
+function selectorOf(p: VariantPlacement, options: ClusterOptions): Record<string, string> {
+  return { [LABELS.owner]: labelValue(options.owner), [LABELS.variant]: labelValue(p.variantId) };
+}
+
+/** Kubernetes quantities from the machine catalog: vCPUs as cores, memory in MiB. */
+function resourcesOf(p: VariantPlacement): { requests: Record<string, string>; limits: Record<string, string> } {
+  const amounts = { cpu: String(p.vcpu), memory: `${p.memoryMb}Mi` };
+  // Requests equal limits: the catalog sells a machine size, so the pod is sized and billed as one (Guaranteed QoS).
+  if (p.gpuCount === 0) return { requests: { ...amounts }, limits: { ...amounts } };
+  const gpus = { 'nvidia.com/gpu': String(p.gpuCount) };
+  return { requests: { ...amounts, ...gpus }, limits: { ...amounts, ...gpus } };
+}
+
+function gpuSchedulingOf(p: VariantPlacement, options: ClusterOptions): Partial<GpuScheduling> {
+  if (p.gpuCount === 0) return {};
+  const configured = p.gpuType ? options.gpuScheduling[p.gpuType] : undefined;
+  if (configured) return configured;
+  // The NVIDIA device plugin's usual setup: GPU nodes tainted nvidia.com/gpu, labelled by GPU feature discovery.
+  return {
+    nodeSelector: p.gpuType ? { 'nvidia.com/gpu.product': labelValue(p.gpuType) } : {},
+    tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+  };
+}
+
+/**
+ * A variant's pods: an init container fetches the artifact by digest from the blob store into a cache volume
+ * (the blob store verifies the sha256 and the fetcher unpacks it as the worker does), then the runtime serves it.
+ * `replicas` is the controller's count for the variant; the ReplicaSet keeps that many pods.
+ */
+export function buildVariantDeployment(p: VariantPlacement, replicas: number, options: ClusterOptions): V1Deployment {
+  const labels = variantLabels(p, options);
+  const image = (p.gpuCount > 0 && options.gpuImage) || options.image;
+  const modelDir = `${CACHE_MOUNT}/artifacts/${p.versionDigest}`;
+  const storageEnv = [{ secretRef: { name: options.storageSecret } }];
+  const { nodeSelector, tolerations } = gpuSchedulingOf(p, options);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: variantObjectName(p),
+      namespace: namespaceFor(options, p.teamId),
+      labels: { ...labels, [LABELS.revision]: String(p.revision) },
+      annotations: { 'slipway.dev/version': `v${p.versionLabel} sha256:${p.versionDigest}` },
+    },
+    spec: {
+      replicas,
+      selector: { matchLabels: selectorOf(p, options) },
+      progressDeadlineSeconds: options.progressDeadlineSeconds,
+      // The controller does blue-green and canary between variants; within one, replacing pods one by one is enough.
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: { labels },
+        spec: {
+          terminationGracePeriodSeconds: options.drainSeconds + 5,
+          automountServiceAccountToken: false,
+          ...(nodeSelector && Object.keys(nodeSelector).length > 0 && { nodeSelector }),
+          ...(tolerations && { tolerations }),
+          volumes: [{ name: 'artifact-cache', emptyDir: { sizeLimit: '20Gi' } }],
+          initContainers: [
+            {
+              name: 'fetch-artifact',
+              image,
+              imagePullPolicy: options.imagePullPolicy,
+              command: ['node', '--import', 'tsx', 'apps/worker/src/fetch-artifact.ts'],
+              envFrom: storageEnv,
+              env: [
+                { name: 'SLIPWAY_ARTIFACT_DIGEST', value: p.versionDigest },
+                { name: 'SLIPWAY_ARTIFACT_FILENAME', value: p.artifactFilename },
+                { name: 'SLIPWAY_ARTIFACT_CACHE', value: `${CACHE_MOUNT}/artifacts` },
+                { name: 'SLIPWAY_DATA_DIR', value: `${CACHE_MOUNT}/blobs` },
+              ],
+              volumeMounts: [{ name: 'artifact-cache', mountPath: CACHE_MOUNT }],
+              resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+            },
+          ],
+          containers: [
+            {
+              name: 'runtime',
+              image,
+              imagePullPolicy: options.imagePullPolicy,
+              command: ['node', '--import', 'tsx', 'apps/runtime/src/main.ts'],
+              ports: [{ name: 'http', containerPort: RUNTIME_PORT }],
+              env: [
+                { name: 'HOST', value: '0.0.0.0' },
+                { name: 'PORT', value: String(RUNTIME_PORT) },
+                { name: 'SLIPWAY_MODEL_PATH', value: `${modelDir}/${p.modelFile}` },
+                { name: 'SLIPWAY_MODEL_NAME', value: p.deploymentName },
+                { name: 'SLIPWAY_MODEL_VERSION', value: String(p.versionLabel) },
+                { name: 'SLIPWAY_INTRA_OP_THREADS', value: String(Math.max(1, p.vcpu)) },
+                { name: 'SLIPWAY_EXECUTION_PROVIDER', value: p.gpuCount > 0 ? 'cuda' : 'cpu' },
+                { name: 'SLIPWAY_DRAIN_TIMEOUT_MS', value: String(options.drainSeconds * 1000) },
+                ...(p.featureNames ? [{ name: 'SLIPWAY_FEATURE_NAMES', value: JSON.stringify(p.featureNames) }] : []),
+              ],
+              resources: resourcesOf(p),
+              volumeMounts: [{ name: 'artifact-cache', mountPath: CACHE_MOUNT, readOnly: true }],
+              // The runtime loads and warms the model before it listens: a large model may take minutes.
+              startupProbe: { httpGet: { path: '/v2/health/live', port: 'http' }, periodSeconds: 2, failureThreshold: 300 },
+              readinessProbe: { httpGet: { path: '/v2/health/ready', port: 'http' }, periodSeconds: 1, failureThreshold: 2 },
+              livenessProbe: { httpGet: { path: '/v2/health/live', port: 'http' }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Headless: no virtual IP, kube-proxy stays out of the way. It exists so the EndpointSlice controller publishes
+ * the variant's pods and their readiness, which the driver watches and the gateway balances over per pod.
+ */
+export function buildVariantService(p: VariantPlacement, options: ClusterOptions): V1Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: variantObjectName(p), namespace: namespaceFor(options, p.teamId), labels: variantLabels(p, options) },
+    spec: {
+      clusterIP: 'None',
+      selector: selectorOf(p, options),
+      ports: [{ name: 'http', port: RUNTIME_PORT, targetPort: 'http' }],
+      publishNotReadyAddresses: false,
+    },
+  };
+}
+
+/** A team's compute quota, as the platform keeps it (null: not limited; a GPU type missing: not limited). */
+export type TeamQuota = ComputeQuota & { teamId: string };
+
+/**
+ * The team's namespace ResourceQuota: a backstop behind Slipway's own admission check, for per-team namespaces.
+ * Twice the quota, because blue-green runs the new replicas beside the old ones until the switch (Slipway admits
+ * a revision by its own size). GPUs are capped in total only when every GPU type of the catalog is limited:
+ * Kubernetes counts `nvidia.com/gpu` without types. Null when nothing is limited.
+ */
+export function buildTeamResourceQuota(quota: TeamQuota, catalogGpuTypes: string[], options: ClusterOptions): V1ResourceQuota | null {
+  const hard: Record<string, string> = {};
+  if (quota.vcpu !== null) hard['limits.cpu'] = String(quota.vcpu * 2);
+  if (quota.memoryMb !== null) hard['limits.memory'] = `${quota.memoryMb * 2}Mi`;
+  if (quota.replicas !== null) hard.pods = String(quota.replicas * 2);
+  if (catalogGpuTypes.length > 0 && catalogGpuTypes.every((t) => t in quota.gpus)) {
+    hard['requests.nvidia.com/gpu'] = String(catalogGpuTypes.reduce((n, t) => n + quota.gpus[t]!, 0) * 2);
+  }
+  if (Object.keys(hard).length === 0) return null;
+  return {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: {
+      name: 'slipway-compute',
+      namespace: namespaceFor(options, quota.teamId),
+      labels: { [LABELS.managedBy]: 'slipway', [LABELS.owner]: labelValue(options.owner), [LABELS.team]: labelValue(quota.teamId) },
+    },
+    spec: { hard },
+  };
+}
