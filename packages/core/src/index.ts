@@ -13,3 +13,4 @@ export * from './autoscaler';
 export * from './quota';
 export * from './errors';
 export * from './request-limits';
+export * from './runtime-launch';
