@@ -19,7 +19,8 @@ export const routingTableSchema = z.object({
           weight: z.number().int().min(0),
           /** Shadow variants: the percentage of requests mirrored to them (their answers are discarded). */
           mirrorPercent: z.number().int().min(0).max(100).default(0),
-          replicas: z.array(z.object({ id: z.string(), address: z.string() })),
+          /** `token`: the replica's secret, sent by the gateway on every request it forwards there. */
+          replicas: z.array(z.object({ id: z.string(), address: z.string(), token: z.string().optional() })),
           /**
            * Replicas the controller is converging to. 0 with no ready replica: asleep (scaled to zero), and
            * a request wakes it; above the ready count with none ready: waking, and requests are held.

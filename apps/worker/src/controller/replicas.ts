@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ArtifactError, slipwayManifestSchema } from '@slipway/artifacts';
 import { publishRoutingTable, recordEvent } from '@slipway/controller';
 import type { Prisma, Replica, ReplicaState } from '@slipway/db';
@@ -66,7 +67,8 @@ async function startOne(c: Controller, deploymentId: string, deploymentName: str
   const version = await db.modelVersion.findUniqueOrThrow({ where: { id: row.versionId } });
   const machineType = await db.machineType.findUniqueOrThrow({ where: { id: row.machineTypeId } });
   const manifest = slipwayManifestSchema.safeParse(version.manifest);
-  const replica = await db.replica.create({ data: { variantId: row.id } });
+  // The replica's own secret: it answers only callers that send it, which the routing table gives the gateway.
+  const replica = await db.replica.create({ data: { variantId: row.id, token: randomBytes(24).toString('base64url') } });
   const label = `Replica ${index}/${total} of ${row.name} (v${version.label})`;
   try {
     const { modelPath } = await c.artifacts.modelPath(version);
@@ -75,6 +77,7 @@ async function startOne(c: Controller, deploymentId: string, deploymentName: str
       deploymentName,
       versionLabel: version.label,
       modelPath,
+      token: replica.token!,
       featureNames: manifest.success ? manifest.data.features : undefined,
       vcpu: machineType.vcpu,
       memoryMb: machineType.memoryMb,
