@@ -51,7 +51,6 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
     // OIP and KServe V1 clients expect `{"error": "…"}`; Slipway's own shape carries a stable code.
     const { status, body } = renderError(protocol === 'ops' ? 'slipway' : protocol, error.code, error.message);
     if (status === 413) res.setHeader('connection', 'close');
-    if (status === 401) res.setHeader('www-authenticate', 'Bearer');
     send(res, status, body);
   };
 
