@@ -14,7 +14,7 @@ import { ApiClient } from '../e2e/api-client';
 import { freePort, launchPlatform } from '../scripts/lib/launch';
 import type { PlatformEnv } from '../scripts/lib/platform';
 import { inProcess, load, printTable, sequential, type LoadResult } from './lib/load';
-import { cpuMs, replicaPid } from './lib/processes';
+import { cpuMs, replicaAuth, replicaPid } from './lib/processes';
 import { until } from './lib/until';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -24,8 +24,9 @@ function filled(shape: number[]): unknown {
 }
 
 /** A bare node:http reverse proxy in its own process, in front of `target`. */
-async function startBareProxy(target: string): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'bare-proxy.ts'), target], {
+async function startBareProxy(target: string, token: string | undefined): Promise<{ url: string; stop(): void }> {
+  const args = [path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'bare-proxy.ts'), target, ...(token ? [token] : [])];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -72,20 +73,23 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
     // A limit above anything the benchmark sends: it measures the gateway, not its rate limiter's 429s.
     const { key } = (await api.request('POST', '/api/v1/api-keys', { name: 'bench', rateLimitPerSecond: 10_000_000 })).body;
     const auth = { authorization: `Bearer ${key}` };
+    // Replicas answer only callers with their token: the direct measurements send it, as the gateway does.
+    const mlpDirect = await replicaAuth(platform.pids.worker, 'bench-mlp');
+    const cnnDirect = await replicaAuth(platform.pids.worker, 'bench-cnn');
     const mlpBody = JSON.stringify({ inputs: { features: filled([1, 16]) } });
     const cnnBody = JSON.stringify({ inputs: { image: filled([1, 1, 28, 28]) } });
 
     const session = await ort.InferenceSession.create(Buffer.from(mlpBytes), { intraOpNumThreads: 1 });
     const feeds = { features: new ort.Tensor('float32', new Float32Array(16).fill(0.5), [1, 16]) };
     const latency: LoadResult[] = [await inProcess('mlp: in-process session.run', () => session.run(feeds), 20_000)];
-    latency.push(await sequential('mlp: runtime direct', { url: `${mlp.replica}/predict`, body: mlpBody, n: 5_000 }));
+    latency.push(await sequential('mlp: runtime direct', { url: `${mlp.replica}/predict`, body: mlpBody, n: 5_000, headers: mlpDirect }));
     latency.push(await sequential('mlp: through gateway', { url: `${platform.gatewayUrl}/models/bench-mlp/predict`, body: mlpBody, n: 5_000, headers: auth }));
-    const bare = await startBareProxy(mlp.replica);
+    const bare = await startBareProxy(mlp.replica, Object.values(mlpDirect)[0]);
     latency.push(await sequential('mlp: bare node:http proxy (floor)', { url: `${bare.url}/predict`, body: mlpBody, n: 5_000 }));
     printTable('Latency, 1 connection (keep-alive)', latency);
 
     const throughput: LoadResult[] = [];
-    throughput.push(await load('mlp: runtime direct', { url: `${mlp.replica}/predict`, body: mlpBody, connections: 16, seconds: SECONDS }));
+    throughput.push(await load('mlp: runtime direct', { url: `${mlp.replica}/predict`, body: mlpBody, connections: 16, seconds: SECONDS, headers: mlpDirect }));
     // CPU per request tells what bounds the gateway's throughput when it shares the cores with the replica.
     const mlpPid = await replicaPid(platform.pids.worker, 'bench-mlp');
     const cpuBefore = { gateway: await cpuMs(platform.pids.gateway), replica: await cpuMs(mlpPid) };
@@ -97,7 +101,7 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
       gateway: ((await cpuMs(platform.pids.gateway)) - cpuBefore.gateway) * 1000 / served,
       replica: ((await cpuMs(mlpPid)) - cpuBefore.replica) * 1000 / served,
     };
-    throughput.push(await load('cnn: runtime direct', { url: `${cnn.replica}/predict`, body: cnnBody, connections: 16, seconds: SECONDS }));
+    throughput.push(await load('cnn: runtime direct', { url: `${cnn.replica}/predict`, body: cnnBody, connections: 16, seconds: SECONDS, headers: cnnDirect }));
     throughput.push(
       await load('cnn: through gateway', { url: `${platform.gatewayUrl}/models/bench-cnn/predict`, body: cnnBody, connections: 16, seconds: SECONDS, headers: auth }),
     );

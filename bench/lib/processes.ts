@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { REPLICA_TOKEN_HEADER } from '@slipway/core';
 
 /** A process and all its descendants, from /proc (Linux). */
 export async function processTree(rootPid: number): Promise<number[]> {
@@ -29,6 +30,13 @@ export async function replicaPid(workerPid: number, modelName: string): Promise<
     if (environ.split('\0').includes(`SLIPWAY_MODEL_NAME=${modelName}`)) return pid;
   }
   throw new Error(`no replica process for ${modelName}`);
+}
+
+/** The header a direct caller needs for the replica of `modelName`: its token, read from its environment as the gateway gets it from the routing table. */
+export async function replicaAuth(workerPid: number, modelName: string): Promise<Record<string, string>> {
+  const environ = await readFile(`/proc/${await replicaPid(workerPid, modelName)}/environ`, 'utf8');
+  const token = environ.split('\0').find((kv) => kv.startsWith('SLIPWAY_REPLICA_TOKEN='))?.slice('SLIPWAY_REPLICA_TOKEN='.length);
+  return token ? { [REPLICA_TOKEN_HEADER]: token } : {};
 }
 
 export async function rssBytes(pid: number): Promise<number> {

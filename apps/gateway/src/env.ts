@@ -8,6 +8,8 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** Lets the web console's "try it" call any deployment without a user's API key. */
   SLIPWAY_INTERNAL_TOKEN: z.string().min(16).optional(),
+  /** Bearer token `/metrics` requires (it names every deployment); defaults to SLIPWAY_INTERNAL_TOKEN. */
+  SLIPWAY_METRICS_TOKEN: z.string().min(16).optional(),
   SLIPWAY_ROLLUP_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   SLIPWAY_DEFAULT_RATE_LIMIT: z.coerce.number().positive().default(10_000),
   SLIPWAY_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),

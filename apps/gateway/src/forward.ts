@@ -1,4 +1,6 @@
 import { Agent, request, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { REPLICA_TOKEN_HEADER } from '@slipway/core';
+import type { RoutedReplica } from './routing-state';
 
 /** Keep-alive connections to replicas: a fresh TCP handshake per prediction would dominate latency. */
 export const replicaAgent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' });
@@ -8,7 +10,9 @@ export class ConnectionFailedError extends Error {}
 
 const parsedAddresses = new Map<string, URL>();
 
-export function forward(address: string, options: { method: string; path: string; headers: OutgoingHttpHeaders; body: Buffer }): Promise<IncomingMessage> {
+/** Sends a request to one replica, with the replica's token (it answers nobody else). */
+export function forward(replica: RoutedReplica, options: { method: string; path: string; headers: OutgoingHttpHeaders; body: Buffer }): Promise<IncomingMessage> {
+  const { address, token } = replica;
   let url = parsedAddresses.get(address);
   if (!url) {
     if (parsedAddresses.size > 10_000) parsedAddresses.clear();
@@ -21,7 +25,7 @@ export function forward(address: string, options: { method: string; path: string
         port: url!.port,
         method: options.method,
         path: options.path,
-        headers: { ...options.headers, 'content-length': options.body.length },
+        headers: { ...options.headers, 'content-length': options.body.length, ...(token !== undefined && { [REPLICA_TOKEN_HEADER]: token }) },
         agent: replicaAgent,
       },
       resolve,

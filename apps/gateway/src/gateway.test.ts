@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, generateApiKey, hashApiKey, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
-import { channels, createRedis, type RoutedDeployment, type RoutingTable, type WakeRequest } from '@slipway/queue';
+import { channels, createRedis, publishAccessChanged, type RoutedDeployment, type RoutingTable, type WakeRequest } from '@slipway/queue';
 import { requireTestEnv, startRuntime, type RunningRuntime } from '@slipway/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -66,8 +66,9 @@ describe('gateway', () => {
   const wakes: WakeRequest[] = [];
   let wakeSubscriber: Redis;
 
+  const metricsToken = 'metrics-token-0123456789abcdef';
   const gatewayOptions = () => ({
-    db, redis, prefix, port: 0, host: '127.0.0.1', rollupIntervalMs: 60_000, maxBodyBytes: 1024 * 1024, defaultRateLimit: 10_000, sampleRate: 1,
+    db, redis, prefix, port: 0, host: '127.0.0.1', metricsToken, rollupIntervalMs: 60_000, maxBodyBytes: 1024 * 1024, defaultRateLimit: 10_000, sampleRate: 1,
     holdMaxRequests: 1_000, holdTimeoutMs: 30_000,
   });
 
@@ -85,7 +86,7 @@ describe('gateway', () => {
             name: v.name,
             weight: v.weight,
             mirrorPercent: v.mirrorPercent ?? 0,
-            replicas: v.replicas.map((r, i) => ({ id: `${v.name}-${i}`, address: r.address })),
+            replicas: v.replicas.map((r, i) => ({ id: `${v.name}-${i}`, address: r.address, ...(r.token && { token: r.token }) })),
             desiredReplicas: v.desiredReplicas ?? v.replicas.length,
           })),
         },
@@ -103,14 +104,14 @@ describe('gateway', () => {
 
   /** One series' value from a gateway's /metrics (undefined when absent). */
   async function metric(g: Gateway, series: string): Promise<number | undefined> {
-    const text = await (await fetch(`${g.url}/metrics`)).text();
+    const text = await (await fetch(`${g.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
     const line = text.split('\n').find((l) => l.startsWith(`${series} `));
     return line === undefined ? undefined : Number(line.slice(series.length + 1));
   }
 
   /** Requests a replica answered, from its own /metrics. */
   async function servedBy(runtime: RunningRuntime): Promise<number> {
-    const text = await (await fetch(`${runtime.address}/metrics`)).text();
+    const text = await (await fetch(`${runtime.address}/metrics`, { headers: runtime.headers })).text();
     return [...text.matchAll(/^slipway_runtime_requests_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
   }
 
@@ -128,7 +129,10 @@ describe('gateway', () => {
     seeded = await seedDeployment(db, name, ['a', 'b', 'shadow', 'rival']);
     const rivalModel = path.join(scratch, 'rival.onnx');
     writeFileSync(rivalModel, buildMlp({ inputs: 4, hidden: 8, outputs: 3, seed: 7 }));
-    const [a1, a2, b, shadow, rival] = await Promise.all([IRIS, IRIS, IRIS, IRIS, rivalModel].map((modelPath) => startRuntime({ modelPath, name })));
+    // Each replica has its own secret, as the driver starts them: the gateway sends it from the routing table.
+    const [a1, a2, b, shadow, rival] = await Promise.all(
+      [IRIS, IRIS, IRIS, IRIS, rivalModel].map((modelPath) => startRuntime({ modelPath, name, token: `token-${randomUUID()}` })),
+    );
     replicas = { a1, a2, b, shadow, rival };
     gateway = await startGateway(gatewayOptions());
     wakeSubscriber = redis.duplicate();
@@ -150,6 +154,31 @@ describe('gateway', () => {
     const response = await predict();
     expect(response.status).toBe(200);
     expect((await response.json()).outputs.label).toEqual([0]);
+  });
+
+  it('is the only caller its replicas answer: it sends each replica its token, a direct caller gets 401', async () => {
+    const direct = await fetch(`${replicas.a1.address}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SETOSA) });
+    expect(direct.status).toBe(401);
+    const before = await servedBy(replicas.a1);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => predict({ 'x-slipway-variant': 'a' })));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    await Promise.all(responses.map((r) => r.arrayBuffer()));
+    expect(await servedBy(replicas.a1)).toBeGreaterThan(before);
+  });
+
+  it('answers /metrics only to a bearer of the metrics token', async () => {
+    expect((await fetch(`${gateway.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}x` } })).status).toBe(401);
+    expect((await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${seeded.key}` } })).status).toBe(401);
+    const allowed = await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain(`deployment="${name}"`);
+    const closed = await startGateway({ ...gatewayOptions(), metricsToken: undefined });
+    try {
+      expect((await fetch(`${closed.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).status).toBe(401);
+    } finally {
+      await closed.close();
+    }
   });
 
   it('splits 5,000 requests 70/30 by variant weight, within 3 percentage points', async () => {
@@ -262,7 +291,7 @@ describe('gateway', () => {
     expect(totals(rival)).toEqual({ mirrored: 20, agreed: 0, disagreed: 20, failed: 0, observed: 20 });
 
     // /metrics keeps counting since start, across rollup windows.
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const metrics = await (await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
     expect(metrics).toContain(`slipway_shadow_requests_total{variant="${shadow}",outcome="agreed"} 20`);
     expect(metrics).toContain(`slipway_shadow_requests_total{variant="${rival}",outcome="disagreed"} 20`);
   });
@@ -299,7 +328,7 @@ describe('gateway', () => {
 
   it('publishes in-flight requests per variant for the autoscaler', async () => {
     // A replica that holds requests in its batching queue keeps them in flight long enough to see.
-    const slow = await startRuntime({ modelPath: IRIS, name, env: { SLIPWAY_MAX_QUEUE_DELAY_MS: '3000' } });
+    const slow = await startRuntime({ modelPath: IRIS, name, token: `token-${randomUUID()}`, env: { SLIPWAY_MAX_QUEUE_DELAY_MS: '3000' } });
     try {
       await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1] }, { name: 'b', weight: 1, replicas: [slow] }]));
       const held = Array.from({ length: 5 }, () => predict({ 'x-slipway-variant': 'b' }).then((r) => r.status));
@@ -385,6 +414,62 @@ describe('gateway', () => {
     expect(results.length).toBeGreaterThan(50);
     // Inference is pure, so even requests the dead replica had taken but not answered are retried.
     expect(results.filter((s) => s !== 200)).toEqual([]);
+  });
+
+  it("answers a malformed path escape or a 50,000-deep body with the replica's 400, and keeps the replica in rotation", async () => {
+    await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1] }]));
+    const call = (path: string, body: string) =>
+      fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.key}` }, body });
+    const escape = await call(`/v2/models/${name}/versions/%E0/infer`, '{"inputs":[]}');
+    expect(escape.status).toBe(400);
+    expect(await escape.json()).toEqual({ error: "malformed percent-escape in the path segment '%E0'" });
+    const deep = `{"inputs":[{"name":"features","datatype":"FP32","shape":[1,4],"data":[1,2,3,4]}],"parameters":${'{"p":'.repeat(50_000)}1${'}'.repeat(50_000)}}`;
+    const nested = await call(`/v2/models/${name}/infer`, deep);
+    expect(nested.status).toBe(400);
+    expect(await nested.json()).toEqual({ error: 'the body nests deeper than 64 levels' });
+    const overflow = await call(`/v2/models/${name}/infer`, '{"inputs":[{"name":"features","datatype":"FP32","shape":[1,4],"data":[1,2,1e39,4]}]}');
+    expect(overflow.status).toBe(400);
+    await overflow.arrayBuffer();
+    // Still routed to the only replica: a caller's mistake never ejects it.
+    expect((await predict()).status).toBe(200);
+  });
+
+  it('lets a member added to a team call its deployments as soon as the web announces the change', async () => {
+    const outsider = await db.user.create({ data: { email: `outsider-${randomUUID()}@example.com`, name: 'outsider', passwordHash: 'x' } });
+    const key = generateApiKey();
+    await db.apiKey.create({ data: { name: 'outsider', prefix: key.prefix, hash: key.hash, userId: outsider.id } });
+    const refused = await predict({}, key.key);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.code).toBe('forbidden');
+    // What POST /api/v1/teams/{id}/members does: the membership, then the announcement.
+    await db.membership.create({ data: { userId: outsider.id, teamId: seeded.teamId, role: 'member' } });
+    await publishAccessChanged(redis, prefix, `membership:${outsider.id}`);
+    await expect.poll(async () => (await predict({}, key.key)).status).toBe(200);
+  });
+
+  it('releases the in-flight count of callers that disconnect mid-request', async () => {
+    // A replica that holds requests in its batching queue keeps them in flight long enough to leave.
+    const slow = await startRuntime({ modelPath: IRIS, name, token: `token-${randomUUID()}`, env: { SLIPWAY_MAX_QUEUE_DELAY_MS: '1500' } });
+    const inFlight = () => metric(gateway, `slipway_gateway_in_flight{variant="${seeded.variantIds.a}"}`);
+    try {
+      await publish(table([{ name: 'a', weight: 100, replicas: [slow] }]));
+      const leaving = Array.from({ length: 5 }, () => new AbortController());
+      const calls = leaving.map((c) => predict({}, seeded.key, gateway, c.signal).catch((error: Error) => error.name));
+      await expect.poll(inFlight).toBe(5);
+      for (const c of leaving) c.abort();
+      expect(await Promise.all(calls)).toEqual(Array(5).fill('AbortError'));
+      await expect.poll(inFlight).toBe(0);
+      // The replica answers the abandoned requests later: that must not move the count either.
+      await expect.poll(() => servedBy(slow), { timeout: 5_000 }).toBe(5);
+      expect(await inFlight()).toBe(0);
+      // A caller who stays is counted and released as before.
+      const stays = predict();
+      await expect.poll(inFlight).toBe(1);
+      expect((await stays).status).toBe(200);
+      await expect.poll(inFlight).toBe(0);
+    } finally {
+      await slow.stop();
+    }
   });
 
   describe('a deployment scaled to zero', () => {

@@ -13,6 +13,7 @@ const gateway = await startGateway({
   port: env.PORT,
   host: env.HOST,
   internalToken: env.SLIPWAY_INTERNAL_TOKEN,
+  metricsToken: env.SLIPWAY_METRICS_TOKEN ?? env.SLIPWAY_INTERNAL_TOKEN,
   rollupIntervalMs: env.SLIPWAY_ROLLUP_INTERVAL_MS,
   maxBodyBytes: env.SLIPWAY_MAX_BODY_BYTES,
   defaultRateLimit: env.SLIPWAY_DEFAULT_RATE_LIMIT,

@@ -3,10 +3,11 @@ import { channels, routingTableSchema, type RoutedDeployment, type RoutingTable 
 import type { Redis } from 'ioredis';
 
 export type RoutedVariant = RoutedDeployment['variants'][number];
+export type RoutedReplica = RoutedVariant['replicas'][number];
 
 export interface RouteTarget {
   variant: RoutedVariant;
-  address: string;
+  replica: RoutedReplica;
 }
 
 export interface PickOptions {
@@ -58,16 +59,16 @@ export class RoutingState {
     );
     const variant = pickWeighted(candidates, options.unit);
     if (!variant) return undefined;
-    const address = this.nextReplica(variant, options.isExcluded);
-    return address ? { variant, address } : undefined;
+    const replica = this.nextReplica(variant, options.isExcluded);
+    return replica ? { variant, replica } : undefined;
   }
 
-  nextReplica(variant: RoutedVariant, isExcluded: (address: string) => boolean = () => false): string | undefined {
+  nextReplica(variant: RoutedVariant, isExcluded: (address: string) => boolean = () => false): RoutedReplica | undefined {
     const replicas = variant.replicas.filter((r) => !isExcluded(r.address));
     if (replicas.length === 0) return undefined;
     const cursor = (this.cursors.get(variant.id) ?? 0) + 1;
     this.cursors.set(variant.id, cursor);
-    return replicas[cursor % replicas.length].address;
+    return replicas[cursor % replicas.length];
   }
 
   /** Loads the current table and follows updates on the routing channel. */

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pickWeighted, stickyUnit } from '@slipway/core';
@@ -16,7 +17,8 @@ import { PayloadSampler } from './payload-sampler';
 import { RateLimiter } from './rate-limiter';
 import { RollupTimer } from './rollups';
 import { matchRoute, type MatchedRoute } from './routes';
-import { RoutingState, type RoutedVariant } from './routing-state';
+import { RequestAccounting } from './request-accounting';
+import { RoutingState, type RouteTarget, type RoutedVariant } from './routing-state';
 import { outputsAgree, parseJson, ShadowStats } from './shadow';
 import { awaitedVariants, Waker } from './wake';
 
@@ -27,6 +29,8 @@ export interface GatewayOptions {
   port: number;
   host: string;
   internalToken?: string;
+  /** Bearer token that `/metrics` requires; without one, `/metrics` answers nobody. */
+  metricsToken?: string;
   rollupIntervalMs: number;
   maxBodyBytes: number;
   /** Requests per second per API key unless the key sets its own. */
@@ -67,8 +71,8 @@ interface Call {
   body: Buffer;
   pinned: string | undefined;
   unit: number;
-  /** Latency is measured from here: arrival, or release from the hold. */
-  started: number;
+  /** In flight, metrics and latency: released once, when the response closes. */
+  accounting: RequestAccounting;
   /** A request waits for a wake once: not again after its release. */
   mayHold: boolean;
 }
@@ -98,11 +102,20 @@ async function readAll(stream: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function apiKeyOf(req: IncomingMessage): string | undefined {
+function bearerOf(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  return auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+}
+
+function apiKeyOf(req: IncomingMessage): string | undefined {
   const header = req.headers['x-api-key'];
-  return typeof header === 'string' ? header : undefined;
+  return bearerOf(req) ?? (typeof header === 'string' ? header : undefined);
+}
+
+function tokenMatches(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined) return false;
+  const [a, b] = [Buffer.from(presented), Buffer.from(expected)];
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -133,10 +146,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   function mirror(deployment: RoutedDeployment, route: MatchedRoute, method: string, body: Buffer, expected: Buffer | null): void {
     for (const shadow of deployment.variants) {
       if (shadow.mirrorPercent <= 0 || Math.random() * 100 >= shadow.mirrorPercent) continue;
-      const address = routing.nextReplica(shadow, (a) => outliers.isEjected(a));
-      if (!address) continue;
+      const replica = routing.nextReplica(shadow, (a) => outliers.isEjected(a));
+      if (!replica) continue;
       const started = performance.now();
-      forward(address, { method, path: route.upstreamPath, headers: { 'content-type': 'application/json' }, body })
+      forward(replica, { method, path: route.upstreamPath, headers: { 'content-type': 'application/json' }, body })
         .then(async (response) => {
           const answer = await readAll(response);
           const latency = performance.now() - started;
@@ -147,40 +160,43 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, route: MatchedRoute): Promise<void> {
-    const started = performance.now();
+  /**
+   * Admission: API key, rate limit, deployment, team, pinned variant, then the body. Answers every
+   * refusal itself and returns the call only when it may go on.
+   */
+  async function admit(req: IncomingMessage, res: ServerResponse, route: MatchedRoute, accounting: RequestAccounting): Promise<Call | undefined> {
     const key = apiKeyOf(req);
-    if (!key) return sendError(res, route.protocol, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
+    if (!key) return void sendError(res, route.protocol, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
     const principal = keys.cached(key) ?? (await keys.authenticate(key));
-    if (!principal) return sendError(res, route.protocol, 'unauthorized', 'invalid or revoked API key');
+    if (!principal) return void sendError(res, route.protocol, 'unauthorized', 'invalid or revoked API key');
     const allowed = limiter.take(principal.keyId, principal.rateLimitPerSecond);
     if (!allowed.ok) {
       res.setHeader('retry-after', String(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))));
-      return sendError(res, route.protocol, 'rate_limited', 'rate limit exceeded for this API key');
+      return void sendError(res, route.protocol, 'rate_limited', 'rate limit exceeded for this API key');
     }
     const deployment = routing.deployment(route.deploymentName);
-    if (!deployment) return sendError(res, route.protocol, 'not_found', `no deployment named '${route.deploymentName}' is serving`);
+    if (!deployment) return void sendError(res, route.protocol, 'not_found', `no deployment named '${route.deploymentName}' is serving`);
     if (!mayCall(principal, deployment.teamId)) {
-      return sendError(res, route.protocol, 'forbidden', `this API key may not call '${route.deploymentName}'`);
+      return void sendError(res, route.protocol, 'forbidden', `this API key may not call '${route.deploymentName}'`);
     }
     const pinnedHeader = req.headers[PIN_HEADER];
     const pinned = typeof pinnedHeader === 'string' ? pinnedHeader : undefined;
     if (pinned !== undefined) {
       const named = deployment.variants.filter((v) => v.name === pinned);
-      if (named.length === 0) return sendError(res, route.protocol, 'not_found', `no serving variant named '${pinned}'`);
+      if (named.length === 0) return void sendError(res, route.protocol, 'not_found', `no serving variant named '${pinned}'`);
       if (!named.some((v) => v.weight > 0)) {
-        return sendError(res, route.protocol, 'not_found', `variant '${pinned}' does not take direct traffic (it is a shadow or at weight 0)`);
+        return void sendError(res, route.protocol, 'not_found', `variant '${pinned}' does not take direct traffic (it is a shadow or at weight 0)`);
       }
     }
     const body = await readBody(req, options.maxBodyBytes);
     const sticky = req.headers[STICKY_HEADER];
     const unit = typeof sticky === 'string' ? stickyUnit(sticky) : Math.random();
-    return dispatch({ req, res, route, deployment, body, pinned, unit, started, mayHold: true });
+    return { req, res, route, deployment, body, pinned, unit, accounting, mayHold: true };
   }
 
   /** Forwards to a replica, retrying others while none answers; holds the request if its deployment sleeps. */
-  async function dispatch(call: Call): Promise<void> {
-    const { req, res, route, deployment, body } = call;
+  async function forwardWithRetry(call: Call): Promise<void> {
+    const { req, res, route, deployment, body, accounting } = call;
     const failed = new Set<string>();
     const pickOptions = {
       unit: call.unit,
@@ -198,88 +214,92 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         const code = failed.size > 0 ? 'upstream_unavailable' : 'no_ready_replica';
         return sendError(res, route.protocol, code, `no replica of '${deployment.name}' could take the request`);
       }
-      const variantId = target.variant.id;
-      inFlight.enter(variantId);
+      accounting.assign(target.variant.id);
       let upstream: IncomingMessage;
       try {
-        upstream = await forward(target.address, {
+        upstream = await forward(target.replica, {
           method: req.method!,
           path: route.upstreamPath,
           headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
           body,
         });
       } catch (error) {
-        inFlight.leave(variantId);
         if (!(error instanceof ConnectionFailedError)) throw error;
         // No answer came back: the replica is gone or restarting; inference is pure, so retry elsewhere.
-        failed.add(target.address);
-        outliers.eject(target.address);
+        failed.add(target.replica.address);
+        outliers.eject(target.replica.address);
         continue;
       }
-      const status = upstream.statusCode ?? 502;
-      // 502/503/504 say the replica is in trouble; a 500 is the model's answer to this one request.
-      if (status >= 502 && status <= 504) outliers.eject(target.address);
-      const length = Number(upstream.headers['content-length']);
-      const headers: OutgoingHttpHeaders = {
-        'content-type': upstream.headers['content-type'] ?? 'application/json',
-        'x-slipway-variant': target.variant.name,
-      };
-      res.once('close', () => {
-        inFlight.leave(variantId);
-        metrics.countRequest(deployment.name, variantId, status);
-        recorder.record(variantId, performance.now() - call.started, status >= 500);
-      });
-      const sampled = req.method === 'POST' && sampler.shouldSample();
-      const mirrored = req.method === 'POST' && deployment.variants.some((v) => v.mirrorPercent > 0);
-      const answered = (output: Buffer | null) => {
-        if (mirrored) mirror(deployment, route, req.method!, body, output);
-        if (sampled && output) sampler.record(deployment.name, variantId, body, output);
-      };
+      return respond(call, target, upstream);
+    }
+  }
 
-      if (Number.isFinite(length) && length <= BUFFERED_RESPONSE_BYTES) {
-        // A prediction's answer is small: one write of headers and body, without a pipe's machinery.
-        const chunks: Buffer[] = [];
-        upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        upstream.once('end', () => {
-          const payload = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          headers['content-length'] = payload.length;
-          res.writeHead(status, headers).end(payload);
-          answered(status < 400 ? payload : null);
-        });
-        upstream.once('error', () => res.destroy());
-        return;
-      }
-      if (Number.isFinite(length)) headers['content-length'] = length;
-      res.writeHead(status, headers);
-      if (sampled || mirrored) {
-        const chunks: Buffer[] = [];
-        upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        upstream.once('end', () => answered(status < 400 ? Buffer.concat(chunks) : null));
-      }
-      upstream.pipe(res);
+  /** Relays a replica's answer to the caller, then mirrors the request to shadows and samples it. */
+  function respond(call: Call, target: RouteTarget, upstream: IncomingMessage): void {
+    const { req, res, route, deployment, body } = call;
+    const status = upstream.statusCode ?? 502;
+    // 502/503/504 say the replica is in trouble; a 500 is the model's answer to this one request.
+    if (status >= 502 && status <= 504) outliers.eject(target.replica.address);
+    call.accounting.answered(status);
+    if (res.destroyed) {
+      // The caller left while the replica worked: its accounting is already settled; discard the answer.
+      upstream.resume();
       return;
     }
+    const variantId = target.variant.id;
+    const length = Number(upstream.headers['content-length']);
+    const headers: OutgoingHttpHeaders = {
+      'content-type': upstream.headers['content-type'] ?? 'application/json',
+      'x-slipway-variant': target.variant.name,
+    };
+    const sampled = req.method === 'POST' && sampler.shouldSample();
+    const mirrored = req.method === 'POST' && deployment.variants.some((v) => v.mirrorPercent > 0);
+    const answered = (output: Buffer | null) => {
+      if (mirrored) mirror(deployment, route, req.method!, body, output);
+      if (sampled && output) sampler.record(deployment.name, variantId, body, output);
+    };
+
+    if (Number.isFinite(length) && length <= BUFFERED_RESPONSE_BYTES) {
+      // A prediction's answer is small: one write of headers and body, without a pipe's machinery.
+      const chunks: Buffer[] = [];
+      upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      upstream.once('end', () => {
+        const payload = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        headers['content-length'] = payload.length;
+        res.writeHead(status, headers).end(payload);
+        answered(status < 400 ? payload : null);
+      });
+      upstream.once('error', () => res.destroy());
+      return;
+    }
+    if (Number.isFinite(length)) headers['content-length'] = length;
+    res.writeHead(status, headers);
+    if (sampled || mirrored) {
+      const chunks: Buffer[] = [];
+      upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      upstream.once('end', () => answered(status < 400 ? Buffer.concat(chunks) : null));
+    }
+    upstream.pipe(res);
   }
 
   /** Waits, in the hold, for a routing update that gives the deployment a ready replica, then forwards as usual. */
   function holdForWake(call: Call, awaited: RoutedVariant[]): void {
     const { res, route, deployment } = call;
     waker.wake(deployment);
-    // In flight for the variant it would go to: the autoscaler scales on requests in flight and queued.
-    const variantId = (pickWeighted(awaited, call.unit) ?? awaited[0]!).id;
     const held = hold.add(deployment.name, {
       res,
       isWaiting: (current) => current !== undefined && awaitedVariants(current, call.pinned) !== undefined,
       settle: (outcome, current) => {
-        inFlight.leave(variantId);
         if (outcome === 'disconnected') return;
         if (outcome !== 'released') return refuseHeld(call, outcome);
         if (!current) return sendError(res, route.protocol, 'not_found', `no deployment named '${deployment.name}' is serving`);
-        dispatch({ ...call, deployment: current, started: performance.now(), mayHold: false }).catch((error) => fail(res, route, error));
+        call.accounting.restartClock();
+        forwardWithRetry({ ...call, deployment: current, mayHold: false }).catch((error) => fail(res, route, error));
       },
     });
-    if (held) inFlight.enter(variantId);
-    else refuseHeld(call, 'hold_full');
+    if (!held) return refuseHeld(call, 'hold_full');
+    // In flight for the variant it would go to: the autoscaler scales on requests in flight and queued.
+    call.accounting.assign((pickWeighted(awaited, call.unit) ?? awaited[0]!).id);
   }
 
   function refuseHeld({ res, route, deployment }: Call, code: HoldRefusal): void {
@@ -305,13 +325,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (path === '/metrics') {
+      // Names every deployment and variant: only for a scraper holding the metrics token.
+      if (!options.metricsToken || !tokenMatches(bearerOf(req), options.metricsToken)) {
+        return sendError(res, 'slipway', 'unauthorized', 'send "Authorization: Bearer <SLIPWAY_METRICS_TOKEN>" to read the metrics');
+      }
       return void res
         .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
         .end(metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines()]));
     }
     const route = matchRoute(req.method ?? 'GET', path);
     if (!route) return sendError(res, 'slipway', 'not_found', `no route for ${req.method} ${path}`);
-    handle(req, res, route).catch((error) => fail(res, route, error));
+    // Accounting starts at arrival, before anything can fail or the caller can leave.
+    const accounting = new RequestAccounting(res, inFlight, (variantId, status, latencyMs) => {
+      metrics.countRequest(route.deploymentName, variantId, status);
+      recorder.record(variantId, latencyMs, status >= 500);
+    });
+    admit(req, res, route, accounting)
+      .then((call) => call && forwardWithRetry(call))
+      .catch((error) => fail(res, route, error));
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));

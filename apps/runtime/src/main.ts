@@ -1,4 +1,4 @@
-import { hasDynamicBatch } from '@slipway/core';
+import { hasDynamicBatch, listeningLine } from '@slipway/core';
 import { DirectInferencer, DynamicBatcher, type Inferencer } from './batcher';
 import { parseRuntimeEnv } from './env';
 import { RuntimeMetrics } from './metrics';
@@ -43,12 +43,13 @@ const { server, drain } = createRuntimeServer({
   inferencer,
   metrics,
   maxBodyBytes: env.SLIPWAY_MAX_BODY_BYTES,
+  token: env.SLIPWAY_REPLICA_TOKEN,
 });
 
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  log('listening', { port, inferenceThread, model: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, batching });
+  process.stdout.write(`${listeningLine({ port, inferenceThread, model: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, batching })}\n`);
 });
 
 let stopping = false;

@@ -1,5 +1,17 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { conciseOrtMessage, InvalidInputError, type ModelSignature } from '@slipway/core';
+import {
+  conciseOrtMessage,
+  decodePathSegment,
+  InvalidInputError,
+  jsonNestsDeeperThan,
+  MAX_JSON_DEPTH,
+  renderError,
+  REPLICA_OPEN_PATHS,
+  REPLICA_TOKEN_HEADER,
+  type ErrorProtocol,
+  type ModelSignature,
+} from '@slipway/core';
 import type { Inferencer } from './batcher';
 import type { RuntimeMetrics } from './metrics';
 import { RequestError } from './protocols/errors';
@@ -12,9 +24,11 @@ export interface RuntimeServerOptions {
   inferencer: Inferencer;
   metrics: RuntimeMetrics;
   maxBodyBytes: number;
+  /** When set, every request but the health probes must carry it in REPLICA_TOKEN_HEADER (the gateway does). */
+  token?: string;
 }
 
-type Protocol = 'oip' | 'kserve-v1' | 'slipway' | 'ops';
+type Protocol = ErrorProtocol | 'ops';
 
 const SERVER_METADATA = { name: 'slipway-runtime', version: '0.1.0', extensions: [] as string[] };
 const OIP_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
@@ -35,18 +49,38 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
 
   const sendError = (res: ServerResponse, protocol: Protocol, error: RequestError): void => {
     // OIP and KServe V1 clients expect `{"error": "…"}`; Slipway's own shape carries a stable code.
-    const body = protocol === 'slipway' ? { error: { code: error.code, message: error.message } } : { error: error.message };
-    if (error.status === 413) res.setHeader('connection', 'close');
-    send(res, error.status, body);
+    const { status, body } = renderError(protocol === 'ops' ? 'slipway' : protocol, error.code, error.message);
+    if (status === 413) res.setHeader('connection', 'close');
+    send(res, status, body);
+  };
+
+  const token = options.token === undefined ? undefined : Buffer.from(options.token);
+  const authorized = (req: IncomingMessage, path: string): boolean => {
+    if (!token || REPLICA_OPEN_PATHS.includes(path)) return true;
+    const presented = req.headers[REPLICA_TOKEN_HEADER];
+    if (typeof presented !== 'string') return false;
+    const bytes = Buffer.from(presented);
+    return bytes.length === token.length && timingSafeEqual(bytes, token);
+  };
+
+  /** A path segment decoded, or a 400 for a malformed percent-escape (a caller's mistake, never a 500). */
+  const decoded = (segment: string): string => {
+    const value = decodePathSegment(segment);
+    if (value === undefined) throw new RequestError('bad_request', `malformed percent-escape in the path segment '${segment.slice(0, 40)}'`);
+    return value;
   };
 
   const matchesModel = (name: string, version: string | undefined): boolean =>
-    decodeURIComponent(name) === model.name && (version === undefined || decodeURIComponent(version) === model.version);
+    decoded(name) === model.name && (version === undefined || decoded(version) === model.version);
 
-  const notFound = (what: string) => new RequestError(404, 'not_found', `${what} not found on this server (it serves '${model.name}' version ${model.version})`);
+  const notFound = (what: string) => new RequestError('not_found', `${what} not found on this server (it serves '${model.name}' version ${model.version})`);
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? 'GET';
+    if (!authorized(req, path)) {
+      req.resume();
+      throw new RequestError('unauthorized', 'this replica answers only its gateway: call the deployment through the gateway');
+    }
     if (method === 'GET') {
       if (path === '/v2/health/live') return send(res, 200, { live: true });
       if (path === '/v2/health/ready') return send(res, draining ? 503 : 200, { ready: !draining });
@@ -56,7 +90,7 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
     let m = OIP_MODEL.exec(path);
     if (m) {
       const [, name, version, action] = m;
-      if (!matchesModel(name!, version)) throw notFound(`model '${decodeURIComponent(name!)}'${version ? ` version ${version}` : ''}`);
+      if (!matchesModel(name!, version)) throw notFound(`model '${decoded(name!)}'${version ? ` version ${decoded(version)}` : ''}`);
       if (method === 'GET' && action === undefined) return send(res, 200, oipModelMetadata(model, model.signature));
       if (method === 'GET' && action === '/ready') return send(res, 200, { name: model.name, ready: !draining });
       if (method === 'POST' && action === '/infer') {
@@ -68,7 +102,7 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
     m = V1_MODEL.exec(path);
     if (m) {
       const [, name, predict] = m;
-      if (!matchesModel(name!, undefined)) throw notFound(`model '${decodeURIComponent(name!)}'`);
+      if (!matchesModel(name!, undefined)) throw notFound(`model '${decoded(name!)}'`);
       if (method === 'GET' && !predict) return send(res, 200, { name: model.name, ready: !draining });
       if (method === 'POST' && predict) {
         const feeds = parseV1Request(model.signature, await readJson(req, options.maxBodyBytes));
@@ -80,7 +114,7 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
       const outputs = await infer(feeds);
       return send(res, 200, { model: model.name, version: model.version, outputs: nestedOutputs(outputs) });
     }
-    throw new RequestError(404, 'not_found', `no route for ${method} ${path}`);
+    throw new RequestError('not_found', `no route for ${method} ${path}`);
   }
 
   async function infer(feeds: Parameters<Inferencer['infer']>[0]) {
@@ -89,7 +123,7 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
     } catch (error) {
       // The input passed the signature checks: the caller sent what the model says it takes, so a failing
       // run is the model's failure (as KServe and Triton answer it), counted against a canary's error rate.
-      throw new RequestError(500, 'model_error', `the model failed on this input: ${conciseOrtMessage(error, 300)}`);
+      throw new RequestError('model_error', `the model failed on this input: ${conciseOrtMessage(error, 300)}`);
     }
   }
 
@@ -106,8 +140,8 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
           error instanceof RequestError
             ? error
             : error instanceof InvalidInputError
-              ? new RequestError(400, 'invalid_input', error.message)
-              : new RequestError(500, 'unavailable', 'internal error');
+              ? new RequestError('invalid_input', error.message)
+              : new RequestError('internal', 'internal error');
         if (requestError.status === 500) console.error(error);
         if (!res.headersSent) sendError(res, protocol, requestError);
         else res.destroy();
@@ -162,16 +196,17 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     req.once('error', reject);
     req.once('end', () => {
       if (size > limit) return;
-      const text = Buffer.concat(chunks, size).toString('utf8');
+      const bytes = Buffer.concat(chunks, size);
+      if (jsonNestsDeeperThan(bytes)) return reject(new RequestError('bad_request', `the body nests deeper than ${MAX_JSON_DEPTH} levels`));
       try {
-        resolve(JSON.parse(text));
+        resolve(JSON.parse(bytes.toString('utf8')));
       } catch (error) {
-        reject(new RequestError(400, 'bad_request', `the body is not valid JSON: ${(error as Error).message}`));
+        reject(new RequestError('bad_request', `the body is not valid JSON: ${(error as Error).message}`));
       }
     });
   });
 }
 
 function tooLarge(limit: number): RequestError {
-  return new RequestError(413, 'payload_too_large', `the body exceeds the ${Math.round(limit / 1024)} KiB limit`);
+  return new RequestError('payload_too_large', `the body exceeds the ${Math.round(limit / 1024)} KiB limit`);
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { runtimeLaunchEnv } from '@slipway/core';
 import { buildAllTypesEcho, buildFailingModel, trainIrisClassifier } from '@slipway/onnx-builder';
 import { describe, expect, it } from 'vitest';
 import { modelFile, post } from './test/models';
@@ -13,7 +14,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 async function startLogged(modelPath: string, name: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', SLIPWAY_MODEL_PATH: modelPath, SLIPWAY_MODEL_NAME: name, ...env },
+    env: runtimeLaunchEnv({ port: 0, host: '127.0.0.1', modelPath, modelName: name, modelVersion: '1' }, process.env, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];

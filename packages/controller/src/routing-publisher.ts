@@ -30,7 +30,7 @@ export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
         name: v.name,
         weight: v.trafficWeight,
         mirrorPercent: v.mirrorPercent,
-        replicas: v.replicaList.filter((r) => r.address).map((r) => ({ id: r.id, address: r.address! })),
+        replicas: v.replicaList.filter((r) => r.address).map((r) => ({ id: r.id, address: r.address!, ...(r.token && { token: r.token }) })),
         desiredReplicas: v.replicas,
       })),
     };

@@ -11,3 +11,6 @@ export * from './deployment-spec';
 export * from './rollout-plan';
 export * from './autoscaler';
 export * from './quota';
+export * from './errors';
+export * from './request-limits';
+export * from './runtime-launch';

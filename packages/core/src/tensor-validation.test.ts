@@ -85,6 +85,33 @@ describe('input validation', () => {
     expect(messageOf(() => toTensorValue(small, [1], [256]))).toContain('from 0 to 255');
   });
 
+  it('refuses numbers beyond the datatype: FP32 and FP16 overflow, integer ranges, non-integers, naming input and element', () => {
+    expect(messageOf(() => toTensorValue(features, [1, 4], [1, 2, 1e39, 4]))).toBe(
+      "input 'features': value 2 is 1e+39, expected a number from -3.4028234663852886e+38 to 3.4028234663852886e+38 (FP32)",
+    );
+    // The one-pass path for nested batches refuses it with the same words.
+    expect(messageOf(() => nestedToTensorValue(features, [[1, 2, 3, 4], [5, 6, -1e39, 8]]))).toContain("input 'features': value 6 is -1e+39");
+    // Just inside FP32's range is kept, rounded to the largest float.
+    expect(toTensorValue(features, [1, 4], [3.4028235e38, 0, 0, 0]).data[0]).toBe(3.4028234663852886e38);
+    const half: TensorSpec = { name: 'h', dtype: 'float16', shape: [null] };
+    expect(messageOf(() => toTensorValue(half, [2], [65504, 70000]))).toBe("input 'h': value 1 is 70000, expected a number from -65504 to 65504 (FP16)");
+    const double: TensorSpec = { name: 'd', dtype: 'float64', shape: [null] };
+    expect(messageOf(() => toTensorValue(double, [1], [JSON.parse('1e400')]))).toBe("input 'd': value 0 is Infinity, expected a finite number (FP64)");
+    for (const [dtype, outside] of [['int8', 128], ['int16', -32769], ['int32', 2 ** 31], ['uint16', -1], ['uint32', 2 ** 32], ['uint64', -1], ['int64', 2 ** 63]] as const) {
+      expect(messageOf(() => toTensorValue({ name: 'i', dtype, shape: [1] }, [1], [outside]))).toMatch(new RegExp(`^input 'i': value 0 is .*, expected an integer`));
+    }
+    expect(messageOf(() => toTensorValue({ name: 'i', dtype: 'int32', shape: [1] }, [1], [2.5]))).toContain('value 0 is 2.5, expected an integer');
+  });
+
+  it('encodes non-finite model outputs as the strings "NaN", "Infinity" and "-Infinity", never null', () => {
+    const outputs = tensorDataToJson('float32', new Float32Array([1.5, NaN, Infinity, -Infinity]));
+    expect(outputs).toEqual([1.5, 'NaN', 'Infinity', '-Infinity']);
+    expect(JSON.stringify(outputs)).not.toContain('null');
+    expect(outputs.map(Number)).toEqual([1.5, NaN, Infinity, -Infinity]);
+    expect(tensorDataToJson('float16', new Uint16Array([0x7c00, 0x3c00]))).toEqual(['Infinity', 1]);
+    expect(tensorDataToJson('float64', new Float64Array([2, 3]))).toEqual([2, 3]);
+  });
+
   it('maps booleans to bytes and back', () => {
     const spec: TensorSpec = { name: 'mask', dtype: 'bool', shape: [null] };
     const tensor = toTensorValue(spec, [2], [true, false]);

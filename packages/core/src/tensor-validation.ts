@@ -83,7 +83,9 @@ export function nestedToTensorValue(spec: TensorSpec, value: unknown): TensorVal
     for (let i = 0; i < node.length; i++) {
       const v = node[i];
       if (typeof v !== 'number') return false;
-      data[offset++] = v;
+      data[offset] = v;
+      // Beyond FP32's range the cast gives ±Infinity: refused, with its message, by the slow path.
+      if (!Number.isFinite(data[offset++]!)) return false;
     }
     return true;
   };
@@ -111,6 +113,10 @@ export function checkShape(spec: TensorSpec, shape: readonly number[]): void {
     throw new InvalidInputError(`input '${spec.name}': expected shape ${formatShape(spec.shape)}, received ${formatShape(shape)}`);
   }
 }
+
+/** The largest finite FP32 and FP16 values: larger numbers would round to Infinity when cast. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+export const FLOAT16_MAX = 65504;
 
 const INTEGER_RANGES: Partial<Record<DType, [number, number]>> = {
   int8: [-128, 127],
@@ -150,6 +156,7 @@ export function toTensorValue(spec: TensorSpec, shape: number[], values: readonl
         const v = values[i];
         if (typeof v !== 'number') bad(i, 'a number');
         data[i] = v as number;
+        if (!Number.isFinite(data[i]!)) bad(i, spec.dtype === 'float32' ? `a number from -${FLOAT32_MAX} to ${FLOAT32_MAX}` : 'a finite number');
       }
       return { dtype: spec.dtype, shape, data };
     }
@@ -159,6 +166,7 @@ export function toTensorValue(spec: TensorSpec, shape: number[], values: readonl
         const v = values[i];
         if (typeof v !== 'number') bad(i, 'a number');
         data[i] = toHalfBits(v as number);
+        if ((data[i]! & 0x7c00) === 0x7c00) bad(i, `a number from -${FLOAT16_MAX} to ${FLOAT16_MAX}`);
       }
       return { dtype: spec.dtype, shape, data };
     }
@@ -209,21 +217,32 @@ export function toTensorValue(spec: TensorSpec, shape: number[], values: readonl
   }
 }
 
-/** JSON-ready flat values of an output tensor (int64 as numbers, bool as booleans, float16 decoded). */
+/**
+ * JSON-ready flat values of an output tensor (int64 as numbers, bool as booleans, float16 decoded).
+ * JSON has no NaN or Infinity (`JSON.stringify` would write null): a model's non-finite outputs are
+ * the strings "NaN", "Infinity" and "-Infinity", which `Number()` and Python's `float()` read back.
+ */
 export function tensorDataToJson(dtype: DType, data: TensorData): (number | boolean | string)[] {
   switch (dtype) {
     case 'bool':
       return Array.from(data as Uint8Array, (v) => v !== 0);
     case 'float16':
-      return Array.from(data as Uint16Array, fromHalfBits);
+      return Array.from(data as Uint16Array, (bits) => finiteOrName(fromHalfBits(bits)));
     case 'int64':
     case 'uint64':
       return Array.from(data as BigInt64Array, (v) => Number(v));
     case 'string':
       return data as string[];
+    case 'float32':
+    case 'float64':
+      return (data as Float32Array).every(Number.isFinite) ? Array.from(data as Float32Array) : Array.from(data as Float32Array, finiteOrName);
     default:
       return Array.from(data as Float32Array);
   }
+}
+
+function finiteOrName(v: number): number | string {
+  return Number.isFinite(v) ? v : String(v);
 }
 
 /** Row-major flat values back into nested arrays of `shape`. */

@@ -19,7 +19,8 @@ export const routingTableSchema = z.object({
           weight: z.number().int().min(0),
           /** Shadow variants: the percentage of requests mirrored to them (their answers are discarded). */
           mirrorPercent: z.number().int().min(0).max(100).default(0),
-          replicas: z.array(z.object({ id: z.string(), address: z.string() })),
+          /** `token`: the replica's secret, sent by the gateway on every request it forwards there. */
+          replicas: z.array(z.object({ id: z.string(), address: z.string(), token: z.string().optional() })),
           /**
            * Replicas the controller is converging to. 0 with no ready replica: asleep (scaled to zero), and
            * a request wakes it; above the ready count with none ready: waking, and requests are held.
@@ -46,3 +47,11 @@ export function channels(prefix: string) {
 
 export const wakeRequestSchema = z.object({ deploymentId: z.string(), variantIds: z.array(z.string()).min(1) });
 export type WakeRequest = z.infer<typeof wakeRequestSchema>;
+
+/**
+ * Tells every gateway to forget the API keys and principals it cached: after a key is revoked, or a
+ * team membership or role changes (a new member's key must not keep getting 403 until a restart).
+ */
+export async function publishAccessChanged(redis: { publish(channel: string, message: string): Promise<unknown> }, prefix: string, what: string): Promise<void> {
+  await redis.publish(channels(prefix).apiKeysChanged, what);
+}

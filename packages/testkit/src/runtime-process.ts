@@ -1,45 +1,48 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parseListeningLine, REPLICA_TOKEN_HEADER, runtimeLaunchEnv } from '@slipway/core';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RUNTIME_ENTRY = fileURLToPath(new URL('../../../apps/runtime/src/main.ts', import.meta.url));
 
 export interface RunningRuntime {
   address: string;
+  /** The replica's secret, when started with one: what the gateway sends. */
+  token?: string;
+  /** Headers a direct caller needs: the token header when there is a token. */
+  headers: Record<string, string>;
   process: ChildProcess;
   stop(): Promise<void>;
 }
 
-/** A real runtime replica as the local driver starts it: a child process serving one model. */
-export async function startRuntime(options: { modelPath: string; name: string; version?: string; env?: Record<string, string> }): Promise<RunningRuntime> {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNTIME_ENTRY], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      SLIPWAY_MODEL_PATH: options.modelPath,
-      SLIPWAY_MODEL_NAME: options.name,
-      SLIPWAY_MODEL_VERSION: options.version ?? '1',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A real runtime replica as the local driver starts it: a child process serving one model, with the same launch contract. */
+export async function startRuntime(options: {
+  modelPath: string;
+  name: string;
+  version?: string;
+  token?: string;
+  env?: Record<string, string>;
+}): Promise<RunningRuntime> {
+  const env = runtimeLaunchEnv(
+    { port: 0, host: '127.0.0.1', modelPath: options.modelPath, modelName: options.name, modelVersion: options.version ?? '1', token: options.token },
+    process.env,
+    options.env,
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', RUNTIME_ENTRY], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const message = JSON.parse(line);
-        if (message.msg === 'listening') resolve(message.port);
-      } catch {
-        // a log line
-      }
+      const port = parseListeningLine(line);
+      if (port !== undefined) resolve(port);
     });
     child.once('exit', (code) => reject(new Error(`runtime exited (${code}): ${stderr.join('\n')}`)));
   });
   return {
     address: `http://127.0.0.1:${port}`,
+    token: options.token,
+    headers: options.token === undefined ? {} : { [REPLICA_TOKEN_HEADER]: options.token },
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {

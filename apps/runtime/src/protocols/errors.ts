@@ -1,16 +1,19 @@
-/** A request the runtime refuses; `status` and `code` reach the caller. */
+import { errorStatus, type ServiceErrorCode } from '@slipway/core';
+
+/** A request the runtime refuses; `code` (from the error catalogue, which gives its status) and the message reach the caller. */
 export class RequestError extends Error {
+  readonly status: number;
   constructor(
-    readonly status: number,
-    readonly code: 'bad_request' | 'invalid_input' | 'not_found' | 'payload_too_large' | 'model_error' | 'unavailable',
+    readonly code: ServiceErrorCode<'runtime'>,
     message: string,
   ) {
     super(message);
+    this.status = errorStatus(code);
   }
 }
 
 export function badRequest(message: string): RequestError {
-  return new RequestError(400, 'bad_request', message);
+  return new RequestError('bad_request', message);
 }
 
 /** The first zod issue as a one-line message, with the path into the body. */

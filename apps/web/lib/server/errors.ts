@@ -1,7 +1,10 @@
 import { TransitionError } from '@slipway/controller';
+import { ERROR_CATALOGUE, errorStatus, type ErrorCode } from '@slipway/core';
 import { ZodError } from 'zod';
 
-export type ApiErrorCode =
+/** The codes the control plane answers with; each is defined (status, message) once, in the core error catalogue. */
+export type ApiErrorCode = Extract<
+  ErrorCode,
   | 'validation_error'
   | 'invalid_json'
   | 'unauthorized'
@@ -15,25 +18,8 @@ export type ApiErrorCode =
   | 'unsupported_media_type'
   | 'too_many_requests'
   | 'gateway_unavailable'
-  | 'internal';
-
-const STATUS: Record<ApiErrorCode, number> = {
-  validation_error: 400,
-  invalid_json: 400,
-  unauthorized: 401,
-  invalid_credentials: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  quota_exceeded: 413,
-  // Not 413 like storage: nothing sent is too large; the team may not run that much.
-  compute_quota_exceeded: 403,
-  unsupported_media_type: 415,
-  too_many_requests: 429,
-  gateway_unavailable: 502,
-  internal: 500,
-};
+  | 'internal'
+>;
 
 /** The one error type route handlers throw; `errorResponse` maps it (and anything else) to JSON. */
 export class ApiError extends Error {
@@ -46,7 +32,7 @@ export class ApiError extends Error {
     super(message);
   }
   get status(): number {
-    return STATUS[this.code];
+    return errorStatus(this.code);
   }
 }
 
@@ -74,12 +60,14 @@ export function errorResponse(error: unknown): Response {
     return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
   }
   if (error instanceof ZodError) {
-    return Response.json({ error: { code: 'validation_error', message: formatZodError(error) } }, { status: 400 });
+    return Response.json({ error: { code: 'validation_error', message: formatZodError(error) } }, { status: errorStatus('validation_error') });
   }
   // A client that went away mid-upload is not a server fault; what it sent was discarded.
-  if (isClientAbort(error)) return Response.json({ error: { code: 'upload_aborted', message: 'the upload was interrupted' } }, { status: 400 });
+  if (isClientAbort(error)) {
+    return Response.json({ error: { code: 'upload_aborted', message: ERROR_CATALOGUE.upload_aborted.message } }, { status: errorStatus('upload_aborted') });
+  }
   console.error(error);
-  return Response.json({ error: { code: 'internal', message: 'internal server error' } }, { status: 500 });
+  return Response.json({ error: { code: 'internal', message: 'internal server error' } }, { status: errorStatus('internal') });
 }
 
 function isClientAbort(error: unknown): boolean {

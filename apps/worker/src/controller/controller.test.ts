@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { deploy, loadRevision, promote, update, type Transitions } from '@slipway/controller';
-import { DEFAULT_MACHINE_CATALOG, LATENCY_BUCKET_COUNT, bucketIndex, deploymentSpecSchema, type DeploymentSpec } from '@slipway/core';
+import { DEFAULT_MACHINE_CATALOG, LATENCY_BUCKET_COUNT, bucketIndex, deploymentSpecSchema, REPLICA_TOKEN_HEADER, type DeploymentSpec } from '@slipway/core';
 import { createDb, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
 import { channels, createRedis, JobProducer, routingTableSchema, type JobName, type JobPayload } from '@slipway/queue';
@@ -134,6 +134,15 @@ describe('deployment controller', () => {
     expect(table?.variants[0]!.replicas).toHaveLength(2);
     const events = await db.deploymentEvent.findMany({ where: { deploymentId: id }, orderBy: { createdAt: 'asc' } });
     expect(events.at(-1)?.message).toBe('Revision 1 is live: primary v1 100%');
+    // The replica set's secret, in the routing table for the gateway: without it, or with another, a replica answers 401.
+    const [first, second] = table!.variants[0]!.replicas;
+    expect(first!.token).toMatch(/^[\w-]{32}$/);
+    expect(second!.token).toBe(first!.token);
+    const call = (token?: string) =>
+      fetch(`${first!.address}/v2/models/${name}`, { headers: token ? { [REPLICA_TOKEN_HEADER]: token } : {} }).then((r) => r.status);
+    expect(await call()).toBe(401);
+    expect(await call('another-replica-sets-token-012345')).toBe(401);
+    expect(await call(first!.token)).toBe(200);
   });
 
   it('updates blue-green: new replicas first, one routing switch, old ones drained, stopped and retired', async () => {

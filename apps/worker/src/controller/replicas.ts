@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ArtifactError, slipwayManifestSchema } from '@slipway/artifacts';
 import { publishRoutingTable, recordEvent } from '@slipway/controller';
@@ -63,13 +64,23 @@ export async function startReplicas(c: Controller, deployment: DeploymentRef, ro
   if (other) throw other.reason;
 }
 
+/**
+ * One secret per replica set, made by whichever start comes first: replicas started side by side agree on it, and
+ * a driver that stamps one template for the whole set (Kubernetes) can give every pod the same.
+ */
+async function variantToken({ db }: Controller, variantId: string): Promise<string> {
+  await db.variant.updateMany({ where: { id: variantId, replicaToken: null }, data: { replicaToken: randomBytes(24).toString('base64url') } });
+  return (await db.variant.findUniqueOrThrow({ where: { id: variantId }, select: { replicaToken: true } })).replicaToken!;
+}
+
 async function startOne(c: Controller, deployment: DeploymentRef, row: Row, index: number, total: number): Promise<void> {
   const { db, driver } = c;
   const deploymentId = deployment.id;
   const version = await db.modelVersion.findUniqueOrThrow({ where: { id: row.versionId } });
   const machineType = await db.machineType.findUniqueOrThrow({ where: { id: row.machineTypeId } });
   const manifest = slipwayManifestSchema.safeParse(version.manifest);
-  const replica = await db.replica.create({ data: { variantId: row.id } });
+  // The replica answers only callers that send its variant's secret, which the routing table gives the gateway.
+  const replica = await db.replica.create({ data: { variantId: row.id, token: await variantToken(c, row.id) } });
   const label = `Replica ${index}/${total} of ${row.name} (v${version.label})`;
   try {
     const { root, modelPath } = await c.artifacts.modelPath(version);
@@ -85,6 +96,7 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
       artifactFilename: version.filename,
       modelFile: path.relative(root, modelPath).split(path.sep).join('/'),
       modelPath,
+      token: replica.token!,
       featureNames: manifest.success ? manifest.data.features : undefined,
       vcpu: machineType.vcpu,
       memoryMb: machineType.memoryMb,

@@ -16,6 +16,8 @@ export interface ReplicaSpec {
   modelFile: string;
   /** The ONNX file in this host's artifact cache. */
   modelPath: string;
+  /** The replica's secret: it answers only requests that carry it (the gateway's, from the routing table). */
+  token: string;
   /** From the version's manifest: lets callers send named features. */
   featureNames?: string[];
   vcpu: number;

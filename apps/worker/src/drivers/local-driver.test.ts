@@ -2,11 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { REPLICA_TOKEN_HEADER } from '@slipway/core';
 import { trainIrisClassifier } from '@slipway/onnx-builder';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DriverError, type PlacedReplica, type ReplicaRef, type ReplicaSpec } from './driver';
@@ -14,6 +16,8 @@ import { LocalDriver } from './local-driver';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SETOSA = [5.1, 3.5, 1.4, 0.2];
+/** Every replica here shares one secret; the driver passes what the spec says. */
+const TOKEN = 'local-driver-test-token-0123456789';
 const options = { hostGpus: 0, bindHost: '127.0.0.1', advertiseHost: '127.0.0.1', owner: `local-driver-test-${process.pid}` };
 
 let modelPath: string;
@@ -33,6 +37,7 @@ function spec(): ReplicaSpec {
     deploymentName: 'iris',
     versionLabel: 1,
     modelPath,
+    token: TOKEN,
     vcpu: 1,
     memoryMb: 256,
     gpuCount: 0,
@@ -47,12 +52,15 @@ async function startReady(driver: LocalDriver, replica = spec()): Promise<Placed
   return { ...placed, id: replica.replicaId, pid: placed.pid! };
 }
 
-async function predictLabel(address: string): Promise<number> {
-  const response = await fetch(`${address}/v2/models/iris/infer`, {
+const predict = (address: string, headers: Record<string, string> = { [REPLICA_TOKEN_HEADER]: TOKEN }) =>
+  fetch(`${address}/v2/models/iris/infer`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], data: SETOSA }] }),
   });
+
+async function predictLabel(address: string): Promise<number> {
+  const response = await predict(address);
   expect(response.status).toBe(200);
   const body = (await response.json()) as { outputs: { name: string; data: number[] }[] };
   return body.outputs.find((o) => o.name === 'label')!.data[0];
@@ -119,6 +127,36 @@ describe('LocalDriver', () => {
     expect(driver.isAlive(replica)).toBe(false);
   });
 
+  it("passes a replica only what it needs: its launch values and tunables, never the worker's secrets", async () => {
+    const secrets = { DATABASE_URL: 'postgresql://secret@db/slipway', AWS_SECRET_ACCESS_KEY: 'aws-secret', SLIPWAY_INTERNAL_TOKEN: 'internal-secret-0123456789' };
+    const tunable = { SLIPWAY_MAX_QUEUE_DELAY_MS: '1' };
+    const saved = Object.fromEntries(Object.keys({ ...secrets, ...tunable }).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, secrets, tunable);
+    try {
+      const driver = newDriver();
+      const replica = await startReady(driver);
+      const environ = new Map(
+        readFileSync(`/proc/${replica.pid}/environ`, 'utf8')
+          .split('\0')
+          .filter(Boolean)
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      );
+      for (const name of Object.keys(secrets)) expect(environ.has(name), name).toBe(false);
+      expect([...environ.values()].join('\n')).not.toMatch(/secret@db|aws-secret|internal-secret/);
+      expect(environ.get('SLIPWAY_MODEL_PATH')).toBe(modelPath);
+      expect(environ.get('SLIPWAY_REPLICA_TOKEN')).toBe(TOKEN);
+      expect(environ.get('SLIPWAY_MAX_QUEUE_DELAY_MS')).toBe('1');
+      // The replica answers only callers with its token; the readiness probe stays open.
+      expect((await predict(replica.address, {})).status).toBe(401);
+      expect(await predictLabel(replica.address)).toBe(0);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it('refuses a spec needing more GPUs than the host offers', async () => {
     await expect(newDriver().start({ ...spec(), gpuCount: 1 })).rejects.toBeInstanceOf(DriverError);
   });
@@ -150,7 +188,7 @@ describe('LocalDriver', () => {
     expect(restarted.isAlive(replica)).toBe(true);
 
     // A request in flight across the stop: answered only if logging `draining` to the dead pipe did not crash the replica.
-    const inFlight = request(`${replica.address}/v2/models/iris/infer`, { method: 'POST', headers: { expect: '100-continue' } });
+    const inFlight = request(`${replica.address}/v2/models/iris/infer`, { method: 'POST', headers: { expect: '100-continue', [REPLICA_TOKEN_HEADER]: TOKEN } });
     const response = once(inFlight, 'response') as Promise<[IncomingMessage]>;
     await once(inFlight, 'continue'); // The runtime has accepted the request.
     const stopped = restarted.stop(replica);

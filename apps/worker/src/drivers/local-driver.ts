@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { intraOpThreads } from '@slipway/core';
+import { intraOpThreads, parseListeningLine, runtimeLaunchEnv } from '@slipway/core';
 import {
   DriverError,
   type PlacedReplica,
@@ -47,19 +47,22 @@ export class LocalDriver implements ReplicaDriver {
     }
     const child = spawn(process.execPath, ['--import', 'tsx', RUNTIME_ENTRY], {
       cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: this.options.bindHost,
-        SLIPWAY_MODEL_PATH: spec.modelPath,
-        ...(spec.featureNames && { SLIPWAY_FEATURE_NAMES: JSON.stringify(spec.featureNames) }),
-        SLIPWAY_MODEL_NAME: spec.deploymentName,
-        SLIPWAY_MODEL_VERSION: String(spec.versionLabel),
-        SLIPWAY_INTRA_OP_THREADS: String(intraOpThreads(spec.vcpu, availableParallelism())),
-        SLIPWAY_EXECUTION_PROVIDER: spec.gpuCount > 0 ? 'cuda' : 'cpu',
-        [REPLICA_ID_ENV]: spec.replicaId,
-        [OWNER_ENV]: this.options.owner,
-      },
+      // Only what a replica needs: never the worker's database URL, storage keys or internal token.
+      env: runtimeLaunchEnv(
+        {
+          port: 0,
+          host: this.options.bindHost,
+          modelPath: spec.modelPath,
+          modelName: spec.deploymentName,
+          modelVersion: String(spec.versionLabel),
+          token: spec.token,
+          featureNames: spec.featureNames,
+          intraOpThreads: intraOpThreads(spec.vcpu, availableParallelism()),
+          executionProvider: spec.gpuCount > 0 ? 'cuda' : 'cpu',
+        },
+        process.env,
+        { [REPLICA_ID_ENV]: spec.replicaId, [OWNER_ENV]: this.options.owner },
+      ),
       detached: true,
       // Pipes rather than a log file: stderr goes to the worker's log; the runtime ignores EPIPE once the worker is gone.
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,12 +83,8 @@ export class LocalDriver implements ReplicaDriver {
     const port = await new Promise<number>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
       lines.on('line', (line) => {
-        try {
-          const message = JSON.parse(line) as { msg?: string; port?: number };
-          if (message.msg === 'listening' && typeof message.port === 'number') resolve(message.port);
-        } catch {
-          // Non-JSON output is just a log line.
-        }
+        const port = parseListeningLine(line);
+        if (port !== undefined) resolve(port);
       });
       child.once('exit', (code) =>
         reject(new DriverError(`runtime exited with code ${code} before listening: ${stderrTail.slice(-3).join(' | ') || 'no output'}`)),

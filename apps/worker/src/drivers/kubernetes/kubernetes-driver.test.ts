@@ -46,6 +46,7 @@ function spec(overrides: Partial<ReplicaSpec> = {}): ReplicaSpec {
     artifactFilename: 'iris.tar.gz',
     modelFile: 'models/iris.onnx',
     modelPath: '/worker/cache/is/not/used/by/pods',
+    token: 'replica-set-token-0123456789abcdef',
     vcpu: 2,
     memoryMb: 4096,
     gpuType: null,

@@ -435,6 +435,7 @@ function placementOf(spec: ReplicaSpec): VariantPlacement {
     artifactFilename: spec.artifactFilename,
     modelFile: spec.modelFile,
     featureNames: spec.featureNames,
+    token: spec.token,
     vcpu: spec.vcpu,
     memoryMb: spec.memoryMb,
     gpuType: spec.gpuType,

@@ -30,6 +30,7 @@ const cpu: VariantPlacement = {
   artifactFilename: 'iris.tar.gz',
   modelFile: 'models/iris.onnx',
   featureNames: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
+  token: 'replica-set-token-0123456789abcdef',
   vcpu: 2,
   memoryMb: 4096,
   gpuType: null,

@@ -45,6 +45,8 @@ export interface VariantPlacement {
   /** The ONNX file inside the unpacked artifact. */
   modelFile: string;
   featureNames?: string[];
+  /** The replica set's secret: the runtime answers only callers that send it (the gateway). */
+  token: string;
   vcpu: number;
   memoryMb: number;
   gpuType: string | null;
@@ -199,6 +201,7 @@ export function buildVariantDeployment(p: VariantPlacement, replicas: number, op
                 { name: 'SLIPWAY_MODEL_PATH', value: `${modelDir}/${p.modelFile}` },
                 { name: 'SLIPWAY_MODEL_NAME', value: p.deploymentName },
                 { name: 'SLIPWAY_MODEL_VERSION', value: String(p.versionLabel) },
+                { name: 'SLIPWAY_REPLICA_TOKEN', value: p.token },
                 { name: 'SLIPWAY_INTRA_OP_THREADS', value: String(Math.max(1, p.vcpu)) },
                 { name: 'SLIPWAY_EXECUTION_PROVIDER', value: p.gpuCount > 0 ? 'cuda' : 'cpu' },
                 { name: 'SLIPWAY_DRAIN_TIMEOUT_MS', value: String(options.drainSeconds * 1000) },

@@ -97,6 +97,7 @@ describe("the worker's Role", () => {
       artifactFilename: 'iris.onnx',
       modelFile: 'model.onnx',
       modelPath: '/unused',
+      token: 'replica-set-token-0123456789abcdef',
       vcpu: 1,
       memoryMb: 1024,
       gpuType: null,

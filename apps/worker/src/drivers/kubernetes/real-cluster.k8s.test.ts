@@ -57,6 +57,7 @@ describe('the kubernetes driver on a real cluster', () => {
       revision: 1,
       variantId,
       variantName: 'primary',
+      token: 'real-cluster-test-token-0123456789',
       versionLabel: 1,
       versionDigest: staged.digest,
       artifactFilename: 'iris.onnx',

@@ -1,5 +1,7 @@
+import { publishAccessChanged } from '@slipway/queue';
 import { z } from 'zod';
 import { serverContext } from '@/lib/server/context';
+import { webEnv } from '@/lib/server/env';
 import { notFound } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
 
@@ -10,7 +12,7 @@ const addMember = z.object({
 
 /** Adds the user to the team, or changes their role if they are in it already. */
 export const POST = route<{ id: string }, typeof addMember>({ auth: 'admin', body: addMember }, async ({ body, params }) => {
-  const { db } = serverContext();
+  const { db, redis } = serverContext();
   const team = await db.team.findUnique({ where: { id: params.id } });
   if (!team) throw notFound('team');
   const user = await db.user.findUnique({ where: { email: body.email } });
@@ -20,5 +22,7 @@ export const POST = route<{ id: string }, typeof addMember>({ auth: 'admin', bod
     update: { role: body.role },
     create: { userId: user.id, teamId: team.id, role: body.role },
   });
+  // Gateways cache who may call what: the member's keys must reach the team's deployments now.
+  await publishAccessChanged(redis, webEnv().SLIPWAY_PREFIX, `membership:${user.id}`);
   return Response.json({ member: { user: { id: user.id, email: user.email, name: user.name }, role: body.role } }, { status: 201 });
 });

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/**
+ * The runtime's launch contract, shared by whoever starts replicas (the local driver, tests, benches):
+ * the environment it reads, the header that carries its secret, and the line it prints once listening.
+ */
+
+const onOff = z.enum(['auto', 'on', 'off']);
+
+export const runtimeEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).default(8090),
+  HOST: z.string().default('127.0.0.1'),
+  SLIPWAY_MODEL_PATH: z.string().min(1),
+  SLIPWAY_MODEL_NAME: z.string().min(1),
+  SLIPWAY_MODEL_VERSION: z.string().default('1'),
+  /**
+   * The secret the gateway sends (REPLICA_TOKEN_HEADER) on every request it forwards; anything else
+   * but the health probes gets a 401. Without it the replica serves anyone, so it must listen on loopback.
+   */
+  SLIPWAY_REPLICA_TOKEN: z.string().min(16).optional(),
+  SLIPWAY_INTRA_OP_THREADS: z.coerce.number().int().min(0).default(0),
+  SLIPWAY_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** `auto` batches models whose batch dimension is dynamic. */
+  SLIPWAY_BATCHING: onOff.default('auto'),
+  SLIPWAY_MAX_BATCH_SIZE: z.coerce.number().int().positive().default(64),
+  /** How long an idle model waits for more requests before running a batch; 0 runs at once. */
+  SLIPWAY_MAX_QUEUE_DELAY_MS: z.coerce.number().min(0).default(0),
+  /**
+   * Where `session.run` executes. onnxruntime-node runs it synchronously, so a model whose single run
+   * takes long (hundreds of milliseconds) stalls the HTTP thread and its health checks: `worker` moves
+   * it to a worker thread. On this 2-core bench the hop cost 8% of batched CNN throughput, so `main` is the default.
+   */
+  SLIPWAY_INFERENCE_THREAD: z.enum(['main', 'worker']).default('main'),
+  SLIPWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  /** Feature names from the version's manifest (JSON array), for `{"features": {…}}` requests. */
+  SLIPWAY_FEATURE_NAMES: z
+    .string()
+    .optional()
+    .transform((v) => (v ? z.array(z.string()).min(1).parse(JSON.parse(v)) : undefined)),
+  /** One inference on zeros before listening, so the first caller does not pay onnxruntime's first-run cost. */
+  SLIPWAY_WARM_UP: z.enum(['on', 'off']).default('on'),
+  SLIPWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+}).refine((env) => env.SLIPWAY_REPLICA_TOKEN !== undefined || isLoopback(env.HOST), {
+  message: 'a replica listening beyond loopback needs SLIPWAY_REPLICA_TOKEN',
+  path: ['SLIPWAY_REPLICA_TOKEN'],
+});
+
+export type RuntimeEnv = z.infer<typeof runtimeEnvSchema>;
+
+/** The header that carries SLIPWAY_REPLICA_TOKEN from the gateway to a replica. */
+export const REPLICA_TOKEN_HEADER = 'x-slipway-replica-token';
+
+/** Paths a replica answers without its token: the readiness and liveness probes, which reveal nothing. */
+export const REPLICA_OPEN_PATHS: readonly string[] = ['/v2/health/live', '/v2/health/ready'];
+
+/** Runtime settings an operator may set host-wide (in the worker's environment) for every replica. */
+export const RUNTIME_TUNABLES = [
+  'SLIPWAY_BATCHING',
+  'SLIPWAY_MAX_BATCH_SIZE',
+  'SLIPWAY_MAX_QUEUE_DELAY_MS',
+  'SLIPWAY_INFERENCE_THREAD',
+  'SLIPWAY_MAX_BODY_BYTES',
+  'SLIPWAY_WARM_UP',
+  'SLIPWAY_DRAIN_TIMEOUT_MS',
+] as const satisfies readonly (keyof RuntimeEnv)[];
+
+/** What a process needs from its host to run at all (and onnxruntime to find CUDA). */
+const SYSTEM_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'NODE_ENV', 'LD_LIBRARY_PATH', 'CUDA_VISIBLE_DEVICES'];
+
+export interface RuntimeLaunch {
+  port: number;
+  host: string;
+  modelPath: string;
+  modelName: string;
+  modelVersion: string;
+  token?: string;
+  featureNames?: readonly string[];
+  intraOpThreads?: number;
+  executionProvider?: 'cpu' | 'cuda';
+}
+
+/**
+ * A replica's whole environment: the launch values plus an allowlist from the host's, so the
+ * starter's secrets (database URL, storage keys, internal token) never reach a model process.
+ */
+export function runtimeLaunchEnv(launch: RuntimeLaunch, hostEnv: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: Record<string, string> = {};
+  for (const name of [...SYSTEM_ENV, ...RUNTIME_TUNABLES]) {
+    const value = hostEnv[name];
+    if (value !== undefined) env[name] = value;
+  }
+  Object.assign(env, {
+    PORT: String(launch.port),
+    HOST: launch.host,
+    SLIPWAY_MODEL_PATH: launch.modelPath,
+    SLIPWAY_MODEL_NAME: launch.modelName,
+    SLIPWAY_MODEL_VERSION: launch.modelVersion,
+    ...(launch.token !== undefined && { SLIPWAY_REPLICA_TOKEN: launch.token }),
+    ...(launch.featureNames && { SLIPWAY_FEATURE_NAMES: JSON.stringify(launch.featureNames) }),
+    ...(launch.intraOpThreads !== undefined && { SLIPWAY_INTRA_OP_THREADS: String(launch.intraOpThreads) }),
+    ...(launch.executionProvider && { SLIPWAY_EXECUTION_PROVIDER: launch.executionProvider }),
+    ...extra,
+  });
+  // Next.js's types declare NODE_ENV as always set; a replica's environment need not have it.
+  return env as NodeJS.ProcessEnv;
+}
+
+/** The structured log line a replica prints on stdout once it listens; starters read the port from it. */
+export function listeningLine(fields: { port: number } & Record<string, unknown>): string {
+  return JSON.stringify({ msg: 'listening', ...fields });
+}
+
+/** The port from a replica's stdout line, if the line is the `listening` one. */
+export function parseListeningLine(line: string): number | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const message = JSON.parse(line) as { msg?: unknown; port?: unknown };
+    return message.msg === 'listening' && typeof message.port === 'number' ? message.port : undefined;
+  } catch {
+    return undefined; // A log line that happens to start with a brace.
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
