@@ -11,3 +11,5 @@ export * from './deployment-spec';
 export * from './rollout-plan';
 export * from './autoscaler';
 export * from './quota';
+export * from './spec-fields';
+export * from './declarative';
