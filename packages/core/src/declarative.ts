@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { autoscalingSchema, deploymentSpecSchema, strategySchema, variantNameSchema, variantRoles, type DeploymentSpec, type VariantSpec } from './deployment-spec';
 import { resourceNameSchema } from './names';
+import type { ComputeUsage, QuotaVerdict } from './quota';
 import type { FieldChange } from './spec-fields';
 
 /**
@@ -144,4 +145,30 @@ export function planSummary(actions: readonly PlanAction[]): { add: number; chan
   const destroy = count('destroy');
   const line = add + change + destroy === 0 ? 'No changes. What runs matches the file.' : `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`;
   return { add, change, destroy, line };
+}
+
+/** One deployment of a plan, as `POST /api/v1/plan` answers it and `slipway diff` prints it. */
+export interface PlannedDeployment {
+  name: string;
+  model: string;
+  action: PlanAction;
+  changes: FieldChange[];
+  /** Dollars per hour at the fewest and the most replicas; null where nothing runs. */
+  hourlyCost: { before: { min: number; max: number } | null; after: { min: number; max: number } | null };
+  /** Worst-case compute, what the team's quota counts. */
+  usage: { before: ComputeUsage | null; after: ComputeUsage | null };
+  /** Whether the team's compute quota admits it beside the team's other deployments. */
+  quota: QuotaVerdict;
+}
+
+/** The answer of `POST /api/v1/plan`; `/apply` adds what it wrote. */
+export interface DeploymentPlan {
+  deployments: PlannedDeployment[];
+  summary: ReturnType<typeof planSummary>;
+  hourlyCost: { before: { min: number; max: number }; after: { min: number; max: number } };
+}
+
+export interface AppliedPlan extends DeploymentPlan {
+  /** The revision each deployment now converges to (null: stopped). */
+  applied: { name: string; action: PlanAction; revision: number | null }[];
 }

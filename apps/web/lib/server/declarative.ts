@@ -1,5 +1,6 @@
 import {
   addUsage,
+  type AppliedPlan,
   checkComputeQuota,
   computeQuotaOf,
   declaredSpec,
@@ -9,13 +10,11 @@ import {
   planAction,
   planSummary,
   worstCaseUsage,
-  type ComputeUsage,
   type DeclaredDeployment,
+  type DeploymentPlan,
   type DeploymentFile,
   type DeploymentSpec,
-  type FieldChange,
-  type PlanAction,
-  type QuotaVerdict,
+  type PlannedDeployment,
   type ResolvedVersion,
 } from '@slipway/core';
 import { deploy, rolloutInProgress, stop, targetSpec, update } from '@slipway/controller';
@@ -24,20 +23,6 @@ import { requireTeamRole, visibleTeamIds, type SessionUser } from './auth';
 import { assertComputeQuota, worstCaseByDeployment } from './compute-quota';
 import { serverContext } from './context';
 import { ApiError } from './errors';
-
-/** One deployment of a plan, as `POST /api/v1/plan` answers it and `slipway diff` prints it. */
-export interface PlannedDeployment {
-  name: string;
-  model: string;
-  action: PlanAction;
-  changes: FieldChange[];
-  /** Dollars per hour at the fewest and the most replicas; null where nothing runs. */
-  hourlyCost: { before: { min: number; max: number } | null; after: { min: number; max: number } | null };
-  /** Worst-case compute, what the team's quota counts. */
-  usage: { before: ComputeUsage | null; after: ComputeUsage | null };
-  /** Whether the team's compute quota admits it beside the team's other deployments. */
-  quota: QuotaVerdict;
-}
 
 interface Step {
   planned: PlannedDeployment;
@@ -114,7 +99,7 @@ async function planSteps(user: SessionUser, file: DeploymentFile, options: { pru
   return steps;
 }
 
-function planned(name: string, model: string, before: DeploymentSpec | null, after: DeploymentSpec | null, catalog: Parameters<typeof worstCaseUsage>[1] & Parameters<typeof hourlyCostRange>[1]) {
+function planned(name: string, model: string, before: DeploymentSpec | null, after: DeploymentSpec | null, catalog: Parameters<typeof worstCaseUsage>[1] & Parameters<typeof hourlyCostRange>[1]): PlannedDeployment {
   const changes = fieldChanges(before, after);
   return {
     name,
@@ -123,7 +108,7 @@ function planned(name: string, model: string, before: DeploymentSpec | null, aft
     changes,
     hourlyCost: { before: before && hourlyCostRange(before, catalog), after: after && hourlyCostRange(after, catalog) },
     usage: { before: before && worstCaseUsage(before, catalog), after: after && worstCaseUsage(after, catalog) },
-    quota: { ok: true } as QuotaVerdict,
+    quota: { ok: true },
   };
 }
 
@@ -144,7 +129,7 @@ async function checkQuotas(steps: Step[], catalog: Parameters<typeof worstCaseUs
   }
 }
 
-function summarize(steps: Step[]) {
+function summarize(steps: Step[]): DeploymentPlan {
   const total = (pick: (p: PlannedDeployment) => { min: number; max: number } | null) =>
     steps.reduce((sum, s) => {
       const cost = pick(s.planned);
@@ -165,7 +150,7 @@ export async function planFile(user: SessionUser, file: DeploymentFile, options:
  * Applies a file: every deployment is checked first (names, versions, quota, rollouts in progress),
  * then each change is written as a revision (or a deploy, or a stop) for the controller to roll out.
  */
-export async function applyFile(user: SessionUser, file: DeploymentFile, options: { prune: boolean; supersede: boolean }) {
+export async function applyFile(user: SessionUser, file: DeploymentFile, options: { prune: boolean; supersede: boolean }): Promise<AppliedPlan> {
   const { db, transitions } = serverContext();
   const steps = await planSteps(user, file, { prune: options.prune, minimum: 'member' });
   for (const { planned: p, existing } of steps) {
@@ -174,7 +159,7 @@ export async function applyFile(user: SessionUser, file: DeploymentFile, options
       throw new ApiError('conflict', `a rollout of '${p.name}' to revision ${existing.targetRevision} is in progress; wait for it, or apply with --supersede to replace it`);
     }
   }
-  const applied: { name: string; action: PlanAction; revision: number | null }[] = [];
+  const applied: AppliedPlan['applied'] = [];
   for (const { planned: p, model, existing, desired } of steps) {
     const admit = (tx: Parameters<typeof assertComputeQuota>[0]) =>
       assertComputeQuota(tx, { teamId: model.teamId, deploymentId: holdsCompute(existing) ? existing.id : null, spec: desired! });
