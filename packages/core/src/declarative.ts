@@ -65,6 +65,8 @@ export const deploymentFileSchema = z
     });
   });
 export type DeploymentFile = z.infer<typeof deploymentFileSchema>;
+/** The file as written (digests with or without `sha256:`, defaults left out). */
+export type DeploymentFileInput = z.input<typeof deploymentFileSchema>;
 
 /** The JSON Schema editors complete the file with (committed as packages/core/slipway.deploy.schema.json). */
 export function deploymentFileJsonSchema(): Record<string, unknown> {
