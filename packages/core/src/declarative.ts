@@ -68,9 +68,9 @@ export type DeploymentFile = z.infer<typeof deploymentFileSchema>;
 /** The file as written (digests with or without `sha256:`, defaults left out). */
 export type DeploymentFileInput = z.input<typeof deploymentFileSchema>;
 
-/** The JSON Schema editors complete the file with (committed as packages/core/slipway.deploy.schema.json). */
+/** The JSON Schema editors complete the file with (committed as packages/core/slipway.deploy.schema.json, served at /api/v1/schemas/deploy). */
 export function deploymentFileJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(deploymentFileSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { title: 'Slipway deployments (slipway.deploy.yaml)', ...z.toJSONSchema(deploymentFileSchema, { io: 'input', unrepresentable: 'any' }) };
 }
 
 export interface ResolvedVersion {
