@@ -125,6 +125,16 @@ deployments:
 
     const status = await slipway(['status', name]);
     expect(status.stdout).toContain(`${name} (model ${model}): ready; revision 2, live 2`);
+    const events = await slipway(['events', name]);
+    expect(events.stdout).toMatch(/\d\d:\d\d:\d\d Revision 2 by .+: primary: replicas 1 → 2\n/);
+
+    // --prune: running deployments the file leaves out are planned to be stopped (only planned here).
+    const empty = path.join(home, 'empty.yaml');
+    await writeFile(empty, 'deployments: []\n');
+    const pruned = await slipway(['diff', '--prune', '-f', empty]);
+    expect(pruned.code).toBe(1);
+    expect(pruned.stdout).toContain(`- ${name} (model ${model}): will be stopped\n    - variants.primary.version: v1 (sha256:${digest!.slice(0, 12)})\n`);
+    expect(pruned.stdout).toMatch(/Plan: 0 to add, 0 to change, [1-9]\d* to destroy\./);
   });
 
   it('refuses a bad file with its line and what is wrong, exit 2, before sending anything', async () => {
