@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { SlipwayClient, SlipwayError, type Deployment } from '@slipway/client';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
@@ -42,6 +43,17 @@ async function settle(client: SlipwayClient, name: string, revision: number, wai
   if (failures.length) throw new CliError(`${name}: ${failures[0]!.reason}`, EXIT.rolloutFailed);
 }
 
+/** The key from a prompt on a terminal, or piped in (`echo "$SLIPWAY_KEY" | slipway login …`). */
+async function readKey(): Promise<string> {
+  if (!process.stdin.isTTY) return readFileSync(0, 'utf8');
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await prompt.question('API key: ');
+  } finally {
+    prompt.close();
+  }
+}
+
 const program = new Command('slipway')
   .description('Slipway from the command line: upload models, deploy them, and keep deployments in Git (apply, diff, export).')
   .showHelpAfterError()
@@ -51,9 +63,9 @@ program
   .command('login')
   .description('store the server URL and an API key (create one under API keys in the console) in ~/.config/slipway')
   .argument('<url>', 'the console address, e.g. http://127.0.0.1:3000')
-  .option('--key <key>', 'the API key (default: read from standard input)')
+  .option('--key <key>', 'the API key (default: asked for, or read from standard input)')
   .action(async (url: string, opts: { key?: string }) => {
-    const key = (opts.key ?? readFileSync(0, 'utf8')).trim();
+    const key = (opts.key ?? (await readKey())).trim();
     if (!key) throw new CliError('no API key given: pass --key or pipe it in (echo "$SLIPWAY_KEY" | slipway login <url>)');
     const client = new SlipwayClient({ url, key });
     const me = await client.me();
