@@ -112,15 +112,24 @@ function planned(name: string, model: string, before: DeploymentSpec | null, aft
   };
 }
 
-/** Each created or changed deployment against its team's quota, beside the team's other deployments. */
+/**
+ * Each created or changed deployment against its team's quota, beside the team's other deployments and
+ * the file's earlier deployments as they will be (they are written first), so that a file is admitted or
+ * refused as a whole.
+ */
 async function checkQuotas(steps: Step[], catalog: Parameters<typeof worstCaseUsage>[1]): Promise<void> {
   const { db } = serverContext();
-  for (const step of steps) {
+  for (const [k, step] of steps.entries()) {
     if (!step.desired || step.planned.action === 'none') continue;
     const team = await db.team.findUniqueOrThrow({ where: { id: step.model.teamId } });
     const running = await worstCaseByDeployment(db, catalog, [team.id]);
     const id = holdsCompute(step.existing) ? step.existing.id : null;
-    const others = running.filter((d) => d.id !== id).reduce((sum, d) => addUsage(sum, d.usage), NO_USAGE);
+    const earlier = steps.slice(0, k).filter((s) => s.desired && s.planned.action !== 'none' && s.model.teamId === team.id);
+    const replaced = new Set(earlier.flatMap((s) => (holdsCompute(s.existing) ? [s.existing.id] : [])));
+    const others = [
+      ...running.filter((d) => d.id !== id && !replaced.has(d.id)).map((d) => d.usage),
+      ...earlier.map((s) => worstCaseUsage(s.desired!, catalog)),
+    ].reduce(addUsage, NO_USAGE);
     step.planned.quota = checkComputeQuota({ ...computeQuotaOf(team), teamName: team.name }, others, {
       spec: step.desired,
       machineTypes: catalog,
