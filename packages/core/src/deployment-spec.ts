@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scheduleProblem } from './autoscaler';
+import { fieldChanges, formatFieldChange } from './spec-fields';
 
 /**
  * A deployment's desired state. Every change is stored as a new immutable revision; the
@@ -176,7 +177,8 @@ export function diffSpecs(before: DeploymentSpec | null, after: DeploymentSpec):
   if (describeStrategy(before.strategy) !== describeStrategy(after.strategy)) {
     changes.push(`strategy: ${describeStrategy(before.strategy)} → ${describeStrategy(after.strategy)}`);
   }
-  return changes;
+  // Knobs the summary leaves out (an autoscaler delay, a guardrail) still change the spec.
+  return changes.length ? changes : fieldChanges(before, after).map(formatFieldChange);
 }
 
 function describeAutoscaling(v: VariantSpec): string {

@@ -14,3 +14,5 @@ export * from './quota';
 export * from './errors';
 export * from './request-limits';
 export * from './runtime-launch';
+export * from './spec-fields';
+export * from './declarative';

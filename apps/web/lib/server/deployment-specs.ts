@@ -5,6 +5,7 @@ import {
   strategySchema,
   variantNameSchema,
   variantRoles,
+  versionDigestRefSchema,
   type DeploymentSpec,
   type VariantPatch,
 } from '@slipway/core';
@@ -12,15 +13,10 @@ import { z } from 'zod';
 import { serverContext } from './context';
 import { ApiError, formatZodError, notFound } from './errors';
 
-const digestSchema = z
-  .string()
-  .regex(/^(sha256:)?[a-f0-9]{64}$/, 'expected sha256:<64 hex digits>')
-  .transform((d) => d.replace(/^sha256:/, ''));
-
 /** A version by label (v1, v2 …) or pinned by content (GitOps): at most one of the two. */
 const versionRef = {
   versionLabel: z.number().int().positive().optional(),
-  versionDigest: digestSchema.optional(),
+  versionDigest: versionDigestRefSchema.optional(),
 };
 
 /** A variant as callers write it; what they leave out keeps its current value. */

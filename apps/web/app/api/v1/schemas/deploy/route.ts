@@ -1,0 +1,5 @@
+import { deploymentFileJsonSchema } from '@slipway/core';
+import { route } from '@/lib/server/route';
+
+/** The JSON Schema of slipway.deploy.yaml, for editors (public: it holds no data). */
+export const GET = route({ auth: 'public' }, async () => deploymentFileJsonSchema());

@@ -1,0 +1,119 @@
+import type { AppliedPlan, DeploymentFileInput, DeploymentPlan } from '@slipway/core';
+import type { Deployment, DeploymentEvent, Model, ModelSummary, Revision, UpdateResult, Version } from './types';
+
+/** An answer of the API's `{"error": {"code", "message"}}` kind, or a request that never got one (status 0). */
+export class SlipwayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SlipwayError';
+  }
+}
+
+/** Reads an error body; anything else (a proxy's HTML page, an empty body) still yields a message. */
+export function toSlipwayError(status: number, text: string): SlipwayError {
+  try {
+    const { error } = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    if (error?.code && error.message) return new SlipwayError(status, error.code, error.message);
+  } catch {
+    // Not JSON: fall through.
+  }
+  return new SlipwayError(status, 'http_error', `the server answered ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+}
+
+export interface ClientOptions {
+  /** The console's address, e.g. http://127.0.0.1:3000 (the API is under /api/v1). */
+  url: string;
+  /** An API key (`Authorization: Bearer …`) … */
+  key?: string;
+  /** … or a session cookie from `SlipwayClient.login`. */
+  cookie?: string;
+}
+
+export type RolloutAction = 'promote' | 'pause' | 'resume' | 'abort';
+
+const enc = encodeURIComponent;
+
+/** A typed caller of the control-plane REST API (/api/v1). */
+export class SlipwayClient {
+  readonly url: string;
+
+  constructor(private readonly options: ClientOptions) {
+    this.url = options.url.replace(/\/+$/, '');
+  }
+
+  /** Signs in with email and password: a client carrying the session cookie. */
+  static async login(url: string, email: string, password: string): Promise<SlipwayClient> {
+    const base = new SlipwayClient({ url });
+    const response = await base.send('POST', '/auth/login', { email, password });
+    const cookie = response.headers.getSetCookie()[0]?.split(';')[0];
+    if (!cookie) throw new SlipwayError(response.status, 'no_session', 'the server signed in but set no session cookie');
+    return new SlipwayClient({ url, cookie });
+  }
+
+  /** Headers that authenticate a request: for uploads made with other libraries (tus). */
+  authHeaders(): Record<string, string> {
+    if (this.options.key) return { authorization: `Bearer ${this.options.key}` };
+    return this.options.cookie ? { cookie: this.options.cookie } : {};
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}/api/v1${path}`, {
+        method,
+        headers: { ...this.authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new SlipwayError(0, 'network_error', `could not reach ${this.url}: ${(error as Error).cause ?? (error as Error).message}`);
+    }
+    if (!response.ok) throw toSlipwayError(response.status, await response.text());
+    return response;
+  }
+
+  /** Any API call: the parsed JSON answer, or a SlipwayError. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const text = await (await this.send(method, path, body)).text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  me = () => this.request<{ user: { email: string; name: string; isAdmin: boolean }; teams: { id: string; name: string; role: string }[] }>('GET', '/me');
+
+  models = () => this.request<{ models: ModelSummary[] }>('GET', '/models').then((r) => r.models);
+  model = (name: string) => this.request<{ model: Model }>('GET', `/models/${enc(name)}`).then((r) => r.model);
+  createModel = (input: { name: string; description?: string; teamId?: string }) =>
+    this.request<{ model: Model }>('POST', '/models', input).then((r) => r.model);
+  version = (model: string, label: number) =>
+    this.request<{ version: Version }>('GET', `/models/${enc(model)}/versions/${label}`).then((r) => r.version);
+
+  deployments = () => this.request<{ deployments: Deployment[] }>('GET', '/deployments').then((r) => r.deployments);
+  deployment = (name: string) => this.request<{ deployment: Deployment }>('GET', `/deployments/${enc(name)}`).then((r) => r.deployment);
+  /** A new deployment of one version (by label or `sha256:` digest) on one machine type. */
+  createDeployment = (input: { name: string; modelName: string; versionLabel?: number; versionDigest?: string; machineType: string; replicas?: number }) =>
+    this.request<{ deployment: Deployment }>('POST', '/deployments', input).then((r) => r.deployment);
+  /** PATCH /deployments/{name}: a new revision (the server validates the body; see the README). */
+  updateDeployment = (name: string, update: Record<string, unknown>) => this.request<UpdateResult>('PATCH', `/deployments/${enc(name)}`, update);
+  scale = (name: string, body: { replicas?: number; minReplicas?: number; maxReplicas?: number; variant?: string; supersede?: boolean }) =>
+    this.request<UpdateResult>('PUT', `/deployments/${enc(name)}/scale`, body);
+  events = (name: string) => this.request<{ events: DeploymentEvent[] }>('GET', `/deployments/${enc(name)}/events`).then((r) => r.events);
+  revisions = (name: string) =>
+    this.request<{ current: number; stable: number | null; revisions: Revision[] }>('GET', `/deployments/${enc(name)}/revisions`);
+  rollback = (name: string, revision: number, supersede?: boolean) =>
+    this.request<UpdateResult>('POST', `/deployments/${enc(name)}/rollback`, { revision, ...(supersede && { supersede }) });
+  control = (name: string, action: RolloutAction) =>
+    this.request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/${action}`).then((r) => r.deployment);
+  stop = (name: string) => this.request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/stop`).then((r) => r.deployment);
+
+  /** What applying the file would change; writes nothing. */
+  plan = (file: DeploymentFileInput, options: { prune?: boolean } = {}) =>
+    this.request<DeploymentPlan>('POST', `/plan${options.prune ? '?prune=true' : ''}`, file);
+  /** Makes what runs match the file; each changed deployment gets a revision to roll out. */
+  apply = (file: DeploymentFileInput, options: { prune?: boolean; supersede?: boolean } = {}) => {
+    const query = new URLSearchParams({ ...(options.prune && { prune: 'true' }), ...(options.supersede && { supersede: 'true' }) }).toString();
+    return this.request<AppliedPlan>('POST', `/apply${query ? `?${query}` : ''}`, file);
+  };
+}
