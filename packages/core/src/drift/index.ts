@@ -1,0 +1,5 @@
+export * from './sketch';
+export * from './numeric';
+export * from './categorical';
+export * from './thresholds';
+export * from './compare';
