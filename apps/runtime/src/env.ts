@@ -30,6 +30,13 @@ const envSchema = z.object({
   /** One inference on zeros before listening, so the first caller does not pay onnxruntime's first-run cost. */
   SLIPWAY_WARM_UP: z.enum(['on', 'off']).default('on'),
   SLIPWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Drift monitoring: set by the driver; without a variant (a replica started by hand) nothing is collected. */
+  SLIPWAY_VARIANT_ID: z.string().uuid().optional(),
+  SLIPWAY_REPLICA_ID: z.string().default(() => `replica-${process.pid}`),
+  /** How often the replica hands its drift sketches to the worker; 0 turns collection off. */
+  SLIPWAY_DRIFT_WINDOW_MS: z.coerce.number().int().nonnegative().default(10_000),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  SLIPWAY_PREFIX: z.string().default('slipway'),
 });
 
 export type RuntimeEnv = z.infer<typeof envSchema>;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { conciseOrtMessage, InvalidInputError, type ModelSignature } from '@slipway/core';
 import type { Inferencer } from './batcher';
+import type { Feeds, Outputs } from './model';
 import type { RuntimeMetrics } from './metrics';
 import { RequestError } from './protocols/errors';
 import { parseV1Request, v1Response } from './protocols/kserve-v1';
@@ -12,6 +13,8 @@ export interface RuntimeServerOptions {
   inferencer: Inferencer;
   metrics: RuntimeMetrics;
   maxBodyBytes: number;
+  /** Sees every answered request's inputs and outputs (drift monitoring). */
+  drift?: { observe(feeds: Feeds, outputs: Outputs): void };
 }
 
 type Protocol = 'oip' | 'kserve-v1' | 'slipway' | 'ops';
@@ -85,7 +88,9 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
 
   async function infer(feeds: Parameters<Inferencer['infer']>[0]) {
     try {
-      return await inferencer.infer(feeds);
+      const outputs = await inferencer.infer(feeds);
+      options.drift?.observe(feeds, outputs);
+      return outputs;
     } catch (error) {
       // The input passed the signature checks: the caller sent what the model says it takes, so a failing
       // run is the model's failure (as KServe and Triton answer it), counted against a canary's error rate.

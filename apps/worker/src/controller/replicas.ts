@@ -72,6 +72,7 @@ async function startOne(c: Controller, deploymentId: string, deploymentName: str
     const { modelPath } = await c.artifacts.modelPath(version);
     const placed = await driver.start({
       replicaId: replica.id,
+      variantId: row.id,
       deploymentName,
       versionLabel: version.label,
       modelPath,

@@ -1,6 +1,8 @@
 /** What a driver needs to place one replica of one model version. */
 export interface ReplicaSpec {
   replicaId: string;
+  /** The variant it serves: the replica labels its drift windows with it. */
+  variantId: string;
   deploymentName: string;
   versionLabel: number;
   /** The ONNX file in this host's artifact cache. */

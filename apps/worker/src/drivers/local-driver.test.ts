@@ -28,7 +28,7 @@ function newDriver(): LocalDriver {
 }
 
 function spec(): ReplicaSpec {
-  return { replicaId: randomUUID(), deploymentName: 'iris', versionLabel: 1, modelPath, vcpu: 1, memoryMb: 256, gpuCount: 0 };
+  return { replicaId: randomUUID(), variantId: randomUUID(), deploymentName: 'iris', versionLabel: 1, modelPath, vcpu: 1, memoryMb: 256, gpuCount: 0 };
 }
 
 async function startReady(driver: LocalDriver, replica = spec()): Promise<PlacedReplica & { id: string; pid: number }> {

@@ -54,6 +54,7 @@ export class LocalDriver implements ReplicaDriver {
         SLIPWAY_MODEL_PATH: spec.modelPath,
         ...(spec.featureNames && { SLIPWAY_FEATURE_NAMES: JSON.stringify(spec.featureNames) }),
         SLIPWAY_MODEL_NAME: spec.deploymentName,
+        SLIPWAY_VARIANT_ID: spec.variantId,
         SLIPWAY_MODEL_VERSION: String(spec.versionLabel),
         SLIPWAY_INTRA_OP_THREADS: String(intraOpThreads(spec.vcpu, availableParallelism())),
         SLIPWAY_EXECUTION_PROVIDER: spec.gpuCount > 0 ? 'cuda' : 'cpu',
