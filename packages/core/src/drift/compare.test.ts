@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareFeature, summarizeDrift, type FeatureReference, type FeatureWindow } from './compare';
+import { compareFeature, featureReferenceSchema, summarizeDrift, type FeatureReference, type FeatureWindow } from './compare';
+import { driftReport, freezeBaseline, type StoredWindow } from './report';
 import { referenceFromSorted } from './numeric';
 import { CategoryCounts, NumericSketch } from './sketch';
 import { calibrateCategorical, calibrateNumeric } from './thresholds';
@@ -97,5 +98,29 @@ describe('drift detection over a stream of windows', () => {
     expect(report.count).toBe(600);
     expect(report.mean).toBeCloseTo(50, 0);
     expect(report.overTime.map((w) => w.count)).toEqual([200, 200, 200]);
+  });
+});
+
+describe('drift report and baselines frozen from traffic', () => {
+  const stored = (windows: Record<string, FeatureWindow[]>): StoredWindow[] =>
+    Object.entries(windows).flatMap(([feature, list]) => list.map((w) => ({ feature, role: 'input' as const, start: w.start, sketch: w.sketches[0]! })));
+
+  it('freezes a baseline from quiet traffic that then flags a shift, and ranks the drifted feature first', () => {
+    const baseline = freezeBaseline(stored(makeWindows(10)));
+    expect(Object.keys(baseline).sort()).toEqual(['amount', 'colour']);
+    // It survives the round trip through the database's JSON.
+    const references = new Map(Object.entries(baseline).map(([k, v]) => [k, featureReferenceSchema.parse(JSON.parse(JSON.stringify(v)))]));
+    expect(references.get('amount')).toMatchObject({ kind: 'numeric', count: 2000, calibration: { chunkRows: 200 } });
+
+    const quiet = driftReport({ windows: stored(makeWindows(6)), references, from: 0, to: 60_000, bucketMs: 10_000 });
+    expect(quiet.summary).toEqual({ features: 2, monitored: 2, drifted: 0 });
+
+    const shifted = driftReport({ windows: stored(makeWindows(6, { from: 3, amountShift: 10 })), references, from: 0, to: 60_000, bucketMs: 10_000 });
+    expect(shifted.summary).toEqual({ features: 2, monitored: 2, drifted: 1 });
+    expect(shifted.features.map((f) => [f.name, f.status])).toEqual([
+      ['amount', 'drift'],
+      ['colour', 'ok'],
+    ]);
+    expect(shifted.features[0]!.overTime.map((w) => w.status)).toEqual(['ok', 'ok', 'ok', 'drift', 'drift', 'drift']);
   });
 });

@@ -1,9 +1,29 @@
+import { z } from 'zod';
 import { categoricalDrift, type CategoricalReference } from './categorical';
-import { numericDrift, referenceFromSketch, sketchSample, type NumericReference } from './numeric';
+import { calibrationSchema, numericDrift, referenceFromSketch, sketchSample, type NumericReference } from './numeric';
 import { CategoryCounts, mergeSketches, NumericSketch, type FeatureSketchJson } from './sketch';
 import { DEFAULT_MIN_WINDOW_COUNT, persistentDrift, SCORE_FLOOR, thresholdFor, windowStatus, type WindowStatus } from './thresholds';
 
 export type FeatureReference = ({ kind: 'numeric' } & NumericReference) | ({ kind: 'categorical' } & CategoricalReference);
+
+const count = z.number().nonnegative();
+/** A stored reference (a baseline frozen from traffic is kept as JSON per feature). */
+export const featureReferenceSchema: z.ZodType<FeatureReference> = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('numeric'),
+    count,
+    missing: count,
+    min: z.number(),
+    max: z.number(),
+    mean: z.number(),
+    std: z.number(),
+    edges: z.array(z.number()),
+    counts: z.array(count),
+    percentiles: z.array(z.number()).optional(),
+    calibration: calibrationSchema.optional(),
+  }),
+  z.object({ kind: z.literal('categorical'), count, missing: count, frequencies: z.record(z.string(), count), calibration: calibrationSchema.optional() }),
+]);
 
 /** One evaluation window of one feature: the merge of the stored windows inside it. */
 export interface FeatureWindow {

@@ -3,3 +3,4 @@ export * from './numeric';
 export * from './categorical';
 export * from './thresholds';
 export * from './compare';
+export * from './report';
