@@ -124,7 +124,8 @@ const toLocalInput = (iso: string) => {
 function FreezeBaseline({ name, report }: { name: string; report: DriftReport }) {
   const queryClient = useQueryClient();
   const [from, setFrom] = useState(() => toLocalInput(report.window.from));
-  const [to, setTo] = useState(() => toLocalInput(report.window.to));
+  // The inputs have minute precision: the next minute, so the minute in progress is included.
+  const [to, setTo] = useState(() => toLocalInput(new Date(Date.parse(report.window.to) + 60_000).toISOString()));
   const freeze = useMutation({
     mutationFn: () => api.freezeDriftBaseline(name, { from: new Date(from).toISOString(), to: new Date(to).toISOString(), variant: report.variant.name }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.drift(name) }),

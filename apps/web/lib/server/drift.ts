@@ -44,10 +44,10 @@ export async function loadReferences(db: Db, versionId: string): Promise<{ refer
   return { references: new Map(), baseline: { source: 'none' } };
 }
 
-/** The stored minute rows of a variant in [from, to). */
+/** The stored minute rows of a variant that overlap [from, to). */
 export async function loadWindows(db: Db, variantId: string, from: Date, to: Date): Promise<StoredWindow[]> {
   const rows = await db.driftWindow.findMany({
-    where: { variantId, windowStart: { gte: from, lt: to } },
+    where: { variantId, windowStart: { lt: to }, windowEnd: { gt: from } },
     orderBy: { windowStart: 'asc' },
     select: { feature: true, role: true, windowStart: true, sketch: true },
   });
