@@ -10,6 +10,7 @@ import { requireTestEnv, startRuntime } from '@slipway/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerContext } from './context';
+import { compactDriftWindows } from './drift-windows';
 import { startWorkers } from './worker';
 
 /**
@@ -106,5 +107,30 @@ describe('drift windows from a real runtime', () => {
     for (const s of sepal) merged.merge(s as Parameters<NumericSketch['merge']>[0]);
     expect(merged.mean).toBeCloseTo(expected.mean, 4);
     expect(merged.quantile(0.5)).toBeCloseTo(expected.quantile(0.5), 4);
+  });
+
+  it('merges day-old minutes into hours, keeping recent minutes as they are', async () => {
+    const hour = 60 * 60_000;
+    // Real time: the rows the first test stored are recent and stay as they are.
+    const now = Date.now();
+    const oldHour = now - 2 * 24 * hour - ((now - 2 * 24 * hour) % hour);
+    const minuteRow = (start: number, values: number[]) => {
+      const sketch = new NumericSketch();
+      for (const v of values) sketch.add(v);
+      return { variantId, feature: 'compacted', role: 'input', windowStart: new Date(start), windowEnd: new Date(start + 60_000), count: sketch.count, sketch: sketch.toJSON() };
+    };
+    await db.driftWindow.createMany({
+      data: [minuteRow(oldHour, [1, 2]), minuteRow(oldHour + 60_000, [3]), minuteRow(oldHour + 59 * 60_000, [-4]), minuteRow(now - 5 * 60_000, [9])],
+    });
+    expect(await compactDriftWindows(db, now)).toEqual({ merged: 3, written: 1 });
+    const rows = await db.driftWindow.findMany({ where: { variantId, feature: 'compacted' }, orderBy: { windowStart: 'asc' } });
+    expect(rows.map((r) => [r.windowStart.getTime(), r.windowEnd.getTime() - r.windowStart.getTime(), r.count])).toEqual([
+      [oldHour, hour, 4],
+      [now - 5 * 60_000, 60_000, 1],
+    ]);
+    const merged = NumericSketch.fromJSON(featureSketchSchema.parse(rows[0]!.sketch) as Parameters<typeof NumericSketch.fromJSON>[0]);
+    expect([merged.min, merged.max, merged.mean]).toEqual([-4, 3, 0.5]);
+    // A second pass finds nothing left to merge.
+    expect(await compactDriftWindows(db, now)).toEqual({ merged: 0, written: 0 });
   });
 });

@@ -32,3 +32,56 @@ export async function recordDriftWindow(db: Db, window: DriftWindowPayload): Pro
     return { rows: window.features.length };
   });
 }
+
+/** Older rows merge into coarser ones: minutes into hours after a day, hours into days after 30 days. */
+export const DRIFT_COMPACTION = [
+  { afterMs: 24 * 60 * 60_000, fromMs: DRIFT_ROW_MS, toMs: 60 * 60_000 },
+  { afterMs: 30 * 24 * 60 * 60_000, fromMs: 60 * 60_000, toMs: 24 * 60 * 60_000 },
+] as const;
+
+/** Rows per pass: a backlog is worked off over several passes rather than in one long transaction. */
+const COMPACTION_BATCH = 5_000;
+
+/**
+ * Merges old fine-grained rows into coarser ones, so storage per feature grows with days, not minutes. Each coarse
+ * window is written in one transaction that deletes the rows it replaces: a crash leaves either all or none.
+ */
+export async function compactDriftWindows(db: Db, now: number): Promise<{ merged: number; written: number }> {
+  let merged = 0;
+  let written = 0;
+  for (const step of DRIFT_COMPACTION) {
+    // Only whole coarse windows that ended before the cutoff.
+    const cutoff = Math.floor((now - step.afterMs) / step.toMs) * step.toMs;
+    const rows = await db.driftWindow.findMany({
+      where: { windowStart: { lt: new Date(cutoff) } },
+      orderBy: { windowStart: 'asc' },
+      take: COMPACTION_BATCH,
+      select: { id: true, variantId: true, feature: true, role: true, windowStart: true, windowEnd: true, sketch: true },
+    });
+    const groups = new Map<string, typeof rows>();
+    for (const row of rows) {
+      const duration = row.windowEnd.getTime() - row.windowStart.getTime();
+      if (duration !== step.fromMs && duration !== step.toMs) continue;
+      const start = Math.floor(row.windowStart.getTime() / step.toMs) * step.toMs;
+      const key = `${row.variantId}|${row.feature}|${start}`;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    for (const group of groups.values()) {
+      const first = group[0]!;
+      // Already one coarse row: nothing to merge.
+      if (group.length === 1 && first.windowEnd.getTime() - first.windowStart.getTime() === step.toMs) continue;
+      const sketch = mergeSketches(group.map((r) => r.sketch as FeatureSketchJson))?.toJSON() as FeatureSketchJson | undefined;
+      if (!sketch) continue;
+      const start = Math.floor(first.windowStart.getTime() / step.toMs) * step.toMs;
+      await db.$transaction([
+        db.driftWindow.deleteMany({ where: { id: { in: group.map((r) => r.id) } } }),
+        db.driftWindow.create({
+          data: { variantId: first.variantId, feature: first.feature, role: first.role, windowStart: new Date(start), windowEnd: new Date(start + step.toMs), count: sketch.count, sketch },
+        }),
+      ]);
+      merged += group.length;
+      written++;
+    }
+  }
+  return { merged, written };
+}

@@ -55,6 +55,12 @@ export const JOBS = {
     schema: driftWindowSchema,
     jobId: (p: { replicaId: string; windowStart: number }) => `drift-${p.replicaId}-${p.windowStart}`,
   },
+  /** Periodic: merges day-old drift minutes into hours and month-old hours into days. */
+  compactDriftWindows: {
+    queue: 'monitoring',
+    schema: z.object({}),
+    jobId: () => 'compact-drift-windows',
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;
