@@ -67,6 +67,7 @@ describe('drift monitoring', () => {
 
   it('shows requests sent through the gateway on the Drift page, compared with the reference data', async () => {
     const name = `iris-drift-${suffix}`;
+    expect((await admin.request('POST', '/api/v1/models', { name })).status).toBe(201);
     const version = await admin.uploadInspected(name, irisArchive);
     expect(version.status).toBe('ready');
     expect((await admin.deploySettled({ name, modelName: name, versionLabel: 1, machineType: 'cpu-small', replicas: 1 })).status).toBe('ready');
@@ -96,7 +97,8 @@ describe('drift monitoring', () => {
     for (const feature of ['sepal_length', 'petal_width', 'label']) await table.getByRole('button', { name: feature, exact: true }).waitFor();
     await table.getByRole('button', { name: 'petal_length', exact: true }).click();
     await page.getByRole('heading', { name: 'petal_length over time' }).waitFor();
-    await page.getByRole('figure', { name: 'Drift over time: petal_length' }).locator('path.recharts-line-curve').first().waitFor();
+    // The traffic fell into one window so far: one point of the score line, drawn as a dot.
+    await page.getByRole('figure', { name: 'Drift over time: petal_length' }).locator('.recharts-line-dots circle').first().waitFor();
     await page.getByLabel('Window').selectOption({ label: 'Last 6 hours' });
     await page.getByRole('heading', { name: '0 of 4 features drifted' }).waitFor();
 
@@ -106,6 +108,7 @@ describe('drift monitoring', () => {
 
   it('offers to freeze a baseline from traffic when the version has no reference data', async () => {
     const name = `iris-nobaseline-${suffix}`;
+    expect((await admin.request('POST', '/api/v1/models', { name })).status).toBe(201);
     expect((await admin.uploadInspected(name, stack.demoModelPath)).status).toBe('ready');
     expect((await admin.deploySettled({ name, modelName: name, versionLabel: 1, machineType: 'cpu-small', replicas: 1 })).status).toBe('ready');
     const started = new Date(Math.floor(Date.now() / 60_000) * 60_000);
