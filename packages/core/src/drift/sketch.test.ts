@@ -45,6 +45,16 @@ describe('sketches', () => {
     expect(merged.histogram([-50, 0, 50])).toEqual(all.histogram([-50, 0, 50]));
   });
 
+  it('counts values on a decile edge in the bin the edge opens, like the exact reference does', () => {
+    // Discrete data (iris measurements to one decimal) sits on its own decile edges.
+    const values = [2.9, 3.0, 3.0, 3.0, 3.1, 3.2, 3.2, 3.4, -1.5, -1.5];
+    const sketch = new NumericSketch();
+    for (const v of values) sketch.add(v);
+    const edges = [-1.5, 3.0, 3.2, 3.4];
+    // Exact: [-1.5, 3.0) holds -1.5, -1.5, 2.9; [3.0, 3.2) holds 3.0 ×3 and 3.1; [3.2, 3.4] holds 3.2 ×2 and 3.4.
+    expect(sketch.histogram(edges)).toEqual([3, 4, 3]);
+  });
+
   it('keeps memory bounded: never more than BIN_LIMIT bins per sign, however many values and however spread', () => {
     const sketch = new NumericSketch();
     // 12.5 decades of magnitude on both signs: about 1,430 bins per sign at 1 % accuracy, more than the limit.

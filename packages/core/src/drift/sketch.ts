@@ -101,13 +101,19 @@ export class NumericSketch {
    */
   histogram(edges: readonly number[]): number[] {
     const counts = new Array<number>(Math.max(edges.length - 1, 1)).fill(0);
-    const place = (value: number, n: number) => {
-      counts[binOf(edges, value)]! += n;
-    };
     const { mapping, store, negativeStore, zeroCount } = this.sketch;
-    for (const [key, n] of storeBins(negativeStore)) place(-mapping.value(key), n);
-    if (zeroCount > 0) place(0, zeroCount);
-    for (const [key, n] of storeBins(store)) place(mapping.value(key), n);
+    const keyOf = (x: number) => (Math.abs(x) > mapping.minPossible ? Math.sign(x) * (mapping.key(Math.abs(x)) + 0.5) : 0);
+    const edgeKeys = edges.map(keyOf);
+    // `signedKey` names the sketch bin (sign and key); a bin that holds an edge is counted from that edge up, as
+    // values sitting exactly on a decile edge (common in discrete data) belong to the bin the edge opens.
+    const place = (value: number, signedKey: number, n: number) => {
+      let bin = binOf(edges, value);
+      while (bin + 1 < counts.length && edgeKeys[bin + 1] === signedKey) bin++;
+      counts[bin]! += n;
+    };
+    for (const [key, n] of storeBins(negativeStore)) place(-mapping.value(key), -(key + 0.5), n);
+    if (zeroCount > 0) place(0, 0, zeroCount);
+    for (const [key, n] of storeBins(store)) place(mapping.value(key), key + 0.5, n);
     return counts;
   }
 
