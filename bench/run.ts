@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlatformEnv } from '../scripts/lib/platform';
 import { benchAutoscale } from './autoscale';
+import { benchDrift } from './drift';
 import { benchRollout } from './rollout';
 import { benchServing } from './serving';
 import { benchUploadMemory } from './upload-memory';
@@ -13,6 +14,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   rollout: benchRollout,
   autoscale: benchAutoscale,
   'upload-memory': benchUploadMemory,
+  drift: benchDrift,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

@@ -29,6 +29,8 @@ export async function setup(project: TestProject): Promise<void> {
   };
   // Rollups every second, so a canary's guardrails see a step's traffic within a short bake time.
   process.env.SLIPWAY_ROLLUP_INTERVAL_MS ??= '1000';
+  // Replicas hand their drift windows to the worker every second, so traffic shows on the drift page at once.
+  process.env.SLIPWAY_DRIFT_WINDOW_MS ??= '1000';
   platform = await launchPlatform(env, { webPort: await freePort(), gatewayPort: await freePort(), quiet: !process.env.SLIPWAY_TEST_VERBOSE });
   project.provide('stack', {
     webUrl: platform.webUrl,

@@ -1,5 +1,6 @@
 import { hasDynamicBatch, listeningLine } from '@slipway/core';
 import { DirectInferencer, DynamicBatcher, type Inferencer } from './batcher';
+import { startDriftCollection } from './drift-sink';
 import { parseRuntimeEnv } from './env';
 import { RuntimeMetrics } from './metrics';
 import { LoadedModel, type ModelRunner } from './model';
@@ -38,12 +39,14 @@ const inferencer: Inferencer = batching
   ? new DynamicBatcher(model, { maxBatchSize: env.SLIPWAY_MAX_BATCH_SIZE, maxQueueDelayMs: env.SLIPWAY_MAX_QUEUE_DELAY_MS }, observer)
   : new DirectInferencer(model, observer);
 
+const drift = startDriftCollection(env, { signature: model.signature, featureNames: env.SLIPWAY_FEATURE_NAMES }, log);
 const { server, drain } = createRuntimeServer({
   model: { name: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, signature: model.signature, featureNames: env.SLIPWAY_FEATURE_NAMES },
   inferencer,
   metrics,
   maxBodyBytes: env.SLIPWAY_MAX_BODY_BYTES,
   token: env.SLIPWAY_REPLICA_TOKEN,
+  drift: drift?.collector,
 });
 
 server.listen(env.PORT, env.HOST, () => {
@@ -59,6 +62,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stopping = true;
     log('draining', { signal });
     void drain(env.SLIPWAY_DRAIN_TIMEOUT_MS)
+      .then(() => drift?.close())
       .then(() => model.release())
       .finally(() => process.exit(0));
   });

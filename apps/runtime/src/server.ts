@@ -13,6 +13,7 @@ import {
   type ModelSignature,
 } from '@slipway/core';
 import type { Inferencer } from './batcher';
+import type { Feeds, Outputs } from './model';
 import type { RuntimeMetrics } from './metrics';
 import { RequestError } from './protocols/errors';
 import { parseV1Request, v1Response } from './protocols/kserve-v1';
@@ -26,6 +27,8 @@ export interface RuntimeServerOptions {
   maxBodyBytes: number;
   /** When set, every request but the health probes must carry it in REPLICA_TOKEN_HEADER (the gateway does). */
   token?: string;
+  /** Sees every answered request's inputs and outputs (drift monitoring). */
+  drift?: { observe(feeds: Feeds, outputs: Outputs): void };
 }
 
 type Protocol = ErrorProtocol | 'ops';
@@ -119,7 +122,9 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
 
   async function infer(feeds: Parameters<Inferencer['infer']>[0]) {
     try {
-      return await inferencer.infer(feeds);
+      const outputs = await inferencer.infer(feeds);
+      options.drift?.observe(feeds, outputs);
+      return outputs;
     } catch (error) {
       // The input passed the signature checks: the caller sent what the model says it takes, so a failing
       // run is the model's failure (as KServe and Triton answer it), counted against a canary's error rate.

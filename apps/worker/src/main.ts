@@ -46,6 +46,7 @@ await health.resync();
 await producer.schedule('resyncDeployments', {}, env.SLIPWAY_RESYNC_INTERVAL_MS);
 await producer.schedule('autoscaleDeployments', {}, env.SLIPWAY_AUTOSCALE_INTERVAL_MS);
 await producer.schedule('collectGarbage', { graceMs: env.SLIPWAY_GC_GRACE_MS }, env.SLIPWAY_GC_INTERVAL_MS);
+await producer.schedule('compactDriftWindows', {}, 10 * 60_000);
 const workers = startWorkers(ctx);
 console.log(JSON.stringify({ msg: 'worker started', driver: driver.name, prefix: env.SLIPWAY_PREFIX }));
 

@@ -3,6 +3,7 @@ import { DelayedError, Worker } from 'bullmq';
 import type { WorkerContext } from './context';
 import { collectGarbage } from './collect-garbage';
 import { abandonReconcile, reconcileDeployment } from './controller/reconcile';
+import { compactDriftWindows, recordDriftWindow } from './drift-windows';
 import { inspectVersion } from './inspect-version';
 
 export function jobHandlers(ctx: WorkerContext): JobHandlers {
@@ -15,6 +16,8 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
       const { deleted } = await collectGarbage(ctx, graceMs);
       if (deleted.length > 0) console.log(JSON.stringify({ msg: 'garbage collected', blobs: deleted }));
     },
+    recordDriftWindow: async (window) => void (await recordDriftWindow(ctx.db, window)),
+    compactDriftWindows: async () => void (await compactDriftWindows(ctx.db, Date.now())),
   };
 }
 

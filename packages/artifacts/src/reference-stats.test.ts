@@ -36,10 +36,21 @@ describe('computeReferenceStats', () => {
       mean: 5,
       std: Math.sqrt(10),
       bins: { edges: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], counts: [1, 1, 1, 1, 1, 1, 1, 1, 1, 2] },
+      percentiles: Array.from({ length: 101 }, (_, i) => expect.closeTo(i / 10, 9)),
     });
     expect(colour).toEqual({ name: 'colour', kind: 'categorical', count: 10, missing: 1, frequencies: { red: 6, blue: 4 } });
     expect(note).toMatchObject({ kind: 'categorical', frequencies: { 'x, "quoted"': 11 } });
     expect(constant).toMatchObject({ kind: 'numeric', bins: { edges: [7], counts: [11] } });
+  });
+
+  it('calibrates each column\'s drift threshold on ten chunks of the reference', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => `${(i * 37) % 101},${['red', 'blue'][i % 2]}`);
+    const stats = await statsOf('calibrated.csv', `x,colour\n${rows.join('\n')}\n`);
+    const [x, colour] = stats.columns;
+    expect(x).toMatchObject({ calibration: { chunkRows: 20, mean: expect.any(Number), std: expect.any(Number) } });
+    // Each chunk of 20 alternates red and blue exactly as the whole does: no divergence at all.
+    expect(colour).toMatchObject({ calibration: { chunkRows: 20, mean: 0, std: 0 } });
+    expect((x as { calibration: { mean: number } }).calibration.mean).toBeGreaterThan(0);
   });
 
   it('deduplicates edges of skewed columns', async () => {

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { calibrateCategorical, calibrateNumeric, calibrationSchema, exactQuantile, type FeatureReference } from '@slipway/core';
 import { z } from 'zod';
 import { ArtifactError } from './errors';
 
@@ -20,6 +21,10 @@ const numericColumnSchema = z.object({
    * also its upper edge. A column with one distinct value has a single edge and a single count.
    */
   bins: z.object({ edges: z.array(z.number()), counts: z.array(count) }),
+  /** The 0th…100th percentiles: the reference's quantile function for the Wasserstein drift score. */
+  percentiles: z.array(z.number()).optional(),
+  /** Drift scores of ten chunks of the reference against the whole: the feature's drift threshold. */
+  calibration: calibrationSchema.optional(),
 });
 
 const categoricalColumnSchema = z.object({
@@ -29,6 +34,7 @@ const categoricalColumnSchema = z.object({
   missing: count,
   /** The 50 most frequent values, the rest summed under '__other__'. */
   frequencies: z.record(z.string(), count),
+  calibration: calibrationSchema.optional(),
 });
 
 export const columnStatsSchema = z.discriminatedUnion('kind', [numericColumnSchema, categoricalColumnSchema]);
@@ -105,6 +111,8 @@ function parseCsvLine(line: string, lineNumber: number, malformed: Malformed): s
 class ColumnAccumulator {
   private count = 0;
   private numbers: number[] | null = [];
+  /** Values in file order once the column turned categorical, for calibrating its drift threshold. */
+  private readonly texts: string[] = [];
   private readonly frequencies = new Map<string, number>();
 
   constructor(readonly name: string) {}
@@ -118,6 +126,7 @@ class ColumnAccumulator {
     if (this.numbers) {
       // Values seen while the column looked numeric are counted in canonical form ('1.0' as '1').
       for (const n of this.numbers) this.bump(String(n));
+      this.texts.push(...this.numbers.map(String));
       this.numbers = null;
     }
     this.bump(text);
@@ -125,12 +134,20 @@ class ColumnAccumulator {
 
   finish(rows: number): ColumnStats {
     const base = { name: this.name, count: this.count, missing: rows - this.count };
-    if (this.numbers && this.numbers.length > 0) return { ...base, kind: 'numeric', ...numericSummary(Float64Array.from(this.numbers).sort()) };
-    return { ...base, kind: 'categorical', frequencies: topFrequencies(this.frequencies) };
+    if (this.numbers && this.numbers.length > 0) {
+      const sorted = Float64Array.from(this.numbers).sort();
+      const calibration = calibrateNumeric(this.numbers);
+      const percentiles = Array.from({ length: 101 }, (_, i) => exactQuantile(sorted, i / 100));
+      return { ...base, kind: 'numeric', ...numericSummary(sorted), percentiles, ...(calibration && { calibration }) };
+    }
+    const frequencies = topFrequencies(this.frequencies);
+    const calibration = calibrateCategorical(this.texts, { ...base, frequencies });
+    return { ...base, kind: 'categorical', frequencies, ...(calibration && { calibration }) };
   }
 
   private bump(key: string): void {
     this.frequencies.set(key, (this.frequencies.get(key) ?? 0) + 1);
+    if (!this.numbers) this.texts.push(key);
   }
 }
 
@@ -250,4 +267,15 @@ export async function computeReferenceStats(filePath: string, options: { maxRows
     }
   }
   return { format, rows, truncated, columns: [...columns.values()].map((c) => c.finish(rows)) };
+}
+
+/** The stored profile as the drift comparison reads it, per column name. */
+export function driftReferences(stats: ReferenceStats): Map<string, FeatureReference> {
+  return new Map(
+    stats.columns.map((c): [string, FeatureReference] =>
+      c.kind === 'numeric'
+        ? [c.name, { kind: 'numeric', count: c.count, missing: c.missing, min: c.min, max: c.max, mean: c.mean, std: c.std, edges: c.bins.edges, counts: c.bins.counts, percentiles: c.percentiles, calibration: c.calibration }]
+        : [c.name, { kind: 'categorical', count: c.count, missing: c.missing, frequencies: c.frequencies, calibration: c.calibration }],
+    ),
+  );
 }

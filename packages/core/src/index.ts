@@ -16,3 +16,4 @@ export * from './request-limits';
 export * from './runtime-launch';
 export * from './spec-fields';
 export * from './declarative';
+export * from './drift';

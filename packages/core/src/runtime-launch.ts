@@ -40,6 +40,14 @@ export const runtimeEnvSchema = z.object({
   /** One inference on zeros before listening, so the first caller does not pay onnxruntime's first-run cost. */
   SLIPWAY_WARM_UP: z.enum(['on', 'off']).default('on'),
   SLIPWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Drift monitoring: set by the driver; without a variant (a replica started by hand) nothing is collected. */
+  SLIPWAY_VARIANT_ID: z.string().uuid().optional(),
+  SLIPWAY_REPLICA_ID: z.string().default(() => `replica-${process.pid}`),
+  /** How often the replica hands its drift sketches to the worker; 0 turns collection off. */
+  SLIPWAY_DRIFT_WINDOW_MS: z.coerce.number().int().nonnegative().default(10_000),
+  /** Where drift windows go (a BullMQ queue under this prefix): the only platform service a replica talks to. */
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  SLIPWAY_PREFIX: z.string().default('slipway'),
 }).refine((env) => env.SLIPWAY_REPLICA_TOKEN !== undefined || isLoopback(env.HOST), {
   message: 'a replica listening beyond loopback needs SLIPWAY_REPLICA_TOKEN',
   path: ['SLIPWAY_REPLICA_TOKEN'],
@@ -62,6 +70,10 @@ export const RUNTIME_TUNABLES = [
   'SLIPWAY_MAX_BODY_BYTES',
   'SLIPWAY_WARM_UP',
   'SLIPWAY_DRAIN_TIMEOUT_MS',
+  'SLIPWAY_DRIFT_WINDOW_MS',
+  // Drift windows are handed to the worker through Redis (see SLIPWAY_VARIANT_ID).
+  'REDIS_URL',
+  'SLIPWAY_PREFIX',
 ] as const satisfies readonly (keyof RuntimeEnv)[];
 
 /** What a process needs from its host to run at all (and onnxruntime to find CUDA). */
@@ -74,6 +86,8 @@ export interface RuntimeLaunch {
   modelName: string;
   modelVersion: string;
   token?: string;
+  /** The variant the replica serves: its drift windows are kept under it. */
+  variantId?: string;
   featureNames?: readonly string[];
   intraOpThreads?: number;
   executionProvider?: 'cpu' | 'cuda';
@@ -96,6 +110,7 @@ export function runtimeLaunchEnv(launch: RuntimeLaunch, hostEnv: NodeJS.ProcessE
     SLIPWAY_MODEL_NAME: launch.modelName,
     SLIPWAY_MODEL_VERSION: launch.modelVersion,
     ...(launch.token !== undefined && { SLIPWAY_REPLICA_TOKEN: launch.token }),
+    ...(launch.variantId !== undefined && { SLIPWAY_VARIANT_ID: launch.variantId }),
     ...(launch.featureNames && { SLIPWAY_FEATURE_NAMES: JSON.stringify(launch.featureNames) }),
     ...(launch.intraOpThreads !== undefined && { SLIPWAY_INTRA_OP_THREADS: String(launch.intraOpThreads) }),
     ...(launch.executionProvider && { SLIPWAY_EXECUTION_PROVIDER: launch.executionProvider }),

@@ -1,4 +1,16 @@
+import { featureSketchSchema } from '@slipway/core';
 import { z } from 'zod';
+
+/** One replica's drift sketches for one window: every input column and output it saw. */
+export const driftWindowSchema = z.object({
+  variantId: z.string().uuid(),
+  replicaId: z.string().min(1),
+  /** Epoch milliseconds, aligned to the window length so replicas' windows line up. */
+  windowStart: z.number().int().nonnegative(),
+  windowEnd: z.number().int().nonnegative(),
+  features: z.array(z.object({ name: z.string().min(1).max(200), role: z.enum(['input', 'output']), sketch: featureSketchSchema })).max(1000),
+});
+export type DriftWindowPayload = z.infer<typeof driftWindowSchema>;
 
 /**
  * The single contract between producers (web) and the worker: one zod schema per job.
@@ -36,6 +48,18 @@ export const JOBS = {
     queue: 'models',
     schema: z.object({ graceMs: z.number().int().nonnegative().default(60 * 60 * 1000) }),
     jobId: () => 'collect-garbage',
+  },
+  /** A replica's drift window, merged by the worker into per-minute rows per feature. */
+  recordDriftWindow: {
+    queue: 'monitoring',
+    schema: driftWindowSchema,
+    jobId: (p: { replicaId: string; windowStart: number }) => `drift-${p.replicaId}-${p.windowStart}`,
+  },
+  /** Periodic: merges day-old drift minutes into hours and month-old hours into days. */
+  compactDriftWindows: {
+    queue: 'monitoring',
+    schema: z.object({}),
+    jobId: () => 'compact-drift-windows',
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import type {
+  DriftReport,
   AdminUser,
   ApiKey,
   Comparison,
@@ -161,6 +162,13 @@ export const api = {
   /** Replicas over time and the load per variant, with each autoscaled variant's bounds now and next transitions. */
   deploymentScaling: (name: string, minutes: number) =>
     request<DeploymentScaling>('GET', `/deployments/${enc(name)}/scaling?minutes=${minutes}`),
+
+  /** Data drift of one variant (the main primary when none is named) over the last `minutes`. */
+  deploymentDrift: (name: string, minutes: number, variant?: string) =>
+    request<DriftReport>('GET', `/deployments/${enc(name)}/drift?minutes=${minutes}${variant ? `&variant=${enc(variant)}` : ''}`),
+  /** Freezes the variant's traffic between `from` and `to` as its version's drift baseline. */
+  freezeDriftBaseline: (name: string, input: { from: string; to: string; variant?: string }) =>
+    request<{ baseline: { source: 'traffic'; from: string; to: string; features: number } }>('POST', `/deployments/${enc(name)}/drift/baseline`, input),
 
   apiKeys: () => request<{ apiKeys: ApiKey[] }>('GET', '/api-keys').then((r) => r.apiKeys),
   createApiKey: (name: string) => request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name }),

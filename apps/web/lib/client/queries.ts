@@ -16,6 +16,7 @@ export const queryKeys = {
   revisions: (name: string) => ['deployments', name, 'revisions'] as const,
   comparison: (name: string, minutes: number) => ['deployments', name, 'comparison', minutes] as const,
   scaling: (name: string, minutes: number) => ['deployments', name, 'scaling', minutes] as const,
+  drift: (name: string) => ['deployments', name, 'drift'] as const,
   apiKeys: ['api-keys'] as const,
   users: ['users'] as const,
   teams: ['teams'] as const,
@@ -129,6 +130,15 @@ export const useDeploymentScaling = (name: string, minutes: number) =>
     queryFn: () => api.deploymentScaling(name, minutes),
     placeholderData: keepPreviousData,
     refetchInterval: SETTLED_MS,
+  });
+
+/** Replicas report drift windows every 10 s and the worker stores them per minute: refetch every 10 s. */
+export const useDeploymentDrift = (name: string, minutes: number, variant: string | undefined) =>
+  useQuery({
+    queryKey: [...queryKeys.drift(name), minutes, variant ?? null],
+    queryFn: () => api.deploymentDrift(name, minutes, variant),
+    placeholderData: keepPreviousData,
+    refetchInterval: 10_000,
   });
 
 export const useApiKeys = () => useQuery({ queryKey: queryKeys.apiKeys, queryFn: api.apiKeys });

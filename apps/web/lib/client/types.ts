@@ -450,3 +450,21 @@ export interface NewUser {
   password: string;
   isAdmin: boolean;
 }
+
+import type { DriftSummary, FeatureReport } from '@slipway/core';
+export type { DriftSummary, FeatureReport, FeatureStatus } from '@slipway/core';
+
+export type DriftBaseline =
+  | { source: 'reference_data'; rows: number }
+  | { source: 'traffic'; from: string; to: string; createdBy: string }
+  | { source: 'none' };
+
+/** GET /deployments/{name}/drift */
+export interface DriftReport {
+  variant: { name: string; versionLabel: number };
+  variants: string[];
+  window: { minutes: number; from: string; to: string; bucketSeconds: number };
+  baseline: DriftBaseline;
+  summary: DriftSummary;
+  features: (FeatureReport & { role: 'input' | 'output' })[];
+}

@@ -5,7 +5,7 @@ export interface ReplicaSpec {
   teamId: string;
   /** The revision being rolled out when the replica was asked for. */
   revision: number;
-  /** The replica set (variant row) it belongs to: drivers that place whole sets (Kubernetes) group by it. */
+  /** The replica set (variant row) it belongs to: drivers that place whole sets (Kubernetes) group by it; drift windows are labelled with it. */
   variantId: string;
   variantName: string;
   versionLabel: number;
@@ -16,7 +16,7 @@ export interface ReplicaSpec {
   modelFile: string;
   /** The ONNX file in this host's artifact cache. */
   modelPath: string;
-  /** The replica's secret: it answers only requests that carry it (the gateway's, from the routing table). */
+  /** The replica set's secret: it answers only requests that carry it (the gateway's, from the routing table). */
   token: string;
   /** From the version's manifest: lets callers send named features. */
   featureNames?: string[];

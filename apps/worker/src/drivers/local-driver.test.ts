@@ -34,6 +34,7 @@ function newDriver(): LocalDriver {
 function spec(): ReplicaSpec {
   return {
     replicaId: randomUUID(),
+    variantId: randomUUID(),
     deploymentName: 'iris',
     versionLabel: 1,
     modelPath,
@@ -42,7 +43,7 @@ function spec(): ReplicaSpec {
     memoryMb: 256,
     gpuCount: 0,
     // What only drivers placing whole replica sets read.
-    ...{ teamId: 'team', revision: 1, variantId: 'variant', variantName: 'primary', versionDigest: 'd', artifactFilename: 'iris.onnx', modelFile: 'iris.onnx', gpuType: null },
+    ...{ teamId: 'team', revision: 1, variantName: 'primary', versionDigest: 'd', artifactFilename: 'iris.onnx', modelFile: 'iris.onnx', gpuType: null },
   };
 }
 

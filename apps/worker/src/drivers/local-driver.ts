@@ -56,6 +56,7 @@ export class LocalDriver implements ReplicaDriver {
           modelName: spec.deploymentName,
           modelVersion: String(spec.versionLabel),
           token: spec.token,
+          variantId: spec.variantId,
           featureNames: spec.featureNames,
           intraOpThreads: intraOpThreads(spec.vcpu, availableParallelism()),
           executionProvider: spec.gpuCount > 0 ? 'cuda' : 'cpu',

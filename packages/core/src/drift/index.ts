@@ -1,0 +1,6 @@
+export * from './sketch';
+export * from './numeric';
+export * from './categorical';
+export * from './thresholds';
+export * from './compare';
+export * from './report';

@@ -1,0 +1,238 @@
+import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
+import { z } from 'zod';
+
+/**
+ * Bounded, mergeable summaries of one feature over one window. Numeric values go into a DDSketch (Datadog's,
+ * maintained): every quantile within 1 % relative error, an insert is one logarithm and one array increment, and
+ * merging adds bins, so windows merge into hours and days in any order with the same result. The bin count is capped
+ * (collapsing the lowest), so memory never grows with traffic. Categories are exact counts of the first
+ * MAX_CATEGORIES values seen, the rest counted under OTHER_CATEGORY.
+ */
+export const RELATIVE_ACCURACY = 0.01;
+/** Bins per sign: the memory bound of one numeric sketch (a few tens of KB at most). */
+export const BIN_LIMIT = 1024;
+export const MAX_CATEGORIES = 100;
+export const OTHER_CATEGORY = '__other__';
+
+const count = z.number().nonnegative();
+/** Non-empty bins as [key, count] pairs: the sketch's own keys, so a round trip is exact. */
+const bins = z.array(z.tuple([z.number().int(), count]));
+
+export const numericSketchSchema = z.object({
+  kind: z.literal('numeric'),
+  count,
+  /** Values that were NaN (or not numbers): counted, kept out of the quantiles. */
+  missing: count,
+  sum: z.number(),
+  /** Sum of squared values: the standard deviation of a baseline frozen from traffic. */
+  sumSquares: z.number(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  zeros: count,
+  positive: bins,
+  negative: bins,
+});
+export type NumericSketchJson = z.infer<typeof numericSketchSchema>;
+
+export const categoryCountsSchema = z.object({
+  kind: z.literal('categorical'),
+  count,
+  missing: count,
+  counts: z.record(z.string(), count),
+});
+export type CategoryCountsJson = z.infer<typeof categoryCountsSchema>;
+
+export const featureSketchSchema = z.discriminatedUnion('kind', [numericSketchSchema, categoryCountsSchema]);
+export type FeatureSketchJson = z.infer<typeof featureSketchSchema>;
+
+type Store = LogCollapsingLowestDenseDDSketch['store'];
+
+function storeBins(store: Store): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < store.bins.length; i++) if (store.bins[i]! > 0) out.push([i + store.offset, store.bins[i]!]);
+  return out;
+}
+
+export class NumericSketch {
+  private readonly sketch = new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: RELATIVE_ACCURACY, binLimit: BIN_LIMIT });
+  missing = 0;
+  private sumSquares = 0;
+
+  add(value: number): void {
+    if (Number.isFinite(value)) {
+      this.sketch.accept(value);
+      this.sumSquares += value * value;
+    } else this.missing++;
+  }
+
+  /** Values in the quantiles (missing ones excluded). */
+  get count(): number {
+    return this.sketch.count;
+  }
+
+  get mean(): number {
+    return this.sketch.count === 0 ? NaN : this.sketch.sum / this.sketch.count;
+  }
+
+  /** Population standard deviation. */
+  get std(): number {
+    const n = this.sketch.count;
+    return n === 0 ? NaN : Math.sqrt(Math.max(this.sumSquares / n - this.mean ** 2, 0));
+  }
+
+  get min(): number {
+    return this.sketch.min;
+  }
+
+  get max(): number {
+    return this.sketch.max;
+  }
+
+  /** Within 1 % of the true quantile's value, clamped to the exact min and max. */
+  quantile(q: number): number {
+    const value = this.sketch.getValueAtQuantile(q);
+    return Math.min(this.sketch.max, Math.max(this.sketch.min, value));
+  }
+
+  /**
+   * Counts per bin of `edges` (ascending): bin 0 below edges[1], bin i in [edges[i], edges[i + 1]), the last at or above
+   * its lower edge, so the outer bins are open like a reference's deciles applied to new data. Each sketch bin is placed
+   * by its representative value (1 % relative error).
+   */
+  histogram(edges: readonly number[]): number[] {
+    const counts = new Array<number>(Math.max(edges.length - 1, 1)).fill(0);
+    const { mapping, store, negativeStore, zeroCount } = this.sketch;
+    const keyOf = (x: number) => (Math.abs(x) > mapping.minPossible ? Math.sign(x) * (mapping.key(Math.abs(x)) + 0.5) : 0);
+    const edgeKeys = edges.map(keyOf);
+    // `signedKey` names the sketch bin (sign and key); a bin that holds an edge is counted from that edge up, as
+    // values sitting exactly on a decile edge (common in discrete data) belong to the bin the edge opens.
+    const place = (value: number, signedKey: number, n: number) => {
+      let bin = binOf(edges, value);
+      while (bin + 1 < counts.length && edgeKeys[bin + 1] === signedKey) bin++;
+      counts[bin]! += n;
+    };
+    for (const [key, n] of storeBins(negativeStore)) place(-mapping.value(key), -(key + 0.5), n);
+    if (zeroCount > 0) place(0, 0, zeroCount);
+    for (const [key, n] of storeBins(store)) place(mapping.value(key), key + 0.5, n);
+    return counts;
+  }
+
+  /**
+   * Adds another sketch's values. Done bin by bin here because the library's own merge drops the negative values
+   * (sketches-js 2.1.1 merges only the positive store).
+   */
+  merge(other: NumericSketch | NumericSketchJson): void {
+    const json = other instanceof NumericSketch ? other.toJSON() : other;
+    this.addBins(json);
+  }
+
+  toJSON(): NumericSketchJson {
+    const s = this.sketch;
+    const empty = s.count === 0;
+    return {
+      kind: 'numeric',
+      count: s.count,
+      missing: this.missing,
+      sum: s.sum,
+      sumSquares: this.sumSquares,
+      min: empty ? null : s.min,
+      max: empty ? null : s.max,
+      zeros: s.zeroCount,
+      positive: storeBins(s.store),
+      negative: storeBins(s.negativeStore),
+    };
+  }
+
+  static fromJSON(json: NumericSketchJson): NumericSketch {
+    const sketch = new NumericSketch();
+    sketch.addBins(json);
+    return sketch;
+  }
+
+  private addBins(json: NumericSketchJson): void {
+    const s = this.sketch;
+    this.missing += json.missing;
+    if (json.count === 0) return;
+    for (const [key, n] of json.positive) s.store.add(key, n);
+    for (const [key, n] of json.negative) s.negativeStore.add(key, n);
+    s.zeroCount += json.zeros;
+    s.count += json.count;
+    s.sum += json.sum;
+    this.sumSquares += json.sumSquares;
+    if (json.min !== null && json.min < s.min) s.min = json.min;
+    if (json.max !== null && json.max > s.max) s.max = json.max;
+  }
+}
+
+/** Index of the bin of `edges` that holds `value`, outer bins open. */
+export function binOf(edges: readonly number[], value: number): number {
+  const last = Math.max(edges.length - 2, 0);
+  let lo = 0;
+  let hi = last;
+  // The largest i <= last with edges[i] <= value (0 when below edges[1]).
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (edges[mid]! <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export class CategoryCounts {
+  readonly counts = new Map<string, number>();
+  count = 0;
+  missing = 0;
+
+  add(value: string | null | undefined): void {
+    if (value === null || value === undefined || value === '') {
+      this.missing++;
+      return;
+    }
+    this.count++;
+    const current = this.counts.get(value);
+    if (current !== undefined) this.counts.set(value, current + 1);
+    else if (this.counts.size < MAX_CATEGORIES || value === OTHER_CATEGORY) this.counts.set(value, 1);
+    else this.counts.set(OTHER_CATEGORY, (this.counts.get(OTHER_CATEGORY) ?? 0) + 1);
+  }
+
+  /** Sums counts, then keeps the MAX_CATEGORIES most frequent and folds the rest into OTHER_CATEGORY. */
+  merge(other: CategoryCounts | CategoryCountsJson): void {
+    const json = other instanceof CategoryCounts ? other.toJSON() : other;
+    this.count += json.count;
+    this.missing += json.missing;
+    for (const [value, n] of Object.entries(json.counts)) this.counts.set(value, (this.counts.get(value) ?? 0) + n);
+    if (this.counts.size <= MAX_CATEGORIES) return;
+    const ranked = [...this.counts].filter(([v]) => v !== OTHER_CATEGORY).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+    let folded = this.counts.get(OTHER_CATEGORY) ?? 0;
+    for (const [value, n] of ranked.slice(MAX_CATEGORIES - 1)) {
+      folded += n;
+      this.counts.delete(value);
+    }
+    this.counts.set(OTHER_CATEGORY, folded);
+  }
+
+  toJSON(): CategoryCountsJson {
+    return { kind: 'categorical', count: this.count, missing: this.missing, counts: Object.fromEntries(this.counts) };
+  }
+
+  static fromJSON(json: CategoryCountsJson): CategoryCounts {
+    const counts = new CategoryCounts();
+    counts.merge(json);
+    return counts;
+  }
+}
+
+export type FeatureSketch = NumericSketch | CategoryCounts;
+
+export function sketchFromJSON(json: FeatureSketchJson): FeatureSketch {
+  return json.kind === 'numeric' ? NumericSketch.fromJSON(json) : CategoryCounts.fromJSON(json);
+}
+
+/** Merges serialised sketches of one feature (windows into an hour, say); null when the kinds disagree or none. */
+export function mergeSketches(sketches: readonly FeatureSketchJson[]): FeatureSketch | null {
+  const first = sketches[0];
+  if (!first || sketches.some((s) => s.kind !== first.kind)) return null;
+  const merged = first.kind === 'numeric' ? new NumericSketch() : new CategoryCounts();
+  for (const s of sketches) (merged as { merge(j: FeatureSketchJson): void }).merge(s);
+  return merged;
+}
