@@ -11,3 +11,4 @@ export * from './deployment-spec';
 export * from './rollout-plan';
 export * from './autoscaler';
 export * from './quota';
+export * from './model-openapi';

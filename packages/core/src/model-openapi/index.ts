@@ -1,0 +1,5 @@
+export * from './compatibility';
+export * from './document';
+export * from './documented-errors';
+export * from './example';
+export { nestedSchema, type JsonSchema } from './tensor-schemas';
