@@ -1,15 +1,17 @@
+import { z } from 'zod';
 import { toOipDatatype, type ModelSignature, type TensorSpec } from '../signature';
 import { DOCUMENTED_ERRORS, errorsByStatus, type DocumentedError } from './documented-errors';
 import { placeholderOutputs, type ModelExample } from './example';
 import { describeTensor, elementSchema, flatten, nestedSchema, shapeOf, type JsonSchema } from './tensor-schemas';
 
-/** The parts of a version's slipway.yaml the docs show. */
-export interface ModelDocsManifest {
-  description?: string;
-  features?: string[];
-  labels?: string[];
-  metadata?: Record<string, unknown>;
-}
+/** The parts of a version's slipway.yaml the docs show (other keys are dropped). */
+export const modelDocsManifestSchema = z.object({
+  description: z.string().optional(),
+  features: z.array(z.string()).optional(),
+  labels: z.array(z.string()).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+export type ModelDocsManifest = z.infer<typeof modelDocsManifestSchema>;
 
 export interface ModelDocsSource {
   deploymentName: string;

@@ -45,7 +45,7 @@ function irisSource(overrides: Partial<ModelDocsSource['version']> = {}): ModelD
 }
 
 async function validateOpenApi(document: unknown) {
-  const result = await new Validator().validate(document as object);
+  const result = await new Validator().validate(document as Parameters<Validator['validate']>[0]);
   return result.valid ? [] : result.errors;
 }
 
