@@ -20,6 +20,9 @@ interface RouteOptions<B extends z.ZodType | undefined, Q extends z.ZodType | un
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
+/** What each handler declares (auth, body and query schemas), read by the control plane's OpenAPI document. */
+export const declaredRoutes = new WeakMap<object, { auth?: Auth; body?: z.ZodType; query?: z.ZodType }>();
+
 async function parseJsonBody(req: Request, schema: z.ZodType): Promise<unknown> {
   let raw: unknown;
   try {
@@ -41,7 +44,7 @@ export function route<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
 >(options: RouteOptions<B, Q>, handler: (ctx: RouteContext<Infer<B>, Infer<Q>, Params>) => Promise<unknown>) {
-  return async (req: Request, segment: { params: Promise<Params> }): Promise<Response> => {
+  const respond = async (req: Request, segment: { params: Promise<Params> }): Promise<Response> => {
     try {
       const auth = options.auth ?? 'user';
       // Public handlers (login) never read `user`.
@@ -63,4 +66,6 @@ export function route<
       return errorResponse(error);
     }
   };
+  declaredRoutes.set(respond, options);
+  return respond;
 }
