@@ -96,6 +96,9 @@ export function DeploymentView({ name }: { name: string }) {
           data && (
             <>
               <StatusBadge status={data.status} label="Deployment status" />
+              <Link className="btn" href={`/deployments/${name}/docs`}>
+                API docs
+              </Link>
               {(data.status === 'stopped' || data.status === 'failed') && <RedeployLink deployment={data} />}
               <StopButton deploymentName={name} disabled={data.status === 'stopped' || data.status === 'stopping'} />
             </>
