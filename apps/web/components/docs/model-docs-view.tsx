@@ -74,7 +74,13 @@ function VersionDocs({ deployment, gatewayUrl, versions }: { deployment: string;
         </div>
       </section>
       <SnippetsPanel url={url} body={body} />
-      <TryIt key={version.label} deploymentName={deployment} exampleBody={body} ready={version.serving} />
+      <TryIt
+        key={version.label}
+        deploymentName={deployment}
+        exampleBody={body}
+        ready={version.serving}
+        exampleHint={`Prefilled with the example of v${version.label}; the gateway sends it to the version serving now.`}
+      />
       <section className="card" aria-label="API reference">
         <QueryContent query={openapi} loadingLabel="Loading the OpenAPI document…">
           {(document) => <ApiReference document={document} />}
