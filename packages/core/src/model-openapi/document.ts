@@ -159,7 +159,7 @@ export function modelOpenApi(source: ModelDocsSource): OpenApiDocument {
 
 function infoDescription({ modelName, version }: ModelDocsSource): string {
   const { manifest, signature } = version;
-  const lines = [manifest?.description ?? `Model '${modelName}', version ${version.label}.`, ''];
+  const lines = manifest?.description ? [manifest.description, ''] : [];
   lines.push(`Model \`${modelName}\`, version ${version.label} (\`sha256:${version.digest}\`).`, '');
   lines.push('| tensor | datatype and shape |', '|---|---|');
   for (const spec of signature.inputs) lines.push(`| input \`${spec.name}\` | ${describeTensor(spec)} |`);
