@@ -98,6 +98,8 @@ describe('docs journey: a viewer reads a deployment’s API docs and calls it', 
     expect(Object.keys(patch.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '403', '404', '409']));
     expect(patch.responses['409'].content['application/json'].schema.properties.error.properties.code.enum).toEqual(['conflict']);
     expect(document.paths['/teams'].post['x-slipway-access']).toBe('platform admin');
+    expect(document.servers).toEqual([{ url: `${stack.webUrl}/api/v1` }]);
+    expect(document.paths['/auth/login'].post.security).toEqual([]);
   });
 
   it('serves the deployment’s OpenAPI to viewers, and through the gateway to API keys', async () => {

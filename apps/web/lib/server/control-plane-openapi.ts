@@ -101,5 +101,6 @@ export function controlPlaneOpenApi(origin: string) {
       description: 'Models, versions, deployments, API keys, teams. Errors are always `{"error": {"code", "message"}}`.',
     },
     servers: [{ url: `${origin.replace(/\/$/, '')}/api/v1` }],
+    security: [{ session: [] }, { apiKey: [] }],
   });
 }
