@@ -2,4 +2,3 @@ export * from './compatibility';
 export * from './document';
 export * from './documented-errors';
 export * from './example';
-export { nestedSchema, type JsonSchema } from './tensor-schemas';
