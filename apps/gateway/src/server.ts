@@ -11,6 +11,7 @@ import { ConnectionFailedError, forward } from './forward';
 import { RequestHold, type HoldRefusal } from './hold';
 import { InFlightTracker } from './in-flight';
 import { LatencyRecorder } from './latency-recorder';
+import { matchModelDocs, serveModelDocs } from './model-docs';
 import { GatewayMetrics } from './metrics';
 import { OutlierDetector } from './outliers';
 import { PayloadSampler } from './payload-sampler';
@@ -332,6 +333,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return void res
         .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
         .end(metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines()]));
+    }
+    const documented = matchModelDocs(req.method ?? 'GET', path);
+    if (documented) {
+      return void serveModelDocs({ db: options.db, keys, routing, apiKeyOf }, req, res, documented).catch((error) => {
+        console.error('gateway error', error);
+        if (!res.headersSent) sendError(res, 'slipway', 'upstream_unavailable', 'the gateway could not load the API docs');
+      });
     }
     const route = matchRoute(req.method ?? 'GET', path);
     if (!route) return sendError(res, 'slipway', 'not_found', `no route for ${req.method} ${path}`);

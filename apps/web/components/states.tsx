@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { ApiError, isClientError } from '@/lib/client/api';
 
-function LoadingState({ label = 'Loading…' }: { label?: string }) {
+export function LoadingState({ label = 'Loading…' }: { label?: string }) {
   return (
     <div className="state" role="status" aria-live="polite">
       <div className="spinner" aria-hidden="true" />

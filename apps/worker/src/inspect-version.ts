@@ -6,6 +6,7 @@ import * as ort from 'onnxruntime-node';
 import type { ArtifactCache } from './artifact-cache';
 import { withoutHostPaths } from './host-paths';
 import { readOnnxMetadata } from './onnx-metadata';
+import { numericMeans, recordExample } from './record-example';
 
 /** A reason the version cannot be served, shown to the user as the failed version's status. */
 class InspectionFailure extends Error {}
@@ -13,7 +14,8 @@ class InspectionFailure extends Error {}
 /**
  * uploaded → validating → ready | failed: unpacks the artifact into this host's cache, loads the
  * model in onnxruntime, records its signature, opsets and operators, checks the manifest against
- * the signature and computes reference statistics for drift. Every failure is a reason on the version.
+ * the signature, computes reference statistics for drift and records a worked example for the API docs.
+ * Every failure is a reason on the version.
  */
 export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache }, versionId: string): Promise<void> {
   const { db, artifacts } = deps;
@@ -50,6 +52,10 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
           throw new InspectionFailure(`reference data ${referenceFile}: ${(error as Error).message}`);
         })
       : null;
+    const example = await recordExample({ session, Tensor: ort.Tensor }, signature, {
+      features: manifest?.features,
+      featureMeans: numericMeans(referenceStats?.columns),
+    });
     await db.modelVersion.update({
       where: { id: versionId },
       data: {
@@ -57,6 +63,7 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
         signature: signature as object,
         details: { ...(version.details as object | null), ...(onnx ?? {}) },
         ...(referenceStats && { referenceStats: referenceStats as object }),
+        example: example as object,
       },
     });
   } catch (error) {

@@ -17,3 +17,4 @@ export * from './runtime-launch';
 export * from './spec-fields';
 export * from './declarative';
 export * from './drift';
+export * from './model-openapi';

@@ -2,3 +2,4 @@ export { generateApiKey, hashApiKey } from './api-keys';
 export { createDb, type Db } from './client';
 export { hashPassword, verifyPassword } from './passwords';
 export * from './generated/client';
+export { deploymentOpenApi, loadDeploymentDocs, type DeploymentDocs, type DocumentedVersion } from './deployment-docs';

@@ -99,6 +99,9 @@ export function DeploymentView({ name }: { name: string }) {
               <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/drift`}>
                 Drift
               </Link>
+              <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/docs`}>
+                API docs
+              </Link>
               {(data.status === 'stopped' || data.status === 'failed') && <RedeployLink deployment={data} />}
               <StopButton deploymentName={name} disabled={data.status === 'stopped' || data.status === 'stopping'} />
             </>

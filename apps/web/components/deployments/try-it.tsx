@@ -32,7 +32,18 @@ function TryResponse({ result }: { result: TryResult }) {
 }
 
 /** Sends a request through the gateway, as a client would, and shows what came back. */
-export function TryIt({ deploymentName, exampleBody, ready }: { deploymentName: string; exampleBody: unknown; ready: boolean }) {
+export function TryIt({
+  deploymentName,
+  exampleBody,
+  ready,
+  exampleHint = 'Prefilled from the model signature with zeros, batch size 1.',
+}: {
+  deploymentName: string;
+  exampleBody: unknown;
+  ready: boolean;
+  /** Where the prefilled body comes from. */
+  exampleHint?: string;
+}) {
   const [text, setText] = useState(() => formatJson(exampleBody));
   const send = useMutation({ mutationFn: () => api.tryDeployment(deploymentName, parseBody(text)) });
 
@@ -71,7 +82,7 @@ export function TryIt({ deploymentName, exampleBody, ready }: { deploymentName: 
             aria-describedby="try-body-hint"
           />
           <span id="try-body-hint" className="hint">
-            Prefilled from the model signature with zeros, batch size 1. Ctrl+Enter sends.
+            {exampleHint} Ctrl+Enter sends.
           </span>
         </div>
         <div className="row">

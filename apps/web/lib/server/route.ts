@@ -44,6 +44,9 @@ export async function readJsonText(req: Request): Promise<string> {
   }
 }
 
+/** What each handler declares (auth, body and query schemas), read by the control plane's OpenAPI document. */
+export const declaredRoutes = new WeakMap<object, { auth?: Auth; body?: z.ZodType; query?: z.ZodType }>();
+
 async function parseJsonBody(req: Request, schema: z.ZodType): Promise<unknown> {
   const text = await readJsonText(req);
   let raw: unknown;
@@ -66,7 +69,7 @@ export function route<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
 >(options: RouteOptions<B, Q>, handler: (ctx: RouteContext<Infer<B>, Infer<Q>, Params>) => Promise<unknown>) {
-  return async (req: Request, segment: { params: Promise<Params> }): Promise<Response> => {
+  const respond = async (req: Request, segment: { params: Promise<Params> }): Promise<Response> => {
     try {
       assertNotCrossSite(req);
       const auth = options.auth ?? 'user';
@@ -89,4 +92,6 @@ export function route<
       return errorResponse(error);
     }
   };
+  declaredRoutes.set(respond, options);
+  return respond;
 }
