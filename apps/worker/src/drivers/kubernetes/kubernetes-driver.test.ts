@@ -10,6 +10,8 @@ import { validateKubernetesObject } from './test/validate-kubernetes-object';
 // (test/fake-kubernetes-api.ts) that also plays the cluster's controllers in the simplest way.
 
 const NS = 'slipway-models';
+/** How long vi.waitFor polls for what the watches deliver (its default second is short on a loaded machine). */
+const WAIT = { timeout: 15_000 };
 const TEAM = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const VARIANT = '5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
 const cluster: ClusterOptions = {
@@ -146,12 +148,12 @@ describe('KubernetesDriver against a fake API server', () => {
 
     fake.compact();
     fake.dropWatches();
-    await vi.waitFor(() => expect(podLists()).toBe(listsBefore + 1));
-    await vi.waitFor(() => expect(fake.watchCount('pods')).toBe(1));
+    await vi.waitFor(() => expect(podLists()).toBe(listsBefore + 1), WAIT);
+    await vi.waitFor(() => expect(fake.watchCount('pods')).toBe(1), WAIT);
 
     const pod = podsOf(replica.replicaId)[0]!.metadata.name;
     fake.deletePod(NS, pod);
-    await vi.waitFor(() => expect(exits).toEqual([{ id: replica.replicaId, reason: `its pod ${pod} was deleted` }]));
+    await vi.waitFor(() => expect(exits).toEqual([{ id: replica.replicaId, reason: `its pod ${pod} was deleted` }]), WAIT);
     expect(driver.isAlive({ id: replica.replicaId, pid: null })).toBe(false);
   });
 
