@@ -155,6 +155,14 @@ describe('KubernetesDriver against a fake API server', () => {
     fake.deletePod(NS, pod);
     await vi.waitFor(() => expect(exits).toEqual([{ id: replica.replicaId, reason: `its pod ${pod} was deleted` }]), WAIT);
     expect(driver.isAlive({ id: replica.replicaId, pid: null })).toBe(false);
+
+    // The controller replaces it as after an exit: it stops the lost replica (giving its count back), then starts another.
+    await driver.stop({ id: replica.replicaId, pid: null });
+    expect(replicasWanted() ?? 0).toBe(0);
+    const replacement = spec();
+    await driver.waitReady(await driver.start(replacement), 10_000);
+    expect(replicasWanted()).toBe(1);
+    expect(fake.list('pods', NS).map((p) => p.metadata.labels?.[LABELS.replica])).toEqual([replacement.replicaId]);
   });
 
   it('fails a start in the user’s words when a ResourceQuota refuses the pods (FailedCreate), and gives the count back', async () => {
@@ -186,6 +194,16 @@ describe('KubernetesDriver against a fake API server', () => {
     const ready = driver.waitReady(placed, 20_000);
     fake.exceedProgressDeadline(NS, deploymentName);
     await expect(ready).rejects.toThrow(new DriverError('replicas did not become ready within 600 s'));
+  });
+
+  it('treats a pod deleted before it was ready as worth another start, not as a version that cannot start', async () => {
+    fake.podsBecomeReady = false;
+    const driver = await connect();
+    const replica = spec();
+    const placed = await driver.start(replica);
+    const ready = driver.waitReady(placed, 20_000);
+    fake.deletePod(NS, podsOf(replica.replicaId)[0]!.metadata.name);
+    await expect(ready).rejects.toBeInstanceOf(ReadyTimeoutError);
   });
 
   it('lets a restarted worker adopt the pods an earlier one placed, and stop them', async () => {
