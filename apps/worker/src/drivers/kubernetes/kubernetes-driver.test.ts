@@ -10,6 +10,8 @@ import { validateKubernetesObject } from './test/validate-kubernetes-object';
 // (test/fake-kubernetes-api.ts) that also plays the cluster's controllers in the simplest way.
 
 const NS = 'slipway-models';
+/** How long vi.waitFor polls for what the watches deliver (its default second is short on a loaded machine). */
+const WAIT = { timeout: 15_000 };
 const TEAM = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const VARIANT = '5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
 const cluster: ClusterOptions = {
@@ -147,13 +149,21 @@ describe('KubernetesDriver against a fake API server', () => {
 
     fake.compact();
     fake.dropWatches();
-    await vi.waitFor(() => expect(podLists()).toBe(listsBefore + 1));
-    await vi.waitFor(() => expect(fake.watchCount('pods')).toBe(1));
+    await vi.waitFor(() => expect(podLists()).toBe(listsBefore + 1), WAIT);
+    await vi.waitFor(() => expect(fake.watchCount('pods')).toBe(1), WAIT);
 
     const pod = podsOf(replica.replicaId)[0]!.metadata.name;
     fake.deletePod(NS, pod);
-    await vi.waitFor(() => expect(exits).toEqual([{ id: replica.replicaId, reason: `its pod ${pod} was deleted` }]));
+    await vi.waitFor(() => expect(exits).toEqual([{ id: replica.replicaId, reason: `its pod ${pod} was deleted` }]), WAIT);
     expect(driver.isAlive({ id: replica.replicaId, pid: null })).toBe(false);
+
+    // The controller replaces it as after an exit: it stops the lost replica (giving its count back), then starts another.
+    await driver.stop({ id: replica.replicaId, pid: null });
+    expect(replicasWanted() ?? 0).toBe(0);
+    const replacement = spec();
+    await driver.waitReady(await driver.start(replacement), 10_000);
+    expect(replicasWanted()).toBe(1);
+    expect(fake.list('pods', NS).map((p) => p.metadata.labels?.[LABELS.replica])).toEqual([replacement.replicaId]);
   });
 
   it('fails a start in the user’s words when a ResourceQuota refuses the pods (FailedCreate), and gives the count back', async () => {
@@ -185,6 +195,16 @@ describe('KubernetesDriver against a fake API server', () => {
     const ready = driver.waitReady(placed, 20_000);
     fake.exceedProgressDeadline(NS, deploymentName);
     await expect(ready).rejects.toThrow(new DriverError('replicas did not become ready within 600 s'));
+  });
+
+  it('treats a pod deleted before it was ready as worth another start, not as a version that cannot start', async () => {
+    fake.podsBecomeReady = false;
+    const driver = await connect();
+    const replica = spec();
+    const placed = await driver.start(replica);
+    const ready = driver.waitReady(placed, 20_000);
+    fake.deletePod(NS, podsOf(replica.replicaId)[0]!.metadata.name);
+    await expect(ready).rejects.toBeInstanceOf(ReadyTimeoutError);
   });
 
   it('lets a restarted worker adopt the pods an earlier one placed, and stop them', async () => {

@@ -47,6 +47,8 @@ interface Claim {
   deployment: string;
   variantId: string;
   pod: string | null;
+  /** Its pod vanished without stop(): it still counts until stop() gives the count back. */
+  gone?: boolean;
 }
 
 const INFORMER_RETRY_MS = 1_000;
@@ -117,14 +119,15 @@ export class KubernetesDriver implements ReplicaDriver {
   }
 
   async waitReady(replica: PlacedReplica, timeoutMs: number): Promise<void> {
+    // A pod that vanished (evicted, its node lost) is worth another start: retryable, like a timeout.
     const pod = this.podAt(replica.address);
-    if (!pod) throw new DriverError(`no pod of this platform has the address ${replica.address} any more`);
+    if (!pod) throw new ReadyTimeoutError(`no pod of this platform has the address ${replica.address} any more`);
     const namespace = pod.metadata!.namespace!;
     const name = pod.metadata!.name!;
     let problem: string | null = null;
     const ready = await this.until(() => {
       const current = this.podNamed(namespace, name);
-      if (!current || current.metadata?.deletionTimestamp) throw new DriverError(`pod ${name} was deleted before it became ready`);
+      if (!current || current.metadata?.deletionTimestamp) throw new ReadyTimeoutError(`pod ${name} was deleted before it became ready`);
       if (podEndpoints(this.slices.list(namespace)).get(name)?.ready) return true;
       const deployment = this.deploymentOf(current);
       const found = deployment ? describeRolloutProblem(deployment, [current]) : describePodProblem(current);
@@ -149,6 +152,7 @@ export class KubernetesDriver implements ReplicaDriver {
 
   isAlive({ id }: ReplicaRef): boolean {
     const claim = this.claims.get(id);
+    if (claim?.gone) return false;
     if (claim && claim.pod === null) return true;
     const pod = claim?.pod ? this.podNamed(claim.namespace, claim.pod) : this.claimedPod(id);
     return !!pod && !pod.metadata?.deletionTimestamp;
@@ -204,7 +208,10 @@ export class KubernetesDriver implements ReplicaDriver {
   private podGone(pod: V1Pod): void {
     const id = pod.metadata?.labels?.[LABELS.replica];
     if (!id || this.stopping.has(id)) return;
-    this.claims.delete(id);
+    // The controller stops the replica it replaces; until then the ReplicaSet's new pod waits for that replacement.
+    const variantId = pod.metadata!.labels![LABELS.variant]!;
+    const deployment = this.deploymentOf(pod)?.metadata?.name ?? '';
+    this.claims.set(id, { namespace: pod.metadata!.namespace!, deployment, variantId, pod: null, gone: true });
     const terminated = pod.status?.containerStatuses?.find((s) => s.name === 'runtime')?.state?.terminated;
     const reason = pod.status?.reason ? `its pod was ${pod.status.reason.toLowerCase()}` : `its pod ${pod.metadata!.name} was deleted`;
     for (const listener of this.exitListeners) listener(id, { code: terminated?.exitCode ?? null, signal: null, reason });

@@ -274,7 +274,9 @@ export class FakeKubernetesApi {
     if (pods.length > want) {
       const cost = (p: Obj) => Number(p.metadata.annotations?.['controller.kubernetes.io/pod-deletion-cost'] ?? 0);
       const ready = (p: Obj) => (p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') ? 1 : 0);
-      const victims = [...pods].sort((a, b) => ready(a) - ready(b) || cost(a) - cost(b)).slice(0, pods.length - want);
+      // Like the ReplicaSet controller: not ready first, then the lowest deletion cost, then the youngest.
+      const age = (p: Obj) => pods.indexOf(p);
+      const victims = [...pods].sort((a, b) => ready(a) - ready(b) || cost(a) - cost(b) || age(b) - age(a)).slice(0, pods.length - want);
       for (const p of victims) this.remove('pods', ns, p.metadata.name);
     }
     let failure: string | null = null;
