@@ -21,6 +21,10 @@ interface Rule {
 
 const deployBody = (name: string, model: string) => ({ name, modelName: model, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
 
+const deploymentFile = (f: Fixture) => ({
+  deployments: [{ name: f.deployment, model: f.model, variants: [{ name: 'primary', versionLabel: 1, machineType: 'cpu-small', replicas: 1 }] }],
+});
+
 const ACCESS = (f: Fixture): Record<string, Rule> => ({
   'POST /api/v1/auth/login': { access: 'public' },
   'POST /api/v1/auth/logout': { access: 'public' },
@@ -57,6 +61,15 @@ const ACCESS = (f: Fixture): Record<string, Rule> => ({
   'GET /api/v1/deployments/{name}/comparison': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/scaling': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/revisions': { access: 'team-viewer' },
+  'GET /api/v1/deployments/{name}/drift': { access: 'team-viewer' },
+  'POST /api/v1/deployments/{name}/drift/baseline': { access: 'team-member', body: { from: '2026-01-01T00:00:00Z', to: '2026-01-01T01:00:00Z' } },
+  'GET /api/v1/deployments/{name}/docs': { access: 'team-viewer' },
+  'GET /api/v1/deployments/{name}/openapi.json': { access: 'team-viewer' },
+  // A deployment file names its models: planning one needs to see them, applying it a member's role.
+  'POST /api/v1/plan': { access: 'team-viewer', body: deploymentFile(f) },
+  'POST /api/v1/apply': { access: 'team-member', body: deploymentFile(f) },
+  'GET /api/v1/openapi.json': { access: 'public' },
+  'GET /api/v1/schemas/deploy': { access: 'public' },
   'POST /api/v1/deployments/{name}/rollback': { access: 'team-member', body: { revision: 1 } },
   'PUT /api/v1/deployments/{name}/scale': { access: 'team-member', body: { replicas: 1 } },
   'POST /api/v1/deployments/{name}/try': { access: 'team-viewer', body: { inputs: { features: [[5.1, 3.5, 1.4, 0.2]] } } },

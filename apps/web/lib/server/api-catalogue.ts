@@ -5,6 +5,8 @@ import * as logout from '@/app/api/v1/auth/logout/route';
 import * as abort from '@/app/api/v1/deployments/[name]/abort/route';
 import * as comparison from '@/app/api/v1/deployments/[name]/comparison/route';
 import * as docs from '@/app/api/v1/deployments/[name]/docs/route';
+import * as driftBaseline from '@/app/api/v1/deployments/[name]/drift/baseline/route';
+import * as drift from '@/app/api/v1/deployments/[name]/drift/route';
 import * as events from '@/app/api/v1/deployments/[name]/events/route';
 import * as latency from '@/app/api/v1/deployments/[name]/latency/route';
 import * as deploymentOpenApi from '@/app/api/v1/deployments/[name]/openapi.json/route';
@@ -28,6 +30,9 @@ import * as version from '@/app/api/v1/models/[name]/versions/[label]/route';
 import * as versions from '@/app/api/v1/models/[name]/versions/route';
 import * as models from '@/app/api/v1/models/route';
 import * as controlPlaneOpenApi from '@/app/api/v1/openapi.json/route';
+import * as apply from '@/app/api/v1/apply/route';
+import * as plan from '@/app/api/v1/plan/route';
+import * as deploySchema from '@/app/api/v1/schemas/deploy/route';
 import * as teamMembers from '@/app/api/v1/teams/[id]/members/route';
 import * as team from '@/app/api/v1/teams/[id]/route';
 import * as teams from '@/app/api/v1/teams/route';
@@ -72,7 +77,7 @@ const deploymentAction = (summary: string): CatalogueEntry['operations'] => ({
 
 /** Every /api/v1 route: the control plane's OpenAPI is generated from this list and each handler's zod schemas. */
 export const API_CATALOGUE: CatalogueEntry[] = [
-  { path: '/auth/login', module: login, operations: { POST: { summary: 'Sign in: sets the session cookie', errors: ['invalid_credentials'] } } },
+  { path: '/auth/login', module: login, operations: { POST: { summary: 'Sign in: sets the session cookie', errors: ['invalid_credentials', 'too_many_requests'] } } },
   { path: '/auth/logout', module: logout, operations: { POST: { summary: 'Sign out: ends the session', status: 204 } } },
   { path: '/me', module: me, operations: { GET: { summary: 'The signed-in user, their teams and roles' } } },
   { path: '/usage', module: usage, operations: { GET: { summary: 'Storage and compute used by the teams the user can see' } } },
@@ -182,12 +187,35 @@ export const API_CATALOGUE: CatalogueEntry[] = [
     operations: { POST: { summary: 'Send one prediction through the gateway (any JSON body) and see status, latency and answer', teamRole: 'viewer', errors: ['gateway_unavailable'] } },
   },
   { path: '/deployments/{name}/openapi.json', module: deploymentOpenApi, operations: { GET: { summary: 'OpenAPI 3.1 of the deployment as callers reach it through the gateway', teamRole: 'viewer' } } },
+  {
+    path: '/deployments/{name}/drift',
+    module: drift,
+    operations: { GET: { summary: 'Drift per feature and output against the reference: scores, thresholds, histograms, over time', teamRole: 'viewer' } },
+  },
+  {
+    path: '/deployments/{name}/drift/baseline',
+    module: driftBaseline,
+    operations: { POST: { summary: 'Freeze a drift baseline from a window of traffic (versions without reference data)', teamRole: 'member', status: 201, errors: ['conflict'] } },
+  },
   { path: '/deployments/{name}/docs', module: docs, operations: { GET: { summary: 'Versions the deployment serves or served, with breaking changes and examples', teamRole: 'viewer' } } },
-  { path: '/api-keys', module: apiKeys, operations: { GET: { summary: 'The user’s API keys' }, POST: { summary: 'Create an API key (shown once)', status: 201, errors: ['forbidden'] } } },
+  { path: '/api-keys', module: apiKeys, operations: { GET: { summary: 'The user’s API keys' }, POST: { summary: 'Create an API key (shown once)', status: 201, errors: ['forbidden', 'conflict'] } } },
   { path: '/api-keys/{id}', module: apiKey, operations: { DELETE: { summary: 'Revoke an API key', status: 204, errors: ['not_found'] } } },
   { path: '/users', module: users, operations: { GET: { summary: 'Users' }, POST: { summary: 'Create a user', status: 201, errors: ['conflict'] } } },
   { path: '/teams', module: teams, operations: { GET: { summary: 'Teams with storage use and quota' }, POST: { summary: 'Create a team', status: 201, errors: ['conflict'] } } },
   { path: '/teams/{id}', module: team, operations: { PATCH: { summary: 'Set a team’s storage quota', errors: ['not_found'] } } },
   { path: '/teams/{id}/members', module: teamMembers, operations: { POST: { summary: 'Add a member with a role', status: 201, errors: ['not_found'] } } },
+  {
+    path: '/plan',
+    module: plan,
+    operations: { POST: { summary: 'What applying a deployment file would change, field by field, with cost and quota (writes nothing)', errors: ['not_found'] } },
+  },
+  {
+    path: '/apply',
+    module: apply,
+    operations: {
+      POST: { summary: 'Make what runs match a deployment file: everything checked, then a revision per changed deployment', errors: ['not_found', 'forbidden', 'conflict', 'compute_quota_exceeded'] },
+    },
+  },
+  { path: '/schemas/deploy', module: deploySchema, operations: { GET: { summary: 'JSON Schema of slipway.deploy.yaml, for editors' } } },
   { path: '/openapi.json', module: controlPlaneOpenApi, operations: { GET: { summary: 'This document' } } },
 ];
