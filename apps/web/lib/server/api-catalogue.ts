@@ -79,7 +79,10 @@ export const API_CATALOGUE: CatalogueEntry[] = [
   {
     path: '/models',
     module: models,
-    operations: { GET: { summary: 'Models the user can see' }, POST: { summary: 'Create a model', status: 201, errors: ['forbidden', 'conflict', 'not_found'] } },
+    operations: {
+      GET: { summary: 'Models the user can see' },
+      POST: { summary: 'Create a model', status: 201, errors: ['forbidden', 'conflict', 'not_found'] },
+    },
   },
   { path: '/models/{name}', module: model, operations: { GET: { summary: 'A model and its versions', teamRole: 'viewer' } } },
   {
@@ -94,7 +97,13 @@ export const API_CATALOGUE: CatalogueEntry[] = [
         rawBody: 'application/octet-stream',
         errors: ['payload_too_large', 'quota_exceeded', 'unsupported_media_type'],
       },
-      PUT: { summary: 'Upload an artifact as a new version (same as POST, for curl -T)', teamRole: 'member', status: 202, rawBody: 'application/octet-stream', errors: ['payload_too_large', 'quota_exceeded', 'unsupported_media_type'] },
+      PUT: {
+        summary: 'Upload an artifact as a new version (same as POST, for curl -T)',
+        teamRole: 'member',
+        status: 202,
+        rawBody: 'application/octet-stream',
+        errors: ['payload_too_large', 'quota_exceeded', 'unsupported_media_type'],
+      },
     },
   },
   {
@@ -105,12 +114,22 @@ export const API_CATALOGUE: CatalogueEntry[] = [
       DELETE: { summary: 'Delete a version (409 while a deployment serves it)', teamRole: 'member', status: 204, errors: ['conflict'] },
     },
   },
-  { path: '/models/{name}/versions/{label}/artifact', module: artifact, operations: { GET: { summary: 'The original artifact, byte for byte', teamRole: 'viewer' } } },
+  {
+    path: '/models/{name}/versions/{label}/artifact',
+    module: artifact,
+    operations: { GET: { summary: 'The original artifact, byte for byte', teamRole: 'viewer' } },
+  },
   {
     path: '/uploads',
     module: uploads,
     operations: {
-      POST: { summary: 'Create a resumable upload (tus 1.0; metadata `filename` and `model`)', access: 'team member', status: 201, rawBody: 'application/offset+octet-stream', errors: ['payload_too_large', 'unsupported_media_type'] },
+      POST: {
+        summary: 'Create a resumable upload (tus 1.0; metadata `filename` and `model`)',
+        access: 'team member',
+        status: 201,
+        rawBody: 'application/offset+octet-stream',
+        errors: ['payload_too_large', 'unsupported_media_type'],
+      },
       OPTIONS: { summary: 'tus capabilities', access: 'public', status: 204 },
     },
   },
@@ -138,7 +157,10 @@ export const API_CATALOGUE: CatalogueEntry[] = [
   {
     path: '/machine-types/{name}',
     module: machineType,
-    operations: { PATCH: { summary: 'Change a machine type', errors: ['not_found'] }, DELETE: { summary: 'Delete a machine type (409 while deployments use it)', status: 204, errors: ['not_found', 'conflict'] } },
+    operations: {
+      PATCH: { summary: 'Change a machine type', errors: ['not_found'] },
+      DELETE: { summary: 'Delete a machine type (409 while deployments use it)', status: 204, errors: ['not_found', 'conflict'] },
+    },
   },
   {
     path: '/deployments',
@@ -153,7 +175,12 @@ export const API_CATALOGUE: CatalogueEntry[] = [
     module: deployment,
     operations: {
       GET: { summary: 'A deployment: variants, replicas, endpoints, rollout', teamRole: 'viewer' },
-      PATCH: { summary: 'Change the desired state: a new revision rolled out with a strategy (200 when nothing changed)', teamRole: 'member', status: 202, errors: ['conflict', 'compute_quota_exceeded'] },
+      PATCH: {
+        summary: 'Change the desired state: a new revision rolled out with a strategy (200 when nothing changed)',
+        teamRole: 'member',
+        status: 202,
+        errors: ['conflict', 'compute_quota_exceeded'],
+      },
     },
   },
   { path: '/deployments/{name}/events', module: events, operations: { GET: { summary: 'Rollout steps and other events', teamRole: 'viewer' } } },
@@ -162,7 +189,14 @@ export const API_CATALOGUE: CatalogueEntry[] = [
   {
     path: '/deployments/{name}/rollback',
     module: rollback,
-    operations: { POST: { summary: 'Restore an earlier revision as a new one (200 when nothing changed)', teamRole: 'member', status: 202, errors: ['conflict', 'compute_quota_exceeded'] } },
+    operations: {
+      POST: {
+        summary: 'Restore an earlier revision as a new one (200 when nothing changed)',
+        teamRole: 'member',
+        status: 202,
+        errors: ['conflict', 'compute_quota_exceeded'],
+      },
+    },
   },
   { path: '/deployments/{name}/promote', module: promote, operations: deploymentAction('Promote a canary to the next step') },
   { path: '/deployments/{name}/pause', module: pause, operations: deploymentAction('Pause a rollout') },
@@ -172,21 +206,58 @@ export const API_CATALOGUE: CatalogueEntry[] = [
   {
     path: '/deployments/{name}/scale',
     module: scale,
-    operations: { PUT: { summary: 'Set replicas or autoscaler bounds: a new revision (200 when nothing changed)', teamRole: 'member', status: 202, errors: ['conflict', 'compute_quota_exceeded'] } },
+    operations: {
+      PUT: {
+        summary: 'Set replicas or autoscaler bounds: a new revision (200 when nothing changed)',
+        teamRole: 'member',
+        status: 202,
+        errors: ['conflict', 'compute_quota_exceeded'],
+      },
+    },
   },
-  { path: '/deployments/{name}/scaling', module: scaling, operations: { GET: { summary: 'Autoscaling knobs, bounds, schedules and samples per variant', teamRole: 'viewer' } } },
-  { path: '/deployments/{name}/comparison', module: comparison, operations: { GET: { summary: 'Per-variant requests, errors, latency and significance', teamRole: 'viewer' } } },
+  {
+    path: '/deployments/{name}/scaling',
+    module: scaling,
+    operations: { GET: { summary: 'Autoscaling knobs, bounds, schedules and samples per variant', teamRole: 'viewer' } },
+  },
+  {
+    path: '/deployments/{name}/comparison',
+    module: comparison,
+    operations: { GET: { summary: 'Per-variant requests, errors, latency and significance', teamRole: 'viewer' } },
+  },
   {
     path: '/deployments/{name}/try',
     module: tryIt,
-    operations: { POST: { summary: 'Send one prediction through the gateway (any JSON body) and see status, latency and answer', teamRole: 'viewer', errors: ['gateway_unavailable'] } },
+    operations: {
+      POST: {
+        summary: 'Send one prediction through the gateway (any JSON body) and see status, latency and answer',
+        teamRole: 'viewer',
+        errors: ['gateway_unavailable'],
+      },
+    },
   },
-  { path: '/deployments/{name}/openapi.json', module: deploymentOpenApi, operations: { GET: { summary: 'OpenAPI 3.1 of the deployment as callers reach it through the gateway', teamRole: 'viewer' } } },
-  { path: '/deployments/{name}/docs', module: docs, operations: { GET: { summary: 'Versions the deployment serves or served, with breaking changes and examples', teamRole: 'viewer' } } },
-  { path: '/api-keys', module: apiKeys, operations: { GET: { summary: 'The user’s API keys' }, POST: { summary: 'Create an API key (shown once)', status: 201, errors: ['forbidden'] } } },
+  {
+    path: '/deployments/{name}/openapi.json',
+    module: deploymentOpenApi,
+    operations: { GET: { summary: 'OpenAPI 3.1 of the deployment as callers reach it through the gateway', teamRole: 'viewer' } },
+  },
+  {
+    path: '/deployments/{name}/docs',
+    module: docs,
+    operations: { GET: { summary: 'Versions the deployment serves or served, with breaking changes and examples', teamRole: 'viewer' } },
+  },
+  {
+    path: '/api-keys',
+    module: apiKeys,
+    operations: { GET: { summary: 'The user’s API keys' }, POST: { summary: 'Create an API key (shown once)', status: 201, errors: ['forbidden'] } },
+  },
   { path: '/api-keys/{id}', module: apiKey, operations: { DELETE: { summary: 'Revoke an API key', status: 204, errors: ['not_found'] } } },
   { path: '/users', module: users, operations: { GET: { summary: 'Users' }, POST: { summary: 'Create a user', status: 201, errors: ['conflict'] } } },
-  { path: '/teams', module: teams, operations: { GET: { summary: 'Teams with storage use and quota' }, POST: { summary: 'Create a team', status: 201, errors: ['conflict'] } } },
+  {
+    path: '/teams',
+    module: teams,
+    operations: { GET: { summary: 'Teams with storage use and quota' }, POST: { summary: 'Create a team', status: 201, errors: ['conflict'] } },
+  },
   { path: '/teams/{id}', module: team, operations: { PATCH: { summary: 'Set a team’s storage quota', errors: ['not_found'] } } },
   { path: '/teams/{id}/members', module: teamMembers, operations: { POST: { summary: 'Add a member with a role', status: 201, errors: ['not_found'] } } },
   { path: '/openapi.json', module: controlPlaneOpenApi, operations: { GET: { summary: 'This document' } } },
