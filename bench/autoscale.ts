@@ -15,7 +15,6 @@ import { until } from './lib/until';
 const WAKES = Number(process.env.BENCH_WAKES ?? 10);
 const BODY = JSON.stringify({ inputs: { features: [[5.1, 3.5, 1.4, 0.2]] } });
 
-
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 
 /** Throughput and p99 of one replica (1 intra-op thread, a cpu-small) as concurrency grows. */
@@ -29,7 +28,9 @@ async function knee(modelPath: string): Promise<void> {
   printTable('One replica, direct: throughput by requests in flight', rows);
   const best = Math.max(...rows.map((r) => r.throughput));
   const kneeRow = rows.find((r) => r.throughput >= 0.9 * best)!;
-  console.log(`Knee: ${kneeRow.connections} requests in flight reach ${((kneeRow.throughput / best) * 100).toFixed(0)}% of the best throughput (${Math.round(best)} req/s)`);
+  console.log(
+    `Knee: ${kneeRow.connections} requests in flight reach ${((kneeRow.throughput / best) * 100).toFixed(0)}% of the best throughput (${Math.round(best)} req/s)`,
+  );
 }
 
 export async function benchAutoscale(env: PlatformEnv): Promise<void> {
@@ -43,16 +44,21 @@ export async function benchAutoscale(env: PlatformEnv): Promise<void> {
     const name = `bench-scale-${Date.now().toString(36)}`;
     await api.request('POST', '/api/v1/models', { name, description: 'bench' });
     await api.upload(name, { name: 'iris.onnx', bytes: trainIrisClassifier({ seed: 1 }).model });
-    await until('version ready', async () => ((await api.request('GET', `/api/v1/models/${name}/versions/1`)).body.version.status === 'ready' ? true : undefined));
+    await until('version ready', async () =>
+      (await api.request('GET', `/api/v1/models/${name}/versions/1`)).body.version.status === 'ready' ? true : undefined,
+    );
     const { key } = (await api.request('POST', '/api/v1/api-keys', { name: 'bench-scale', rateLimitPerSecond: 10_000_000 })).body;
     const url = `${platform.gatewayUrl}/models/${name}/predict`;
     const predict = () => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: BODY });
     const deployment = async () => (await api.request('GET', `/api/v1/deployments/${name}`)).body.deployment;
-    const events = async () => (await api.request('GET', `/api/v1/deployments/${name}/events`)).body.events as { step: string; message: string; createdAt: string }[];
+    const events = async () =>
+      (await api.request('GET', `/api/v1/deployments/${name}/events`)).body.events as { step: string; message: string; createdAt: string }[];
 
     await api.request('POST', '/api/v1/deployments', { name, modelName: name, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
     await until('deployed', async () => ((await deployment()).status === 'ready' ? true : undefined));
-    await api.request('PATCH', `/api/v1/deployments/${name}`, { autoscaling: { minReplicas: 0, maxReplicas: 1, scaleToZeroDelaySeconds: 1, lookBackSeconds: 1 } });
+    await api.request('PATCH', `/api/v1/deployments/${name}`, {
+      autoscaling: { minReplicas: 0, maxReplicas: 1, scaleToZeroDelaySeconds: 1, lookBackSeconds: 1 },
+    });
 
     const wakes: { total: number; toWake: number; toListening: number; toReady: number; toAnswer: number }[] = [];
     for (let i = 0; i < WAKES; i++) {
@@ -60,7 +66,9 @@ export async function benchAutoscale(env: PlatformEnv): Promise<void> {
         'asleep',
         async () => {
           const d = await deployment();
-          return d.status === 'ready' && d.variants[0].replicas === 0 && d.variants[0].replicaList.every((r: { state: string }) => r.state !== 'ready') ? true : undefined;
+          return d.status === 'ready' && d.variants[0].replicas === 0 && d.variants[0].replicaList.every((r: { state: string }) => r.state !== 'ready')
+            ? true
+            : undefined;
         },
         60_000,
         deployment,
@@ -71,7 +79,8 @@ export async function benchAutoscale(env: PlatformEnv): Promise<void> {
       const answered = Date.now();
       if (response.status !== 200) throw new Error(`wake ${i + 1} answered ${response.status}: ${await response.text()}`);
       const fresh = (await events()).slice(seen);
-      const at = (step: string, pattern?: RegExp) => Date.parse(fresh.find((e) => e.step === step && (!pattern || pattern.test(e.message)))?.createdAt ?? '') || NaN;
+      const at = (step: string, pattern?: RegExp) =>
+        Date.parse(fresh.find((e) => e.step === step && (!pattern || pattern.test(e.message)))?.createdAt ?? '') || NaN;
       const woken = at('autoscale', /woken/);
       const listening = at('replica-started');
       const ready = at('replica-ready');
@@ -81,8 +90,23 @@ export async function benchAutoscale(env: PlatformEnv): Promise<void> {
     console.table(
       Object.fromEntries(
         (['total', 'toWake', 'toListening', 'toReady', 'toAnswer'] as const).map((k) => [
-          { total: 'request → first answer', toWake: 'request → wake recorded', toListening: 'wake → replica listening (process start, model load, warm-up)', toReady: 'listening → ready (probe)', toAnswer: 'ready → answer (routing, release)' }[k],
-          { 'p50 ms': percentile(wakes.map((w) => w[k]), 50), 'p95 ms': percentile(wakes.map((w) => w[k]), 95) },
+          {
+            total: 'request → first answer',
+            toWake: 'request → wake recorded',
+            toListening: 'wake → replica listening (process start, model load, warm-up)',
+            toReady: 'listening → ready (probe)',
+            toAnswer: 'ready → answer (routing, release)',
+          }[k],
+          {
+            'p50 ms': percentile(
+              wakes.map((w) => w[k]),
+              50,
+            ),
+            'p95 ms': percentile(
+              wakes.map((w) => w[k]),
+              95,
+            ),
+          },
         ]),
       ),
     );
@@ -97,10 +121,14 @@ export async function benchAutoscale(env: PlatformEnv): Promise<void> {
     });
     const step = Date.now();
     const loading = load('step load, 32 connections', { url, body: BODY, connections: 32, seconds: 15, headers: { authorization: `Bearer ${key}` } });
-    await until('scaled up', async () => ((await deployment()).variants[0].replicaList.filter((r: { state: string }) => r.state === 'ready').length >= 2 ? true : undefined));
+    await until('scaled up', async () =>
+      (await deployment()).variants[0].replicaList.filter((r: { state: string }) => r.state === 'ready').length >= 2 ? true : undefined,
+    );
     const reaction = Date.now() - step;
     const result = await loading;
-    console.log(`\nAutoscaler reaction: ${(reaction / 1000).toFixed(1)} s from a step to 32 concurrent callers until a second replica was ready and routed (upscaleDelaySeconds 1, lookBackSeconds 2); ${result.errors} failed requests of ${result.requests}`);
+    console.log(
+      `\nAutoscaler reaction: ${(reaction / 1000).toFixed(1)} s from a step to 32 concurrent callers until a second replica was ready and routed (upscaleDelaySeconds 1, lookBackSeconds 2); ${result.errors} failed requests of ${result.requests}`,
+    );
     await api.request('POST', `/api/v1/deployments/${name}/stop`);
   } finally {
     await platform.stop();

@@ -37,8 +37,13 @@ async function throughputCost(env: PlatformEnv): Promise<void> {
       const results: LoadResult[] = [];
       // Alternating turns, so a slower moment of a shared machine hits both alike.
       for (let turn = 0; turn < 2; turn++) {
-        for (const [label, runtime] of [['without collector', plain], ['with collector', collecting]] as const) {
-          results.push(await load(`batch ${batch}, ${label} (turn ${turn + 1})`, { url: `${runtime.address}/predict`, body, connections: 8, seconds: SECONDS / 2 }));
+        for (const [label, runtime] of [
+          ['without collector', plain],
+          ['with collector', collecting],
+        ] as const) {
+          results.push(
+            await load(`batch ${batch}, ${label} (turn ${turn + 1})`, { url: `${runtime.address}/predict`, body, connections: 8, seconds: SECONDS / 2 }),
+          );
         }
       }
       printTable(`Replica throughput, ${batch} row(s) of ${INPUTS} features per request`, results);
@@ -47,7 +52,9 @@ async function throughputCost(env: PlatformEnv): Promise<void> {
         return own.reduce((s, r) => s + r.throughput, 0) / own.length;
       };
       const ratio = mean('with collector') / mean('without collector');
-      console.log(`batch ${batch}: collecting serves ${(ratio * 100).toFixed(1)} % of the requests per second of not collecting (cost ${((1 - ratio) * 100).toFixed(1)} %, target ≤ 5 %)`);
+      console.log(
+        `batch ${batch}: collecting serves ${(ratio * 100).toFixed(1)} % of the requests per second of not collecting (cost ${((1 - ratio) * 100).toFixed(1)} %, target ≤ 5 %)`,
+      );
     }
   } finally {
     await Promise.all([collecting.stop(), plain.stop()]);
@@ -84,7 +91,9 @@ function collectorHeap(): void {
   };
   const small = measure(20_000);
   const large = measure(200_000);
-  console.log(`\nCollector heap for one window: ${small.heldKb.toFixed(0)} KB after ${small.requests.toLocaleString('en')} requests, ${large.heldKb.toFixed(0)} KB after ${large.requests.toLocaleString('en')} (×${(large.heldKb / Math.max(small.heldKb, 1)).toFixed(2)} for 10× the requests)`);
+  console.log(
+    `\nCollector heap for one window: ${small.heldKb.toFixed(0)} KB after ${small.requests.toLocaleString('en')} requests, ${large.heldKb.toFixed(0)} KB after ${large.requests.toLocaleString('en')} (×${(large.heldKb / Math.max(small.heldKb, 1)).toFixed(2)} for 10× the requests)`,
+  );
 }
 
 export async function benchDrift(env: PlatformEnv): Promise<void> {

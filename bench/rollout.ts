@@ -11,7 +11,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 16;
 const NAME = 'bench-rollout';
 
-
 const stableAt = (api: ApiClient, revision: number) =>
   until(`revision ${revision} live`, async () => {
     const { deployment } = (await api.request('GET', `/api/v1/deployments/${NAME}`)).body;
@@ -26,12 +25,16 @@ export async function benchRollout(env: PlatformEnv): Promise<void> {
     await api.request('POST', '/api/v1/models', { name: NAME, description: 'bench' });
     for (const seed of [1, 2]) {
       await api.upload(NAME, { name: `v${seed}.onnx`, bytes: buildMlp({ inputs: 16, hidden: 64, outputs: 4, seed }) });
-      await until(`v${seed} ready`, async () => ((await api.request('GET', `/api/v1/models/${NAME}/versions/${seed}`)).body.version.status === 'ready' ? true : undefined));
+      await until(`v${seed} ready`, async () =>
+        (await api.request('GET', `/api/v1/models/${NAME}/versions/${seed}`)).body.version.status === 'ready' ? true : undefined,
+      );
     }
     const existing = (await api.request('GET', `/api/v1/deployments/${NAME}`)).body.deployment;
     if (existing && existing.status !== 'stopped') {
       await api.request('POST', `/api/v1/deployments/${NAME}/stop`);
-      await until('old bench deployment stopped', async () => ((await api.request('GET', `/api/v1/deployments/${NAME}`)).body.deployment.status === 'stopped' ? true : undefined));
+      await until('old bench deployment stopped', async () =>
+        (await api.request('GET', `/api/v1/deployments/${NAME}`)).body.deployment.status === 'stopped' ? true : undefined,
+      );
     }
     await api.request('POST', '/api/v1/deployments', { name: NAME, modelName: NAME, versionLabel: 1, machineType: 'cpu-small', replicas: 2 });
     let revision = (await stableAt(api, (await api.request('GET', `/api/v1/deployments/${NAME}`)).body.deployment.revision)).revision as number;
@@ -43,7 +46,11 @@ export async function benchRollout(env: PlatformEnv): Promise<void> {
       seconds: SECONDS,
       headers: { authorization: `Bearer ${key}` },
     };
-    await until('gateway routes', async () => ((await fetch(target.url, { method: 'POST', headers: { ...target.headers, 'content-type': 'application/json' }, body: target.body })).ok ? true : undefined));
+    await until('gateway routes', async () =>
+      (await fetch(target.url, { method: 'POST', headers: { ...target.headers, 'content-type': 'application/json' }, body: target.body })).ok
+        ? true
+        : undefined,
+    );
 
     const rows: LoadResult[] = [await load('steady load, no update', target)];
     // Two updates (v1 → v2 → v1) inside one load window, each started once the previous one is live.

@@ -39,7 +39,6 @@ async function startBareProxy(target: string, token: string | undefined): Promis
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
 }
 
-
 /** Uploads, waits for the version, deploys and returns the Deploy → Ready time and a replica address. */
 async function deploy(api: ApiClient, name: string, bytes: Uint8Array): Promise<{ readyMs: number; replica: string }> {
   await api.request('POST', '/api/v1/models', { name, description: 'bench' });
@@ -94,16 +93,28 @@ export async function benchServing(env: PlatformEnv): Promise<void> {
     const mlpPid = await replicaPid(platform.pids.worker, 'bench-mlp');
     const cpuBefore = { gateway: await cpuMs(platform.pids.gateway), replica: await cpuMs(mlpPid) };
     throughput.push(
-      await load('mlp: through gateway', { url: `${platform.gatewayUrl}/models/bench-mlp/predict`, body: mlpBody, connections: 16, seconds: SECONDS, headers: auth }),
+      await load('mlp: through gateway', {
+        url: `${platform.gatewayUrl}/models/bench-mlp/predict`,
+        body: mlpBody,
+        connections: 16,
+        seconds: SECONDS,
+        headers: auth,
+      }),
     );
     const served = throughput[1]!.requests;
     const cpuPerRequest = {
-      gateway: ((await cpuMs(platform.pids.gateway)) - cpuBefore.gateway) * 1000 / served,
-      replica: ((await cpuMs(mlpPid)) - cpuBefore.replica) * 1000 / served,
+      gateway: (((await cpuMs(platform.pids.gateway)) - cpuBefore.gateway) * 1000) / served,
+      replica: (((await cpuMs(mlpPid)) - cpuBefore.replica) * 1000) / served,
     };
     throughput.push(await load('cnn: runtime direct', { url: `${cnn.replica}/predict`, body: cnnBody, connections: 16, seconds: SECONDS, headers: cnnDirect }));
     throughput.push(
-      await load('cnn: through gateway', { url: `${platform.gatewayUrl}/models/bench-cnn/predict`, body: cnnBody, connections: 16, seconds: SECONDS, headers: auth }),
+      await load('cnn: through gateway', {
+        url: `${platform.gatewayUrl}/models/bench-cnn/predict`,
+        body: cnnBody,
+        connections: 16,
+        seconds: SECONDS,
+        headers: auth,
+      }),
     );
     throughput.push(await load('mlp: bare node:http proxy (floor)', { url: `${bare.url}/predict`, body: mlpBody, connections: 16, seconds: SECONDS }));
     bare.stop();

@@ -46,7 +46,10 @@ describe('control plane and data plane', () => {
     expect(upload.status).toBe(202);
     expect(upload.body.version).toMatchObject({ label: 1, status: 'uploaded', format: 'onnx' });
     expect(upload.body.version.digest).toMatch(/^[a-f0-9]{64}$/);
-    const { version } = await admin.waitFor(`/api/v1/models/${modelName}/versions/1`, (b) => b.version.status !== 'uploaded' && b.version.status !== 'validating');
+    const { version } = await admin.waitFor(
+      `/api/v1/models/${modelName}/versions/1`,
+      (b) => b.version.status !== 'uploaded' && b.version.status !== 'validating',
+    );
     expect(version.status).toBe('ready');
     expect(version.signature.inputs).toEqual([{ name: 'features', dtype: 'float32', shape: [null, 4] }]);
     expect(version.signature.outputs.map((o: { name: string }) => o.name).sort()).toEqual(['label', 'probabilities']);
@@ -68,7 +71,10 @@ describe('control plane and data plane', () => {
     const bytes = await readFile(stack.demoModelPath);
     const upload = await admin.upload(modelName, { name: 'truncated.onnx', bytes: bytes.subarray(0, Math.floor(bytes.length * 0.6)) });
     expect(upload.status).toBe(202);
-    const { version } = await admin.waitFor(`/api/v1/models/${modelName}/versions/${upload.body.version.label}`, (b) => b.version.status === 'failed' || b.version.status === 'ready');
+    const { version } = await admin.waitFor(
+      `/api/v1/models/${modelName}/versions/${upload.body.version.label}`,
+      (b) => b.version.status === 'failed' || b.version.status === 'ready',
+    );
     expect(version.status).toBe('failed');
     expect(version.statusReason).toMatch(/not a loadable ONNX model/);
   });
@@ -98,10 +104,24 @@ describe('control plane and data plane', () => {
     expect(events.at(-1).progress).toBe(1);
 
     // The gateway learns the new routing table through Redis pub/sub.
-    let response = await predict({ inputs: { features: [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]] } });
+    let response = await predict({
+      inputs: {
+        features: [
+          [5.1, 3.5, 1.4, 0.2],
+          [6.7, 3.0, 5.2, 2.3],
+        ],
+      },
+    });
     for (let i = 0; i < 50 && response.status === 404; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      response = await predict({ inputs: { features: [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]] } });
+      response = await predict({
+        inputs: {
+          features: [
+            [5.1, 3.5, 1.4, 0.2],
+            [6.7, 3.0, 5.2, 2.3],
+          ],
+        },
+      });
     }
     expect(response.status).toBe(200);
     const body = await response.json();

@@ -34,7 +34,10 @@ const ACCESS = (f: Fixture): Record<string, Rule> => ({
   'POST /api/v1/api-keys': { access: 'signed-in', body: { name: 'matrix' } },
   'DELETE /api/v1/api-keys/{id}': { access: 'own' },
   'GET /api/v1/machine-types': { access: 'signed-in' },
-  'POST /api/v1/machine-types': { access: 'platform-admin', body: { name: `m-${f.suffix}`, vcpu: 1, memoryMb: 512, gpuType: null, gpuCount: 0, hourlyCost: 0 } },
+  'POST /api/v1/machine-types': {
+    access: 'platform-admin',
+    body: { name: `m-${f.suffix}`, vcpu: 1, memoryMb: 512, gpuType: null, gpuCount: 0, hourlyCost: 0 },
+  },
   'PATCH /api/v1/machine-types/{name}': { access: 'platform-admin', body: { hourlyCost: 0.01 } },
   'DELETE /api/v1/machine-types/{name}': { access: 'platform-admin' },
   'GET /api/v1/users': { access: 'platform-admin' },
@@ -84,7 +87,10 @@ const ACCESS = (f: Fixture): Record<string, Rule> => ({
     headers: { 'tus-resumable': '1.0.0', 'upload-length': '10', 'upload-metadata': `filename ${btoa('m.onnx')},model ${btoa(f.model)}` },
   },
   'HEAD /api/v1/uploads/{id}': { access: 'own', headers: { 'tus-resumable': '1.0.0' } },
-  'PATCH /api/v1/uploads/{id}': { access: 'own', headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' } },
+  'PATCH /api/v1/uploads/{id}': {
+    access: 'own',
+    headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+  },
   'DELETE /api/v1/uploads/{id}': { access: 'own', headers: { 'tus-resumable': '1.0.0' } },
   'GET /api/v1/uploads/{id}': { access: 'own', headers: { 'tus-resumable': '1.0.0' } },
   'OPTIONS /api/v1/uploads/{id}': { access: 'public', headers: { 'tus-resumable': '1.0.0' } },
@@ -105,7 +111,9 @@ async function routeTable(root: string): Promise<string[]> {
   for (const file of files) {
     const source = await readFile(path.join(apiDir, 'api', file), 'utf8');
     const urlPath = `/api/${path.dirname(file)}`.replace(/\[\[?\.{0,3}(\w+)\]\]?/g, '{$1}');
-    const methods = [...source.matchAll(/export const (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b|as (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g)].map((m) => m[1] ?? m[2]);
+    const methods = [...source.matchAll(/export const (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b|as (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g)].map(
+      (m) => m[1] ?? m[2],
+    );
     routes.push(...methods.map((m) => `${m} ${urlPath}`));
   }
   return routes.sort();
@@ -129,7 +137,11 @@ describe('authorization matrix: every route × role × own and other team', () =
     const team = async (name: string) => (await admin.request('POST', '/api/v1/teams', { name })).body.team.id as string;
     const [teamA, teamB] = [await team(`mx-a-${suffix}`), await team(`mx-b-${suffix}`)];
     const password = 'matrix-pass-1';
-    for (const [who, teamId, role] of [['member', teamA, 'member'], ['viewer', teamA, 'viewer'], ['outsider', teamB, 'member']] as const) {
+    for (const [who, teamId, role] of [
+      ['member', teamA, 'member'],
+      ['viewer', teamA, 'viewer'],
+      ['outsider', teamB, 'member'],
+    ] as const) {
       const email = `mx-${who}-${suffix}@example.com`;
       expect((await admin.request('POST', '/api/v1/users', { email, name: who, password })).status).toBe(201);
       expect((await admin.request('POST', `/api/v1/teams/${teamId}/members`, { email, role })).status).toBe(201);
@@ -156,7 +168,11 @@ describe('authorization matrix: every route × role × own and other team', () =
   const urlFor = (route: string) => {
     const [, template] = route.split(' ');
     const id = template.startsWith('/api/v1/api-keys') ? memberKeyId : template.startsWith('/api/v1/uploads') ? memberUploadId : params['{id}'];
-    const name = template.startsWith('/api/v1/deployments') ? fixture.deployment : template.startsWith('/api/v1/machine-types') ? 'cpu-small' : params['{name}'];
+    const name = template.startsWith('/api/v1/deployments')
+      ? fixture.deployment
+      : template.startsWith('/api/v1/machine-types')
+        ? 'cpu-small'
+        : params['{name}'];
     const url = template.replace('{id}', id).replace('{name}', name).replace('{label}', params['{label}']);
     return url.endsWith('/versions') ? `${url}?filename=m.onnx` : url;
   };
@@ -168,7 +184,8 @@ describe('authorization matrix: every route × role × own and other team', () =
     // Creating a tus upload goes to the collection.
     if (route === 'POST /api/v1/uploads/{id}') url = '/api/v1/uploads';
     const headers = rule.headers ?? (rule.body === undefined ? {} : { 'content-type': 'application/json' });
-    const body = rule.body === undefined ? (rule.headers?.['content-type'] === 'application/octet-stream' ? 'not a model' : undefined) : JSON.stringify(rule.body);
+    const body =
+      rule.body === undefined ? (rule.headers?.['content-type'] === 'application/octet-stream' ? 'not a model' : undefined) : JSON.stringify(rule.body);
     const response = await client.raw(url, { method, headers, body });
     return response.status;
   };
@@ -185,7 +202,10 @@ describe('authorization matrix: every route × role × own and other team', () =
       if (rules[route].access === 'public') continue;
       refusals[route] = await call(anonymous, route);
     }
-    expect(Object.values(refusals).every((s) => s === 401), JSON.stringify(refusals)).toBe(true);
+    expect(
+      Object.values(refusals).every((s) => s === 401),
+      JSON.stringify(refusals),
+    ).toBe(true);
   });
 
   it("hides another team's resources (404), and keys and uploads of another user", async () => {
@@ -225,6 +245,9 @@ describe('authorization matrix: every route × role × own and other team', () =
     for (const [route, rule] of Object.entries(rules)) {
       if (rule.access === 'team-viewer' && route.startsWith('GET ')) statuses[route] = await call(callers.viewer, route);
     }
-    expect(Object.values(statuses).every((s) => s === 200), JSON.stringify(statuses)).toBe(true);
+    expect(
+      Object.values(statuses).every((s) => s === 200),
+      JSON.stringify(statuses),
+    ).toBe(true);
   });
 });

@@ -26,9 +26,9 @@ async function routeFiles(): Promise<{ paths: string[]; methods: string[] }[]> {
   return Promise.all(
     files.map(async (file) => {
       const source = await readFile(path.join(API_DIR, file), 'utf8');
-      const methods = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b|handler as (GET|HEAD|POST|PATCH|DELETE|OPTIONS)\b|export const (PUT) = POST/g)].map(
-        (m) => m[1] ?? m[2] ?? m[3]!,
-      );
+      const methods = [
+        ...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b|handler as (GET|HEAD|POST|PATCH|DELETE|OPTIONS)\b|export const (PUT) = POST/g),
+      ].map((m) => m[1] ?? m[2] ?? m[3]!);
       const dir = path.dirname(file).split(path.sep).join('/');
       const openApiPath = `/${dir}`.replace(/\[(\w+)\]/g, '{$1}');
       const catchAll = /\/\[\[\.\.\.(\w+)\]\]$/.exec(openApiPath);
@@ -56,7 +56,9 @@ describe('docs journey: a viewer reads a deployment’s API docs and calls it', 
     stack = await startStack();
     admin = await ApiClient.login(stack.webUrl, stack.admin.email, stack.admin.password);
     const team = (await admin.request('POST', '/api/v1/teams', { name: `docs-team-${suffix}` })).body.team;
-    expect((await admin.request('POST', '/api/v1/users', { email: viewerUser.email, name: 'Backend Engineer', password: viewerUser.password })).status).toBe(201);
+    expect((await admin.request('POST', '/api/v1/users', { email: viewerUser.email, name: 'Backend Engineer', password: viewerUser.password })).status).toBe(
+      201,
+    );
     expect((await admin.request('POST', `/api/v1/teams/${team.id}/members`, { email: viewerUser.email, role: 'viewer' })).status).toBe(201);
     expect((await admin.request('POST', '/api/v1/models', { name: modelName, teamId: team.id })).status).toBe(201);
     // v1: the demo archive, with features, labels, metadata and reference data; v2: another signature entirely.
@@ -64,7 +66,10 @@ describe('docs journey: a viewer reads a deployment’s API docs and calls it', 
     expect(await admin.uploadInspected(modelName, { name: 'multi-io.onnx', bytes: buildMultiIo() })).toMatchObject({ label: 2, status: 'ready' });
     expect((await admin.deploySettled({ name: deploymentName, modelName, versionLabel: 1, machineType: 'cpu-small', replicas: 1 })).status).toBe('ready');
     expect((await admin.request('PATCH', `/api/v1/deployments/${deploymentName}`, { versionLabel: 2 })).status).toBe(202);
-    await admin.waitFor(`/api/v1/deployments/${deploymentName}`, (b) => b.deployment.status === 'ready' && b.deployment.rollout === null && b.deployment.variants.every((v: any) => v.version.label === 2));
+    await admin.waitFor(
+      `/api/v1/deployments/${deploymentName}`,
+      (b) => b.deployment.status === 'ready' && b.deployment.rollout === null && b.deployment.variants.every((v: any) => v.version.label === 2),
+    );
 
     viewer = await ApiClient.login(stack.webUrl, viewerUser.email, viewerUser.password);
     viewerKey = (await viewer.request('POST', '/api/v1/api-keys', { name: `docs-${suffix}` })).body.key;

@@ -74,7 +74,11 @@ describe('drift monitoring', () => {
 
     const rows = referenceRows();
     await sendRows(name, rows);
-    const drift = await admin.waitFor(`/api/v1/deployments/${name}/drift?minutes=15`, (b) => countOf(b, 'petal_width') >= 150 && countOf(b, 'label') >= 150, 30_000);
+    const drift = await admin.waitFor(
+      `/api/v1/deployments/${name}/drift?minutes=15`,
+      (b) => countOf(b, 'petal_width') >= 150 && countOf(b, 'label') >= 150,
+      30_000,
+    );
     expect(drift.baseline).toEqual({ source: 'reference_data', rows: 150 });
     expect(drift.features.map((f: { name: string }) => f.name).sort()).toEqual(
       ['label', 'petal_length', 'petal_width', 'probabilities[0]', 'probabilities[1]', 'probabilities[2]', 'sepal_length', 'sepal_width'].sort(),
@@ -124,7 +128,10 @@ describe('drift monitoring', () => {
     const quiet = await admin.request('POST', baselinePath, { from: '2020-01-01T00:00:00Z', to: '2020-01-02T00:00:00Z' });
     expect(quiet.status).toBe(400);
     expect(quiet.body.error.message).toContain('no traffic was recorded');
-    const withReference = await admin.request('POST', `/api/v1/deployments/iris-drift-${suffix}/drift/baseline`, { from: started.toISOString(), to: new Date().toISOString() });
+    const withReference = await admin.request('POST', `/api/v1/deployments/iris-drift-${suffix}/drift/baseline`, {
+      from: started.toISOString(),
+      to: new Date().toISOString(),
+    });
     expect(withReference.status).toBe(409);
 
     await signIn(page, stack.admin, `/deployments/${name}/drift`);

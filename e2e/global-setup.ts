@@ -15,7 +15,15 @@ let platform: RunningPlatform | undefined;
 
 /** One running platform (web, worker, gateway) for every journey, on the database `npm test` prepared. */
 export async function setup(project: TestProject): Promise<void> {
-  const required = ['DATABASE_URL', 'REDIS_URL', 'SLIPWAY_PREFIX', 'SLIPWAY_DATA_DIR', 'SLIPWAY_INTERNAL_TOKEN', 'SLIPWAY_ADMIN_EMAIL', 'SLIPWAY_ADMIN_PASSWORD'];
+  const required = [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'SLIPWAY_PREFIX',
+    'SLIPWAY_DATA_DIR',
+    'SLIPWAY_INTERNAL_TOKEN',
+    'SLIPWAY_ADMIN_EMAIL',
+    'SLIPWAY_ADMIN_PASSWORD',
+  ];
   const missing = required.filter((name) => !process.env[name]);
   if (missing.length) throw new Error(`run the platform tests through 'npm test' (missing ${missing.join(', ')})`);
   const env: PlatformEnv = {

@@ -45,7 +45,12 @@ describe('compute quotas', () => {
       expect(refused.body.error).toEqual({ code: 'validation_error', message: expect.stringMatching(message) });
     }
 
-    const all = await admin.request('PATCH', `/api/v1/teams/${teamId}`, { vcpuQuota: 8, memoryQuotaMb: 65_536, replicaQuota: 10, gpuQuota: { 'nvidia-t4': 2 } });
+    const all = await admin.request('PATCH', `/api/v1/teams/${teamId}`, {
+      vcpuQuota: 8,
+      memoryQuotaMb: 65_536,
+      replicaQuota: 10,
+      gpuQuota: { 'nvidia-t4': 2 },
+    });
     expect(all.status).toBe(200);
     expect(all.body.team.compute.quota).toEqual({ vcpu: 8, memoryMb: 65_536, replicas: 10, gpus: { 'nvidia-t4': 2 } });
 

@@ -69,7 +69,9 @@ describe('model registry', () => {
     for (const fixture of await Promise.all(formats)) {
       const created = await upload(fixture, model);
       expect([200, 202]).toContain(created.status);
-      const { version } = await admin.waitFor(`/api/v1/models/${model}/versions/${created.body.version.label}`, (b) => ['ready', 'failed'].includes(b.version.status));
+      const { version } = await admin.waitFor(`/api/v1/models/${model}/versions/${created.body.version.label}`, (b) =>
+        ['ready', 'failed'].includes(b.version.status),
+      );
       expect([fixture.filename, version.status, version.statusReason]).toEqual([fixture.filename, 'ready', null]);
     }
   });
@@ -125,7 +127,9 @@ describe('model registry', () => {
   it('fails a version whose manifest does not match the model, with the reason', async () => {
     const created = await upload(await fixtures.manifestFeaturesMismatch());
     expect(created.status).toBe(202);
-    const { version } = await admin.waitFor(`/api/v1/models/${modelName}/versions/${created.body.version.label}`, (b) => ['ready', 'failed'].includes(b.version.status));
+    const { version } = await admin.waitFor(`/api/v1/models/${modelName}/versions/${created.body.version.label}`, (b) =>
+      ['ready', 'failed'].includes(b.version.status),
+    );
     expect(version.status).toBe('failed');
     expect(version.statusReason).toMatch(/slipway\.yaml does not match the model/);
   });

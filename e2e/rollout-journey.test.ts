@@ -23,7 +23,6 @@ describe('rollout journey: canary to v2, promote, roll back to v1 in the console
   const modelName = `iris-rollout-${suffix}`;
   const deploymentName = `rollout-${suffix}`;
 
-
   /** Predictions through the gateway as a client would send them, until stopped; answers do not matter here. */
   const keepSendingTraffic = () => {
     let sending = true;
@@ -56,7 +55,10 @@ describe('rollout journey: canary to v2, promote, roll back to v1 in the console
     admin = await ApiClient.login(stack.webUrl, stack.admin.email, stack.admin.password);
     expect((await admin.request('POST', '/api/v1/models', { name: modelName })).status).toBe(201);
     // v2 must be other bytes than v1 (the same bytes deduplicate into v1): the demo archive wraps the same model.
-    for (const [label, file] of [[1, stack.demoModelPath], [2, path.join(path.dirname(stack.demoModelPath), 'iris.tar.gz')]] as const) {
+    for (const [label, file] of [
+      [1, stack.demoModelPath],
+      [2, path.join(path.dirname(stack.demoModelPath), 'iris.tar.gz')],
+    ] as const) {
       expect(await admin.uploadInspected(modelName, file)).toMatchObject({ label, status: 'ready' });
     }
     apiKey = (await admin.request('POST', '/api/v1/api-keys', { name: `rollout-${suffix}` })).body.key;

@@ -35,7 +35,12 @@ describe('deployments that live', () => {
         try {
           const response = await predict(name);
           const body = response.status === 200 ? await response.json() : await response.text();
-          answers.push({ status: response.status, version: typeof body === 'object' ? body.version : undefined, variant: response.headers.get('x-slipway-variant'), at: Date.now() });
+          answers.push({
+            status: response.status,
+            version: typeof body === 'object' ? body.version : undefined,
+            variant: response.headers.get('x-slipway-variant'),
+            at: Date.now(),
+          });
         } catch {
           answers.push({ status: 0, at: Date.now() });
         }
@@ -107,7 +112,14 @@ describe('deployments that live', () => {
     const name = `canary-bad-${suffix}`;
     await deployV1(name, 1);
     const traffic = load(name, 4);
-    const strategy = { type: 'canary', steps: [{ weight: 50, bakeSeconds: 2 }, { weight: 100, bakeSeconds: 2 }], guardrails: { minRequests: 20 } };
+    const strategy = {
+      type: 'canary',
+      steps: [
+        { weight: 50, bakeSeconds: 2 },
+        { weight: 100, bakeSeconds: 2 },
+      ],
+      guardrails: { minRequests: 20 },
+    };
     expect((await admin.request('PATCH', `/api/v1/deployments/${name}`, { versionLabel: 3, strategy })).status).toBe(202);
     const { deployment: after } = await admin.waitFor(`/api/v1/deployments/${name}`, ready(3));
     await traffic.stop();
@@ -125,7 +137,14 @@ describe('deployments that live', () => {
     const name = `canary-good-${suffix}`;
     await deployV1(name, 1);
     const traffic = load(name, 4);
-    const strategy = { type: 'canary', steps: [{ weight: 25, bakeSeconds: 1 }, { weight: 50, bakeSeconds: 1 }], guardrails: { minRequests: 10, maxP99Ratio: 20 } };
+    const strategy = {
+      type: 'canary',
+      steps: [
+        { weight: 25, bakeSeconds: 1 },
+        { weight: 50, bakeSeconds: 1 },
+      ],
+      guardrails: { minRequests: 10, maxP99Ratio: 20 },
+    };
     expect((await admin.request('PATCH', `/api/v1/deployments/${name}`, { versionLabel: 2, strategy })).status).toBe(202);
     const refused = await admin.request('PATCH', `/api/v1/deployments/${name}`, { replicas: 2 });
     expect(refused.status).toBe(409);
@@ -134,7 +153,13 @@ describe('deployments that live', () => {
     await traffic.stop();
     expect(traffic.failed()).toEqual([]);
     const messages = (await admin.request('GET', `/api/v1/deployments/${name}/events`)).body.events.map((e: { message: string }) => e.message);
-    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^Canary step 1\/2: 25%/), expect.stringMatching(/^Step 25% passed its guardrails/), 'Step 50% passed its guardrails: promoted to 100%']));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Canary step 1\/2: 25%/),
+        expect.stringMatching(/^Step 25% passed its guardrails/),
+        'Step 50% passed its guardrails: promoted to 100%',
+      ]),
+    );
     expect((await admin.request('POST', `/api/v1/deployments/${name}/promote`)).status).toBe(409);
   });
 
@@ -196,7 +221,11 @@ describe('deployments that live', () => {
     const name = `worker-crash-${suffix}`;
     await deployV1(name, 1);
     expect((await admin.request('PATCH', `/api/v1/deployments/${name}`, { versionLabel: 2, replicas: 4 })).status).toBe(202);
-    await admin.waitFor(`/api/v1/deployments/${name}`, (b) => b.deployment.variants.some((v: any) => v.version.label === 2 && v.replicaList.length > 0), 20_000);
+    await admin.waitFor(
+      `/api/v1/deployments/${name}`,
+      (b) => b.deployment.variants.some((v: any) => v.version.label === 2 && v.replicaList.length > 0),
+      20_000,
+    );
     process.kill(platformPid('worker'), 'SIGKILL');
     const { deployment: done } = await admin.waitFor(`/api/v1/deployments/${name}`, ready(2), 60_000);
     expect(done.variants.map((v: any) => [v.version.label, v.replicaList.filter((r: any) => r.state === 'ready').length])).toEqual([[2, 4]]);
@@ -210,7 +239,12 @@ describe('deployments that live', () => {
 function environOf(pid: string): Map<string, string> | null {
   try {
     const raw = readFileSync(`/proc/${pid}/environ`, 'utf8');
-    return new Map(raw.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    return new Map(
+      raw
+        .split('\0')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
   } catch {
     return null;
   }

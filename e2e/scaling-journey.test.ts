@@ -92,7 +92,10 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     await expect.poll(() => cron.evaluate((el) => el === document.activeElement)).toBe(true);
     await cron.fill('0 8 * * 1-5');
     await form.getByLabel('Schedule 1 time zone', { exact: true }).fill('Mars/Olympus');
-    await form.getByRole('list', { name: 'Problems with the scaling' }).getByText(/Schedule 1: 'Mars\/Olympus' is not a time zone/).waitFor();
+    await form
+      .getByRole('list', { name: 'Problems with the scaling' })
+      .getByText(/Schedule 1: 'Mars\/Olympus' is not a time zone/)
+      .waitFor();
     await form.getByLabel('Schedule 1 time zone', { exact: true }).fill('Europe/Ljubljana');
     // Min 0 at office hours too: the journey wants to see it sleep now, whatever the day.
     await form.getByLabel('Schedule 1 min replicas', { exact: true }).fill('0');
@@ -135,7 +138,10 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     // would otherwise stay up), until the card shows the woken replica.
     const awake = primary.getByText('1 of 1 ready').waitFor({ timeout: 30_000 });
     let seen = false;
-    void awake.then(() => (seen = true), () => (seen = true));
+    void awake.then(
+      () => (seen = true),
+      () => (seen = true),
+    );
     for (let call = 0; !seen && call < 300; call++) {
       expect((await predict()).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -156,7 +162,12 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     // What the team uses, on the list of deployments: this one counts at its worst case, 2 replicas.
     await page.goto('/deployments');
     const usage = page.getByRole('region', { name: 'Team usage', exact: true });
-    await usage.getByRole('region', { name: /^Usage of / }).first().getByText(/replicas/).first().waitFor({ timeout: 15_000 });
+    await usage
+      .getByRole('region', { name: /^Usage of / })
+      .first()
+      .getByText(/replicas/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await page.getByRole('link', { name: deploymentName, exact: true }).waitFor();
     await page.screenshot({ path: path.join(tmpdir(), 'slipway-scaling-usage.png'), fullPage: true });
 
@@ -164,7 +175,11 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     await page.goto(`/deployments/new?model=${modelName}`);
     await page.getByLabel('Machine type').selectOption('cpu-small');
     await page.getByLabel('Replicas').fill('2');
-    await page.getByRole('status').filter({ hasText: /2 (of the remaining \d+ )?replicas/ }).getByText(/^Costs \$\d+\.\d+\/hour\.$/).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /2 (of the remaining \d+ )?replicas/ })
+      .getByText(/^Costs \$\d+\.\d+\/hour\.$/)
+      .waitFor();
     await page.screenshot({ path: path.join(tmpdir(), 'slipway-scaling-deploy-form.png'), fullPage: true });
   }, 240_000);
 });

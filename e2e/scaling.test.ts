@@ -93,7 +93,11 @@ describe('scaling', () => {
     await deploy(name);
     const autoscaling = { minReplicas: 0, maxReplicas: 2, scaleToZeroDelaySeconds: 2, lookBackSeconds: 1 };
     expect((await admin.request('PATCH', `/api/v1/deployments/${name}`, { autoscaling })).status).toBe(202);
-    await admin.waitFor(`/api/v1/deployments/${name}`, (b) => live(2)(b) && b.deployment.variants[0].replicas === 0 && readyReplicas(b.deployment) === 0, 30_000);
+    await admin.waitFor(
+      `/api/v1/deployments/${name}`,
+      (b) => live(2)(b) && b.deployment.variants[0].replicas === 0 && readyReplicas(b.deployment) === 0,
+      30_000,
+    );
 
     const burst = await Promise.all(Array.from({ length: 50 }, () => predict(name).then(async (r) => ({ status: r.status, body: await r.json() }))));
     expect(burst.filter((r) => r.status !== 200)).toEqual([]);

@@ -27,8 +27,7 @@ describe('control-plane security', () => {
 
   const json = (body: unknown) => JSON.stringify(body);
   /** A raw call with the member's session cookie and exactly the headers given. */
-  const asMember = (method: string, apiPath: string, headers: Record<string, string>, body?: BodyInit) =>
-    member.raw(apiPath, { method, headers, body });
+  const asMember = (method: string, apiPath: string, headers: Record<string, string>, body?: BodyInit) => member.raw(apiPath, { method, headers, body });
   const memberKeyNames = async () => (await member.request('GET', '/api/v1/api-keys')).body.apiKeys.map((k: { name: string }) => k.name);
 
   beforeAll(async () => {
@@ -37,7 +36,11 @@ describe('control-plane security', () => {
     const team = async (name: string) => (await admin.request('POST', '/api/v1/teams', { name })).body.team.id as string;
     const [teamA, teamB] = [await team(`sec-a-${suffix}`), await team(`sec-b-${suffix}`)];
     outsiderTeamId = teamB;
-    for (const [who, teamId, role] of [['member', teamA, 'member'], ['viewer', teamA, 'viewer'], ['outsider', teamB, 'member']] as const) {
+    for (const [who, teamId, role] of [
+      ['member', teamA, 'member'],
+      ['viewer', teamA, 'viewer'],
+      ['outsider', teamB, 'member'],
+    ] as const) {
       expect((await admin.request('POST', '/api/v1/users', { email: email(who), name: who, password })).status).toBe(201);
       expect((await admin.request('POST', `/api/v1/teams/${teamId}/members`, { email: email(who), role })).status).toBe(201);
     }
@@ -87,12 +90,19 @@ describe('control-plane security', () => {
       // Body-less changes and resumable uploads are covered too.
       expect((await asMember('POST', '/api/v1/auth/logout', { origin: 'https://evil.example' })).status).toBe(403);
       const upload = await asMember('POST', '/api/v1/uploads', {
-        'tus-resumable': '1.0.0', 'upload-length': '10', 'sec-fetch-site': 'cross-site',
+        'tus-resumable': '1.0.0',
+        'upload-length': '10',
+        'sec-fetch-site': 'cross-site',
         'upload-metadata': `filename ${btoa('m.onnx')},model ${btoa(modelA)}`,
       });
       expect(upload.status).toBe(403);
 
-      const sameOrigin = await asMember('POST', '/api/v1/api-keys', { 'content-type': 'application/json', origin: stack.webUrl, 'sec-fetch-site': 'same-origin' }, body);
+      const sameOrigin = await asMember(
+        'POST',
+        '/api/v1/api-keys',
+        { 'content-type': 'application/json', origin: stack.webUrl, 'sec-fetch-site': 'same-origin' },
+        body,
+      );
       expect(sameOrigin.status).toBe(201);
     });
 
@@ -136,7 +146,11 @@ describe('control-plane security', () => {
       const victim = email('victim');
       expect((await admin.request('POST', '/api/v1/users', { email: victim, name: 'victim', password })).status).toBe(201);
       const attempt = (pw: string) =>
-        fetch(`${stack.webUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json({ email: victim, password: pw }) });
+        fetch(`${stack.webUrl}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: json({ email: victim, password: pw }),
+        });
       for (let i = 0; i < 5; i++) expect((await attempt(`guess-${i}`)).status).toBe(401);
       const locked = await attempt(password);
       expect(locked.status).toBe(429);
@@ -233,7 +247,8 @@ describe('control-plane security', () => {
       await member.waitFor(`/api/v1/models/${modelA}/versions/1`, (b) => b.version.status === 'ready');
       const deployment = await member.deploySettled({ name: deploymentA, modelName: modelA, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
       expect(deployment.status).toBe('ready');
-      const tryIt = (body: unknown) => member.raw(`/api/v1/deployments/${deploymentA}/try`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json(body) });
+      const tryIt = (body: unknown) =>
+        member.raw(`/api/v1/deployments/${deploymentA}/try`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json(body) });
       // The gateway learns new routes over Redis pub/sub: the first request may still find none.
       let ok = await tryIt({ inputs: { features: [[5.1, 3.5, 1.4, 0.2]] } });
       for (let i = 0; i < 50 && ok.status !== 200; i++) {
@@ -269,7 +284,13 @@ describe('control-plane security', () => {
       const modelB = `sec-b-${suffix}`;
       expect((await outsider.request('POST', '/api/v1/models', { name: modelB, teamId: outsiderTeamId })).status).toBe(201);
       expect((await outsider.upload(modelB, stack.demoModelPath)).status).toBeLessThan(300);
-      const deploy = await outsider.request('POST', '/api/v1/deployments', { name: deploymentA, modelName: modelB, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
+      const deploy = await outsider.request('POST', '/api/v1/deployments', {
+        name: deploymentA,
+        modelName: modelB,
+        versionLabel: 1,
+        machineType: 'cpu-small',
+        replicas: 1,
+      });
       expect(deploy.status).toBe(409);
       expect(deploy.body.error).toEqual({ code: 'conflict', message: `the name '${deploymentA}' is not available; choose another` });
 

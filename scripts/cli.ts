@@ -6,6 +6,7 @@ import { done, step } from './lib/log';
 import { preparePlatform, processEnv } from './lib/platform';
 import { prismaGenerate } from './lib/prisma';
 import { runAsync } from './lib/run';
+import { lint } from './lib/lint';
 import { typecheck } from './lib/typecheck';
 import { buildWebIfStale } from './lib/web-build';
 
@@ -36,6 +37,7 @@ async function start(): Promise<void> {
 }
 
 async function test(): Promise<void> {
+  await lint(root);
   const env = await preparePlatform(root, 'test');
   // After preparePlatform: the Prisma client it generates is part of what gets checked.
   await typecheck(root);
@@ -68,6 +70,7 @@ const commands: Record<string, () => Promise<void>> = {
   bench,
   /** Migrate and seed only (docker-compose's setup service). */
   migrate: async () => void (await preparePlatform(root, 'start')),
+  lint: () => lint(root, process.argv.slice(3)),
   typecheck: async () => {
     prismaGenerate(root);
     await typecheck(root);

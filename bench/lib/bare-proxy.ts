@@ -14,7 +14,14 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const body = Buffer.concat(chunks);
     const forwarded = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, agent, headers: { 'content-type': 'application/json', 'content-length': body.length, ...token } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': body.length, ...token },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json', 'content-length': answer.headers['content-length'] ?? '' });
         answer.pipe(res);

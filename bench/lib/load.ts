@@ -11,7 +11,10 @@ export interface LoadResult {
 }
 
 /** A fixed-duration load from autocannon (its worker threads keep the generator off the main loop). */
-export async function load(label: string, options: { url: string; body: string; connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function load(
+  label: string,
+  options: { url: string; body: string; connections: number; seconds: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
     method: 'POST',
@@ -82,7 +85,14 @@ export async function sequential(label: string, options: { url: string; body: st
   const once = () =>
     new Promise<void>((resolve, reject) => {
       const req = request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, ...options.headers } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': body.length, ...options.headers },
+        },
         (res) => {
           if (res.statusCode !== 200) errors++;
           res.resume();

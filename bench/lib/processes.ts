@@ -35,7 +35,10 @@ export async function replicaPid(workerPid: number, modelName: string): Promise<
 /** The header a direct caller needs for the replica of `modelName`: its token, read from its environment as the gateway gets it from the routing table. */
 export async function replicaAuth(workerPid: number, modelName: string): Promise<Record<string, string>> {
   const environ = await readFile(`/proc/${await replicaPid(workerPid, modelName)}/environ`, 'utf8');
-  const token = environ.split('\0').find((kv) => kv.startsWith('SLIPWAY_REPLICA_TOKEN='))?.slice('SLIPWAY_REPLICA_TOKEN='.length);
+  const token = environ
+    .split('\0')
+    .find((kv) => kv.startsWith('SLIPWAY_REPLICA_TOKEN='))
+    ?.slice('SLIPWAY_REPLICA_TOKEN='.length);
   return token ? { [REPLICA_TOKEN_HEADER]: token } : {};
 }
 

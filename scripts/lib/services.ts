@@ -73,8 +73,7 @@ export async function ensurePostgres(dataDir: string): Promise<string> {
     if (!bin) throw new Error('PostgreSQL binaries not found after installing postgresql');
   }
   const cluster = path.join(dataDir, 'postgres');
-  const asPostgres = (command: string, args: string[]) =>
-    isRoot() ? run('runuser', ['-u', 'postgres', '--', command, ...args]) : run(command, args);
+  const asPostgres = (command: string, args: string[]) => (isRoot() ? run('runuser', ['-u', 'postgres', '--', command, ...args]) : run(command, args));
   if (!existsSync(path.join(cluster, 'PG_VERSION'))) {
     step(`creating a private PostgreSQL cluster in ${cluster}`);
     mkdirSync(cluster, { recursive: true });
@@ -84,8 +83,14 @@ export async function ensurePostgres(dataDir: string): Promise<string> {
   }
   step(`starting the private PostgreSQL on 127.0.0.1:${PRIVATE_PG_PORT}`);
   asPostgres(path.join(bin, 'pg_ctl'), [
-    '-D', cluster, '-l', path.join(cluster, 'server.log'), '-w', 'start',
-    '-o', `-p ${PRIVATE_PG_PORT} -c listen_addresses=127.0.0.1 -k ${cluster}`,
+    '-D',
+    cluster,
+    '-l',
+    path.join(cluster, 'server.log'),
+    '-w',
+    'start',
+    '-o',
+    `-p ${PRIVATE_PG_PORT} -c listen_addresses=127.0.0.1 -k ${cluster}`,
   ]);
   const url = `postgresql://postgres@127.0.0.1:${PRIVATE_PG_PORT}`;
   done(`PostgreSQL started (${url}); stop it with: pg_ctl -D ${cluster} stop`);
@@ -127,8 +132,20 @@ export async function ensureRedis(dataDir: string): Promise<string> {
   writeFileSync(path.join(dir, '.keep'), '');
   step(`starting a private Redis on 127.0.0.1:${PRIVATE_REDIS_PORT}`);
   run('redis-server', [
-    '--port', String(PRIVATE_REDIS_PORT), '--bind', '127.0.0.1', '--daemonize', 'yes',
-    '--dir', dir, '--save', '', '--appendonly', 'no', '--logfile', path.join(dir, 'redis.log'),
+    '--port',
+    String(PRIVATE_REDIS_PORT),
+    '--bind',
+    '127.0.0.1',
+    '--daemonize',
+    'yes',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--logfile',
+    path.join(dir, 'redis.log'),
   ]);
   const url = `redis://127.0.0.1:${PRIVATE_REDIS_PORT}`;
   for (let i = 0; i < 50 && !(await redisAnswers(url)); i++) await new Promise((r) => setTimeout(r, 100));

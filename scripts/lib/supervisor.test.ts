@@ -36,10 +36,7 @@ describe('supervise', () => {
     expect(newPid).not.toBe(firstPid);
     expect(supervised.pid).toBe(newPid);
     expect(supervised.restarts).toBe(1);
-    expect(lines).toEqual([
-      '[supervisor] sleeper exited (signal SIGKILL); restarting in 10 ms (restart 1)',
-      `[supervisor] sleeper restarted (pid ${newPid})`,
-    ]);
+    expect(lines).toEqual(['[supervisor] sleeper exited (signal SIGKILL); restarting in 10 ms (restart 1)', `[supervisor] sleeper restarted (pid ${newPid})`]);
   });
 
   it('doubles the backoff across consecutive quick crashes, up to the maximum', async () => {

@@ -23,7 +23,10 @@ export class ApiKeyCache {
   private readonly unknownUntil = new Map<string, number>();
   private readonly internal: Principal = { keyId: 'internal', rateLimitPerSecond: null, userId: null, isAdmin: true, teamIds: new Set() };
 
-  constructor(private readonly db: Db, private readonly internalToken?: string) {}
+  constructor(
+    private readonly db: Db,
+    private readonly internalToken?: string,
+  ) {}
 
   /** The principal of a key seen before, without waiting; undefined when it must be looked up. */
   cached(key: string): Principal | undefined {

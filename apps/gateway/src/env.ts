@@ -13,7 +13,11 @@ const envSchema = z.object({
   SLIPWAY_ROLLUP_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   SLIPWAY_DEFAULT_RATE_LIMIT: z.coerce.number().positive().default(10_000),
   SLIPWAY_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
-  SLIPWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  SLIPWAY_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
   /**
    * Requests for a deployment scaled to zero wait in memory while it wakes: at most this many per
    * deployment (more answer 503 hold_full), each for at most this long (then 503 hold_timeout).

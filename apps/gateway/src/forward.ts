@@ -11,7 +11,10 @@ export class ConnectionFailedError extends Error {}
 const parsedAddresses = new Map<string, URL>();
 
 /** Sends a request to one replica, with the replica's token (it answers nobody else). */
-export function forward(replica: RoutedReplica, options: { method: string; path: string; headers: OutgoingHttpHeaders; body: Buffer }): Promise<IncomingMessage> {
+export function forward(
+  replica: RoutedReplica,
+  options: { method: string; path: string; headers: OutgoingHttpHeaders; body: Buffer },
+): Promise<IncomingMessage> {
   const { address, token } = replica;
   let url = parsedAddresses.get(address);
   if (!url) {

@@ -20,10 +20,30 @@ const SETOSA = { inputs: { features: [[5.1, 3.5, 1.4, 0.2]] } };
 /** Rows a real deployment has, so rollups and API keys resolve against the database. */
 async function seedDeployment(db: Db, name: string, variantNames: string[]) {
   const team = await db.team.create({ data: { name: `team-${name}` } });
-  const user = await db.user.create({ data: { email: `${name}@example.com`, name, passwordHash: 'x', memberships: { create: { teamId: team.id, role: 'member' } } } });
-  const machine = await db.machineType.upsert({ where: { name: 'cpu-small' }, update: {}, create: { name: 'cpu-small', vcpu: 1, memoryMb: 2048, hourlyCost: 0.05 } });
+  const user = await db.user.create({
+    data: { email: `${name}@example.com`, name, passwordHash: 'x', memberships: { create: { teamId: team.id, role: 'member' } } },
+  });
+  const machine = await db.machineType.upsert({
+    where: { name: 'cpu-small' },
+    update: {},
+    create: { name: 'cpu-small', vcpu: 1, memoryMb: 2048, hourlyCost: 0.05 },
+  });
   const model = await db.model.create({
-    data: { name, teamId: team.id, versions: { create: { label: 1, digest: randomUUID().replace(/-/g, '').padEnd(64, '0'), sizeBytes: 1, format: 'onnx', filename: 'iris.onnx', uploadedById: user.id, status: 'ready' } } },
+    data: {
+      name,
+      teamId: team.id,
+      versions: {
+        create: {
+          label: 1,
+          digest: randomUUID().replace(/-/g, '').padEnd(64, '0'),
+          sizeBytes: 1,
+          format: 'onnx',
+          filename: 'iris.onnx',
+          uploadedById: user.id,
+          status: 'ready',
+        },
+      },
+    },
     include: { versions: true },
   });
   const deployment = await db.deployment.create({
@@ -68,8 +88,18 @@ describe('gateway', () => {
 
   const metricsToken = 'metrics-token-0123456789abcdef';
   const gatewayOptions = () => ({
-    db, redis, prefix, port: 0, host: '127.0.0.1', metricsToken, rollupIntervalMs: 60_000, maxBodyBytes: 1024 * 1024, defaultRateLimit: 10_000, sampleRate: 1,
-    holdMaxRequests: 1_000, holdTimeoutMs: 30_000,
+    db,
+    redis,
+    prefix,
+    port: 0,
+    host: '127.0.0.1',
+    metricsToken,
+    rollupIntervalMs: 60_000,
+    maxBodyBytes: 1024 * 1024,
+    defaultRateLimit: 10_000,
+    sampleRate: 1,
+    holdMaxRequests: 1_000,
+    holdTimeoutMs: 30_000,
   });
 
   /** `desiredReplicas` defaults to the replicas listed, as the controller publishes a settled variant. */
@@ -96,7 +126,9 @@ describe('gateway', () => {
 
   async function publish(t: RoutingTable, gateways = [gateway]): Promise<void> {
     await redis.publish(channels(prefix).routingChanged, JSON.stringify(t));
-    await vi.waitFor(() => gateways.forEach((g) => expect(g.routing.deployment(name)).toEqual(t.deployments[name])));
+    await vi.waitFor(() => {
+      for (const g of gateways) expect(g.routing.deployment(name)).toEqual(t.deployments[name]);
+    });
   }
 
   const nextWake = () =>
@@ -138,7 +170,12 @@ describe('gateway', () => {
     wakeSubscriber = redis.duplicate();
     wakeSubscriber.on('message', (_channel: string, message: string) => wakes.push(JSON.parse(message)));
     await wakeSubscriber.subscribe(channels(prefix).wake);
-    await publish(table([{ name: 'a', weight: 70, replicas: [a1, a2] }, { name: 'b', weight: 30, replicas: [b] }]));
+    await publish(
+      table([
+        { name: 'a', weight: 70, replicas: [a1, a2] },
+        { name: 'b', weight: 30, replicas: [b] },
+      ]),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -157,7 +194,11 @@ describe('gateway', () => {
   });
 
   it('is the only caller its replicas answer: it sends each replica its token, a direct caller gets 401', async () => {
-    const direct = await fetch(`${replicas.a1.address}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SETOSA) });
+    const direct = await fetch(`${replicas.a1.address}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SETOSA),
+    });
     expect(direct.status).toBe(401);
     const before = await servedBy(replicas.a1);
     const responses = await Promise.all(Array.from({ length: 10 }, () => predict({ 'x-slipway-variant': 'a' })));
@@ -215,10 +256,17 @@ describe('gateway', () => {
 
   it('picks by weight among serving variants that share the pinned name', () => {
     const variant = (id: string, name: string, weight: number, mirrorPercent = 0) => ({
-      id, name, weight, mirrorPercent, replicas: [{ id, address: `http://127.0.0.1:1/${id}` }], desiredReplicas: 1,
+      id,
+      name,
+      weight,
+      mirrorPercent,
+      replicas: [{ id, address: `http://127.0.0.1:1/${id}` }],
+      desiredReplicas: 1,
     });
     const deployment: RoutedDeployment = {
-      id: 'd', name: 'd', teamId: 't',
+      id: 'd',
+      name: 'd',
+      teamId: 't',
       variants: [variant('v1', 'primary', 90), variant('v2', 'primary', 10), variant('other', 'other', 100), variant('s', 'primary', 0, 100)],
     };
     const routing = new RoutingState();
@@ -330,7 +378,12 @@ describe('gateway', () => {
     // A replica that holds requests in its batching queue keeps them in flight long enough to see.
     const slow = await startRuntime({ modelPath: IRIS, name, token: `token-${randomUUID()}`, env: { SLIPWAY_MAX_QUEUE_DELAY_MS: '3000' } });
     try {
-      await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1] }, { name: 'b', weight: 1, replicas: [slow] }]));
+      await publish(
+        table([
+          { name: 'a', weight: 100, replicas: [replicas.a1] },
+          { name: 'b', weight: 1, replicas: [slow] },
+        ]),
+      );
       const held = Array.from({ length: 5 }, () => predict({ 'x-slipway-variant': 'b' }).then((r) => r.status));
       // The gateway publishes every second; by now it has, with all five held (released at 3 s).
       await new Promise((r) => setTimeout(r, 1_500));
@@ -420,9 +473,9 @@ describe('gateway', () => {
     await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1] }]));
     const call = (path: string, body: string) =>
       fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.key}` }, body });
-    const escape = await call(`/v2/models/${name}/versions/%E0/infer`, '{"inputs":[]}');
-    expect(escape.status).toBe(400);
-    expect(await escape.json()).toEqual({ error: "malformed percent-escape in the path segment '%E0'" });
+    const badEscape = await call(`/v2/models/${name}/versions/%E0/infer`, '{"inputs":[]}');
+    expect(badEscape.status).toBe(400);
+    expect(await badEscape.json()).toEqual({ error: "malformed percent-escape in the path segment '%E0'" });
     const deep = `{"inputs":[{"name":"features","datatype":"FP32","shape":[1,4],"data":[1,2,3,4]}],"parameters":${'{"p":'.repeat(50_000)}1${'}'.repeat(50_000)}}`;
     const nested = await call(`/v2/models/${name}/infer`, deep);
     expect(nested.status).toBe(400);

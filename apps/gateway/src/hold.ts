@@ -78,7 +78,10 @@ export class RequestHold {
     const lines = ['# HELP slipway_gateway_held_requests Requests held while their deployment wakes.', '# TYPE slipway_gateway_held_requests gauge'];
     for (const [name, queue] of this.queues) lines.push(`slipway_gateway_held_requests{deployment="${name}"} ${queue.size}`);
     lines.push(...this.waits.lines());
-    lines.push('# HELP slipway_gateway_hold_outcomes_total Requests that left the hold or were refused by it, by outcome.', '# TYPE slipway_gateway_hold_outcomes_total counter');
+    lines.push(
+      '# HELP slipway_gateway_hold_outcomes_total Requests that left the hold or were refused by it, by outcome.',
+      '# TYPE slipway_gateway_hold_outcomes_total counter',
+    );
     for (const [labels, n] of this.outcomes) lines.push(`slipway_gateway_hold_outcomes_total{${labels}} ${n}`);
     return lines;
   }

@@ -12,7 +12,10 @@ export class GatewayMetrics {
 
   /** `sections`: lines other components render (the hold, the waker). */
   render(inFlight: InFlightTracker, shadows: ShadowStats, variantIds: Iterable<string>, sections: string[][] = []): string {
-    const lines = ['# HELP slipway_gateway_requests_total Requests forwarded, by deployment, variant and status.', '# TYPE slipway_gateway_requests_total counter'];
+    const lines = [
+      '# HELP slipway_gateway_requests_total Requests forwarded, by deployment, variant and status.',
+      '# TYPE slipway_gateway_requests_total counter',
+    ];
     for (const [labels, n] of this.requests) lines.push(`slipway_gateway_requests_total{${labels}} ${n}`);
     lines.push('# HELP slipway_gateway_in_flight Requests in flight per variant.', '# TYPE slipway_gateway_in_flight gauge');
     for (const id of variantIds) lines.push(`slipway_gateway_in_flight{variant="${id}"} ${inFlight.get(id)}`);
@@ -48,7 +51,7 @@ export class SecondsHistogram {
   lines(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const [labels, s] of this.series) {
-      this.bounds.forEach((bound, i) => lines.push(`${this.name}_bucket{${labels},le="${bound}"} ${s.cumulative[i]}`));
+      for (const [i, bound] of this.bounds.entries()) lines.push(`${this.name}_bucket{${labels},le="${bound}"} ${s.cumulative[i]}`);
       lines.push(`${this.name}_bucket{${labels},le="+Inf"} ${s.count}`, `${this.name}_sum{${labels}} ${s.sum}`, `${this.name}_count{${labels}} ${s.count}`);
     }
     return lines;

@@ -27,20 +27,42 @@ describe('the gateway’s API docs of a deployment', () => {
     db = createDb(env.databaseUrl, { poolSize: 2 });
     redis = createRedis({ redisUrl: env.redisUrl, prefix });
     const [team, otherTeam] = await Promise.all([db.team.create({ data: { name: `t-${name}` } }), db.team.create({ data: { name: `o-${name}` } })]);
-    const user = await db.user.create({ data: { email: `${name}@example.com`, name, passwordHash: 'x', memberships: { create: { teamId: team.id, role: 'viewer' } } } });
-    const other = await db.user.create({ data: { email: `o-${name}@example.com`, name, passwordHash: 'x', memberships: { create: { teamId: otherTeam.id, role: 'admin' } } } });
-    const machine = await db.machineType.upsert({ where: { name: 'cpu-small' }, update: {}, create: { name: 'cpu-small', vcpu: 1, memoryMb: 2048, hourlyCost: 0.05 } });
+    const user = await db.user.create({
+      data: { email: `${name}@example.com`, name, passwordHash: 'x', memberships: { create: { teamId: team.id, role: 'viewer' } } },
+    });
+    const other = await db.user.create({
+      data: { email: `o-${name}@example.com`, name, passwordHash: 'x', memberships: { create: { teamId: otherTeam.id, role: 'admin' } } },
+    });
+    const machine = await db.machineType.upsert({
+      where: { name: 'cpu-small' },
+      update: {},
+      create: { name: 'cpu-small', vcpu: 1, memoryMb: 2048, hourlyCost: 0.05 },
+    });
     const model = await db.model.create({ data: { name, teamId: team.id } });
     const version = await db.modelVersion.create({
       data: {
-        modelId: model.id, label: 4, digest: randomUUID().replace(/-/g, '').padEnd(64, '0'), sizeBytes: 1, format: 'onnx', filename: 'm.onnx',
-        uploadedById: user.id, status: 'ready', signature: SIGNATURE, manifest: { description: 'Flower classifier', labels: ['setosa', 'versicolor', 'virginica'] }, example: EXAMPLE,
+        modelId: model.id,
+        label: 4,
+        digest: randomUUID().replace(/-/g, '').padEnd(64, '0'),
+        sizeBytes: 1,
+        format: 'onnx',
+        filename: 'm.onnx',
+        uploadedById: user.id,
+        status: 'ready',
+        signature: SIGNATURE,
+        manifest: { description: 'Flower classifier', labels: ['setosa', 'versicolor', 'virginica'] },
+        example: EXAMPLE,
       },
     });
     const deployment = await db.deployment.create({
       data: {
-        name, modelId: model.id, teamId: team.id, status: 'ready',
-        variants: { create: { name: 'primary', templateKey: `primary/${version.id}/${machine.id}`, versionId: version.id, machineTypeId: machine.id, replicas: 1 } },
+        name,
+        modelId: model.id,
+        teamId: team.id,
+        status: 'ready',
+        variants: {
+          create: { name: 'primary', templateKey: `primary/${version.id}/${machine.id}`, versionId: version.id, machineTypeId: machine.id, replicas: 1 },
+        },
       },
       include: { variants: true },
     });
@@ -49,13 +71,27 @@ describe('the gateway’s API docs of a deployment', () => {
     await db.apiKey.create({ data: { name: 'other', prefix: keys[1]!.prefix, hash: keys[1]!.hash, userId: other.id } });
     [ownKey, otherTeamKey] = keys.map((k) => k.key) as [string, string];
     gateway = await startGateway({
-      db, redis, prefix, port: 0, host: '127.0.0.1', rollupIntervalMs: 60_000, maxBodyBytes: 1024 * 1024, defaultRateLimit: 10_000, sampleRate: 0,
-      holdMaxRequests: 10, holdTimeoutMs: 1_000,
+      db,
+      redis,
+      prefix,
+      port: 0,
+      host: '127.0.0.1',
+      rollupIntervalMs: 60_000,
+      maxBodyBytes: 1024 * 1024,
+      defaultRateLimit: 10_000,
+      sampleRate: 0,
+      holdMaxRequests: 10,
+      holdTimeoutMs: 1_000,
     });
     const table: RoutingTable = {
       generatedAt: new Date().toISOString(),
       deployments: {
-        [name]: { id: deployment.id, name, teamId: team.id, variants: [{ id: deployment.variants[0]!.id, name: 'primary', weight: 100, mirrorPercent: 0, replicas: [] }] },
+        [name]: {
+          id: deployment.id,
+          name,
+          teamId: team.id,
+          variants: [{ id: deployment.variants[0]!.id, name: 'primary', weight: 100, mirrorPercent: 0, replicas: [] }],
+        },
       },
     };
     await redis.publish(channels(prefix).routingChanged, JSON.stringify(table));

@@ -22,8 +22,18 @@ export class PayloadSampler {
     this.redis
       .xadd(
         `${this.prefix}:samples:${deploymentName}`,
-        'MAXLEN', '~', String(this.maxLength), '*',
-        'variant', variantId, 'at', String(Date.now()), 'request', request, 'response', response,
+        'MAXLEN',
+        '~',
+        String(this.maxLength),
+        '*',
+        'variant',
+        variantId,
+        'at',
+        String(Date.now()),
+        'request',
+        request,
+        'response',
+        response,
       )
       .catch(() => undefined);
   }

@@ -52,10 +52,7 @@ export class RoutingState {
    */
   pick(deployment: RoutedDeployment, options: PickOptions): RouteTarget | undefined {
     const candidates = deployment.variants.filter(
-      (v) =>
-        v.weight > 0 &&
-        (options.pinned === undefined || v.name === options.pinned) &&
-        v.replicas.some((r) => !options.isExcluded(r.address)),
+      (v) => v.weight > 0 && (options.pinned === undefined || v.name === options.pinned) && v.replicas.some((r) => !options.isExcluded(r.address)),
     );
     const variant = pickWeighted(candidates, options.unit);
     if (!variant) return undefined;

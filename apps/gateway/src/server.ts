@@ -207,8 +207,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     for (;;) {
       // Prefer healthy replicas; if every one is ejected, still try them rather than fail outright.
-      const target =
-        routing.pick(deployment, pickOptions) ?? routing.pick(deployment, { ...pickOptions, isExcluded: (a) => failed.has(a) });
+      const target = routing.pick(deployment, pickOptions) ?? routing.pick(deployment, { ...pickOptions, isExcluded: (a) => failed.has(a) });
       if (!target) {
         const awaited = failed.size === 0 && call.mayHold ? awaitedVariants(deployment, call.pinned) : undefined;
         if (awaited) return holdForWake(call, awaited);
@@ -298,7 +297,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         forwardWithRetry({ ...call, deployment: current, mayHold: false }).catch((error) => fail(res, route, error));
       },
     });
-    if (!held) return refuseHeld(call, 'hold_full');
+    if (!held) {
+      refuseHeld(call, 'hold_full');
+      return;
+    }
     // In flight for the variant it would go to: the autoscaler scales on requests in flight and queued.
     call.accounting.assign((pickWeighted(awaited, call.unit) ?? awaited[0]!).id);
   }
@@ -315,7 +317,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   function fail(res: ServerResponse, route: MatchedRoute, error: unknown): void {
     if (error instanceof BodyTooLargeError) {
-      return sendError(res, route.protocol, 'payload_too_large', `request body exceeds ${options.maxBodyBytes} bytes`);
+      sendError(res, route.protocol, 'payload_too_large', `request body exceeds ${options.maxBodyBytes} bytes`);
+      return;
     }
     console.error('gateway error', error);
     if (!res.headersSent) sendError(res, route.protocol, 'upstream_unavailable', 'the gateway could not complete the request');

@@ -14,7 +14,10 @@ export function outputsAgree(a: unknown, b: unknown, tolerance = 1e-4): boolean 
     return a.length === b.length && a.every((x, i) => outputsAgree(x, b[i], tolerance));
   }
   if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const keys = (o: object) => Object.keys(o).filter((k) => !IDENTITY_FIELDS.has(k)).sort();
+    const keys = (o: object) =>
+      Object.keys(o)
+        .filter((k) => !IDENTITY_FIELDS.has(k))
+        .sort();
     const ka = keys(a);
     const kb = keys(b);
     return ka.length === kb.length && ka.every((k, i) => k === kb[i] && outputsAgree((a as any)[k], (b as any)[k], tolerance));

@@ -39,7 +39,10 @@ export class Waker {
   }
 
   metricLines(): string[] {
-    const lines = ['# HELP slipway_gateway_wake_requests_total Wake requests published for sleeping deployments.', '# TYPE slipway_gateway_wake_requests_total counter'];
+    const lines = [
+      '# HELP slipway_gateway_wake_requests_total Wake requests published for sleeping deployments.',
+      '# TYPE slipway_gateway_wake_requests_total counter',
+    ];
     for (const [deployment, n] of this.published) lines.push(`slipway_gateway_wake_requests_total{deployment="${deployment}"} ${n}`);
     return lines;
   }

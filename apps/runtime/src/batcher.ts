@@ -173,5 +173,5 @@ function splitOutputs(outputs: Outputs, batch: Pending[]): void {
       row += p.rows;
     });
   }
-  batch.forEach((p, i) => p.resolve(perRequest[i]!));
+  for (const [i, p] of batch.entries()) p.resolve(perRequest[i]!);
 }

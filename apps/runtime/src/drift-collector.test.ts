@@ -31,7 +31,22 @@ const answer = (probabilities: number[][], labels: number[]) => ({
 describe('drift collector', () => {
   it('sketches each input column (named from the manifest) and each output per window', async () => {
     const { c, windows } = collector(['age', 'income']);
-    c.observe(request([[30, 1000], [50, NaN]], ['Ljubljana', 'Maribor']), answer([[0.25, 0.75], [0.5, 0.5]], [1, 0]));
+    c.observe(
+      request(
+        [
+          [30, 1000],
+          [50, NaN],
+        ],
+        ['Ljubljana', 'Maribor'],
+      ),
+      answer(
+        [
+          [0.25, 0.75],
+          [0.5, 0.5],
+        ],
+        [1, 0],
+      ),
+    );
     c.observe(request([[40, 3000]], ['Ljubljana']), answer([[1, 0]], [0]));
     await c.flush();
     expect(windows).toHaveLength(1);

@@ -101,7 +101,8 @@ export class DriftCollector {
     if (width < 1 || width > MAX_TRACKED_COLUMNS || dtype === 'float16') return null;
     // Strings and booleans are categories; so are integer outputs (class labels). Integer inputs stay numeric.
     const categorical = dtype === 'string' || dtype === 'bool' || (role === 'output' && !dtype.startsWith('float'));
-    const names = role === 'input' && tensor === this.options.signature.inputs[0]?.name && this.options.featureNames?.length === width ? this.options.featureNames : null;
+    const names =
+      role === 'input' && tensor === this.options.signature.inputs[0]?.name && this.options.featureNames?.length === width ? this.options.featureNames : null;
     const columns = Array.from({ length: width }, (_, index) => ({
       name: names ? names[index]! : width === 1 && this.isVector(tensor, role) ? tensor : `${tensor}[${index}]`,
       role,

@@ -14,7 +14,8 @@ port.on('message', (request: WorkerRequest) => {
   }
   model.run(request.feeds).then(
     (outputs) => port.postMessage({ type: 'result', id: request.id, outputs } satisfies WorkerReply, transferList(outputs)),
-    (error: unknown) => port.postMessage({ type: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
+    (error: unknown) =>
+      port.postMessage({ type: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
   );
 });
 port.postMessage({ type: 'ready', signature: model.signature } satisfies WorkerReply);

@@ -67,7 +67,7 @@ describe('runtime answering bad input with a 400, never a 500 (the gateway eject
   });
   afterAll(() => runtime?.stop());
 
-  it('refuses a malformed percent-escape in the path in the route\'s protocol', async () => {
+  it("refuses a malformed percent-escape in the path in the route's protocol", async () => {
     const oip = await post(runtime.address, '/v2/models/x/versions/%E0/infer', { inputs: [] });
     expect(oip).toEqual({ status: 400, body: { error: "malformed percent-escape in the path segment '%E0'" } });
     expect((await post(runtime.address, '/v2/models/%E0/infer', {})).status).toBe(400);
@@ -88,7 +88,7 @@ describe('runtime answering bad input with a 400, never a 500 (the gateway eject
     expect(echoed.body.parameters).toEqual({ a: { b: { c: [1, [2, [3]]] } } });
   });
 
-  it('refuses FP32 values beyond the datatype\'s range, naming the input and element', async () => {
+  it("refuses FP32 values beyond the datatype's range, naming the input and element", async () => {
     const body = '{"inputs":[{"name":"features","datatype":"FP32","shape":[1,4],"data":[1,2,1e39,4]}]}';
     const answer = await post(runtime.address, '/v2/models/iris/infer', body);
     expect(answer).toEqual({
@@ -100,7 +100,7 @@ describe('runtime answering bad input with a 400, never a 500 (the gateway eject
     expect(plain.body.error.code).toBe('invalid_input');
   });
 
-  it('answers a model\'s NaN and Infinity outputs as strings, never null', async () => {
+  it("answers a model's NaN and Infinity outputs as strings, never null", async () => {
     const g = new GraphBuilder('log');
     const x = g.input('x', 'float32', ['batch']);
     g.output('y', 'float32', ['batch']);
@@ -152,9 +152,9 @@ describe('a replica started with a token (as the driver starts every one)', () =
   });
 
   it('refuses to start beyond loopback without a token', async () => {
-    await expect(startRuntime({ modelPath: modelFile('iris', trainIrisClassifier({ seed: 1 }).model), name: 'iris', env: { HOST: '0.0.0.0' } })).rejects.toThrow(
-      /SLIPWAY_REPLICA_TOKEN/,
-    );
+    await expect(
+      startRuntime({ modelPath: modelFile('iris', trainIrisClassifier({ seed: 1 }).model), name: 'iris', env: { HOST: '0.0.0.0' } }),
+    ).rejects.toThrow(/SLIPWAY_REPLICA_TOKEN/);
   });
 });
 

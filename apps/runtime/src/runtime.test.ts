@@ -145,7 +145,12 @@ describe.each(['main', 'worker'])('runtime with multi-input, int64 and every dat
     expect(response.status).toBe(200);
     const byName = Object.fromEntries(response.body.outputs.map((o: { name: string; data: unknown }) => [o.name, o.data]));
     expect(byName).toEqual({ sum: [1.5, 3.5, 5.5], b_doubled: [2, 4, 6] });
-    const v1 = await post(multi.address, '/v1/models/multi:predict', { instances: [{ a: [1, 1, 1], b: [1, 2, 3] }, { a: [0, 0, 0], b: [4, 5, 6] }] });
+    const v1 = await post(multi.address, '/v1/models/multi:predict', {
+      instances: [
+        { a: [1, 1, 1], b: [1, 2, 3] },
+        { a: [0, 0, 0], b: [4, 5, 6] },
+      ],
+    });
     expect(v1.body.predictions).toEqual([
       { sum: [2, 3, 4], b_doubled: [2, 4, 6] },
       { sum: [4, 5, 6], b_doubled: [8, 10, 12] },

@@ -8,8 +8,6 @@ import { isClientError } from '@/lib/client/api';
 const shouldRetry = (failureCount: number, error: Error) => failureCount < 2 && !isClientError(error);
 
 export function Providers({ children }: { children: ReactNode }) {
-  const [client] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { retry: shouldRetry, staleTime: 2_000 }, mutations: { retry: false } } }),
-  );
+  const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: shouldRetry, staleTime: 2_000 }, mutations: { retry: false } } }));
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }

@@ -26,13 +26,7 @@ export function CopyButton({ text, label, className = 'btn btn-sm' }: { text: st
   }, [copied]);
 
   return (
-    <button
-      type="button"
-      className={className}
-      aria-label={label}
-      title={label}
-      onClick={() => copyText(text).then(() => setCopied(true))}
-    >
+    <button type="button" className={className} aria-label={label} title={label} onClick={() => copyText(text).then(() => setCopied(true))}>
       {copied ? 'Copied' : 'Copy'}
       <span className="visually-hidden" aria-live="polite">
         {copied ? 'Copied to clipboard' : ''}

@@ -7,7 +7,6 @@ import { api } from '@/lib/client/api';
 import { safeNextPath } from '@/lib/client/safe-next';
 import { FormError } from './states';
 
-
 export function LoginForm({ next }: { next?: string }) {
   const router = useRouter();
   const [email, setEmail] = useState('');

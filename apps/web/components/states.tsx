@@ -31,17 +31,7 @@ function ErrorState({ error, onRetry }: { error: Error; onRetry?: () => void }) 
   );
 }
 
-export function EmptyState({
-  title,
-  children,
-  action,
-  compact,
-}: {
-  title: string;
-  children?: ReactNode;
-  action?: ReactNode;
-  compact?: boolean;
-}) {
+export function EmptyState({ title, children, action, compact }: { title: string; children?: ReactNode; action?: ReactNode; compact?: boolean }) {
   return (
     <div className={compact ? 'state state-compact' : 'state'}>
       <h2>{title}</h2>

@@ -23,13 +23,7 @@ const LOOK: Record<Status, { tone: Tone; text: string; live?: boolean }> = {
 export function StatusBadge({ status, label }: { status: Status; label?: string }) {
   const look = LOOK[status];
   return (
-    <span
-      className="badge"
-      data-tone={look.tone}
-      data-live={look.live ? 'true' : undefined}
-      role={label ? 'status' : undefined}
-      aria-label={label}
-    >
+    <span className="badge" data-tone={look.tone} data-live={look.live ? 'true' : undefined} role={label ? 'status' : undefined} aria-label={label}>
       {look.text}
     </span>
   );

@@ -43,7 +43,14 @@ describe('drift windows from a real runtime', () => {
     const deployment = await db.deployment.create({ data: { name: `drift-${suffix}`, modelId: model.id, teamId, status: 'stopped' } });
     variantId = (
       await db.variant.create({
-        data: { deploymentId: deployment.id, name: 'primary', templateKey: `primary/${version.id}`, versionId: version.id, machineTypeId: machineType.id, replicas: 1 },
+        data: {
+          deploymentId: deployment.id,
+          name: 'primary',
+          templateKey: `primary/${version.id}`,
+          versionId: version.id,
+          machineTypeId: machineType.id,
+          replicas: 1,
+        },
       })
     ).id;
     // Only the monitoring queue gets jobs under this prefix; the other handlers are never called.
@@ -75,7 +82,10 @@ describe('drift windows from a real runtime', () => {
     let labels = 0;
     try {
       for (let i = 0; i < 40; i++) {
-        const rows = [[5 + i / 10, 3, 1.4, 0.2], [6, 2.9, 4.5 + i / 20, 1.5]];
+        const rows = [
+          [5 + i / 10, 3, 1.4, 0.2],
+          [6, 2.9, 4.5 + i / 20, 1.5],
+        ];
         for (const row of rows) expected.add(row[0]!);
         const response = await fetch(`${runtime.address}/predict`, { method: 'POST', body: JSON.stringify({ inputs: { features: rows } }) });
         expect(response.status).toBe(200);
@@ -117,7 +127,15 @@ describe('drift windows from a real runtime', () => {
     const minuteRow = (start: number, values: number[]) => {
       const sketch = new NumericSketch();
       for (const v of values) sketch.add(v);
-      return { variantId, feature: 'compacted', role: 'input', windowStart: new Date(start), windowEnd: new Date(start + 60_000), count: sketch.count, sketch: sketch.toJSON() };
+      return {
+        variantId,
+        feature: 'compacted',
+        role: 'input',
+        windowStart: new Date(start),
+        windowEnd: new Date(start + 60_000),
+        count: sketch.count,
+        sketch: sketch.toJSON(),
+      };
     };
     await db.driftWindow.createMany({
       data: [minuteRow(oldHour, [1, 2]), minuteRow(oldHour + 60_000, [3]), minuteRow(oldHour + 59 * 60_000, [-4]), minuteRow(now - 5 * 60_000, [9])],

@@ -27,7 +27,10 @@ export async function recordDriftWindow(db: Db, window: DriftWindowPayload): Pro
       const sketch = (merged?.toJSON() ?? feature.sketch) as FeatureSketchJson;
       const data = { role: feature.role, count: sketch.count, sketch };
       if (row) await tx.driftWindow.update({ where: { id: row.id }, data });
-      else await tx.driftWindow.create({ data: { ...data, variantId: window.variantId, feature: feature.name, windowStart, windowEnd: new Date(start + DRIFT_ROW_MS) } });
+      else
+        await tx.driftWindow.create({
+          data: { ...data, variantId: window.variantId, feature: feature.name, windowStart, windowEnd: new Date(start + DRIFT_ROW_MS) },
+        });
     }
     return { rows: window.features.length };
   });
@@ -76,7 +79,15 @@ export async function compactDriftWindows(db: Db, now: number): Promise<{ merged
       await db.$transaction([
         db.driftWindow.deleteMany({ where: { id: { in: group.map((r) => r.id) } } }),
         db.driftWindow.create({
-          data: { variantId: first.variantId, feature: first.feature, role: first.role, windowStart: new Date(start), windowEnd: new Date(start + step.toMs), count: sketch.count, sketch },
+          data: {
+            variantId: first.variantId,
+            feature: first.feature,
+            role: first.role,
+            windowStart: new Date(start),
+            windowEnd: new Date(start + step.toMs),
+            count: sketch.count,
+            sketch,
+          },
         }),
       ]);
       merged += group.length;

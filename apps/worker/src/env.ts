@@ -36,13 +36,24 @@ const envSchema = z.object({
   SLIPWAY_RESYNC_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
   /** The autoscaler's tick. */
   SLIPWAY_AUTOSCALE_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
-  SLIPWAY_GC_INTERVAL_MS: z.coerce.number().int().positive().default(60 * 60 * 1000),
-  SLIPWAY_GC_GRACE_MS: z.coerce.number().int().nonnegative().default(60 * 60 * 1000),
+  SLIPWAY_GC_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60 * 60 * 1000),
+  SLIPWAY_GC_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(60 * 60 * 1000),
   /** Where replicas run: child processes of this worker (`local`) or pods (`kubernetes`, see deploy/kubernetes). */
   SLIPWAY_DRIVER: z.enum(['local', 'kubernetes']).default('local'),
   /** The namespace replicas run in; with SLIPWAY_K8S_NAMESPACE_PREFIX instead one namespace per team (prefix + team id). */
   SLIPWAY_K8S_NAMESPACE: z.string().regex(DNS_LABEL).default('slipway-models'),
-  SLIPWAY_K8S_NAMESPACE_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+  SLIPWAY_K8S_NAMESPACE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/)
+    .optional(),
   SLIPWAY_K8S_RUNTIME_IMAGE: z.string().min(1).optional(),
   /** The same image built on onnxruntime's CUDA build; without it GPU machine types are refused. */
   SLIPWAY_K8S_RUNTIME_GPU_IMAGE: z.string().min(1).optional(),

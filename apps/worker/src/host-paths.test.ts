@@ -13,7 +13,9 @@ describe('user-facing messages without host paths', () => {
     expect(withoutHostPaths("ENOENT: no such file or directory, open '/srv/slipway/.data/blobs/ab/abcdef'")).toBe(
       "ENOENT: no such file or directory, open 'abcdef'",
     );
-    expect(withoutHostPaths(`reference data data/ref.csv: cannot read ${root}/data/ref.csv`, root)).toBe('reference data data/ref.csv: cannot read data/ref.csv');
+    expect(withoutHostPaths(`reference data data/ref.csv: cannot read ${root}/data/ref.csv`, root)).toBe(
+      'reference data data/ref.csv: cannot read data/ref.csv',
+    );
     expect(withoutHostPaths(`could not unpack into ${root}`, root)).toBe('could not unpack into the artifact');
   });
 

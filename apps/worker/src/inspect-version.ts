@@ -67,8 +67,7 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
       },
     });
   } catch (error) {
-    const detail =
-      error instanceof InspectionFailure ? error.message : `could not inspect the artifact: ${(error as Error).message ?? String(error)}`;
+    const detail = error instanceof InspectionFailure ? error.message : `could not inspect the artifact: ${(error as Error).message ?? String(error)}`;
     // Users see files as the artifact names them, never where this host keeps them.
     const reason = withoutHostPaths(detail, artifactRoot);
     await db.modelVersion.update({ where: { id: versionId }, data: { status: 'failed', statusReason: reason.slice(0, 1000) } });

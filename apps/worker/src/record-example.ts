@@ -1,12 +1,4 @@
-import {
-  exampleInputs,
-  nestedToTensorValue,
-  nestValues,
-  tensorDataToJson,
-  type ModelExample,
-  type ModelSignature,
-  type TensorData,
-} from '@slipway/core';
+import { exampleInputs, nestedToTensorValue, nestValues, tensorDataToJson, type ModelExample, type ModelSignature, type TensorData } from '@slipway/core';
 import type * as ort from 'onnxruntime-node';
 
 type Session = Pick<ort.InferenceSession, 'run'>;

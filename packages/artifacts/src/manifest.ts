@@ -40,8 +40,7 @@ export async function readSlipwayManifest(dir: string, files: readonly ArtifactF
   return {
     manifest,
     modelFile: manifest.model === undefined ? null : existingArtifactPath(manifest.model, files, `${path} 'model'`),
-    referenceDataFile:
-      manifest.reference_data === undefined ? null : existingArtifactPath(manifest.reference_data, files, `${path} 'reference_data'`),
+    referenceDataFile: manifest.reference_data === undefined ? null : existingArtifactPath(manifest.reference_data, files, `${path} 'reference_data'`),
   };
 }
 

@@ -43,7 +43,7 @@ describe('computeReferenceStats', () => {
     expect(constant).toMatchObject({ kind: 'numeric', bins: { edges: [7], counts: [11] } });
   });
 
-  it('calibrates each column\'s drift threshold on ten chunks of the reference', async () => {
+  it("calibrates each column's drift threshold on ten chunks of the reference", async () => {
     const rows = Array.from({ length: 200 }, (_, i) => `${(i * 37) % 101},${['red', 'blue'][i % 2]}`);
     const stats = await statsOf('calibrated.csv', `x,colour\n${rows.join('\n')}\n`);
     const [x, colour] = stats.columns;

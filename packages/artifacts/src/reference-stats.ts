@@ -181,9 +181,7 @@ function numericSummary(sorted: Float64Array) {
     if (edges.at(-1) !== edge) edges.push(edge);
   }
   const counts =
-    edges.length === 1
-      ? [n]
-      : edges.slice(1).map((upper, i) => (i === edges.length - 2 ? n : lowerBound(sorted, upper)) - lowerBound(sorted, edges[i]));
+    edges.length === 1 ? [n] : edges.slice(1).map((upper, i) => (i === edges.length - 2 ? n : lowerBound(sorted, upper)) - lowerBound(sorted, edges[i]));
   return { min: sorted[0], max: sorted[n - 1], mean, std: Math.sqrt(variance), bins: { edges, counts } };
 }
 
@@ -274,7 +272,22 @@ export function driftReferences(stats: ReferenceStats): Map<string, FeatureRefer
   return new Map(
     stats.columns.map((c): [string, FeatureReference] =>
       c.kind === 'numeric'
-        ? [c.name, { kind: 'numeric', count: c.count, missing: c.missing, min: c.min, max: c.max, mean: c.mean, std: c.std, edges: c.bins.edges, counts: c.bins.counts, percentiles: c.percentiles, calibration: c.calibration }]
+        ? [
+            c.name,
+            {
+              kind: 'numeric',
+              count: c.count,
+              missing: c.missing,
+              min: c.min,
+              max: c.max,
+              mean: c.mean,
+              std: c.std,
+              edges: c.bins.edges,
+              counts: c.bins.counts,
+              percentiles: c.percentiles,
+              calibration: c.calibration,
+            },
+          ]
         : [c.name, { kind: 'categorical', count: c.count, missing: c.missing, frequencies: c.frequencies, calibration: c.calibration }],
     ),
   );

@@ -78,19 +78,22 @@ export class StagingDir {
     const keep = this.previewBytes === undefined || METADATA_FILES.has(basename(path)) ? Infinity : this.previewBytes;
     let size = 0;
     let head = Buffer.alloc(0);
-    await pipeline(async function* () {
-      for await (const chunk of chunks) {
-        const before = size;
-        size += chunk.length;
-        budget.countBytes(chunk.length, path);
-        if (options.rejectArchiveContent && head.length < MAGIC_BYTES) {
-          head = Buffer.concat([head, chunk.subarray(0, MAGIC_BYTES - head.length)]);
-          const kind = archiveKindFromMagic(head);
-          if (kind) throw nestedArchiveError(path, kind);
+    await pipeline(
+      async function* () {
+        for await (const chunk of chunks) {
+          const before = size;
+          size += chunk.length;
+          budget.countBytes(chunk.length, path);
+          if (options.rejectArchiveContent && head.length < MAGIC_BYTES) {
+            head = Buffer.concat([head, chunk.subarray(0, MAGIC_BYTES - head.length)]);
+            const kind = archiveKindFromMagic(head);
+            if (kind) throw nestedArchiveError(path, kind);
+          }
+          if (before < keep) yield size <= keep ? chunk : chunk.subarray(0, keep - before);
         }
-        if (before < keep) yield size <= keep ? chunk : chunk.subarray(0, keep - before);
-      }
-    }, createWriteStream(join(this.path, path), { flags: 'wx' }));
+      },
+      createWriteStream(join(this.path, path), { flags: 'wx' }),
+    );
     this.sizes.set(path, size);
   }
 

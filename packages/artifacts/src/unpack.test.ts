@@ -130,9 +130,7 @@ describe('unpackArtifact with valid artifacts', () => {
     const session = await ort.InferenceSession.create(join(destDir, artifact.modelFile));
     const signature = signatureFromOrtMetadata(session.inputMetadata, session.outputMetadata);
     await session.release();
-    expect(checkManifestAgainstSignature(artifact.manifest!, signature)).toBe(
-      "slipway.yaml lists 3 features, but input 'features' has 4 columns",
-    );
+    expect(checkManifestAgainstSignature(artifact.manifest!, signature)).toBe("slipway.yaml lists 3 features, but input 'features' has 4 columns");
   });
 
   it('refuses a destDir that already exists and leaves it alone', async () => {

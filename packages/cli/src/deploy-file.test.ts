@@ -27,7 +27,9 @@ describe('deployment files', () => {
 
   it('exports what runs (not stopped ones) as a file the schema accepts', () => {
     const spec: DeploymentSpec = {
-      variants: [{ name: 'primary', role: 'primary', versionDigest: DIGEST, versionLabel: 1, machineType: 'cpu-small', replicas: 2, weight: 100, mirrorPercent: 0 }],
+      variants: [
+        { name: 'primary', role: 'primary', versionDigest: DIGEST, versionLabel: 1, machineType: 'cpu-small', replicas: 2, weight: 100, mirrorPercent: 0 },
+      ],
       strategy: { type: 'blue-green' },
     };
     const running = { name: 'iris', status: 'ready', model: { name: 'iris' }, spec } as Deployment;

@@ -15,7 +15,9 @@ export function readDeploymentFile(file: string, text = file === '-' ? readFileS
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length) {
-    throw new CliError(doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`).join('\n'));
+    throw new CliError(
+      doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`).join('\n'),
+    );
   }
   const raw: unknown = doc.toJS();
   const parsed = deploymentFileSchema.safeParse(raw);

@@ -31,7 +31,14 @@ function versionRef(value: string): { versionLabel: number } | { versionDigest: 
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const readyReplicas = (d: Deployment) => d.variants.flatMap((v) => v.replicaList).filter((r) => r.state === 'ready').length;
@@ -78,11 +85,19 @@ program
   .description('list models with their latest version')
   .action(async () => {
     const models = await clientFromConfig().models();
-    if (!models.length) return out('No models yet. Create one in the console (Models → New) or with POST /api/v1/models, then `slipway upload <model> <file>`.');
+    if (!models.length)
+      return out('No models yet. Create one in the console (Models → New) or with POST /api/v1/models, then `slipway upload <model> <file>`.');
     out(
       table([
         ['NAME', 'TEAM', 'VERSIONS', 'LATEST', 'STATUS', 'DIGEST'],
-        ...models.map((m) => [m.name, m.team.name, String(m.versionCount), m.latestVersion ? `v${m.latestVersion.label}` : '-', m.latestVersion?.status ?? '-', m.latestVersion ? `sha256:${m.latestVersion.digest.slice(0, 12)}` : '-']),
+        ...models.map((m) => [
+          m.name,
+          m.team.name,
+          String(m.versionCount),
+          m.latestVersion ? `v${m.latestVersion.label}` : '-',
+          m.latestVersion?.status ?? '-',
+          m.latestVersion ? `sha256:${m.latestVersion.digest.slice(0, 12)}` : '-',
+        ]),
       ]),
     );
   });
@@ -146,12 +161,21 @@ program
       return out(
         table([
           ['NAME', 'MODEL', 'STATUS', 'REVISION', 'READY', 'ENDPOINT'],
-          ...deployments.map((d) => [d.name, d.model.name, d.status, `${d.stableRevision ?? '-'}/${d.revision}`, String(readyReplicas(d)), d.endpoints.predict]),
+          ...deployments.map((d) => [
+            d.name,
+            d.model.name,
+            d.status,
+            `${d.stableRevision ?? '-'}/${d.revision}`,
+            String(readyReplicas(d)),
+            d.endpoints.predict,
+          ]),
         ]),
       );
     }
     const d = await client.deployment(name);
-    out(`${d.name} (model ${d.model.name}): ${d.status}${d.statusReason ? ` (${d.statusReason})` : ''}; revision ${d.revision}, live ${d.stableRevision ?? 'none'}`);
+    out(
+      `${d.name} (model ${d.model.name}): ${d.status}${d.statusReason ? ` (${d.statusReason})` : ''}; revision ${d.revision}, live ${d.stableRevision ?? 'none'}`,
+    );
     if (d.rollout) out(`rollout: ${d.rollout.strategy}, ${d.rollout.phase}, ${d.rollout.trafficPercent}% of traffic on the new revision`);
     out(`endpoint: ${d.endpoints.predict}`);
     out(
@@ -189,7 +213,13 @@ program
   .option('--no-wait', 'return once the revision is written')
   .action(async (name: string, opts: { replicas?: number; min?: number; max?: number; variant?: string; supersede?: boolean; wait: boolean }) => {
     const client = clientFromConfig();
-    const result = await client.scale(name, { replicas: opts.replicas, minReplicas: opts.min, maxReplicas: opts.max, variant: opts.variant, supersede: opts.supersede });
+    const result = await client.scale(name, {
+      replicas: opts.replicas,
+      minReplicas: opts.min,
+      maxReplicas: opts.max,
+      variant: opts.variant,
+      supersede: opts.supersede,
+    });
     out(result.changes.length ? `${name}: revision ${result.revision}: ${result.changes.join('; ')}` : `${name}: no changes`);
     await settle(client, name, result.revision, opts.wait);
   });
@@ -249,7 +279,9 @@ program
     const client = clientFromConfig();
     const result = await client.apply(readDeploymentFile(opts.file), { prune: opts.prune, supersede: opts.supersede });
     out(formatPlan(result, paint));
-    const targets = result.applied.flatMap((a) => ((a.action === 'create' || a.action === 'update') && a.revision !== null ? [{ name: a.name, revision: a.revision }] : []));
+    const targets = result.applied.flatMap((a) =>
+      (a.action === 'create' || a.action === 'update') && a.revision !== null ? [{ name: a.name, revision: a.revision }] : [],
+    );
     if (!opts.wait || !targets.length) return;
     out();
     const failures = await followRollouts(client, targets, out);

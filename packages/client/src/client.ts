@@ -87,8 +87,7 @@ export class SlipwayClient {
   model = (name: string) => this.request<{ model: Model }>('GET', `/models/${enc(name)}`).then((r) => r.model);
   createModel = (input: { name: string; description?: string; teamId?: string }) =>
     this.request<{ model: Model }>('POST', '/models', input).then((r) => r.model);
-  version = (model: string, label: number) =>
-    this.request<{ version: Version }>('GET', `/models/${enc(model)}/versions/${label}`).then((r) => r.version);
+  version = (model: string, label: number) => this.request<{ version: Version }>('GET', `/models/${enc(model)}/versions/${label}`).then((r) => r.version);
 
   deployments = () => this.request<{ deployments: Deployment[] }>('GET', '/deployments').then((r) => r.deployments);
   deployment = (name: string) => this.request<{ deployment: Deployment }>('GET', `/deployments/${enc(name)}`).then((r) => r.deployment);
@@ -100,8 +99,7 @@ export class SlipwayClient {
   scale = (name: string, body: { replicas?: number; minReplicas?: number; maxReplicas?: number; variant?: string; supersede?: boolean }) =>
     this.request<UpdateResult>('PUT', `/deployments/${enc(name)}/scale`, body);
   events = (name: string) => this.request<{ events: DeploymentEvent[] }>('GET', `/deployments/${enc(name)}/events`).then((r) => r.events);
-  revisions = (name: string) =>
-    this.request<{ current: number; stable: number | null; revisions: Revision[] }>('GET', `/deployments/${enc(name)}/revisions`);
+  revisions = (name: string) => this.request<{ current: number; stable: number | null; revisions: Revision[] }>('GET', `/deployments/${enc(name)}/revisions`);
   rollback = (name: string, revision: number, supersede?: boolean) =>
     this.request<UpdateResult>('POST', `/deployments/${enc(name)}/rollback`, { revision, ...(supersede && { supersede }) });
   control = (name: string, action: RolloutAction) =>

@@ -8,7 +8,8 @@ export type RolloutOutcome = { done: false } | { done: true; ok: true } | { done
  * rollback is one, with its reason in the revision history).
  */
 export function rolloutOutcome(d: Pick<Deployment, 'status' | 'statusReason' | 'revision' | 'stableRevision'>, revision: number): RolloutOutcome {
-  if (d.revision > revision) return { done: true, ok: false, reason: `revision ${revision} was replaced by revision ${d.revision}${d.statusReason ? `: ${d.statusReason}` : ''}` };
+  if (d.revision > revision)
+    return { done: true, ok: false, reason: `revision ${revision} was replaced by revision ${d.revision}${d.statusReason ? `: ${d.statusReason}` : ''}` };
   if (d.status === 'failed') return { done: true, ok: false, reason: d.statusReason ?? 'the deployment failed' };
   if (d.status === 'stopping' || d.status === 'stopped') return { done: true, ok: false, reason: `the deployment is ${d.status}` };
   if (d.status === 'ready' && d.stableRevision === revision) return { done: true, ok: true };

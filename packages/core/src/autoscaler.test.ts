@@ -46,7 +46,11 @@ describe('decideScale', () => {
 
   it('stops at the quota and says so', () => {
     const decision = decideScale({ ...base, current: 3, load: 60, quotaMax: 3 });
-    expect(decision).toMatchObject({ desired: 3, blockedByQuota: true, reason: "would scale 3 → 6 (60 request(s) in flight, target 8 per replica) but the team's compute quota leaves room for 3" });
+    expect(decision).toMatchObject({
+      desired: 3,
+      blockedByQuota: true,
+      reason: "would scale 3 → 6 (60 request(s) in flight, target 8 per replica) but the team's compute quota leaves room for 3",
+    });
   });
 });
 

@@ -52,7 +52,8 @@ export function decideScale(input: ScaleInput): ScaleDecision {
   const describeLoad = `${formatLoad(load)} request(s) in flight, target ${target} per replica`;
 
   // Bounds first: a schedule (or an edited spec) that moves them applies at once.
-  if (current < bounds.min) return { desired: Math.min(bounds.min, input.quotaMax), state: { ...INITIAL_SCALE_STATE }, reason: `below the minimum of ${bounds.min}` };
+  if (current < bounds.min)
+    return { desired: Math.min(bounds.min, input.quotaMax), state: { ...INITIAL_SCALE_STATE }, reason: `below the minimum of ${bounds.min}` };
   if (current > bounds.max) return { desired: bounds.max, state: { ...INITIAL_SCALE_STATE }, reason: `above the maximum of ${bounds.max}` };
 
   state.idleSince = load > 0 ? null : (state.idleSince ?? now);
@@ -65,7 +66,12 @@ export function decideScale(input: ScaleInput): ScaleDecision {
     state.downSince = null;
     const allowed = Math.min(wantedUp, input.quotaMax);
     if (allowed <= current) {
-      return { desired: current, state, blockedByQuota: true, reason: `would scale ${current} → ${wantedUp} (${describeLoad}) but the team's compute quota leaves room for ${input.quotaMax}` };
+      return {
+        desired: current,
+        state,
+        blockedByQuota: true,
+        reason: `would scale ${current} → ${wantedUp} (${describeLoad}) but the team's compute quota leaves room for ${input.quotaMax}`,
+      };
     }
     // Waking from zero never waits: a caller is being held.
     state.upSince = state.upSince ?? now;
@@ -77,7 +83,8 @@ export function decideScale(input: ScaleInput): ScaleDecision {
   const wantedDown = Math.min(bounds.max, Math.max(floor, down));
   if (wantedDown < current) {
     if (input.starting > 0) return { desired: current, state: { ...state, downSince: null } };
-    if (wantedDown === 0) return { desired: 0, state: { ...state, downSince: null }, reason: `scaled ${current} → 0: idle for ${config.scaleToZeroDelaySeconds} s` };
+    if (wantedDown === 0)
+      return { desired: 0, state: { ...state, downSince: null }, reason: `scaled ${current} → 0: idle for ${config.scaleToZeroDelaySeconds} s` };
     state.downSince = state.downSince ?? now;
     if (now - state.downSince < config.downscaleDelaySeconds * 1000) return { desired: current, state };
     return { desired: wantedDown, state: { ...state, downSince: null }, reason: `scaled ${current} → ${wantedDown}: ${describeLoad}` };
@@ -92,7 +99,10 @@ function formatLoad(load: number): string {
 /** A cron expression's most recent fire at or before `now` in its time zone; null when it never fired. */
 function lastFire(cron: string, timeZone: string, now: number): number | null {
   try {
-    return CronExpressionParser.parse(cron, { currentDate: new Date(now + 1), tz: timeZone }).prev().toDate().getTime();
+    return CronExpressionParser.parse(cron, { currentDate: new Date(now + 1), tz: timeZone })
+      .prev()
+      .toDate()
+      .getTime();
   } catch {
     return null;
   }

@@ -29,7 +29,9 @@ const simple = { name: 'iris', model: 'iris', variants: [{ name: 'primary', vers
 describe('declared deployments', () => {
   it('fills what a single-variant file leaves out: the primary takes all traffic, blue-green', () => {
     expect(specOf(simple)).toEqual({
-      variants: [{ name: 'primary', role: 'primary', versionDigest: V1.digest, versionLabel: 1, machineType: 'cpu-small', replicas: 2, weight: 100, mirrorPercent: 0 }],
+      variants: [
+        { name: 'primary', role: 'primary', versionDigest: V1.digest, versionLabel: 1, machineType: 'cpu-small', replicas: 2, weight: 100, mirrorPercent: 0 },
+      ],
       strategy: { type: 'blue-green' },
     });
   });
@@ -51,7 +53,13 @@ describe('declared deployments', () => {
 
   it('says which rule a spec breaks, e.g. weights that do not sum to 100', () => {
     const result = declaredSpec(
-      declare({ ...simple, variants: [{ ...simple.variants[0], weight: 70 }, { name: 'b', versionLabel: 2, machineType: 'cpu-small', weight: 20 }] }),
+      declare({
+        ...simple,
+        variants: [
+          { ...simple.variants[0], weight: 70 },
+          { name: 'b', versionLabel: 2, machineType: 'cpu-small', weight: 20 },
+        ],
+      }),
       [V1, V2],
       null,
     );
@@ -59,7 +67,10 @@ describe('declared deployments', () => {
   });
 
   it('keeps an autoscaled variant at its current count within the bounds, so applying again changes nothing', () => {
-    const autoscaled = { ...simple, variants: [{ name: 'primary', versionLabel: 1, machineType: 'cpu-small', autoscaling: { minReplicas: 1, maxReplicas: 4 } }] };
+    const autoscaled = {
+      ...simple,
+      variants: [{ name: 'primary', versionLabel: 1, machineType: 'cpu-small', autoscaling: { minReplicas: 1, maxReplicas: 4 } }],
+    };
     const first = specOf(autoscaled);
     expect(first.variants[0]!.replicas).toBe(1);
     const running = { ...first, variants: [{ ...first.variants[0]!, replicas: 3 }] };
@@ -110,7 +121,11 @@ describe('plans', () => {
       '+ variants.shadow.weight: 0',
       '+ variants.shadow.mirrorPercent: 10',
     ]);
-    expect(fieldChanges(after, before).filter((c) => c.op === '-').map((c) => c.field)).toContain('variants.shadow.mirrorPercent');
+    expect(
+      fieldChanges(after, before)
+        .filter((c) => c.op === '-')
+        .map((c) => c.field),
+    ).toContain('variants.shadow.mirrorPercent');
   });
 
   it('classifies deployments and counts them like Terraform', () => {

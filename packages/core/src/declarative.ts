@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { autoscalingSchema, deploymentSpecSchema, strategySchema, variantNameSchema, variantRoles, type DeploymentSpec, type VariantSpec } from './deployment-spec';
+import {
+  autoscalingSchema,
+  deploymentSpecSchema,
+  strategySchema,
+  variantNameSchema,
+  variantRoles,
+  type DeploymentSpec,
+  type VariantSpec,
+} from './deployment-spec';
 import { resourceNameSchema } from './names';
 import type { ComputeUsage, QuotaVerdict } from './quota';
 import type { FieldChange } from './spec-fields';

@@ -23,10 +23,23 @@ describe('deployment spec', () => {
 
   it('defaults to blue-green and refuses canary steps that do not increase', () => {
     expect(spec.strategy).toEqual({ type: 'blue-green' });
-    const canary = deploymentSpecSchema.safeParse({ ...spec, strategy: { type: 'canary', steps: [{ weight: 50, bakeSeconds: 1 }, { weight: 20, bakeSeconds: 1 }] } });
+    const canary = deploymentSpecSchema.safeParse({
+      ...spec,
+      strategy: {
+        type: 'canary',
+        steps: [
+          { weight: 50, bakeSeconds: 1 },
+          { weight: 20, bakeSeconds: 1 },
+        ],
+      },
+    });
     expect(canary.success).toBe(false);
     const defaults = deploymentSpecSchema.parse({ ...spec, strategy: { type: 'canary' } });
-    expect(defaults.strategy).toMatchObject({ type: 'canary', steps: [{ weight: 10 }, { weight: 25 }, { weight: 50 }, { weight: 100 }], guardrails: { minRequests: 50 } });
+    expect(defaults.strategy).toMatchObject({
+      type: 'canary',
+      steps: [{ weight: 10 }, { weight: 25 }, { weight: 50 }, { weight: 100 }],
+      guardrails: { minRequests: 50 },
+    });
   });
 
   it('merges a version change into the primary and describes the diff', () => {
@@ -50,6 +63,10 @@ describe('deployment spec', () => {
       ['b', 'candidate', 30, 0, 1],
       ['shadow', 'shadow', 0, 20, 1],
     ]);
-    expect(diffSpecs(spec, next)).toEqual(['primary: weight 100% → 70%', 'b: added (v2 on cpu-small, weight 30%)', 'shadow: added (v3 on cpu-small, mirror 20%)']);
+    expect(diffSpecs(spec, next)).toEqual([
+      'primary: weight 100% → 70%',
+      'b: added (v2 on cpu-small, weight 30%)',
+      'shadow: added (v3 on cpu-small, mirror 20%)',
+    ]);
   });
 });

@@ -10,9 +10,7 @@ import { fieldChanges, formatFieldChange } from './spec-fields';
 export const variantRoles = ['primary', 'candidate', 'shadow'] as const;
 export type VariantRole = (typeof variantRoles)[number];
 
-export const variantNameSchema = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'lowercase letters, digits and dashes, at most 40 characters');
+export const variantNameSchema = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'lowercase letters, digits and dashes, at most 40 characters');
 
 /**
  * Requests in flight per replica the autoscaler aims for: the throughput knee of a replica, measured with
@@ -79,7 +77,10 @@ export type VariantSpec = z.infer<typeof variantSpecSchema>;
 
 export const canaryStepSchema = z.object({
   weight: z.number().int().min(1).max(100),
-  bakeSeconds: z.number().min(0).max(24 * 3600),
+  bakeSeconds: z
+    .number()
+    .min(0)
+    .max(24 * 3600),
 });
 export type CanaryStep = z.infer<typeof canaryStepSchema>;
 
@@ -126,9 +127,13 @@ export function specProblems(spec: { variants: VariantSpec[] }): { path: (string
   const problems: { path: (string | number)[]; message: string }[] = [];
   const names = new Set<string>();
   spec.variants.forEach((v, i) => {
-    if (!v.autoscaling && v.replicas < 1) problems.push({ path: ['variants', i, 'replicas'], message: `${v.name} needs at least 1 replica (or autoscaling with minReplicas 0)` });
+    if (!v.autoscaling && v.replicas < 1)
+      problems.push({ path: ['variants', i, 'replicas'], message: `${v.name} needs at least 1 replica (or autoscaling with minReplicas 0)` });
     if (v.autoscaling && (v.replicas < v.autoscaling.minReplicas || v.replicas > v.autoscaling.maxReplicas)) {
-      problems.push({ path: ['variants', i, 'replicas'], message: `${v.name}: replicas ${v.replicas} must lie within minReplicas..maxReplicas (${v.autoscaling.minReplicas}..${v.autoscaling.maxReplicas})` });
+      problems.push({
+        path: ['variants', i, 'replicas'],
+        message: `${v.name}: replicas ${v.replicas} must lie within minReplicas..maxReplicas (${v.autoscaling.minReplicas}..${v.autoscaling.maxReplicas})`,
+      });
     }
     if (names.has(v.name)) problems.push({ path: ['variants', i, 'name'], message: `variant name '${v.name}' is used twice` });
     names.add(v.name);
@@ -143,7 +148,10 @@ export function specProblems(spec: { variants: VariantSpec[] }): { path: (string
   const total = serving.reduce((sum, v) => sum + v.weight, 0);
   if (serving.length === 0) problems.push({ path: ['variants'], message: 'at least one variant must serve callers (a primary or a candidate)' });
   else if (total !== 100) {
-    problems.push({ path: ['variants'], message: `weights of the serving variants must sum to 100, not ${total} (${serving.map((v) => `${v.name} ${v.weight}`).join(', ')})` });
+    problems.push({
+      path: ['variants'],
+      message: `weights of the serving variants must sum to 100, not ${total} (${serving.map((v) => `${v.name} ${v.weight}`).join(', ')})`,
+    });
   }
   return problems;
 }

@@ -17,7 +17,11 @@ describe('latency histogram', () => {
     const h = new LatencyHistogram();
     const values = Array.from({ length: 1000 }, (_, k) => 0.5 + k * 0.01); // 0.5 .. 10.49 ms
     for (const v of values) h.record(v);
-    for (const [p, exact] of [[50, values[499]], [95, values[949]], [99, values[989]]] as const) {
+    for (const [p, exact] of [
+      [50, values[499]],
+      [95, values[949]],
+      [99, values[989]],
+    ] as const) {
       const estimate = h.percentile(p)!;
       expect(Math.abs(estimate - exact) / exact).toBeLessThan(0.1);
     }

@@ -52,11 +52,7 @@ export class LatencyHistogram {
  * The p-th percentile (0..100) of a bucketed distribution, linearly interpolated inside
  * its bucket; null for an empty histogram. Overflow reports the last finite bound.
  */
-export function percentileFromBuckets(
-  counts: readonly number[],
-  p: number,
-  bounds: readonly number[] = LATENCY_BUCKETS_MS,
-): number | null {
+export function percentileFromBuckets(counts: readonly number[], p: number, bounds: readonly number[] = LATENCY_BUCKETS_MS): number | null {
   if (p < 0 || p > 100) throw new RangeError(`percentile must be within 0..100, got ${p}`);
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) return null;

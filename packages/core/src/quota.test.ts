@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MACHINE_CATALOG } from './machines';
-import { addUsage, checkComputeQuota, hourlyCostRange, NO_USAGE, remainingQuota, replicasThatFit, UNLIMITED_QUOTA, worstCaseUsage, type SizedVariant } from './quota';
+import {
+  addUsage,
+  checkComputeQuota,
+  hourlyCostRange,
+  NO_USAGE,
+  remainingQuota,
+  replicasThatFit,
+  UNLIMITED_QUOTA,
+  worstCaseUsage,
+  type SizedVariant,
+} from './quota';
 
 const catalog = DEFAULT_MACHINE_CATALOG;
 const variant = (v: Partial<SizedVariant> & Pick<SizedVariant, 'machineType' | 'replicas'>): SizedVariant => ({ name: 'primary', ...v });
@@ -66,7 +76,10 @@ describe('compute quota check', () => {
 
   it('gives one sentence per limit passed, naming the variants that take from it', () => {
     const spec = { variants: [autoscaled, variant({ name: 'shadow', machineType: 'gpu-t4', replicas: 2 })] };
-    const verdict = checkComputeQuota(team({ vcpu: 12, memoryMb: 40_960, replicas: 6, gpus: { 'nvidia-t4': 4, 'nvidia-a100': 1 } }), used, { spec, machineTypes: catalog });
+    const verdict = checkComputeQuota(team({ vcpu: 12, memoryMb: 40_960, replicas: 6, gpus: { 'nvidia-t4': 4, 'nvidia-a100': 1 } }), used, {
+      spec,
+      machineTypes: catalog,
+    });
     expect(verdict.ok).toBe(false);
     expect(!verdict.ok && verdict.message.split('; ')).toEqual([
       "this deployment needs up to 12 vCPU (primary: 2 × cpu-medium at maxReplicas 2, shadow: 2 × gpu-t4) but team 'default' already uses 10 of its 12 vCPU: 2 remain",

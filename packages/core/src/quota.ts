@@ -44,7 +44,8 @@ export const NO_USAGE: ComputeUsage = Object.freeze({ vcpu: 0, memoryMb: 0, repl
 
 export const UNLIMITED_QUOTA: ComputeQuota = Object.freeze({ vcpu: null, memoryMb: null, replicas: null, gpus: Object.freeze({}) });
 
-const scheduledMax = (a: NonNullable<SizedVariant['autoscaling']>) => Math.max(a.maxReplicas, ...(a.schedules ?? []).map((s) => s.maxReplicas ?? a.maxReplicas));
+const scheduledMax = (a: NonNullable<SizedVariant['autoscaling']>) =>
+  Math.max(a.maxReplicas, ...(a.schedules ?? []).map((s) => s.maxReplicas ?? a.maxReplicas));
 const peakReplicas = (v: SizedVariant) => (v.autoscaling ? scheduledMax(v.autoscaling) : v.replicas);
 const floorReplicas = (v: SizedVariant) => (v.autoscaling ? v.autoscaling.minReplicas : v.replicas);
 
@@ -164,7 +165,8 @@ export function computeQuotaOf(team: { vcpuQuota: number | null; memoryQuotaMb: 
  * deployments run now, this variant excluded): where the autoscaler has to stop.
  */
 export function replicasThatFit(quota: ComputeQuota, used: ComputeUsage, machine: MachineSize): number {
-  const room = (limit: number | null, usedSoFar: number, each: number) => (limit === null || each <= 0 ? Infinity : Math.floor(Math.max(0, limit - usedSoFar) / each));
+  const room = (limit: number | null, usedSoFar: number, each: number) =>
+    limit === null || each <= 0 ? Infinity : Math.floor(Math.max(0, limit - usedSoFar) / each);
   const gpuLimit = machine.gpuType ? (quota.gpus[machine.gpuType] ?? null) : null;
   return Math.min(
     room(quota.vcpu, used.vcpu, machine.vcpu),

@@ -6,7 +6,11 @@ export class TokenBucket {
   private tokens: number;
   private updatedAt: number;
 
-  constructor(readonly ratePerSecond: number, readonly burst: number, nowMs: number) {
+  constructor(
+    readonly ratePerSecond: number,
+    readonly burst: number,
+    nowMs: number,
+  ) {
     this.tokens = burst;
     this.updatedAt = nowMs;
   }

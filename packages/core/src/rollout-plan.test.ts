@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { deploymentSpecSchema, templateOf, type DeploymentSpec } from './deployment-spec';
 import { blendTraffic, decideRollout, initialRolloutState, splitForJudgement, targetFraction } from './rollout-plan';
 
-const v = (label: number, extra: object = {}) => ({ name: 'primary', versionDigest: String(label).repeat(64), versionLabel: label, machineType: 'cpu-small', replicas: 1, weight: 100, ...extra });
+const v = (label: number, extra: object = {}) => ({
+  name: 'primary',
+  versionDigest: String(label).repeat(64),
+  versionLabel: label,
+  machineType: 'cpu-small',
+  replicas: 1,
+  weight: 100,
+  ...extra,
+});
 const stable: DeploymentSpec = deploymentSpecSchema.parse({ variants: [v(1)] });
 const canarySteps = [
   { weight: 10, bakeSeconds: 60 },
@@ -14,7 +22,12 @@ const next = templateOf(target.variants[0]!);
 
 describe('blendTraffic', () => {
   it('moves weight from the stable replica set to the new one in proportion, summing to 100', () => {
-    expect(blendTraffic(stable, target, 0.1)).toEqual(new Map([[old, { weight: 90, mirrorPercent: 0 }], [next, { weight: 10, mirrorPercent: 0 }]]));
+    expect(blendTraffic(stable, target, 0.1)).toEqual(
+      new Map([
+        [old, { weight: 90, mirrorPercent: 0 }],
+        [next, { weight: 10, mirrorPercent: 0 }],
+      ]),
+    );
     expect(blendTraffic(stable, target, 1).get(old)).toEqual({ weight: 0, mirrorPercent: 0 });
     const ab = deploymentSpecSchema.parse({ variants: [v(1, { weight: 33 }), v(2, { name: 'b', role: 'candidate', weight: 67 })] });
     const shares = [...blendTraffic(stable, ab, 0.5).values()].map((s) => s.weight);

@@ -77,10 +77,7 @@ export function splitForJudgement(stable: DeploymentSpec | null, target: Deploym
   return { candidates, baselines: replaced.length > 0 ? replaced : [...before] };
 }
 
-export type GuardrailOutcome =
-  | { outcome: 'pass' }
-  | { outcome: 'fail'; message: string }
-  | { outcome: 'insufficient'; message: string };
+export type GuardrailOutcome = { outcome: 'pass' } | { outcome: 'fail'; message: string } | { outcome: 'insufficient'; message: string };
 
 export type RolloutDecision =
   /** Target replicas are not all ready yet: make them so, then ask again. */
@@ -133,7 +130,12 @@ export function decideRollout(input: {
     if (input.verdict.outcome === 'fail') return { kind: 'rollback', reason: `guardrail breached at ${step.weight}%: ${input.verdict.message}` };
     if (input.verdict.outcome === 'insufficient') {
       if (state.starved) return { kind: 'wait', ms: RECHECK_MS };
-      return { kind: 'wait', ms: RECHECK_MS, state: { ...state, starved: true }, event: `Step ${step.weight}% is waiting for traffic: ${input.verdict.message}` };
+      return {
+        kind: 'wait',
+        ms: RECHECK_MS,
+        state: { ...state, starved: true },
+        event: `Step ${step.weight}% is waiting for traffic: ${input.verdict.message}`,
+      };
     }
     const next = state.step + 1;
     if (next >= strategy.steps.length) return switchAll(`Step ${step.weight}% passed its guardrails: promoted to 100%`);

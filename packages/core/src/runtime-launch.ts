@@ -7,51 +7,57 @@ import { z } from 'zod';
 
 const onOff = z.enum(['auto', 'on', 'off']);
 
-export const runtimeEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).default(8090),
-  HOST: z.string().default('127.0.0.1'),
-  SLIPWAY_MODEL_PATH: z.string().min(1),
-  SLIPWAY_MODEL_NAME: z.string().min(1),
-  SLIPWAY_MODEL_VERSION: z.string().default('1'),
-  /**
-   * The secret the gateway sends (REPLICA_TOKEN_HEADER) on every request it forwards; anything else
-   * but the health probes gets a 401. Without it the replica serves anyone, so it must listen on loopback.
-   */
-  SLIPWAY_REPLICA_TOKEN: z.string().min(16).optional(),
-  SLIPWAY_INTRA_OP_THREADS: z.coerce.number().int().min(0).default(0),
-  SLIPWAY_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
-  /** `auto` batches models whose batch dimension is dynamic. */
-  SLIPWAY_BATCHING: onOff.default('auto'),
-  SLIPWAY_MAX_BATCH_SIZE: z.coerce.number().int().positive().default(64),
-  /** How long an idle model waits for more requests before running a batch; 0 runs at once. */
-  SLIPWAY_MAX_QUEUE_DELAY_MS: z.coerce.number().min(0).default(0),
-  /**
-   * Where `session.run` executes. onnxruntime-node runs it synchronously, so a model whose single run
-   * takes long (hundreds of milliseconds) stalls the HTTP thread and its health checks: `worker` moves
-   * it to a worker thread. On this 2-core bench the hop cost 8% of batched CNN throughput, so `main` is the default.
-   */
-  SLIPWAY_INFERENCE_THREAD: z.enum(['main', 'worker']).default('main'),
-  SLIPWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
-  /** Feature names from the version's manifest (JSON array), for `{"features": {…}}` requests. */
-  SLIPWAY_FEATURE_NAMES: z
-    .string()
-    .optional()
-    .transform((v) => (v ? z.array(z.string()).min(1).parse(JSON.parse(v)) : undefined)),
-  /** One inference on zeros before listening, so the first caller does not pay onnxruntime's first-run cost. */
-  SLIPWAY_WARM_UP: z.enum(['on', 'off']).default('on'),
-  SLIPWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /** Drift monitoring: set by the driver; without a variant (a replica started by hand) nothing is collected. */
-  SLIPWAY_VARIANT_ID: z.string().uuid().optional(),
-  SLIPWAY_REPLICA_ID: z.string().default(() => `replica-${process.pid}`),
-  /** How often the replica hands its drift sketches to the worker; 0 turns collection off. */
-  SLIPWAY_DRIFT_WINDOW_MS: z.coerce.number().int().nonnegative().default(10_000),
-  /** Where drift windows go (a BullMQ queue under this prefix): the only platform service a replica talks to. */
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
-  SLIPWAY_PREFIX: z.string().default('slipway'),
-}).refine((env) => env.SLIPWAY_REPLICA_TOKEN !== undefined || isLoopback(env.HOST), {
-  message: 'a replica listening beyond loopback needs SLIPWAY_REPLICA_TOKEN',
-  path: ['SLIPWAY_REPLICA_TOKEN'],
-});
+export const runtimeEnvSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).default(8090),
+    HOST: z.string().default('127.0.0.1'),
+    SLIPWAY_MODEL_PATH: z.string().min(1),
+    SLIPWAY_MODEL_NAME: z.string().min(1),
+    SLIPWAY_MODEL_VERSION: z.string().default('1'),
+    /**
+     * The secret the gateway sends (REPLICA_TOKEN_HEADER) on every request it forwards; anything else
+     * but the health probes gets a 401. Without it the replica serves anyone, so it must listen on loopback.
+     */
+    SLIPWAY_REPLICA_TOKEN: z.string().min(16).optional(),
+    SLIPWAY_INTRA_OP_THREADS: z.coerce.number().int().min(0).default(0),
+    SLIPWAY_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+    /** `auto` batches models whose batch dimension is dynamic. */
+    SLIPWAY_BATCHING: onOff.default('auto'),
+    SLIPWAY_MAX_BATCH_SIZE: z.coerce.number().int().positive().default(64),
+    /** How long an idle model waits for more requests before running a batch; 0 runs at once. */
+    SLIPWAY_MAX_QUEUE_DELAY_MS: z.coerce.number().min(0).default(0),
+    /**
+     * Where `session.run` executes. onnxruntime-node runs it synchronously, so a model whose single run
+     * takes long (hundreds of milliseconds) stalls the HTTP thread and its health checks: `worker` moves
+     * it to a worker thread. On this 2-core bench the hop cost 8% of batched CNN throughput, so `main` is the default.
+     */
+    SLIPWAY_INFERENCE_THREAD: z.enum(['main', 'worker']).default('main'),
+    SLIPWAY_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024),
+    /** Feature names from the version's manifest (JSON array), for `{"features": {…}}` requests. */
+    SLIPWAY_FEATURE_NAMES: z
+      .string()
+      .optional()
+      .transform((v) => (v ? z.array(z.string()).min(1).parse(JSON.parse(v)) : undefined)),
+    /** One inference on zeros before listening, so the first caller does not pay onnxruntime's first-run cost. */
+    SLIPWAY_WARM_UP: z.enum(['on', 'off']).default('on'),
+    SLIPWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** Drift monitoring: set by the driver; without a variant (a replica started by hand) nothing is collected. */
+    SLIPWAY_VARIANT_ID: z.string().uuid().optional(),
+    SLIPWAY_REPLICA_ID: z.string().default(() => `replica-${process.pid}`),
+    /** How often the replica hands its drift sketches to the worker; 0 turns collection off. */
+    SLIPWAY_DRIFT_WINDOW_MS: z.coerce.number().int().nonnegative().default(10_000),
+    /** Where drift windows go (a BullMQ queue under this prefix): the only platform service a replica talks to. */
+    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    SLIPWAY_PREFIX: z.string().default('slipway'),
+  })
+  .refine((env) => env.SLIPWAY_REPLICA_TOKEN !== undefined || isLoopback(env.HOST), {
+    message: 'a replica listening beyond loopback needs SLIPWAY_REPLICA_TOKEN',
+    path: ['SLIPWAY_REPLICA_TOKEN'],
+  });
 
 export type RuntimeEnv = z.infer<typeof runtimeEnvSchema>;
 

@@ -1,21 +1,7 @@
 import { z } from 'zod';
 
 /** Tensor element types onnxruntime-node can feed and fetch, by their onnxruntime names. */
-export const DTYPES = [
-  'bool',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint8',
-  'uint16',
-  'uint32',
-  'uint64',
-  'float16',
-  'float32',
-  'float64',
-  'string',
-] as const;
+export const DTYPES = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float16', 'float32', 'float64', 'string'] as const;
 export type DType = (typeof DTYPES)[number];
 
 export const tensorSpecSchema = z.object({
@@ -99,5 +85,8 @@ export function hasDynamicBatch(signature: ModelSignature): boolean {
 /** onnxruntime's messages open with C++ source locations; users need the clause after them, on one line. */
 export function conciseOrtMessage(error: unknown, maxLength = 500): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^\[[^\]]*\]\s*/, '').replace(/\s+/g, ' ').slice(0, maxLength);
+  return message
+    .replace(/^\[[^\]]*\]\s*/, '')
+    .replace(/\s+/g, ' ')
+    .slice(0, maxLength);
 }

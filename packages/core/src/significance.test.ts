@@ -15,7 +15,7 @@ import {
 /** A variant whose requests took the given latencies; the first `errors` of them failed. */
 function sample(latenciesMs: number[], errors = 0): VariantSample {
   const h = new LatencyHistogram();
-  latenciesMs.forEach((ms, i) => h.record(ms, i < errors));
+  for (const [i, ms] of latenciesMs.entries()) h.record(ms, i < errors);
   return { count: h.count, errors: h.errors, buckets: h.counts };
 }
 
@@ -29,7 +29,7 @@ describe('twoProportionTest', () => {
     const result = twoProportionTest({ errors: 10, count: 100 }, { errors: 20, count: 100 });
     expect(result.difference).toBeCloseTo(0.1, 12);
     expect(result.z).toBeCloseTo(1.980295, 5);
-    expect(result.pValue).toBeCloseTo(0.047670, 5);
+    expect(result.pValue).toBeCloseTo(0.04767, 5);
   });
 
   it('is antisymmetric in z and symmetric in p', () => {

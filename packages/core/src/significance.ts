@@ -24,9 +24,13 @@ function erfc(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
-        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }
@@ -54,10 +58,7 @@ export function twoProportionTest(
  * ties, so U counts each (A, B) pair as 1 when B's bucket is higher and ½ when equal, and the
  * variance is tie-corrected. z > 0 means B tends to be slower.
  */
-export function rankTestFromBuckets(
-  a: readonly number[],
-  b: readonly number[],
-): { u: number; z: number; pValue: number; probabilityBSlower: number } {
+export function rankTestFromBuckets(a: readonly number[], b: readonly number[]): { u: number; z: number; pValue: number; probabilityBSlower: number } {
   if (a.length !== b.length) throw new RangeError('histograms have different bucket counts');
   let nA = 0;
   let nB = 0;
@@ -123,11 +124,7 @@ export interface VariantComparison {
 export const MIN_REQUESTS_FOR_SIGNIFICANCE = 30;
 
 /** Compares a candidate with its baseline using always-valid p-values, so repeated looks are safe. */
-export function compareVariants(
-  baseline: VariantSample,
-  candidate: VariantSample,
-  options: { alpha?: number } = {},
-): VariantComparison {
+export function compareVariants(baseline: VariantSample, candidate: VariantSample, options: { alpha?: number } = {}): VariantComparison {
   const alpha = options.alpha ?? 0.05;
   const enough = baseline.count >= MIN_REQUESTS_FOR_SIGNIFICANCE && candidate.count >= MIN_REQUESTS_FOR_SIGNIFICANCE;
 
@@ -195,11 +192,7 @@ export type GuardrailVerdict =
 const P99_SLACK_MS = 1;
 
 /** Canary check against hard limits (not a significance test): decides promote vs roll back. */
-export function evaluateGuardrails(
-  baseline: VariantSample,
-  candidate: VariantSample,
-  guardrails: Guardrails,
-): GuardrailVerdict {
+export function evaluateGuardrails(baseline: VariantSample, candidate: VariantSample, guardrails: Guardrails): GuardrailVerdict {
   const requests = candidate.count;
   if (requests < guardrails.minRequests) {
     return {
@@ -231,8 +224,7 @@ export function evaluateGuardrails(
     if (candidateP99 > latencyLimit) {
       breaches.push({ metric: 'p99_latency', candidate: candidateP99, baseline: baselineP99, limit: latencyLimit, requests });
       details.push(
-        `p99 latency ${formatMs(candidateP99)} vs ${formatMs(baselineP99)} on the primary ` +
-          `(limit ${Number(guardrails.maxP99Ratio.toFixed(2))}×)`,
+        `p99 latency ${formatMs(candidateP99)} vs ${formatMs(baselineP99)} on the primary ` + `(limit ${Number(guardrails.maxP99Ratio.toFixed(2))}×)`,
       );
     }
   }

@@ -46,7 +46,10 @@ describe('signatureFromOrtMetadata', () => {
 
 describe('input validation', () => {
   it('accepts a well-formed batch and packs it as float32', () => {
-    const { shape, values } = flattenNested('features', [[5.1, 3.5, 1.4, 0.2], [6.7, 3, 5.2, 2.3]]);
+    const { shape, values } = flattenNested('features', [
+      [5.1, 3.5, 1.4, 0.2],
+      [6.7, 3, 5.2, 2.3],
+    ]);
     const tensor = toTensorValue(features, shape, values);
     expect(tensor.shape).toEqual([2, 4]);
     expect(tensor.data).toBeInstanceOf(Float32Array);
@@ -68,7 +71,14 @@ describe('input validation', () => {
   });
 
   it('refuses ragged nested arrays', () => {
-    expect(messageOf(() => flattenNested('features', [[1, 2, 3, 4], [1, 2]]))).toContain('ragged');
+    expect(
+      messageOf(() =>
+        flattenNested('features', [
+          [1, 2, 3, 4],
+          [1, 2],
+        ]),
+      ),
+    ).toContain('ragged');
   });
 
   it('reports missing and unknown inputs by name', () => {
@@ -90,15 +100,30 @@ describe('input validation', () => {
       "input 'features': value 2 is 1e+39, expected a number from -3.4028234663852886e+38 to 3.4028234663852886e+38 (FP32)",
     );
     // The one-pass path for nested batches refuses it with the same words.
-    expect(messageOf(() => nestedToTensorValue(features, [[1, 2, 3, 4], [5, 6, -1e39, 8]]))).toContain("input 'features': value 6 is -1e+39");
+    expect(
+      messageOf(() =>
+        nestedToTensorValue(features, [
+          [1, 2, 3, 4],
+          [5, 6, -1e39, 8],
+        ]),
+      ),
+    ).toContain("input 'features': value 6 is -1e+39");
     // Just inside FP32's range is kept, rounded to the largest float.
     expect(toTensorValue(features, [1, 4], [3.4028235e38, 0, 0, 0]).data[0]).toBe(3.4028234663852886e38);
     const half: TensorSpec = { name: 'h', dtype: 'float16', shape: [null] };
     expect(messageOf(() => toTensorValue(half, [2], [65504, 70000]))).toBe("input 'h': value 1 is 70000, expected a number from -65504 to 65504 (FP16)");
     const double: TensorSpec = { name: 'd', dtype: 'float64', shape: [null] };
     expect(messageOf(() => toTensorValue(double, [1], [JSON.parse('1e400')]))).toBe("input 'd': value 0 is Infinity, expected a finite number (FP64)");
-    for (const [dtype, outside] of [['int8', 128], ['int16', -32769], ['int32', 2 ** 31], ['uint16', -1], ['uint32', 2 ** 32], ['uint64', -1], ['int64', 2 ** 63]] as const) {
-      expect(messageOf(() => toTensorValue({ name: 'i', dtype, shape: [1] }, [1], [outside]))).toMatch(new RegExp(`^input 'i': value 0 is .*, expected an integer`));
+    for (const [dtype, outside] of [
+      ['int8', 128],
+      ['int16', -32769],
+      ['int32', 2 ** 31],
+      ['uint16', -1],
+      ['uint32', 2 ** 32],
+      ['uint64', -1],
+      ['int64', 2 ** 63],
+    ] as const) {
+      expect(messageOf(() => toTensorValue({ name: 'i', dtype, shape: [1] }, [1], [outside]))).toMatch(/^input 'i': value 0 is .*, expected an integer/);
     }
     expect(messageOf(() => toTensorValue({ name: 'i', dtype: 'int32', shape: [1] }, [1], [2.5]))).toContain('value 0 is 2.5, expected an integer');
   });
@@ -122,7 +147,10 @@ describe('input validation', () => {
 
 describe('output conversion', () => {
   it('nests flat values back into the tensor shape', () => {
-    expect(nestValues([1, 2, 3, 4, 5, 6], [2, 3])).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(nestValues([1, 2, 3, 4, 5, 6], [2, 3])).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(nestValues([7], [])).toBe(7);
   });
 

@@ -62,9 +62,7 @@ export async function loadDeploymentDocs(db: Db, name: string): Promise<Deployme
   }
   const sorted = [...versions.values()].sort((a, b) => a.label - b.label);
   if (sorted.length === 0) return null;
-  const primary = deployment.variants
-    .filter((v) => v.retiredAt === null && v.role === 'primary')
-    .sort((a, b) => b.trafficWeight - a.trafficWeight)[0];
+  const primary = deployment.variants.filter((v) => v.retiredAt === null && v.role === 'primary').sort((a, b) => b.trafficWeight - a.trafficWeight)[0];
   const current = (primary && versions.get(primary.version.label)) ?? sorted.at(-1)!;
   return {
     deployment: { id: deployment.id, name: deployment.name, teamId: deployment.teamId },

@@ -215,8 +215,7 @@ export function trainIrisClassifier({ seed, epochs = 500, learningRate = 0.01 }:
   const xs = IRIS.map((row) => Array.from({ length: INPUTS }, (_, i) => (row[i] - mean[i]) / std[i]));
 
   const random = mulberry32(seed);
-  const init = (length: number, limit: number) =>
-    Float64Array.from({ length }, () => (random() * 2 - 1) * limit);
+  const init = (length: number, limit: number) => Float64Array.from({ length }, () => (random() * 2 - 1) * limit);
   const w1 = init(INPUTS * HIDDEN, Math.sqrt(6 / INPUTS));
   const b1 = new Float64Array(HIDDEN);
   const w2 = init(HIDDEN * CLASSES, Math.sqrt(6 / (HIDDEN + CLASSES)));

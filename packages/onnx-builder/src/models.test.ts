@@ -3,18 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import {
-  DTYPES,
-  IRIS,
-  buildAllTypesEcho,
-  buildCnn,
-  buildEmbedding,
-  buildFixedBatch,
-  buildMlp,
-  buildMultiIo,
-  trainIrisClassifier,
-  type DType,
-} from './index';
+import { DTYPES, IRIS, buildAllTypesEcho, buildCnn, buildEmbedding, buildFixedBatch, buildMlp, buildMultiIo, trainIrisClassifier, type DType } from './index';
 
 const load = (model: Uint8Array) => ort.InferenceSession.create(model);
 
@@ -144,17 +133,13 @@ describe('buildAllTypesEcho', () => {
 
   it('declares one input and output per dtype', async () => {
     const session = await load(buildAllTypesEcho());
-    expect(metadata(session, 'inputMetadata')).toEqual(
-      DTYPES.map((dtype) => ({ name: `x_${dtype}`, type: dtype, shape: ['batch', 2] })),
-    );
+    expect(metadata(session, 'inputMetadata')).toEqual(DTYPES.map((dtype) => ({ name: `x_${dtype}`, type: dtype, shape: ['batch', 2] })));
     expect(session.outputNames).toEqual(DTYPES.map((dtype) => `y_${dtype}`));
   });
 
   it('round-trips every dtype', async () => {
     const session = await load(buildAllTypesEcho());
-    const feeds = Object.fromEntries(
-      DTYPES.map((dtype) => [`x_${dtype}`, new ort.Tensor(dtype, samples[dtype] as never, [2, 2])]),
-    );
+    const feeds = Object.fromEntries(DTYPES.map((dtype) => [`x_${dtype}`, new ort.Tensor(dtype, samples[dtype] as never, [2, 2])]));
     const outputs = await session.run(feeds);
     for (const dtype of DTYPES) {
       const y = outputs[`y_${dtype}`];

@@ -37,10 +37,7 @@ export interface MlpWeights {
  * `features` float32 [batch, inputs] → Gemm → Relu → Gemm → Softmax(axis=1) → `probabilities` float32 [batch, outputs],
  * plus ArgMax(axis=1, keepdims=0) of the probabilities → `label` int64 [batch].
  */
-export function encodeMlp(
-  weights: MlpWeights,
-  options: { batch?: BatchOption; name?: string; docString?: string } = {},
-): Uint8Array {
+export function encodeMlp(weights: MlpWeights, options: { batch?: BatchOption; name?: string; docString?: string } = {}): Uint8Array {
   const { inputs, hidden, outputs } = weights;
   const batch = batchDim(options.batch ?? 'dynamic');
   const g = new GraphBuilder(options.name ?? 'mlp');

@@ -46,7 +46,13 @@ export const JOBS = {
   /** Deletes blobs no version references; `graceMs` spares blobs an upload is still registering. */
   collectGarbage: {
     queue: 'models',
-    schema: z.object({ graceMs: z.number().int().nonnegative().default(60 * 60 * 1000) }),
+    schema: z.object({
+      graceMs: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(60 * 60 * 1000),
+    }),
     jobId: () => 'collect-garbage',
   },
   /** A replica's drift window, merged by the worker into per-minute rows per feature. */

@@ -52,6 +52,10 @@ export type WakeRequest = z.infer<typeof wakeRequestSchema>;
  * Tells every gateway to forget the API keys and principals it cached: after a key is revoked, or a
  * team membership or role changes (a new member's key must not keep getting 403 until a restart).
  */
-export async function publishAccessChanged(redis: { publish(channel: string, message: string): Promise<unknown> }, prefix: string, what: string): Promise<void> {
+export async function publishAccessChanged(
+  redis: { publish(channel: string, message: string): Promise<unknown> },
+  prefix: string,
+  what: string,
+): Promise<void> {
   await redis.publish(channels(prefix).apiKeysChanged, what);
 }

@@ -45,9 +45,7 @@ describe('blobStoreConfigFromEnv', () => {
     expect(() => blobStoreConfigFromEnv({ SLIPWAY_STORAGE: 's3', SLIPWAY_S3_BUCKET: 'b', SLIPWAY_S3_FORCE_PATH_STYLE: 'maybe' }, { dataDir })).toThrow(
       /SLIPWAY_S3_FORCE_PATH_STYLE/,
     );
-    expect(() => blobStoreConfigFromEnv({ SLIPWAY_STORAGE: 's3', SLIPWAY_S3_BUCKET: 'b', SLIPWAY_S3_ENDPOINT: 'minio:9000' }, { dataDir })).toThrow(
-      /endpoint/,
-    );
+    expect(() => blobStoreConfigFromEnv({ SLIPWAY_STORAGE: 's3', SLIPWAY_S3_BUCKET: 'b', SLIPWAY_S3_ENDPOINT: 'minio:9000' }, { dataDir })).toThrow(/endpoint/);
     expect(() => blobStoreConfigFromEnv({ SLIPWAY_STORAGE: 'gcs' }, { dataDir })).toThrow(/SLIPWAY_STORAGE/);
   });
 });

@@ -40,10 +40,7 @@ export function createBlobStore(config: BlobStoreConfig): BlobStore {
  * Reads SLIPWAY_STORAGE (fs, the default, or s3), SLIPWAY_S3_{BUCKET,ENDPOINT,REGION,PREFIX,FORCE_PATH_STYLE}
  * and AWS_{ACCESS_KEY_ID,SECRET_ACCESS_KEY}; empty variables count as unset.
  */
-export function blobStoreConfigFromEnv(
-  env: Record<string, string | undefined>,
-  defaults: { dataDir: string },
-): BlobStoreConfig {
+export function blobStoreConfigFromEnv(env: Record<string, string | undefined>, defaults: { dataDir: string }): BlobStoreConfig {
   try {
     return blobStoreConfigSchema.parse(rawConfigFromEnv(env, defaults));
   } catch (error) {
@@ -62,10 +59,7 @@ function rawConfigFromEnv(env: Record<string, string | undefined>, { dataDir }: 
     prefix: get('SLIPWAY_S3_PREFIX'),
     endpoint: get('SLIPWAY_S3_ENDPOINT'),
     region: get('SLIPWAY_S3_REGION'),
-    forcePathStyle: z
-      .stringbool({ error: 'SLIPWAY_S3_FORCE_PATH_STYLE must be true or false' })
-      .optional()
-      .parse(get('SLIPWAY_S3_FORCE_PATH_STYLE')),
+    forcePathStyle: z.stringbool({ error: 'SLIPWAY_S3_FORCE_PATH_STYLE must be true or false' }).optional().parse(get('SLIPWAY_S3_FORCE_PATH_STYLE')),
     accessKeyId: get('AWS_ACCESS_KEY_ID'),
     secretAccessKey: get('AWS_SECRET_ACCESS_KEY'),
     cacheDir: path.resolve(dataDir, 'blob-cache'),

@@ -57,8 +57,7 @@ describe('S3BlobStore against an S3 server (s3rver)', () => {
     return { store, cacheDir };
   }
   const key = (digest: string) => `${prefix}/sha256/${digest}`;
-  const requestsTo = (method: string, digest: string) =>
-    requests.filter((request) => request.startsWith(`${method} /${BUCKET}/${key(digest)}`));
+  const requestsTo = (method: string, digest: string) => requests.filter((request) => request.startsWith(`${method} /${BUCKET}/${key(digest)}`));
   async function objectKeys() {
     const listed = await admin.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${prefix}/` }));
     return (listed.Contents ?? []).map((object) => object.Key);

@@ -1,13 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  paginateListObjectsV2,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { BlobNotFoundError, DIGEST_PATTERN, type BlobInfo, type BlobStore, type StagedBlob } from './blob-store';
 import { FsBlobStore } from './fs-blob-store';
@@ -149,7 +142,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   private async getObject(digest: string): Promise<Readable> {
-    let body;
+    let body: unknown;
     try {
       ({ Body: body } = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(digest) })));
     } catch (error) {

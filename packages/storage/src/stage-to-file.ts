@@ -16,11 +16,7 @@ export interface StagedFile {
  * Streams `source` into a new file under `dir`, hashing (sha256) and counting as it goes.
  * Past `maxBytes` it fails with BlobTooLargeError; on any failure the partial file is removed.
  */
-export async function stageToFile(
-  source: AsyncIterable<Uint8Array> | Readable,
-  dir: string,
-  maxBytes = Number.POSITIVE_INFINITY,
-): Promise<StagedFile> {
+export async function stageToFile(source: AsyncIterable<Uint8Array> | Readable, dir: string, maxBytes = Number.POSITIVE_INFINITY): Promise<StagedFile> {
   await mkdir(dir, { recursive: true });
   const filePath = path.join(dir, randomUUID());
   const hash = createHash('sha256');

@@ -17,9 +17,7 @@ export function AdminView() {
         isEmpty={(data) => !data.user.isAdmin}
         empty={
           <section className="card">
-            <EmptyState title="Admins only">
-              Ask a platform admin to create users, change team membership or quotas, or add a machine type for you.
-            </EmptyState>
+            <EmptyState title="Admins only">Ask a platform admin to create users, change team membership or quotas, or add a machine type for you.</EmptyState>
           </section>
         }
       >

@@ -42,14 +42,7 @@ function EditRow({ machine, onClose }: { machine: MachineType; onClose: () => vo
   const change = (patch: Partial<MachineSpecDraft>) => setDraft((current) => ({ ...current, ...patch }));
   const formId = `edit-machine-${machine.id}`;
   const input = (field: keyof MachineSpecDraft, autoFocus = false) => (
-    <SpecInput
-      field={field}
-      draft={draft}
-      onChange={change}
-      form={formId}
-      aria-label={`${SPEC_LABELS[field]} of ${machine.name}`}
-      autoFocus={autoFocus}
-    />
+    <SpecInput field={field} draft={draft} onChange={change} form={formId} aria-label={`${SPEC_LABELS[field]} of ${machine.name}`} autoFocus={autoFocus} />
   );
 
   const submit = (event: FormEvent) => {

@@ -40,14 +40,7 @@ function AddMachineTypeForm() {
       <div className="form-row">
         <div className="field">
           <label htmlFor="machine-name">Name</label>
-          <input
-            id="machine-name"
-            className="input"
-            autoComplete="off"
-            placeholder="e.g. cpu-xlarge"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
+          <input id="machine-name" className="input" autoComplete="off" placeholder="e.g. cpu-xlarge" value={name} onChange={(e) => setName(e.target.value)} />
         </div>
         {specField('vcpu')}
         {specField('memoryMb')}
@@ -74,10 +67,16 @@ function MachineTypesTable({ machineTypes }: { machineTypes: MachineType[] }) {
         <thead>
           <tr>
             <th scope="col">Name</th>
-            <th scope="col" className="num">vCPU</th>
-            <th scope="col" className="num">Memory</th>
+            <th scope="col" className="num">
+              vCPU
+            </th>
+            <th scope="col" className="num">
+              Memory
+            </th>
             <th scope="col">GPU</th>
-            <th scope="col" className="num">Cost</th>
+            <th scope="col" className="num">
+              Cost
+            </th>
             <th scope="col" className="actions">
               <span className="visually-hidden">Actions</span>
             </th>

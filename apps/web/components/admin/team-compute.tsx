@@ -87,8 +87,7 @@ function ComputeQuotaForm({ team }: { team: AdminTeam }) {
   const [draft, setDraft] = useState(() => toDraft(saved));
   const save = useMutation({
     mutationFn: () => quotaApi.updateTeamQuotas(team.id, parseDraft(draft, gpuTypes)),
-    onSuccess: () =>
-      Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.teams }), queryClient.invalidateQueries({ queryKey: usageQueryKey })]),
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.teams }), queryClient.invalidateQueries({ queryKey: usageQueryKey })]),
   });
 
   const change = (patch: (current: ComputeDraft) => Partial<ComputeDraft>) => {
@@ -111,7 +110,14 @@ function ComputeQuotaForm({ team }: { team: AdminTeam }) {
     <form className="stack" onSubmit={submit} onKeyDown={revertOnEscape} noValidate aria-label={`Compute quota of ${team.name}`}>
       <div className="form-row">
         <LimitField id={id('vcpu')} label="vCPU quota" value={draft.vcpu} onChange={(vcpu) => change(() => ({ vcpu }))} hintId={hintId} />
-        <LimitField id={id('memory')} label="Memory quota (GB)" value={draft.memoryGb} onChange={(memoryGb) => change(() => ({ memoryGb }))} hintId={hintId} decimal />
+        <LimitField
+          id={id('memory')}
+          label="Memory quota (GB)"
+          value={draft.memoryGb}
+          onChange={(memoryGb) => change(() => ({ memoryGb }))}
+          hintId={hintId}
+          decimal
+        />
         <LimitField id={id('replicas')} label="Replica quota" value={draft.replicas} onChange={(replicas) => change(() => ({ replicas }))} hintId={hintId} />
         {gpuTypes.map((type) => (
           <LimitField
@@ -128,8 +134,8 @@ function ComputeQuotaForm({ team }: { team: AdminTeam }) {
         </button>
       </div>
       <span id={hintId} className="hint">
-        Leave a field empty for no limit; Escape undoes unsaved edits. Deploys and changes whose worst case (maxReplicas × machine type)
-        would pass a limit are refused.
+        Leave a field empty for no limit; Escape undoes unsaved edits. Deploys and changes whose worst case (maxReplicas × machine type) would pass a limit are
+        refused.
       </span>
       <FormError error={save.error} />
       {save.isSuccess && (

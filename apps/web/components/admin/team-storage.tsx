@@ -27,8 +27,7 @@ function QuotaForm({ team }: { team: Team }) {
   const [quota, setQuota] = useState(quotaText(team.storageQuotaBytes));
   const save = useMutation({
     mutationFn: () => api.updateTeamQuota(team.id, parseQuotaGb(quota)),
-    onSuccess: () =>
-      Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.teams }), queryClient.invalidateQueries({ queryKey: usageQueryKey })]),
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.teams }), queryClient.invalidateQueries({ queryKey: usageQueryKey })]),
   });
 
   const submit = (event: FormEvent) => {

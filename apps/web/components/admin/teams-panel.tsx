@@ -71,14 +71,7 @@ function AddMemberForm({ team }: { team: Team }) {
       <div className="form-row">
         <div className="field">
           <label htmlFor={`member-email-${team.id}`}>Member email</label>
-          <input
-            id={`member-email-${team.id}`}
-            className="input"
-            type="email"
-            autoComplete="off"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
+          <input id={`member-email-${team.id}`} className="input" type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor={`member-role-${team.id}`}>Role</label>
@@ -164,7 +157,11 @@ export function TeamsPanel() {
         query={teams}
         loadingLabel="Loading teams…"
         isEmpty={(list) => list.length === 0}
-        empty={<EmptyState compact title="No teams yet">Create a team above, then add people to it.</EmptyState>}
+        empty={
+          <EmptyState compact title="No teams yet">
+            Create a team above, then add people to it.
+          </EmptyState>
+        }
       >
         {(list) => list.map((team) => <TeamCard key={team.id} team={team} />)}
       </QueryContent>

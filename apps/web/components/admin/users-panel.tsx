@@ -32,14 +32,7 @@ function CreateUserForm() {
       <div className="form-row">
         <div className="field">
           <label htmlFor="user-email">Email</label>
-          <input
-            id="user-email"
-            className="input"
-            type="email"
-            autoComplete="off"
-            value={user.email}
-            onChange={(e) => set({ email: e.target.value })}
-          />
+          <input id="user-email" className="input" type="email" autoComplete="off" value={user.email} onChange={(e) => set({ email: e.target.value })} />
         </div>
         <div className="field">
           <label htmlFor="user-name">Name</label>
@@ -126,7 +119,11 @@ export function UsersPanel() {
         query={users}
         loadingLabel="Loading users…"
         isEmpty={(list) => list.length === 0}
-        empty={<EmptyState compact title="No users yet">Create the first user above.</EmptyState>}
+        empty={
+          <EmptyState compact title="No users yet">
+            Create the first user above.
+          </EmptyState>
+        }
       >
         {(list) => <UsersTable users={list} />}
       </QueryContent>

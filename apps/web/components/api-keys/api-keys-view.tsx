@@ -56,13 +56,7 @@ function CreateKeyForm() {
       <form className="form-row" onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor="key-name">Key name</label>
-          <input
-            id="key-name"
-            className="input"
-            placeholder="e.g. checkout-service"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
+          <input id="key-name" className="input" placeholder="e.g. checkout-service" value={name} onChange={(e) => setName(e.target.value)} />
         </div>
         <button type="submit" className="btn btn-primary" disabled={create.isPending}>
           {create.isPending ? 'Creating…' : 'Create key'}

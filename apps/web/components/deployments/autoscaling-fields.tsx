@@ -39,7 +39,13 @@ const BOUNDS: Knob[] = [
 
 const TIMING: Knob[] = [
   { name: 'upscaleDelaySeconds', label: 'Upscale delay (s)', help: 'How long the load must ask for more replicas before it scales up.', min: 0, step: 'any' },
-  { name: 'downscaleDelaySeconds', label: 'Downscale delay (s)', help: 'How long the load must ask for fewer replicas before it scales down.', min: 0, step: 'any' },
+  {
+    name: 'downscaleDelaySeconds',
+    label: 'Downscale delay (s)',
+    help: 'How long the load must ask for fewer replicas before it scales down.',
+    min: 0,
+    step: 'any',
+  },
   {
     name: 'scaleToZeroDelaySeconds',
     label: 'Scale-to-zero delay (s)',
@@ -47,7 +53,13 @@ const TIMING: Knob[] = [
     min: 0,
     step: 'any',
   },
-  { name: 'lookBackSeconds', label: 'Look-back period (s)', help: 'The window over which the average number of ongoing requests is calculated.', min: 1, step: 'any' },
+  {
+    name: 'lookBackSeconds',
+    label: 'Look-back period (s)',
+    help: 'The window over which the average number of ongoing requests is calculated.',
+    min: 1,
+    step: 'any',
+  },
 ];
 
 function KnobField({ id, knob, draft, onChange }: { id: string; knob: Knob; draft: ScalingDraft; onChange: (draft: ScalingDraft) => void }) {

@@ -135,8 +135,8 @@ function ComparisonSummary({ comparison, byId }: { comparison: VariantComparison
     <li className="comparison" aria-label={title}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <h3>
-          {candidate ? variantLabel(candidate) : 'Candidate'} <span className="muted">(candidate)</span> vs{' '}
-          {baseline ? variantLabel(baseline) : 'baseline'} <span className="muted">(baseline)</span>
+          {candidate ? variantLabel(candidate) : 'Candidate'} <span className="muted">(candidate)</span> vs {baseline ? variantLabel(baseline) : 'baseline'}{' '}
+          <span className="muted">(baseline)</span>
         </h3>
         <div className="row">
           <Significance significant={latency.significant} what="Latency" />

@@ -45,12 +45,7 @@ function VersionChooser({
       </legend>
       <div className="row">
         <label className="checkbox">
-          <input
-            type="radio"
-            name="version-by"
-            checked={choice.by === 'label'}
-            onChange={() => onChange({ by: 'label', label: pinned?.label })}
-          />
+          <input type="radio" name="version-by" checked={choice.by === 'label'} onChange={() => onChange({ by: 'label', label: pinned?.label })} />
           By label
         </label>
         <label className="checkbox">
@@ -137,13 +132,7 @@ function chosenVersion(choice: VersionChoice): { versionLabel: number } | { vers
   return { versionDigest: `sha256:${digest}` };
 }
 
-function Form({
-  models,
-  machineTypes,
-  initialModel,
-  initialVersion,
-  initialName,
-}: Prefill & { models: ModelSummary[]; machineTypes: MachineType[] }) {
+function Form({ models, machineTypes, initialModel, initialVersion, initialName }: Prefill & { models: ModelSummary[]; machineTypes: MachineType[] }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [modelName, setModelName] = useState(initialModel ?? models[0]?.name ?? '');
@@ -227,12 +216,7 @@ function Form({
       <div className="form-row">
         <div className="field" style={{ flex: '3 1 260px' }}>
           <label htmlFor="deploy-machine">Machine type</label>
-          <select
-            id="deploy-machine"
-            className="select"
-            value={machine?.name ?? ''}
-            onChange={(e) => setMachineChoice(e.target.value)}
-          >
+          <select id="deploy-machine" className="select" value={machine?.name ?? ''} onChange={(e) => setMachineChoice(e.target.value)}>
             {machineTypes.map((m) => (
               <option key={m.id} value={m.name}>
                 {describeMachine(m)}
@@ -307,9 +291,7 @@ export function NewDeploymentView(prefill: Prefill) {
         >
           {(modelList) => (
             <QueryContent query={machineTypes} loadingLabel="Loading machine types…">
-              {(machines) => (
-                <Form models={modelList} machineTypes={machines} {...prefill} />
-              )}
+              {(machines) => <Form models={modelList} machineTypes={machines} {...prefill} />}
             </QueryContent>
           )}
         </QueryContent>

@@ -87,8 +87,8 @@ export function DeploymentView({ name }: { name: string }) {
         subtitle={
           data && (
             <>
-              Serving <Link href={`/models/${data.model.name}`}>{data.model.name}</Link> {servingVersions(data)} · revision{' '}
-              {data.revision} · updated {timeAgo(data.updatedAt)}
+              Serving <Link href={`/models/${data.model.name}`}>{data.model.name}</Link> {servingVersions(data)} · revision {data.revision} · updated{' '}
+              {timeAgo(data.updatedAt)}
             </>
           )
         }

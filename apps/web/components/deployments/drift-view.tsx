@@ -44,7 +44,13 @@ function MiniHistogram({ feature }: { feature: Feature }) {
 
 /** Score against threshold per window, plus the mean for numeric features (prediction drift shows here too). */
 function DriftOverTime({ feature }: { feature: Feature }) {
-  const data = feature.overTime.map((w) => ({ time: formatTime(new Date(w.start).toISOString()), score: w.score, threshold: w.threshold, mean: w.mean, count: w.count }));
+  const data = feature.overTime.map((w) => ({
+    time: formatTime(new Date(w.start).toISOString()),
+    score: w.score,
+    threshold: w.threshold,
+    mean: w.mean,
+    count: w.count,
+  }));
   const judged = feature.score !== null;
   return (
     <figure className="chart" aria-label={`Drift over time: ${feature.name}`} style={{ margin: 0 }}>
@@ -141,7 +147,15 @@ function FreezeBaseline({ name, report }: { name: string; report: DriftReport })
       <label className="label" htmlFor="baseline-from">
         From
       </label>
-      <input id="baseline-from" className="input" type="datetime-local" required value={from} onChange={(e) => setFrom(e.target.value)} style={{ width: 'auto' }} />
+      <input
+        id="baseline-from"
+        className="input"
+        type="datetime-local"
+        required
+        value={from}
+        onChange={(e) => setFrom(e.target.value)}
+        style={{ width: 'auto' }}
+      />
       <label className="label" htmlFor="baseline-to">
         To
       </label>
@@ -177,9 +191,9 @@ function DriftDetail({ name, report }: { name: string; report: DriftReport }) {
             <div>
               <h2 id="no-reference-title">No reference data</h2>
               <p>
-                Version {report.variant.versionLabel} was uploaded without <code>reference_data</code>, so there is nothing to compare with yet. Upload
-                one with the next version (<code>reference_data: data/reference.csv</code> in <code>slipway.yaml</code>), or freeze a baseline from a
-                window of traffic you trust.
+                Version {report.variant.versionLabel} was uploaded without <code>reference_data</code>, so there is nothing to compare with yet. Upload one with
+                the next version (<code>reference_data: data/reference.csv</code> in <code>slipway.yaml</code>), or freeze a baseline from a window of traffic
+                you trust.
               </p>
             </div>
           </div>
@@ -198,12 +212,14 @@ function DriftDetail({ name, report }: { name: string; report: DriftReport }) {
             <div className="card-header">
               <div>
                 <h2 id="drift-title">
-                  {summary.monitored > 0 ? `${summary.drifted} of ${summary.monitored} features drifted` : `${summary.features} features, none with a reference`}
+                  {summary.monitored > 0
+                    ? `${summary.drifted} of ${summary.monitored} features drifted`
+                    : `${summary.features} features, none with a reference`}
                 </h2>
                 <p>
                   <BaselineNote baseline={baseline} /> A feature drifts when its score passes its threshold in 2 of the last 3 windows of{' '}
-                  {report.window.bucketSeconds / 60} min. Scores: Wasserstein distance in reference standard deviations (numeric), Jensen–Shannon
-                  distance (categorical).
+                  {report.window.bucketSeconds / 60} min. Scores: Wasserstein distance in reference standard deviations (numeric), Jensen–Shannon distance
+                  (categorical).
                 </p>
               </div>
             </div>
@@ -215,7 +231,11 @@ function DriftDetail({ name, report }: { name: string; report: DriftReport }) {
                 <div>
                   <h2 id="over-time-title">{feature.name} over time</h2>
                   <p>
-                    {feature.score !== null ? 'Score per window against the threshold.' : feature.kind === 'numeric' ? 'Mean per window (no reference to score against).' : 'Values per window (no reference to score against).'}{' '}
+                    {feature.score !== null
+                      ? 'Score per window against the threshold.'
+                      : feature.kind === 'numeric'
+                        ? 'Mean per window (no reference to score against).'
+                        : 'Values per window (no reference to score against).'}{' '}
                     {feature.count.toLocaleString('en')} values, {pct(feature.missing)} missing.
                   </p>
                 </div>
@@ -252,7 +272,13 @@ export function DriftView({ name }: { name: string }) {
                 <label className="label" htmlFor="drift-variant">
                   Variant
                 </label>
-                <select id="drift-variant" className="select" style={{ width: 'auto' }} value={drift.data?.variant.name ?? ''} onChange={(e) => setVariant(e.target.value)}>
+                <select
+                  id="drift-variant"
+                  className="select"
+                  style={{ width: 'auto' }}
+                  value={drift.data?.variant.name ?? ''}
+                  onChange={(e) => setVariant(e.target.value)}
+                >
                   {variants.map((v) => (
                     <option key={v} value={v}>
                       {v}

@@ -53,9 +53,7 @@ function currentStatus(rollout: Rollout, bakeSeconds: number, now: number, waiti
 /** Done up to the current step; after a promote the steps never reached were skipped, not passed. */
 function canarySteps(rollout: Rollout, now: number, events: DeploymentEvent[]): StepView[] {
   const stepStart = Date.parse(rollout.stepStartedAt ?? '0');
-  const waitingForTraffic = events.some(
-    (e) => e.step === 'canary' && e.message.includes('waiting for traffic') && Date.parse(e.createdAt) >= stepStart,
-  );
+  const waitingForTraffic = events.some((e) => e.step === 'canary' && e.message.includes('waiting for traffic') && Date.parse(e.createdAt) >= stepStart);
   return rollout.steps.map((step, i) => {
     const promotedAt = rollout.phase === 'draining' && rollout.promoted ? rollout.step : null;
     const state: StepState =
@@ -182,7 +180,9 @@ function RolloutDetails({ deployment, rollout, events }: { deployment: Deploymen
         {rollout.strategy === 'canary' && (
           <div>
             <dt>Step</dt>
-            <dd>{rollout.step < 0 ? `not started (of ${rollout.steps.length})` : `${Math.min(rollout.step + 1, rollout.steps.length)} of ${rollout.steps.length}`}</dd>
+            <dd>
+              {rollout.step < 0 ? `not started (of ${rollout.steps.length})` : `${Math.min(rollout.step + 1, rollout.steps.length)} of ${rollout.steps.length}`}
+            </dd>
           </div>
         )}
         <div>

@@ -37,6 +37,7 @@ export function RolloutProgress({ deployment, events }: { deployment: Deployment
 export function EventsList({ events }: { events: DeploymentEvent[] }) {
   const list = useRef<HTMLOListElement>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scrolls again whenever an event arrives.
   useEffect(() => {
     list.current?.scrollTo({ top: list.current.scrollHeight });
   }, [events.length]);

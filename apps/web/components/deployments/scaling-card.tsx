@@ -122,7 +122,10 @@ function ScalingStatus({ deployment, variants }: { deployment: Deployment; varia
 /** The autoscaler's latest decisions (why it scaled, when it slept or woke), newest first. */
 function ScalingDecisions({ deployment }: { deployment: Deployment }) {
   const events = useDeploymentEvents(deployment);
-  const decisions = (events.data ?? []).filter((e) => e.step === 'autoscale').slice(-3).reverse();
+  const decisions = (events.data ?? [])
+    .filter((e) => e.step === 'autoscale')
+    .slice(-3)
+    .reverse();
   if (decisions.length === 0) return null;
   return (
     <div className="stack" style={{ gap: 4 }}>
@@ -199,12 +202,7 @@ function ScalingForm({ deployment, spec, teamId }: { deployment: Deployment; spe
             Fixed count
           </label>
           <label className="checkbox">
-            <input
-              type="radio"
-              name={`${FORM_ID}-mode`}
-              checked={draft.mode === 'autoscale'}
-              onChange={() => setDraft({ ...draft, mode: 'autoscale' })}
-            />
+            <input type="radio" name={`${FORM_ID}-mode`} checked={draft.mode === 'autoscale'} onChange={() => setDraft({ ...draft, mode: 'autoscale' })} />
             Autoscale
           </label>
         </div>

@@ -148,7 +148,7 @@ export function scalingProblems(draft: ScalingDraft): string[] {
   if (!isNumber(draft.lookBackSeconds, 1, LIMITS.lookBackSeconds)) problems.push(`Look-back period: 1 to ${LIMITS.lookBackSeconds} seconds.`);
   if (draft.schedules.length > MAX_SCHEDULES) problems.push(`At most ${MAX_SCHEDULES} schedule entries.`);
   const max = maxOk ? Number(draft.maxReplicas) : null;
-  draft.schedules.forEach((row, i) => problems.push(...scheduleRowProblems(row, i, max)));
+  for (const [i, row] of draft.schedules.entries()) problems.push(...scheduleRowProblems(row, i, max));
   return problems;
 }
 

@@ -141,8 +141,8 @@ export function ScheduleFields({
     <fieldset className="fieldset stack" style={{ gap: 8 }}>
       <legend className="label">Schedules</legend>
       <span className="hint">
-        From each cron fire (in its time zone) until the next entry’s, the entry’s min and max replace the bounds above, e.g. 0 8 * * 1-5 with
-        min 2 for office hours and 0 18 * * 1-5 with min 0 for the night. An empty max keeps max replicas.
+        From each cron fire (in its time zone) until the next entry’s, the entry’s min and max replace the bounds above, e.g. 0 8 * * 1-5 with min 2 for office
+        hours and 0 18 * * 1-5 with min 0 for the night. An empty max keeps max replicas.
       </span>
       {schedules.length > 0 && (
         <div className="table-wrap">

@@ -154,12 +154,7 @@ function CanarySteps({ id, steps, onChange }: { id: string; steps: StepDraft[]; 
       </div>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <span className="hint">{describeSteps(steps)}. After the last step passes, all traffic moves over.</span>
-        <button
-          type="button"
-          className="btn btn-sm"
-          disabled={steps.length >= MAX_STEPS}
-          onClick={() => onChange([...steps, step(nextWeight)])}
-        >
+        <button type="button" className="btn btn-sm" disabled={steps.length >= MAX_STEPS} onClick={() => onChange([...steps, step(nextWeight)])}>
           Add step
         </button>
       </div>

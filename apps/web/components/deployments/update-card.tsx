@@ -96,8 +96,8 @@ function UpdateForm({
         </select>
         <span id="update-version-hint" className="hint">
           {variant.name} runs v{variant.versionLabel} now
-          {chosenVersion && chosenVersion.digest !== variant.versionDigest ? `; v${chosenVersion.label} would replace it.` : '.'} Only
-          versions that passed validation are listed.
+          {chosenVersion && chosenVersion.digest !== variant.versionDigest ? `; v${chosenVersion.label} would replace it.` : '.'} Only versions that passed
+          validation are listed.
         </span>
       </div>
       <div className="form-row">
@@ -127,8 +127,7 @@ function UpdateForm({
       </div>
       {machine && Number.isInteger(replicaCount) && replicaCount > 0 && (
         <p className="hint" aria-live="polite">
-          Estimated cost for {variant.name}: {formatCost(machine.hourlyCost * replicaCount)} for {replicaCount}{' '}
-          {replicaCount === 1 ? 'replica' : 'replicas'}.
+          Estimated cost for {variant.name}: {formatCost(machine.hourlyCost * replicaCount)} for {replicaCount} {replicaCount === 1 ? 'replica' : 'replicas'}.
         </p>
       )}
       <StrategyFields id="update" draft={strategy} onChange={setStrategy} />

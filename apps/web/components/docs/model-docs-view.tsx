@@ -20,13 +20,19 @@ function Compatibility({ version }: { version: DocsVersion }) {
   if (version.breakingChanges.length === 0) {
     return (
       <p className="muted">
-        <span className="badge" data-tone="green">Compatible</span> Callers of v{version.previousLabel} keep working.
+        <span className="badge" data-tone="green">
+          Compatible
+        </span>{' '}
+        Callers of v{version.previousLabel} keep working.
       </p>
     );
   }
   return (
     <div className="alert alert-error" role="note" aria-label="Breaking change">
-      <span className="badge" data-tone="red">Breaking change</span> Callers of v{version.previousLabel} must change:
+      <span className="badge" data-tone="red">
+        Breaking change
+      </span>{' '}
+      Callers of v{version.previousLabel} must change:
       <ul>
         {version.breakingChanges.map((c) => (
           <li key={`${c.kind}-${c.tensor}`}>{c.message}</li>
@@ -102,7 +108,13 @@ export function ModelDocsView({ name }: { name: string }) {
             <Link href="/docs">Docs</Link> / <Link href={`/deployments/${name}`}>{name}</Link>
           </>
         }
-        subtitle={docs.data && <>Model {docs.data.model} behind the gateway at {docs.data.gatewayUrl}. Three protocols, one API key.</>}
+        subtitle={
+          docs.data && (
+            <>
+              Model {docs.data.model} behind the gateway at {docs.data.gatewayUrl}. Three protocols, one API key.
+            </>
+          )
+        }
       />
       <QueryContent
         query={docs}

@@ -24,8 +24,7 @@ function ModelDetail({ model }: { model: Model }) {
         </div>
         {model.versions.length === 0 ? (
           <EmptyState compact title="No versions yet">
-            Upload an .onnx file, or an archive with the model and a slipway.yaml, above to create v1. Once Slipway has
-            checked it, deploy it from here.
+            Upload an .onnx file, or an archive with the model and a slipway.yaml, above to create v1. Once Slipway has checked it, deploy it from here.
           </EmptyState>
         ) : (
           <VersionsTable modelName={model.name} versions={model.versions} />

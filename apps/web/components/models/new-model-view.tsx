@@ -99,8 +99,8 @@ export function NewModelView() {
                 aria-describedby="model-file-hint"
               />
               <span id="model-file-hint" className="hint">
-                ONNX ({ACCEPTED_ARTIFACTS.join(', ')}); an archive may add a slipway.yaml or be an MLflow model. Slipway reads
-                the inputs and outputs from the model.
+                ONNX ({ACCEPTED_ARTIFACTS.join(', ')}); an archive may add a slipway.yaml or be an MLflow model. Slipway reads the inputs and outputs from the
+                model.
               </span>
             </div>
           </div>
@@ -125,13 +125,7 @@ export function NewModelView() {
           </div>
           <div className="field">
             <label htmlFor="model-description">Description (optional)</label>
-            <input
-              id="model-description"
-              className="input"
-              value={description}
-              disabled={busy}
-              onChange={(e) => setDescription(e.target.value)}
-            />
+            <input id="model-description" className="input" value={description} disabled={busy} onChange={(e) => setDescription(e.target.value)} />
           </div>
           <FormError error={error} />
           <UploadProgress state={upload.state} onCancel={upload.cancel} />

@@ -23,13 +23,7 @@ function VersionPicker({ versions, shown, onChoose }: { versions: Version[]; sho
       <label className="label" htmlFor="details-version">
         Version
       </label>
-      <select
-        id="details-version"
-        className="select"
-        style={{ width: 'auto' }}
-        value={shown.label}
-        onChange={(e) => onChoose(Number(e.target.value))}
-      >
+      <select id="details-version" className="select" style={{ width: 'auto' }} value={shown.label} onChange={(e) => onChoose(Number(e.target.value))}>
         {versions.map((v) => (
           <option key={v.id} value={v.label}>
             v{v.label} ({v.status})

@@ -47,8 +47,8 @@ export function VersionUploader({ modelName }: { modelName: string }) {
             }}
           />
           <span id="version-file-hint" className="hint">
-            ONNX ({ACCEPTED_ARTIFACTS.join(', ')}); archives may hold a slipway.yaml or an MLflow model. An interrupted upload
-            continues where it stopped when you choose the same file again.
+            ONNX ({ACCEPTED_ARTIFACTS.join(', ')}); archives may hold a slipway.yaml or an MLflow model. An interrupted upload continues where it stopped when
+            you choose the same file again.
           </span>
         </div>
         <button type="submit" className="btn" disabled={uploading || !file}>

@@ -5,8 +5,7 @@ import { CopyButton } from '../copy-button';
 import { StatusBadge } from '../status-badge';
 import { DeleteVersionButton } from './delete-version-button';
 
-const artifactUrl = (modelName: string, label: number) =>
-  `/api/v1/models/${encodeURIComponent(modelName)}/versions/${label}/artifact`;
+const artifactUrl = (modelName: string, label: number) => `/api/v1/models/${encodeURIComponent(modelName)}/versions/${label}/artifact`;
 
 export function VersionsTable({ modelName, versions }: { modelName: string; versions: Version[] }) {
   return (

@@ -1,20 +1,13 @@
 'use client';
 
 import { useMachineTypes } from '@/lib/client/queries';
-import {
-  formatAmount,
-  formatCostRange,
-  formatNumber,
-  quotaImpact,
-  useUsage,
-  type DimensionImpact,
-  type VariantDraft,
-} from '@/lib/client/quota';
+import { formatAmount, formatCostRange, formatNumber, quotaImpact, useUsage, type DimensionImpact, type VariantDraft } from '@/lib/client/quota';
 
 const listed = (parts: string[]) => (parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`);
 
 function shortfall({ dimension, needs, remaining }: DimensionImpact): string {
-  const left = remaining === 0 ? 'none remain' : `only ${formatNumber(dimension, remaining!)} ${remaining === 1 && dimension !== 'memoryMb' ? 'remains' : 'remain'}`;
+  const left =
+    remaining === 0 ? 'none remain' : `only ${formatNumber(dimension, remaining!)} ${remaining === 1 && dimension !== 'memoryMb' ? 'remains' : 'remain'}`;
   return `${formatAmount(dimension, needs)} but ${left}`;
 }
 
@@ -22,7 +15,8 @@ function describeImpact(teamName: string, dimensions: DimensionImpact[]): string
   const over = dimensions.filter((d) => d.exceeds);
   if (over.length) return `Over the quota of team '${teamName}': this needs up to ${listed(over.map(shortfall))}. It will be refused.`;
   const limited = dimensions.filter((d) => d.remaining !== null);
-  if (limited.length === 0) return `This uses up to ${listed(dimensions.map((d) => formatAmount(d.dimension, d.needs)))}; team '${teamName}' has no compute limits.`;
+  if (limited.length === 0)
+    return `This uses up to ${listed(dimensions.map((d) => formatAmount(d.dimension, d.needs)))}; team '${teamName}' has no compute limits.`;
   const fits = limited.map((d) => `${formatNumber(d.dimension, d.needs)} of the remaining ${formatAmount(d.dimension, d.remaining!)}`);
   return `This uses up to ${listed(fits)} in team '${teamName}'.`;
 }

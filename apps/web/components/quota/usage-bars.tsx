@@ -45,11 +45,7 @@ export function ComputeUsageBars({ teamName, compute }: { teamName: string; comp
           />
         );
       })}
-      {unlimited.length > 0 && (
-        <p className="muted">
-          Up to {unlimited.map((d) => formatAmount(d.dimension, d.used)).join(' · ')} · not limited
-        </p>
-      )}
+      {unlimited.length > 0 && <p className="muted">Up to {unlimited.map((d) => formatAmount(d.dimension, d.used)).join(' · ')} · not limited</p>}
     </div>
   );
 }
@@ -62,7 +58,11 @@ export function UsageBars({ teamId }: { teamId?: string }) {
       query={usage}
       loadingLabel="Loading usage…"
       isEmpty={(teams) => !teams.some((t) => !teamId || t.id === teamId)}
-      empty={<EmptyState compact title="No team">You are not in a team whose usage you can see.</EmptyState>}
+      empty={
+        <EmptyState compact title="No team">
+          You are not in a team whose usage you can see.
+        </EmptyState>
+      }
     >
       {(teams) =>
         teams

@@ -123,8 +123,7 @@ export const api = {
 
   models: () => request<{ models: ModelSummary[] }>('GET', '/models').then((r) => r.models),
   model: (name: string) => request<{ model: Model }>('GET', `/models/${enc(name)}`).then((r) => r.model),
-  createModel: (input: { name: string; description?: string; teamId?: string }) =>
-    request<{ model: Model }>('POST', '/models', input).then((r) => r.model),
+  createModel: (input: { name: string; description?: string; teamId?: string }) => request<{ model: Model }>('POST', '/models', input).then((r) => r.model),
 
   deleteVersion: (modelName: string, label: number) => request<void>('DELETE', `/models/${enc(modelName)}/versions/${label}`),
 
@@ -137,15 +136,11 @@ export const api = {
 
   deployments: () => request<{ deployments: Deployment[] }>('GET', '/deployments').then((r) => r.deployments),
   deployment: (name: string) => request<{ deployment: Deployment }>('GET', `/deployments/${enc(name)}`).then((r) => r.deployment),
-  createDeployment: (input: NewDeployment) =>
-    request<{ deployment: Deployment }>('POST', '/deployments', input).then((r) => r.deployment),
-  deploymentEvents: (name: string) =>
-    request<{ events: DeploymentEvent[] }>('GET', `/deployments/${enc(name)}/events`).then((r) => r.events),
-  stopDeployment: (name: string) =>
-    request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/stop`).then((r) => r.deployment),
+  createDeployment: (input: NewDeployment) => request<{ deployment: Deployment }>('POST', '/deployments', input).then((r) => r.deployment),
+  deploymentEvents: (name: string) => request<{ events: DeploymentEvent[] }>('GET', `/deployments/${enc(name)}/events`).then((r) => r.events),
+  stopDeployment: (name: string) => request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/stop`).then((r) => r.deployment),
   /** A new revision (202), or the same one with no changes (200); 409 while a rollout is in progress unless `supersede`. */
-  updateDeployment: (name: string, update: DeploymentUpdate) =>
-    request<UpdateResult>('PATCH', `/deployments/${enc(name)}`, update),
+  updateDeployment: (name: string, update: DeploymentUpdate) => request<UpdateResult>('PATCH', `/deployments/${enc(name)}`, update),
   deploymentRevisions: (name: string) => request<RevisionHistory>('GET', `/deployments/${enc(name)}/revisions`),
   /** Restores an earlier revision's spec as a new revision, rolled out blue-green. */
   rollbackDeployment: (name: string, revision: number, supersede?: boolean) =>
@@ -153,15 +148,13 @@ export const api = {
   /** promote, pause, resume or abort the rollout in progress; 409 when there is none. */
   controlRollout: (name: string, action: RolloutAction) =>
     request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/${action}`).then((r) => r.deployment),
-  deploymentComparison: (name: string, minutes: number) =>
-    request<Comparison>('GET', `/deployments/${enc(name)}/comparison?minutes=${minutes}`),
+  deploymentComparison: (name: string, minutes: number) => request<Comparison>('GET', `/deployments/${enc(name)}/comparison?minutes=${minutes}`),
   tryDeployment,
   deploymentLatency: (name: string, minutes: number) =>
     request<{ points: LatencyPoint[] }>('GET', `/deployments/${enc(name)}/latency?minutes=${minutes}`).then((r) => r.points),
 
   /** Replicas over time and the load per variant, with each autoscaled variant's bounds now and next transitions. */
-  deploymentScaling: (name: string, minutes: number) =>
-    request<DeploymentScaling>('GET', `/deployments/${enc(name)}/scaling?minutes=${minutes}`),
+  deploymentScaling: (name: string, minutes: number) => request<DeploymentScaling>('GET', `/deployments/${enc(name)}/scaling?minutes=${minutes}`),
 
   /** Data drift of one variant (the main primary when none is named) over the last `minutes`. */
   deploymentDrift: (name: string, minutes: number, variant?: string) =>
@@ -178,8 +171,6 @@ export const api = {
   createUser: (input: NewUser) => request<{ user: AdminUser }>('POST', '/users', input).then((r) => r.user),
   teams: () => request<{ teams: Team[] }>('GET', '/teams').then((r) => r.teams),
   createTeam: (name: string) => request<{ team: Team }>('POST', '/teams', { name }).then((r) => r.team),
-  updateTeamQuota: (teamId: string, storageQuotaBytes: number | null) =>
-    request<unknown>('PATCH', `/teams/${enc(teamId)}`, { storageQuotaBytes }),
-  addTeamMember: (teamId: string, email: string, role: TeamRole) =>
-    request<unknown>('POST', `/teams/${enc(teamId)}/members`, { email, role }),
+  updateTeamQuota: (teamId: string, storageQuotaBytes: number | null) => request<unknown>('PATCH', `/teams/${enc(teamId)}`, { storageQuotaBytes }),
+  addTeamMember: (teamId: string, email: string, role: TeamRole) => request<unknown>('POST', `/teams/${enc(teamId)}/members`, { email, role }),
 };

@@ -26,10 +26,5 @@ export function formatJson(value: unknown): string {
 /** A copy-paste curl command; the body is single-quoted for the shell. */
 export function curlExample(url: string, body: unknown): string {
   const json = JSON.stringify(body).replace(/'/g, `'\\''`);
-  return [
-    `curl -X POST ${url} \\`,
-    `  -H "Authorization: Bearer <API key>" \\`,
-    `  -H "Content-Type: application/json" \\`,
-    `  -d '${json}'`,
-  ].join('\n');
+  return [`curl -X POST ${url} \\`, `  -H "Authorization: Bearer <API key>" \\`, `  -H "Content-Type: application/json" \\`, `  -d '${json}'`].join('\n');
 }

@@ -53,8 +53,7 @@ export function timeAgo(iso: string, now = Date.now()): string {
   return relative.format(Math.round(value), 'year');
 }
 
-export const formatTime = (iso: string) =>
-  new Date(iso).toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+export const formatTime = (iso: string) => new Date(iso).toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
 /** 75 → "1 min 15 s"; 7260 → "2 h 1 min" (bake times, time left in a step). */
 export function formatDuration(totalSeconds: number): string {

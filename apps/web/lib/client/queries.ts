@@ -53,8 +53,7 @@ export const useModel = (name: string, enabled = true) =>
     refetchInterval: (query) => (query.state.data?.versions.some(isInspecting) ? LIVE_MS : false),
   });
 
-export const useMachineTypes = () =>
-  useQuery({ queryKey: queryKeys.machineTypes, queryFn: api.machineTypes, staleTime: 10 * 60_000 });
+export const useMachineTypes = () => useQuery({ queryKey: queryKeys.machineTypes, queryFn: api.machineTypes, staleTime: 10 * 60_000 });
 
 export const useDeployments = () =>
   useQuery({
@@ -70,7 +69,8 @@ export const useDeployments = () =>
 export const isScaling = (d: Pick<Deployment, 'status' | 'variants'>) =>
   d.status === 'ready' &&
   d.variants.some(
-    (v) => v.replicaList.some((r) => r.state === 'starting' || r.state === 'draining') || v.replicaList.filter((r) => r.state === 'ready').length !== v.replicas,
+    (v) =>
+      v.replicaList.some((r) => r.state === 'starting' || r.state === 'draining') || v.replicaList.filter((r) => r.state === 'ready').length !== v.replicas,
   );
 
 /** Changing: a status on its way somewhere, a rollout (steps, bake times, traffic) in progress, or replicas scaling. */

@@ -1,6 +1,16 @@
 'use client';
 
-import { addUsage, hourlyCostRange, NO_USAGE, remainingQuota, UNLIMITED_QUOTA, worstCaseUsage, type ComputeQuota, type ComputeUsage, type SizedVariant } from '@slipway/core';
+import {
+  addUsage,
+  hourlyCostRange,
+  NO_USAGE,
+  remainingQuota,
+  UNLIMITED_QUOTA,
+  worstCaseUsage,
+  type ComputeQuota,
+  type ComputeUsage,
+  type SizedVariant,
+} from '@slipway/core';
 import { useQuery } from '@tanstack/react-query';
 import { ApiError, redirectToLogin, toApiError } from './api';
 import { queryKeys } from './queries';

@@ -7,6 +7,7 @@ const PLACEHOLDER_ORIGIN = 'http://slipway.invalid';
  * site as `//evil.example`; anything of the kind is refused rather than cleaned up.
  */
 export function safeNextPath(next: string | null | undefined): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused here.
   if (!next || !next.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(next)) return FALLBACK;
   let url: URL;
   try {

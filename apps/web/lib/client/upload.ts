@@ -8,8 +8,7 @@ import type { Version } from './types';
 /** File types the API accepts as model artifacts. */
 export const ACCEPTED_ARTIFACTS = ['.onnx', '.onnx.gz', '.tar.gz', '.tgz', '.zip'];
 
-export const isAcceptedArtifact = (fileName: string) =>
-  ACCEPTED_ARTIFACTS.some((ext) => fileName.toLowerCase().endsWith(ext));
+export const isAcceptedArtifact = (fileName: string) => ACCEPTED_ARTIFACTS.some((ext) => fileName.toLowerCase().endsWith(ext));
 
 const UPLOADS_ENDPOINT = '/api/v1/uploads';
 /** Each PATCH stays under the 10 MB request bodies that proxies (nginx, Next's own proxy buffering) commonly allow. */

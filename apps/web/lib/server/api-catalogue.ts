@@ -77,14 +77,21 @@ const deploymentAction = (summary: string): CatalogueEntry['operations'] => ({
 
 /** Every /api/v1 route: the control plane's OpenAPI is generated from this list and each handler's zod schemas. */
 export const API_CATALOGUE: CatalogueEntry[] = [
-  { path: '/auth/login', module: login, operations: { POST: { summary: 'Sign in: sets the session cookie', errors: ['invalid_credentials', 'too_many_requests'] } } },
+  {
+    path: '/auth/login',
+    module: login,
+    operations: { POST: { summary: 'Sign in: sets the session cookie', errors: ['invalid_credentials', 'too_many_requests'] } },
+  },
   { path: '/auth/logout', module: logout, operations: { POST: { summary: 'Sign out: ends the session', status: 204 } } },
   { path: '/me', module: me, operations: { GET: { summary: 'The signed-in user, their teams and roles' } } },
   { path: '/usage', module: usage, operations: { GET: { summary: 'Storage and compute used by the teams the user can see' } } },
   {
     path: '/models',
     module: models,
-    operations: { GET: { summary: 'Models the user can see' }, POST: { summary: 'Create a model', status: 201, errors: ['forbidden', 'conflict', 'not_found'] } },
+    operations: {
+      GET: { summary: 'Models the user can see' },
+      POST: { summary: 'Create a model', status: 201, errors: ['forbidden', 'conflict', 'not_found'] },
+    },
   },
   { path: '/models/{name}', module: model, operations: { GET: { summary: 'A model and its versions', teamRole: 'viewer' } } },
   {
@@ -99,7 +106,13 @@ export const API_CATALOGUE: CatalogueEntry[] = [
         rawBody: 'application/octet-stream',
         errors: ['payload_too_large', 'quota_exceeded', 'unsupported_media_type'],
       },
-      PUT: { summary: 'Upload an artifact as a new version (same as POST, for curl -T)', teamRole: 'member', status: 202, rawBody: 'application/octet-stream', errors: ['payload_too_large', 'quota_exceeded', 'unsupported_media_type'] },
+      PUT: {
+        summary: 'Upload an artifact as a new version (same as POST, for curl -T)',
+        teamRole: 'member',
+        status: 202,
+        rawBody: 'application/octet-stream',
+        errors: ['payload_too_large', 'quota_exceeded', 'unsupported_media_type'],
+      },
     },
   },
   {
@@ -110,12 +123,22 @@ export const API_CATALOGUE: CatalogueEntry[] = [
       DELETE: { summary: 'Delete a version (409 while a deployment serves it)', teamRole: 'member', status: 204, errors: ['conflict'] },
     },
   },
-  { path: '/models/{name}/versions/{label}/artifact', module: artifact, operations: { GET: { summary: 'The original artifact, byte for byte', teamRole: 'viewer' } } },
+  {
+    path: '/models/{name}/versions/{label}/artifact',
+    module: artifact,
+    operations: { GET: { summary: 'The original artifact, byte for byte', teamRole: 'viewer' } },
+  },
   {
     path: '/uploads',
     module: uploads,
     operations: {
-      POST: { summary: 'Create a resumable upload (tus 1.0; metadata `filename` and `model`)', access: 'team member', status: 201, rawBody: 'application/offset+octet-stream', errors: ['payload_too_large', 'unsupported_media_type'] },
+      POST: {
+        summary: 'Create a resumable upload (tus 1.0; metadata `filename` and `model`)',
+        access: 'team member',
+        status: 201,
+        rawBody: 'application/offset+octet-stream',
+        errors: ['payload_too_large', 'unsupported_media_type'],
+      },
       OPTIONS: { summary: 'tus capabilities', access: 'public', status: 204 },
     },
   },
@@ -143,7 +166,10 @@ export const API_CATALOGUE: CatalogueEntry[] = [
   {
     path: '/machine-types/{name}',
     module: machineType,
-    operations: { PATCH: { summary: 'Change a machine type', errors: ['not_found'] }, DELETE: { summary: 'Delete a machine type (409 while deployments use it)', status: 204, errors: ['not_found', 'conflict'] } },
+    operations: {
+      PATCH: { summary: 'Change a machine type', errors: ['not_found'] },
+      DELETE: { summary: 'Delete a machine type (409 while deployments use it)', status: 204, errors: ['not_found', 'conflict'] },
+    },
   },
   {
     path: '/deployments',
@@ -158,7 +184,12 @@ export const API_CATALOGUE: CatalogueEntry[] = [
     module: deployment,
     operations: {
       GET: { summary: 'A deployment: variants, replicas, endpoints, rollout', teamRole: 'viewer' },
-      PATCH: { summary: 'Change the desired state: a new revision rolled out with a strategy (200 when nothing changed)', teamRole: 'member', status: 202, errors: ['conflict', 'compute_quota_exceeded'] },
+      PATCH: {
+        summary: 'Change the desired state: a new revision rolled out with a strategy (200 when nothing changed)',
+        teamRole: 'member',
+        status: 202,
+        errors: ['conflict', 'compute_quota_exceeded'],
+      },
     },
   },
   { path: '/deployments/{name}/events', module: events, operations: { GET: { summary: 'Rollout steps and other events', teamRole: 'viewer' } } },
@@ -167,7 +198,14 @@ export const API_CATALOGUE: CatalogueEntry[] = [
   {
     path: '/deployments/{name}/rollback',
     module: rollback,
-    operations: { POST: { summary: 'Restore an earlier revision as a new one (200 when nothing changed)', teamRole: 'member', status: 202, errors: ['conflict', 'compute_quota_exceeded'] } },
+    operations: {
+      POST: {
+        summary: 'Restore an earlier revision as a new one (200 when nothing changed)',
+        teamRole: 'member',
+        status: 202,
+        errors: ['conflict', 'compute_quota_exceeded'],
+      },
+    },
   },
   { path: '/deployments/{name}/promote', module: promote, operations: deploymentAction('Promote a canary to the next step') },
   { path: '/deployments/{name}/pause', module: pause, operations: deploymentAction('Pause a rollout') },
@@ -177,16 +215,41 @@ export const API_CATALOGUE: CatalogueEntry[] = [
   {
     path: '/deployments/{name}/scale',
     module: scale,
-    operations: { PUT: { summary: 'Set replicas or autoscaler bounds: a new revision (200 when nothing changed)', teamRole: 'member', status: 202, errors: ['conflict', 'compute_quota_exceeded'] } },
+    operations: {
+      PUT: {
+        summary: 'Set replicas or autoscaler bounds: a new revision (200 when nothing changed)',
+        teamRole: 'member',
+        status: 202,
+        errors: ['conflict', 'compute_quota_exceeded'],
+      },
+    },
   },
-  { path: '/deployments/{name}/scaling', module: scaling, operations: { GET: { summary: 'Autoscaling knobs, bounds, schedules and samples per variant', teamRole: 'viewer' } } },
-  { path: '/deployments/{name}/comparison', module: comparison, operations: { GET: { summary: 'Per-variant requests, errors, latency and significance', teamRole: 'viewer' } } },
+  {
+    path: '/deployments/{name}/scaling',
+    module: scaling,
+    operations: { GET: { summary: 'Autoscaling knobs, bounds, schedules and samples per variant', teamRole: 'viewer' } },
+  },
+  {
+    path: '/deployments/{name}/comparison',
+    module: comparison,
+    operations: { GET: { summary: 'Per-variant requests, errors, latency and significance', teamRole: 'viewer' } },
+  },
   {
     path: '/deployments/{name}/try',
     module: tryIt,
-    operations: { POST: { summary: 'Send one prediction through the gateway (any JSON body) and see status, latency and answer', teamRole: 'viewer', errors: ['gateway_unavailable'] } },
+    operations: {
+      POST: {
+        summary: 'Send one prediction through the gateway (any JSON body) and see status, latency and answer',
+        teamRole: 'viewer',
+        errors: ['gateway_unavailable'],
+      },
+    },
   },
-  { path: '/deployments/{name}/openapi.json', module: deploymentOpenApi, operations: { GET: { summary: 'OpenAPI 3.1 of the deployment as callers reach it through the gateway', teamRole: 'viewer' } } },
+  {
+    path: '/deployments/{name}/openapi.json',
+    module: deploymentOpenApi,
+    operations: { GET: { summary: 'OpenAPI 3.1 of the deployment as callers reach it through the gateway', teamRole: 'viewer' } },
+  },
   {
     path: '/deployments/{name}/drift',
     module: drift,
@@ -195,25 +258,52 @@ export const API_CATALOGUE: CatalogueEntry[] = [
   {
     path: '/deployments/{name}/drift/baseline',
     module: driftBaseline,
-    operations: { POST: { summary: 'Freeze a drift baseline from a window of traffic (versions without reference data)', teamRole: 'member', status: 201, errors: ['conflict'] } },
+    operations: {
+      POST: {
+        summary: 'Freeze a drift baseline from a window of traffic (versions without reference data)',
+        teamRole: 'member',
+        status: 201,
+        errors: ['conflict'],
+      },
+    },
   },
-  { path: '/deployments/{name}/docs', module: docs, operations: { GET: { summary: 'Versions the deployment serves or served, with breaking changes and examples', teamRole: 'viewer' } } },
-  { path: '/api-keys', module: apiKeys, operations: { GET: { summary: 'The user’s API keys' }, POST: { summary: 'Create an API key (shown once)', status: 201, errors: ['forbidden', 'conflict'] } } },
+  {
+    path: '/deployments/{name}/docs',
+    module: docs,
+    operations: { GET: { summary: 'Versions the deployment serves or served, with breaking changes and examples', teamRole: 'viewer' } },
+  },
+  {
+    path: '/api-keys',
+    module: apiKeys,
+    operations: {
+      GET: { summary: 'The user’s API keys' },
+      POST: { summary: 'Create an API key (shown once)', status: 201, errors: ['forbidden', 'conflict'] },
+    },
+  },
   { path: '/api-keys/{id}', module: apiKey, operations: { DELETE: { summary: 'Revoke an API key', status: 204, errors: ['not_found'] } } },
   { path: '/users', module: users, operations: { GET: { summary: 'Users' }, POST: { summary: 'Create a user', status: 201, errors: ['conflict'] } } },
-  { path: '/teams', module: teams, operations: { GET: { summary: 'Teams with storage use and quota' }, POST: { summary: 'Create a team', status: 201, errors: ['conflict'] } } },
+  {
+    path: '/teams',
+    module: teams,
+    operations: { GET: { summary: 'Teams with storage use and quota' }, POST: { summary: 'Create a team', status: 201, errors: ['conflict'] } },
+  },
   { path: '/teams/{id}', module: team, operations: { PATCH: { summary: 'Set a team’s storage quota', errors: ['not_found'] } } },
   { path: '/teams/{id}/members', module: teamMembers, operations: { POST: { summary: 'Add a member with a role', status: 201, errors: ['not_found'] } } },
   {
     path: '/plan',
     module: plan,
-    operations: { POST: { summary: 'What applying a deployment file would change, field by field, with cost and quota (writes nothing)', errors: ['not_found'] } },
+    operations: {
+      POST: { summary: 'What applying a deployment file would change, field by field, with cost and quota (writes nothing)', errors: ['not_found'] },
+    },
   },
   {
     path: '/apply',
     module: apply,
     operations: {
-      POST: { summary: 'Make what runs match a deployment file: everything checked, then a revision per changed deployment', errors: ['not_found', 'forbidden', 'conflict', 'compute_quota_exceeded'] },
+      POST: {
+        summary: 'Make what runs match a deployment file: everything checked, then a revision per changed deployment',
+        errors: ['not_found', 'forbidden', 'conflict', 'compute_quota_exceeded'],
+      },
     },
   },
   { path: '/schemas/deploy', module: deploySchema, operations: { GET: { summary: 'JSON Schema of slipway.deploy.yaml, for editors' } } },

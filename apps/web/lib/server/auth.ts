@@ -31,8 +31,7 @@ export async function deleteSession(token: string): Promise<void> {
 }
 
 /** `Secure` when the browser reached us over HTTPS (as a trusted proxy says, SLIPWAY_TRUST_PROXY). */
-const cookieAttributes = (req: Request) =>
-  `Path=/; HttpOnly; SameSite=Lax${isHttps(req.headers, webEnv().SLIPWAY_TRUST_PROXY) ? '; Secure' : ''}`;
+const cookieAttributes = (req: Request) => `Path=/; HttpOnly; SameSite=Lax${isHttps(req.headers, webEnv().SLIPWAY_TRUST_PROXY) ? '; Secure' : ''}`;
 
 export function sessionCookie(req: Request, token: string, expires: Date): string {
   return `${SESSION_COOKIE}=${token}; ${cookieAttributes(req)}; Expires=${expires.toUTCString()}`;

@@ -1,4 +1,14 @@
-import { addUsage, checkComputeQuota, computeQuotaOf, deploymentSpecSchema, NO_USAGE, worstCaseUsage, type ComputeQuota, type MachineSize, type SizedSpec } from '@slipway/core';
+import {
+  addUsage,
+  checkComputeQuota,
+  computeQuotaOf,
+  deploymentSpecSchema,
+  NO_USAGE,
+  worstCaseUsage,
+  type ComputeQuota,
+  type MachineSize,
+  type SizedSpec,
+} from '@slipway/core';
 import type { Db, DeploymentStatus, Prisma } from '@slipway/db';
 import { ApiError } from './errors';
 

@@ -27,8 +27,7 @@ function errorCodes(operation: CatalogueOperation, access: Access, declared: { b
   return [...codes];
 }
 
-const errorBody = (codes: readonly string[]) =>
-  z.object({ error: z.object({ code: z.enum(codes as [string, ...string[]]), message: z.string() }) });
+const errorBody = (codes: readonly string[]) => z.object({ error: z.object({ code: z.enum(codes as [string, ...string[]]), message: z.string() }) });
 
 /**
  * The control plane's OpenAPI 3.1 document, generated from the catalogue of routes and the zod schemas each
@@ -49,7 +48,10 @@ export function controlPlaneOpenApi(origin: string) {
       const byStatus = new Map<number, ApiErrorCode[]>();
       for (const code of errorCodes(operation, access, declared)) byStatus.set(errorStatus(code), [...(byStatus.get(errorStatus(code)) ?? []), code]);
       const responses: RouteConfig['responses'] = {
-        [String(operation.status ?? 200)]: { description: operation.summary, ...(operation.status !== 204 && { content: { 'application/json': { schema: { type: 'object' } } } }) },
+        [String(operation.status ?? 200)]: {
+          description: operation.summary,
+          ...(operation.status !== 204 && { content: { 'application/json': { schema: { type: 'object' } } } }),
+        },
       };
       for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
         responses[String(status)] = { description: codes.map((c) => `\`${c}\``).join(', '), content: { 'application/json': { schema: errorBody(codes) } } };

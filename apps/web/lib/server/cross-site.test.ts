@@ -30,7 +30,7 @@ describe('cross-site refusal for cookie sessions', () => {
     expect(refusal('POST', { origin: 'http://slipway.example.com:8080' })).not.toBeNull();
   });
 
-  it("believes X-Forwarded-Host only from a trusted proxy", () => {
+  it('believes X-Forwarded-Host only from a trusted proxy', () => {
     const headers = { host: 'web:3000', 'x-forwarded-host': 'slipway.example.com', origin: 'https://slipway.example.com' };
     expect(refusal('POST', headers, true)).toBeNull();
     expect(refusal('POST', headers, false)).not.toBeNull();

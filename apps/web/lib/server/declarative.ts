@@ -46,7 +46,10 @@ async function resolveVersions(d: DeclaredDeployment, i: number, model: Model): 
       const ref = v.versionDigest ? `sha256:${v.versionDigest}` : `v${v.versionLabel}`;
       if (!version) throw new ApiError('not_found', `${where(d, i)}: variant '${v.name}': version ${ref} of '${model.name}' not found`);
       if (version.status !== 'ready') {
-        throw new ApiError('conflict', `${where(d, i)}: variant '${v.name}': version v${version.label} is ${version.status}; only ready versions can be deployed`);
+        throw new ApiError(
+          'conflict',
+          `${where(d, i)}: variant '${v.name}': version v${version.label} is ${version.status}; only ready versions can be deployed`,
+        );
       }
       return { digest: version.digest, label: version.label };
     }),
@@ -99,7 +102,13 @@ async function planSteps(user: SessionUser, file: DeploymentFile, options: { pru
   return steps;
 }
 
-function planned(name: string, model: string, before: DeploymentSpec | null, after: DeploymentSpec | null, catalog: Parameters<typeof worstCaseUsage>[1] & Parameters<typeof hourlyCostRange>[1]): PlannedDeployment {
+function planned(
+  name: string,
+  model: string,
+  before: DeploymentSpec | null,
+  after: DeploymentSpec | null,
+  catalog: Parameters<typeof worstCaseUsage>[1] & Parameters<typeof hourlyCostRange>[1],
+): PlannedDeployment {
   const changes = fieldChanges(before, after);
   return {
     name,
@@ -140,10 +149,13 @@ async function checkQuotas(steps: Step[], catalog: Parameters<typeof worstCaseUs
 
 function summarize(steps: Step[]): DeploymentPlan {
   const total = (pick: (p: PlannedDeployment) => { min: number; max: number } | null) =>
-    steps.reduce((sum, s) => {
-      const cost = pick(s.planned);
-      return cost ? { min: sum.min + cost.min, max: sum.max + cost.max } : sum;
-    }, { min: 0, max: 0 });
+    steps.reduce(
+      (sum, s) => {
+        const cost = pick(s.planned);
+        return cost ? { min: sum.min + cost.min, max: sum.max + cost.max } : sum;
+      },
+      { min: 0, max: 0 },
+    );
   return {
     deployments: steps.map((s) => s.planned),
     summary: planSummary(steps.map((s) => s.planned.action)),
@@ -165,7 +177,10 @@ export async function applyFile(user: SessionUser, file: DeploymentFile, options
   for (const { planned: p, existing } of steps) {
     if (!p.quota.ok) throw new ApiError('compute_quota_exceeded', `${p.name}: ${p.quota.message}`);
     if (p.action === 'update' && existing && !options.supersede && rolloutInProgress(existing)) {
-      throw new ApiError('conflict', `a rollout of '${p.name}' to revision ${existing.targetRevision} is in progress; wait for it, or apply with --supersede to replace it`);
+      throw new ApiError(
+        'conflict',
+        `a rollout of '${p.name}' to revision ${existing.targetRevision} is in progress; wait for it, or apply with --supersede to replace it`,
+      );
     }
   }
   const applied: AppliedPlan['applied'] = [];
@@ -176,7 +191,12 @@ export async function applyFile(user: SessionUser, file: DeploymentFile, options
       const id = await deploy(transitions, { name: p.name, modelId: model.id, teamId: model.teamId, spec: desired!, author: user.email, admit });
       applied.push({ name: p.name, action: p.action, revision: (await db.deployment.findUniqueOrThrow({ where: { id } })).targetRevision });
     } else if (p.action === 'update') {
-      const { revision } = await update(transitions, existing!, desired!, { author: user.email, supersede: options.supersede, reason: 'applied from a file', admit });
+      const { revision } = await update(transitions, existing!, desired!, {
+        author: user.email,
+        supersede: options.supersede,
+        reason: 'applied from a file',
+        admit,
+      });
       applied.push({ name: p.name, action: p.action, revision });
     } else if (p.action === 'destroy') {
       await stop(transitions, existing!, user.email);

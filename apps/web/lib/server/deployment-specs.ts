@@ -32,7 +32,10 @@ export const variantInputSchema = z
     weight: z.number().int().min(0).max(100).optional(),
     mirrorPercent: z.number().int().min(0).max(100).optional(),
   })
-  .refine((v) => v.versionLabel === undefined || v.versionDigest === undefined, { message: 'give versionLabel or versionDigest, not both', path: ['versionLabel'] });
+  .refine((v) => v.versionLabel === undefined || v.versionDigest === undefined, {
+    message: 'give versionLabel or versionDigest, not both',
+    path: ['versionLabel'],
+  });
 type VariantInput = z.infer<typeof variantInputSchema>;
 
 export const updateDeploymentSchema = z
@@ -50,11 +53,19 @@ export const updateDeploymentSchema = z
     /** Replace a rollout that is still in progress instead of being refused with 409. */
     supersede: z.boolean().optional(),
   })
-  .refine((b) => b.versionLabel === undefined || b.versionDigest === undefined, { message: 'give versionLabel or versionDigest, not both', path: ['versionLabel'] })
+  .refine((b) => b.versionLabel === undefined || b.versionDigest === undefined, {
+    message: 'give versionLabel or versionDigest, not both',
+    path: ['versionLabel'],
+  })
   .refine(
     (b) =>
       !b.variants ||
-      (b.versionLabel === undefined && b.versionDigest === undefined && !b.machineType && b.replicas === undefined && b.autoscaling === undefined && !b.variant),
+      (b.versionLabel === undefined &&
+        b.versionDigest === undefined &&
+        !b.machineType &&
+        b.replicas === undefined &&
+        b.autoscaling === undefined &&
+        !b.variant),
     {
       message: 'give either "variants" or the one-variant shorthand (variant, versionLabel/versionDigest, machineType, replicas, autoscaling), not both',
       path: ['variants'],
@@ -99,7 +110,17 @@ export async function specForCreate(
   await requireMachineType(body.machineType);
   const version = (await resolveVersion(model.id, model.name, body))!;
   return validSpec({
-    variants: [{ name: 'primary', role: 'primary', versionDigest: version.digest, versionLabel: version.label, machineType: body.machineType, replicas: body.replicas, weight: 100 }],
+    variants: [
+      {
+        name: 'primary',
+        role: 'primary',
+        versionDigest: version.digest,
+        versionLabel: version.label,
+        machineType: body.machineType,
+        replicas: body.replicas,
+        weight: 100,
+      },
+    ],
     strategy: body.strategy,
   });
 }
@@ -149,7 +170,11 @@ export function specForScale(current: DeploymentSpec, body: z.infer<typeof scale
   const variant = current.variants.find((v) => v.name === name);
   if (!variant) throw notFound(`variant '${name}'`);
   if (body.replicas !== undefined) return validSpec(mergeSpec(current, { change: { name, replicas: body.replicas, autoscaling: null } }));
-  const knobs = { ...variant.autoscaling, minReplicas: body.minReplicas ?? variant.autoscaling?.minReplicas, maxReplicas: body.maxReplicas ?? variant.autoscaling?.maxReplicas };
+  const knobs = {
+    ...variant.autoscaling,
+    minReplicas: body.minReplicas ?? variant.autoscaling?.minReplicas,
+    maxReplicas: body.maxReplicas ?? variant.autoscaling?.maxReplicas,
+  };
   const autoscaling = autoscalingSchema.safeParse(knobs);
   if (!autoscaling.success) throw new ApiError('validation_error', formatZodError(autoscaling.error));
   return validSpec(mergeSpec(current, { change: { name, autoscaling: autoscaling.data } }));

@@ -25,13 +25,17 @@ export function pickVariant<V extends VariantRow>(variants: readonly V[], name: 
   return best;
 }
 
-export type BaselineSource = { source: 'reference_data'; rows: number } | { source: 'traffic'; from: string; to: string; createdBy: string } | { source: 'none' };
+export type BaselineSource =
+  | { source: 'reference_data'; rows: number }
+  | { source: 'traffic'; from: string; to: string; createdBy: string }
+  | { source: 'none' };
 
 /** The version's drift reference: its reference data's profile, else a baseline frozen from traffic, else none. */
 export async function loadReferences(db: Db, versionId: string): Promise<{ references: Map<string, FeatureReference>; baseline: BaselineSource }> {
   const version = await db.modelVersion.findUniqueOrThrow({ where: { id: versionId }, select: { referenceStats: true, driftBaseline: true } });
   const stats = referenceStatsSchema.safeParse(version.referenceStats);
-  if (version.referenceStats && stats.success) return { references: driftReferences(stats.data), baseline: { source: 'reference_data', rows: stats.data.rows } };
+  if (version.referenceStats && stats.success)
+    return { references: driftReferences(stats.data), baseline: { source: 'reference_data', rows: stats.data.rows } };
   const frozen = version.driftBaseline;
   if (frozen) {
     const references = new Map<string, FeatureReference>();
@@ -53,6 +57,8 @@ export async function loadWindows(db: Db, variantId: string, from: Date, to: Dat
   });
   return rows.flatMap((r) => {
     const sketch = featureSketchSchema.safeParse(r.sketch);
-    return sketch.success ? [{ feature: r.feature, role: r.role === 'output' ? ('output' as const) : ('input' as const), start: r.windowStart.getTime(), sketch: sketch.data }] : [];
+    return sketch.success
+      ? [{ feature: r.feature, role: r.role === 'output' ? ('output' as const) : ('input' as const), start: r.windowStart.getTime(), sketch: sketch.data }]
+      : [];
   });
 }

@@ -10,9 +10,17 @@ const envSchema = z.object({
   /** Where this server reaches the gateway, when that differs from the public URL (containers). */
   SLIPWAY_GATEWAY_INTERNAL_URL: z.string().optional(),
   SLIPWAY_INTERNAL_TOKEN: z.string().min(16).optional(),
-  SLIPWAY_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(16 * 1024 ** 3),
+  SLIPWAY_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 ** 3),
   /** JSON request bodies larger than this are refused with 413 (uploads have their own limit above). */
-  SLIPWAY_MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 ** 2),
+  SLIPWAY_MAX_JSON_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 ** 2),
   /** Set (1) when a reverse proxy terminates TLS: its X-Forwarded-Proto / X-Forwarded-Host are believed. */
   SLIPWAY_TRUST_PROXY: z
     .enum(['0', '1', 'true', 'false', ''])

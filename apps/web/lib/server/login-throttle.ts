@@ -22,8 +22,7 @@ export interface LoginThrottle {
  * at the first failure: every web process sees the same counts. Keys hold a hash, never the email.
  */
 export function createLoginThrottle(redis: Redis, options: LoginThrottleOptions): LoginThrottle {
-  const key = (kind: 'account' | 'address', id: string) =>
-    `${options.prefix}:login-failures:${kind}:${createHash('sha256').update(id).digest('hex')}`;
+  const key = (kind: 'account' | 'address', id: string) => `${options.prefix}:login-failures:${kind}:${createHash('sha256').update(id).digest('hex')}`;
 
   return {
     async retryAfterSeconds(account, address) {
@@ -34,10 +33,7 @@ export function createLoginThrottle(redis: Redis, options: LoginThrottleOptions)
         if (error) throw error;
         return Number(value ?? 0);
       });
-      const waits = [
-        accountCount >= options.maxFailuresPerAccount ? accountTtl : 0,
-        addressCount >= options.maxFailuresPerAddress ? addressTtl : 0,
-      ];
+      const waits = [accountCount >= options.maxFailuresPerAccount ? accountTtl : 0, addressCount >= options.maxFailuresPerAddress ? addressTtl : 0];
       return Math.ceil(Math.max(0, ...waits) / 1000);
     },
 

@@ -5,7 +5,11 @@ import { ApiError } from './errors';
 // Upper bounds keep values inside their columns (Int, Decimal(10, 4)): past them Postgres would refuse with a 500.
 const specFields = {
   vcpu: z.number().int().min(1).max(256),
-  memoryMb: z.number().int().min(256).max(4 * 1024 * 1024),
+  memoryMb: z
+    .number()
+    .int()
+    .min(256)
+    .max(4 * 1024 * 1024),
   gpuType: z.string().trim().min(1, 'give a GPU model, or null for none').max(63).nullable(),
   gpuCount: z.number().int().min(0).max(16),
   hourlyCost: z.number().min(0).max(999_999),

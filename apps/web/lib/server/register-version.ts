@@ -3,7 +3,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { artifactFormatFromFilename } from '@slipway/core';
 import { Prisma } from '@slipway/db';
 import { ArtifactError, inspectArtifact, uploadDetails } from '@slipway/artifacts';
-import { BlobTooLargeError } from '@slipway/storage';
+import { BlobTooLargeError, type StagedBlob } from '@slipway/storage';
 import { serverContext } from './context';
 import { webEnv } from './env';
 import { ApiError, ForeignApiError } from './errors';
@@ -37,7 +37,7 @@ export async function registerVersion(options: {
   const model = await db.model.findUniqueOrThrow({ where: { id: options.modelId }, include: { team: true } });
   if (options.sizeHint !== undefined) await checkQuota(model.team, options.sizeHint);
 
-  let staged;
+  let staged: StagedBlob;
   try {
     const maxBytes = webEnv().SLIPWAY_MAX_UPLOAD_BYTES;
     if (file) staged = await store.stageFile(file, { maxBytes });
@@ -50,7 +50,7 @@ export async function registerVersion(options: {
     throw error;
   }
 
-  let version;
+  let version: Awaited<ReturnType<typeof createWithNextLabel>> | undefined;
   try {
     if (staged.sizeBytes === 0) throw new ApiError('validation_error', 'the uploaded file is empty');
     // The same bytes uploaded again are the same version: content addressing deduplicates.

@@ -156,7 +156,10 @@ export function serializeDeployment(d: DeploymentRow, user: SessionUser) {
 }
 
 /** One revision with what changed from the one before it. */
-export function serializeRevision(r: { number: number; spec: unknown; reason: string; author: string; createdAt: Date }, previous: { spec: unknown } | undefined) {
+export function serializeRevision(
+  r: { number: number; spec: unknown; reason: string; author: string; createdAt: Date },
+  previous: { spec: unknown } | undefined,
+) {
   const spec = parseSpec(r.spec);
   const before = previous ? parseSpec(previous.spec) : null;
   return {

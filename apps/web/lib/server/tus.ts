@@ -146,8 +146,7 @@ const CODE_BY_STATUS: Record<number, string> = {
 
 type TusError = { status_code: number; body: string };
 
-const isTusError = (error: unknown): error is TusError =>
-  typeof error === 'object' && error !== null && 'status_code' in error && 'body' in error;
+const isTusError = (error: unknown): error is TusError => typeof error === 'object' && error !== null && 'status_code' in error && 'body' in error;
 
 function asApiError(error: unknown): unknown {
   if (error === ERRORS.ERR_MAX_SIZE_EXCEEDED) {

@@ -83,14 +83,23 @@ export class Autoscaler {
     now: number,
   ): Promise<void> {
     const { db, redis } = this.c;
-    const stored: StoredScale = JSON.parse((await redis.get(this.key(row.id))) ?? 'null') ?? { state: INITIAL_SCALE_STATE, samples: [], lastSampleAt: 0, quotaNoted: false };
+    const stored: StoredScale = JSON.parse((await redis.get(this.key(row.id))) ?? 'null') ?? {
+      state: INITIAL_SCALE_STATE,
+      samples: [],
+      lastSampleAt: 0,
+      quotaNoted: false,
+    };
     stored.samples = [...stored.samples.filter(([t]) => t > now - config.lookBackSeconds * 1000), [now, inFlight]];
     const average = stored.samples.reduce((sum, [, n]) => sum + n, 0) / stored.samples.length;
     const bounds = boundsAt(config, now);
     let state = stored.state;
     if (average === 0 && bounds.min === 0 && row.replicas > 0) {
       // In-flight counts are instants: a fast model under load can read 0. The rollups say whether anyone called.
-      const last = await db.latencyRollup.findFirst({ where: { variantId: row.id, count: { gt: 0 } }, orderBy: { windowEnd: 'desc' }, select: { windowEnd: true } });
+      const last = await db.latencyRollup.findFirst({
+        where: { variantId: row.id, count: { gt: 0 } },
+        orderBy: { windowEnd: 'desc' },
+        select: { windowEnd: true },
+      });
       if (last) state = { ...state, idleSince: Math.max(state.idleSince ?? now, last.windowEnd.getTime()) };
     }
     const decision = decideScale({

@@ -77,7 +77,9 @@ describe('deployment controller', () => {
 
   const specOf = (label: number, extra: Record<string, unknown> = {}, strategy?: unknown): DeploymentSpec =>
     deploymentSpecSchema.parse({
-      variants: [{ name: 'primary', versionDigest: versions[label - 1]!.digest, versionLabel: label, machineType: 'cpu-small', replicas: 2, weight: 100, ...extra }],
+      variants: [
+        { name: 'primary', versionDigest: versions[label - 1]!.digest, versionLabel: label, machineType: 'cpu-small', replicas: 2, weight: 100, ...extra },
+      ],
       strategy,
     });
 
@@ -87,7 +89,10 @@ describe('deployment controller', () => {
   }
 
   async function liveReplicas(deploymentId: string) {
-    return db.replica.findMany({ where: { variant: { deploymentId }, state: { in: ['starting', 'ready'] } }, include: { variant: { include: { version: true } } } });
+    return db.replica.findMany({
+      where: { variant: { deploymentId }, state: { in: ['starting', 'ready'] } },
+      include: { variant: { include: { version: true } } },
+    });
   }
 
   async function newDeployment(label: number, replicas = 2): Promise<{ id: string; name: string }> {
@@ -131,7 +136,7 @@ describe('deployment controller', () => {
     const table = await routed(name);
     expect(table?.variants).toHaveLength(1);
     expect(table?.variants[0]).toMatchObject({ name: 'primary', weight: 100 });
-    expect(table?.variants[0]!.replicas).toHaveLength(2);
+    expect(table!.variants[0]!.replicas).toHaveLength(2);
     const events = await db.deploymentEvent.findMany({ where: { deploymentId: id }, orderBy: { createdAt: 'asc' } });
     expect(events.at(-1)?.message).toBe('Revision 1 is live: primary v1 100%');
     // The replica set's secret, in the routing table for the gateway: without it, or with another, a replica answers 401.
@@ -188,9 +193,14 @@ describe('deployment controller', () => {
 
   it('walks a canary through its steps and promotes it when the guardrails hold', async () => {
     const { id, name } = await newDeployment(1, 1);
-    const steps = [{ weight: 20, bakeSeconds: 5 }, { weight: 60, bakeSeconds: 5 }];
+    const steps = [
+      { weight: 20, bakeSeconds: 5 },
+      { weight: 60, bakeSeconds: 5 },
+    ];
     const deployment = await db.deployment.findUniqueOrThrow({ where: { id } });
-    await update(transitions, deployment, specOf(2, { replicas: 1 }, { type: 'canary', steps, guardrails: { minRequests: 20 } }), { author: 'test@example.com' });
+    await update(transitions, deployment, specOf(2, { replicas: 1 }, { type: 'canary', steps, guardrails: { minRequests: 20 } }), {
+      author: 'test@example.com',
+    });
     expect(await reconcileDeployment(controller(), id)).toEqual({ requeueAfterMs: 5_000 });
     expect((await routed(name))?.variants.map((v) => v.weight)).toEqual([80, 20]);
 
@@ -212,7 +222,9 @@ describe('deployment controller', () => {
   it('rolls a canary back when the candidate answers errors, saying which metric, by how much, over how many requests', async () => {
     const { id, name } = await newDeployment(1, 1);
     const deployment = await db.deployment.findUniqueOrThrow({ where: { id } });
-    await update(transitions, deployment, specOf(2, { replicas: 1 }, { type: 'canary', steps: [{ weight: 50, bakeSeconds: 5 }] }), { author: 'test@example.com' });
+    await update(transitions, deployment, specOf(2, { replicas: 1 }, { type: 'canary', steps: [{ weight: 50, bakeSeconds: 5 }] }), {
+      author: 'test@example.com',
+    });
     await reconcileDeployment(controller(), id);
     const [v1, v2] = await db.variant.findMany({ where: { deploymentId: id }, orderBy: { createdAt: 'asc' } });
     await rollup(v1!.id, 100, 0, 2);
@@ -231,9 +243,24 @@ describe('deployment controller', () => {
   it('holds a paused canary and goes straight to 100 % when promoted', async () => {
     const { id } = await newDeployment(1, 1);
     let deployment = await db.deployment.findUniqueOrThrow({ where: { id } });
-    await update(transitions, deployment, specOf(2, { replicas: 1 }, { type: 'canary', steps: [{ weight: 10, bakeSeconds: 3600 }, { weight: 50, bakeSeconds: 3600 }] }), {
-      author: 'test@example.com',
-    });
+    await update(
+      transitions,
+      deployment,
+      specOf(
+        2,
+        { replicas: 1 },
+        {
+          type: 'canary',
+          steps: [
+            { weight: 10, bakeSeconds: 3600 },
+            { weight: 50, bakeSeconds: 3600 },
+          ],
+        },
+      ),
+      {
+        author: 'test@example.com',
+      },
+    );
     await reconcileDeployment(controller(), id);
     deployment = await db.deployment.findUniqueOrThrow({ where: { id } });
     await promote(transitions, deployment, 'test@example.com');
@@ -294,7 +321,17 @@ describe('deployment controller', () => {
     const realProducer = new JobProducer(redis, queue);
     const workers = [newDriver(), newDriver()].map((driver) => {
       const c = { ...controller(driver), clock: Date.now, transitions: { db, producer: realProducer } };
-      return startWorkers({ db, redis, store, artifacts, driver, prefix, controller: c, health: new ReplicaHealth(c, realProducer), autoscaler: new Autoscaler(c, realProducer) });
+      return startWorkers({
+        db,
+        redis,
+        store,
+        artifacts,
+        driver,
+        prefix,
+        controller: c,
+        health: new ReplicaHealth(c, realProducer),
+        autoscaler: new Autoscaler(c, realProducer),
+      });
     });
     try {
       const name = `ctl-${suffix}-two`;
@@ -338,8 +375,13 @@ describe('deployment controller', () => {
       await inFlight(row!.id, 0);
       await ticks(autoscaler, id, 14);
       expect((await liveReplicas(id)).length).toBe(1);
-      const messages = (await db.deploymentEvent.findMany({ where: { deploymentId: id, step: 'autoscale' }, orderBy: { createdAt: 'asc' } })).map((e) => e.message);
-      expect(messages).toEqual(['primary: scaled 1 → 4: 14 request(s) in flight, target 4 per replica', 'primary: scaled 4 → 1: 0 request(s) in flight, target 4 per replica']);
+      const messages = (await db.deploymentEvent.findMany({ where: { deploymentId: id, step: 'autoscale' }, orderBy: { createdAt: 'asc' } })).map(
+        (e) => e.message,
+      );
+      expect(messages).toEqual([
+        'primary: scaled 1 → 4: 14 request(s) in flight, target 4 per replica',
+        'primary: scaled 4 → 1: 0 request(s) in flight, target 4 per replica',
+      ]);
       expect(await db.scaleSample.count({ where: { variantId: row!.id } })).toBeGreaterThan(2);
       await redis.hdel(`${prefix}:inflight:test-gateway`, row!.id);
     });
@@ -355,17 +397,29 @@ describe('deployment controller', () => {
       const table = await routed(name);
       expect(table?.variants[0]).toMatchObject({ weight: 100, desiredReplicas: 0, replicas: [] });
 
-      await autoscaler.wake(id, table!.variants.map((v) => v.id));
+      await autoscaler.wake(
+        id,
+        table!.variants.map((v) => v.id),
+      );
       await converge(id);
       expect((await liveReplicas(id)).map((r) => r.state)).toEqual(['ready']);
       expect((await routed(name))?.variants[0]?.replicas).toHaveLength(1);
-      const messages = (await db.deploymentEvent.findMany({ where: { deploymentId: id, step: 'autoscale' }, orderBy: { createdAt: 'asc' } })).map((e) => e.message);
+      const messages = (await db.deploymentEvent.findMany({ where: { deploymentId: id, step: 'autoscale' }, orderBy: { createdAt: 'asc' } })).map(
+        (e) => e.message,
+      );
       expect(messages).toEqual(['primary: scaled 1 → 0: idle for 5 s', 'primary: woken by a request, scaling 0 → 1']);
     });
 
     it('follows a schedule’s bounds in its time zone (injected clock)', async () => {
       const name = `ctl-${suffix}-cron`;
-      const scheduled = { ...autoscaling, minReplicas: 1, schedules: [{ cron: '0 8 * * 1-5', timeZone: 'Europe/Ljubljana', minReplicas: 3 }, { cron: '0 18 * * 1-5', timeZone: 'Europe/Ljubljana', minReplicas: 1 }] };
+      const scheduled = {
+        ...autoscaling,
+        minReplicas: 1,
+        schedules: [
+          { cron: '0 8 * * 1-5', timeZone: 'Europe/Ljubljana', minReplicas: 3 },
+          { cron: '0 18 * * 1-5', timeZone: 'Europe/Ljubljana', minReplicas: 1 },
+        ],
+      };
       const id = await deploy(transitions, { name, modelId, teamId, spec: specOf(1, { replicas: 1, autoscaling: scheduled }), author: 'test@example.com' });
       await converge(id);
       const autoscaler = new Autoscaler({ ...controller(), clock: () => Date.parse('2026-12-01T07:00:05Z') }, producer);

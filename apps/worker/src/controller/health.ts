@@ -85,7 +85,9 @@ export class ReplicaHealth {
     );
     const deployments = await db.deployment.findMany({
       where: { status: { in: ['pending', 'deploying', 'ready', 'stopping'] }, targetRevision: { gt: 0 } },
-      include: { variants: { where: { retiredAt: null }, include: { _count: { select: { replicaList: { where: { state: { in: ['starting', 'ready'] } } } } } } } },
+      include: {
+        variants: { where: { retiredAt: null }, include: { _count: { select: { replicaList: { where: { state: { in: ['starting', 'ready'] } } } } } } },
+      },
     });
     for (const d of deployments) {
       const short = d.variants.some((v) => v._count.replicaList < v.replicas);

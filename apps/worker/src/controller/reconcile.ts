@@ -104,7 +104,12 @@ async function reconcileOnce(c: Controller, deploymentId: string): Promise<void 
     if (!(error instanceof TerminalStartError)) throw error;
     if (!converged && targetKeys.has(error.templateKey)) return failRollout(c, deploymentId, stable?.number ?? null, target.number, error.message);
     // A serving revision keeps serving with what it has; healing tries again later.
-    await recordEvent(db, deploymentId, { step: 'healing', level: 'error', message: `Cannot replace replicas: ${error.message}; trying again in 30 s`, progress: 1 });
+    await recordEvent(db, deploymentId, {
+      step: 'healing',
+      level: 'error',
+      message: `Cannot replace replicas: ${error.message}; trying again in 30 s`,
+      progress: 1,
+    });
     return { requeueAfterMs: HEAL_RETRY_MS };
   }
 
@@ -158,8 +163,17 @@ async function reconcileOnce(c: Controller, deploymentId: string): Promise<void 
       state = decision.state;
       await saveState(db, deploymentId, state);
       await applyTraffic(c, rows, blendTraffic(stable?.spec ?? null, target.spec, targetFraction(target.spec.strategy, state)));
-      if (state.phase === 'draining') await markDraining(c, deploymentId, [...rows].filter(([key]) => !targetKeys.has(key)).map(([, row]) => row.id));
-      await recordEvent(db, deploymentId, { step: state.phase === 'draining' ? 'switched' : 'canary', message: decision.event, progress: progressOf(target.spec, state) });
+      if (state.phase === 'draining')
+        await markDraining(
+          c,
+          deploymentId,
+          [...rows].filter(([key]) => !targetKeys.has(key)).map(([, row]) => row.id),
+        );
+      await recordEvent(db, deploymentId, {
+        step: state.phase === 'draining' ? 'switched' : 'canary',
+        message: decision.event,
+        progress: progressOf(target.spec, state),
+      });
       return 'again';
     }
     case 'rollback':
@@ -174,7 +188,9 @@ async function reconcileOnce(c: Controller, deploymentId: string): Promise<void 
       });
       if (count === 0) return 'again';
       await publishRoutingTable(db, c.redis, c.prefix);
-      const split = target.spec.variants.map((v) => `${v.name} v${v.versionLabel} ${v.role === 'shadow' ? `mirror ${v.mirrorPercent}%` : `${v.weight}%`}`).join(', ');
+      const split = target.spec.variants
+        .map((v) => `${v.name} v${v.versionLabel} ${v.role === 'shadow' ? `mirror ${v.mirrorPercent}%` : `${v.weight}%`}`)
+        .join(', ');
       await recordEvent(db, deploymentId, { step: 'routed', message: `Revision ${target.number} is live: ${split}`, progress: 1 });
       return;
     }
@@ -192,7 +208,12 @@ export async function abandonReconcile(c: Controller, deploymentId: string, reas
     await failRollout(c, deploymentId, deployment.stableRevision, deployment.targetRevision, `gave up after repeated errors: ${reason}`);
     return;
   }
-  await recordEvent(c.db, deploymentId, { step: 'reconcile', level: 'error', message: `Reconciling failed repeatedly: ${reason}; the next resync tries again`, progress: 1 });
+  await recordEvent(c.db, deploymentId, {
+    step: 'reconcile',
+    level: 'error',
+    message: `Reconciling failed repeatedly: ${reason}; the next resync tries again`,
+    progress: 1,
+  });
 }
 
 /** Upserts one replica-set row per variant of the target and stable specs (un-retiring a returning one). */
@@ -209,13 +230,25 @@ async function ensureVariantRows(
   for (const [templateKey, { spec }] of specs) {
     const version = await c.db.modelVersion.findUnique({ where: { modelId_digest: { modelId: deployment.modelId, digest: spec.versionDigest } } });
     if (!version || version.status !== 'ready') {
-      throw new TerminalStartError(templateKey, `version v${spec.versionLabel} (sha256:${spec.versionDigest.slice(0, 12)}) is ${version ? version.status : 'deleted'}, not ready`);
+      throw new TerminalStartError(
+        templateKey,
+        `version v${spec.versionLabel} (sha256:${spec.versionDigest.slice(0, 12)}) is ${version ? version.status : 'deleted'}, not ready`,
+      );
     }
     const machineType = await c.db.machineType.findUnique({ where: { name: spec.machineType } });
     if (!machineType) throw new TerminalStartError(templateKey, `machine type '${spec.machineType}' no longer exists`);
     await c.db.variant.upsert({
       where: { deploymentId_templateKey: { deploymentId, templateKey } },
-      create: { deploymentId, templateKey, name: spec.name, role: spec.role, versionId: version.id, machineTypeId: machineType.id, replicas: spec.replicas, trafficWeight: 0 },
+      create: {
+        deploymentId,
+        templateKey,
+        name: spec.name,
+        role: spec.role,
+        versionId: version.id,
+        machineTypeId: machineType.id,
+        replicas: spec.replicas,
+        trafficWeight: 0,
+      },
       update: { retiredAt: null, role: spec.role },
     });
   }
@@ -244,7 +277,12 @@ async function markDraining(c: Controller, deploymentId: string, variantIds: str
   if (variantIds.length === 0) return;
   const { count } = await c.db.replica.updateMany({ where: { variantId: { in: variantIds }, state: { in: [...LIVE] } }, data: { state: 'draining' } });
   await publishRoutingTable(c.db, c.redis, c.prefix);
-  if (count > 0) await recordEvent(c.db, deploymentId, { step: 'draining', message: `Draining ${count} old replica(s): in-flight requests finish before they stop`, progress: 0.95 });
+  if (count > 0)
+    await recordEvent(c.db, deploymentId, {
+      step: 'draining',
+      message: `Draining ${count} old replica(s): in-flight requests finish before they stop`,
+      progress: 0.95,
+    });
 }
 
 /** Stops draining replicas whose drain time has passed; requeues for the rest. */
@@ -271,7 +309,12 @@ async function saveState(db: Db, deploymentId: string, state: RolloutState): Pro
 async function failRollout(c: Controller, deploymentId: string, stable: number | null, target: number, reason: string): Promise<'again' | void> {
   const deployment = await c.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
   if (stable !== null) {
-    await recordEvent(c.db, deploymentId, { step: 'rollback', level: 'error', message: `Revision ${target} rolled back automatically: ${reason}`, progress: 0 });
+    await recordEvent(c.db, deploymentId, {
+      step: 'rollback',
+      level: 'error',
+      message: `Revision ${target} rolled back automatically: ${reason}`,
+      progress: 0,
+    });
     await rollback(c.transitions, deployment, stable, { author: 'controller', supersede: true, reason: `automatic rollback of revision ${target}: ${reason}` });
     await c.db.deployment.update({ where: { id: deploymentId }, data: { statusReason: `Revision ${target} was rolled back: ${reason}` } });
     return 'again';
@@ -297,7 +340,10 @@ async function stopDeployment(c: Controller, deploymentId: string): Promise<void
   if (early.length > 0) return { requeueAfterMs: Math.max(50, Math.min(...early.map((r) => r.updatedAt.getTime() + c.drainMs - now))) };
   await stopReplicas(c, draining, 'stopped');
   await c.db.variant.updateMany({ where: { deploymentId }, data: { trafficWeight: 0, mirrorPercent: 0 } });
-  const { count } = await c.db.deployment.updateMany({ where: { id: deploymentId, status: 'stopping' }, data: { status: 'stopped', stableRevision: null, rollout: Prisma.DbNull } });
+  const { count } = await c.db.deployment.updateMany({
+    where: { id: deploymentId, status: 'stopping' },
+    data: { status: 'stopped', stableRevision: null, rollout: Prisma.DbNull },
+  });
   if (count > 0) await recordEvent(c.db, deploymentId, { step: 'stopped', message: `Stopped ${draining.length} replica(s)`, progress: 1 });
 }
 

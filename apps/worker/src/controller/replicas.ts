@@ -48,7 +48,10 @@ export async function startReplicas(c: Controller, deployment: DeploymentRef, ro
       orderBy: { createdAt: 'desc' },
     });
     if (recentFailures.length >= START_FAILURE_LIMIT) {
-      throw new TerminalStartError(row.templateKey, `${recentFailures.length} replicas of ${row.name} failed to start, the last with: ${recentFailures[0]!.reason!.slice(START_FAILED.length)}`);
+      throw new TerminalStartError(
+        row.templateKey,
+        `${recentFailures.length} replicas of ${row.name} failed to start, the last with: ${recentFailures[0]!.reason!.slice(START_FAILED.length)}`,
+      );
     }
     for (let i = 0; i < missing; i++) work.push(startOne(c, deployment, row, live.length + i + 1, want));
   }
@@ -111,7 +114,12 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
     await driver.stop({ id: replica.id, pid: (await db.replica.findUnique({ where: { id: replica.id } }))?.pid ?? null }).catch(() => undefined);
     await db.replica.update({ where: { id: replica.id }, data: { state: 'failed', reason: `${START_FAILED}${reason}` } });
     const terminal = (error instanceof DriverError && !(error instanceof ReadyTimeoutError)) || error instanceof ArtifactError;
-    await recordEvent(db, deploymentId, { step: 'replica-failed', level: terminal ? 'error' : 'warn', message: `${label} failed to start: ${reason}`, progress: 0.2 });
+    await recordEvent(db, deploymentId, {
+      step: 'replica-failed',
+      level: terminal ? 'error' : 'warn',
+      message: `${label} failed to start: ${reason}`,
+      progress: 0.2,
+    });
     if (terminal) throw new TerminalStartError(row.templateKey, reason);
     return;
   }

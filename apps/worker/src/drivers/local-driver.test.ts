@@ -129,7 +129,11 @@ describe('LocalDriver', () => {
   });
 
   it("passes a replica only what it needs: its launch values and tunables, never the worker's secrets", async () => {
-    const secrets = { DATABASE_URL: 'postgresql://secret@db/slipway', AWS_SECRET_ACCESS_KEY: 'aws-secret', SLIPWAY_INTERNAL_TOKEN: 'internal-secret-0123456789' };
+    const secrets = {
+      DATABASE_URL: 'postgresql://secret@db/slipway',
+      AWS_SECRET_ACCESS_KEY: 'aws-secret',
+      SLIPWAY_INTERNAL_TOKEN: 'internal-secret-0123456789',
+    };
     const tunable = { SLIPWAY_MAX_QUEUE_DELAY_MS: '1' };
     const saved = Object.fromEntries(Object.keys({ ...secrets, ...tunable }).map((k) => [k, process.env[k]]));
     Object.assign(process.env, secrets, tunable);

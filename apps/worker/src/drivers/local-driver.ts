@@ -5,15 +5,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { intraOpThreads, parseListeningLine, runtimeLaunchEnv } from '@slipway/core';
-import {
-  DriverError,
-  type PlacedReplica,
-  ReadyTimeoutError,
-  type ReplicaDriver,
-  type ReplicaExitListener,
-  type ReplicaRef,
-  type ReplicaSpec,
-} from './driver';
+import { DriverError, type PlacedReplica, ReadyTimeoutError, type ReplicaDriver, type ReplicaExitListener, type ReplicaRef, type ReplicaSpec } from './driver';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const RUNTIME_ENTRY = fileURLToPath(new URL('../../../runtime/src/main.ts', import.meta.url));
@@ -34,9 +26,7 @@ export class LocalDriver implements ReplicaDriver {
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly exitListeners: ReplicaExitListener[] = [];
 
-  constructor(
-    private readonly options: { hostGpus: number; bindHost: string; advertiseHost: string; owner: string; log?: (line: string) => void },
-  ) {}
+  constructor(private readonly options: { hostGpus: number; bindHost: string; advertiseHost: string; owner: string; log?: (line: string) => void }) {}
 
   async start(spec: ReplicaSpec): Promise<PlacedReplica> {
     if (spec.gpuCount > this.options.hostGpus) {

@@ -34,7 +34,10 @@ async function extractEntry(header: tar.Header, data: AsyncIterable<Buffer>, sta
         `Archive entry '${name}' is a ${type === 'link' ? 'hard link' : 'symbolic link'} (to '${linkname}'); Slipway only accepts regular files and folders.`,
       );
     default:
-      throw new ArtifactError('special_file', `Archive entry '${name}' is a ${SPECIAL_FILE_NAMES[type] ?? 'special file'}; Slipway only accepts regular files and folders.`);
+      throw new ArtifactError(
+        'special_file',
+        `Archive entry '${name}' is a ${SPECIAL_FILE_NAMES[type] ?? 'special file'}; Slipway only accepts regular files and folders.`,
+      );
   }
 }
 

@@ -184,9 +184,17 @@ export class Fixtures {
 
   onnx = () => this.write('classifier.onnx', mlpModel());
   onnxGz = () => this.write('classifier.onnx.gz', gzipSync(mlpModel()));
-  tarGzFlat = () => this.tarGz('classifier.tar.gz', [{ name: 'model.onnx', content: mlpModel() }, { name: 'README.md', content: '# classifier\n' }]);
+  tarGzFlat = () =>
+    this.tarGz('classifier.tar.gz', [
+      { name: 'model.onnx', content: mlpModel() },
+      { name: 'README.md', content: '# classifier\n' },
+    ]);
   tgz = () => this.tarGz('classifier.tgz', [{ name: 'classifier.onnx', content: mlpModel() }]);
-  zipFlat = () => this.zip('classifier.zip', [{ name: 'model.onnx', content: mlpModel() }, { name: 'README.md', content: '# classifier\n' }]);
+  zipFlat = () =>
+    this.zip('classifier.zip', [
+      { name: 'model.onnx', content: mlpModel() },
+      { name: 'README.md', content: '# classifier\n' },
+    ]);
   tarGzTopFolder = () =>
     this.tarGz('classifier.tar.gz', [
       { name: 'classifier/', type: 'directory' },
@@ -213,24 +221,51 @@ export class Fixtures {
   // Hostile or broken artifacts.
 
   traversal = () => this.tarGz('evil.tar.gz', [{ name: '../evil.onnx', content: mlpModel() }]);
-  absolutePath = () => this.tarGz('evil.tar.gz', [{ name: 'model.onnx', content: mlpModel() }, { name: '/etc/passwd', content: 'root:x:0:0\n' }]);
+  absolutePath = () =>
+    this.tarGz('evil.tar.gz', [
+      { name: 'model.onnx', content: mlpModel() },
+      { name: '/etc/passwd', content: 'root:x:0:0\n' },
+    ]);
   backslashTraversal = () => this.tarGz('evil.tar.gz', [{ name: '..\\..\\evil.onnx', content: mlpModel() }]);
   symlink = () => this.tarGz('evil.tar.gz', [{ name: 'model.onnx', type: 'symlink', linkname: '/etc/passwd' }]);
   hardlink = () =>
-    this.tarGz('evil.tar.gz', [{ name: 'model.onnx', content: mlpModel() }, { name: 'passwd', type: 'link', linkname: '/etc/passwd' }]);
-  charDevice = () => this.tarGz('evil.tar.gz', [{ name: 'model.onnx', content: mlpModel() }, { name: 'null', type: 'character-device' }]);
-  fifo = () => this.tarGz('evil.tar.gz', [{ name: 'model.onnx', content: mlpModel() }, { name: 'pipe', type: 'fifo' }]);
+    this.tarGz('evil.tar.gz', [
+      { name: 'model.onnx', content: mlpModel() },
+      { name: 'passwd', type: 'link', linkname: '/etc/passwd' },
+    ]);
+  charDevice = () =>
+    this.tarGz('evil.tar.gz', [
+      { name: 'model.onnx', content: mlpModel() },
+      { name: 'null', type: 'character-device' },
+    ]);
+  fifo = () =>
+    this.tarGz('evil.tar.gz', [
+      { name: 'model.onnx', content: mlpModel() },
+      { name: 'pipe', type: 'fifo' },
+    ]);
   nestedZipInTarGz = async () => {
     const inner = await zipBytes([{ name: 'model.onnx', content: mlpModel() }]);
-    return this.tarGz('nested.tar.gz', [{ name: 'model.onnx', content: mlpModel() }, { name: 'extra/inner.zip', content: inner }]);
+    return this.tarGz('nested.tar.gz', [
+      { name: 'model.onnx', content: mlpModel() },
+      { name: 'extra/inner.zip', content: inner },
+    ]);
   };
   /** A gzip stream hiding behind an innocent name: caught by its magic bytes. */
   nestedGzipByMagic = () =>
-    this.tarGz('nested.tar.gz', [{ name: 'model.onnx', content: mlpModel() }, { name: 'weights.bin', content: gzipSync(Buffer.alloc(100)) }]);
+    this.tarGz('nested.tar.gz', [
+      { name: 'model.onnx', content: mlpModel() },
+      { name: 'weights.bin', content: gzipSync(Buffer.alloc(100)) },
+    ]);
   duplicateTar = () =>
-    this.tarGz('dup.tar.gz', [{ name: 'model.onnx', content: mlpModel(1) }, { name: './model.onnx', content: mlpModel(2) }]);
+    this.tarGz('dup.tar.gz', [
+      { name: 'model.onnx', content: mlpModel(1) },
+      { name: './model.onnx', content: mlpModel(2) },
+    ]);
   fileFolderClash = () =>
-    this.tarGz('clash.tar.gz', [{ name: 'model.onnx', content: mlpModel() }, { name: 'model.onnx/weights.bin', content: 'x' }]);
+    this.tarGz('clash.tar.gz', [
+      { name: 'model.onnx', content: mlpModel() },
+      { name: 'model.onnx/weights.bin', content: 'x' },
+    ]);
   truncatedTarGz = async () => {
     const tarball = gzipSync(await tarBytes([{ name: 'model.onnx', content: mlpModel() }]));
     return this.write('truncated.tar.gz', tarball.subarray(0, Math.floor(tarball.length / 2)));
@@ -247,15 +282,30 @@ export class Fixtures {
   zipAsOnnx = async () => this.write('model.onnx', await zipBytes([{ name: 'model.onnx', content: mlpModel() }]));
   noModel = () => this.tarGz('empty.tar.gz', [{ name: 'README.md', content: 'no model here\n' }]);
   twoModels = () =>
-    this.tarGz('two.tar.gz', [{ name: 'a.onnx', content: mlpModel(1) }, { name: 'b.onnx', content: mlpModel(2) }]);
+    this.tarGz('two.tar.gz', [
+      { name: 'a.onnx', content: mlpModel(1) },
+      { name: 'b.onnx', content: mlpModel(2) },
+    ]);
   manifestUnknownKey = () =>
-    this.tarGz('m.tar.gz', [{ name: 'slipway.yaml', content: 'model: model.onnx\nlables: [a, b, c]\n' }, { name: 'model.onnx', content: mlpModel() }]);
+    this.tarGz('m.tar.gz', [
+      { name: 'slipway.yaml', content: 'model: model.onnx\nlables: [a, b, c]\n' },
+      { name: 'model.onnx', content: mlpModel() },
+    ]);
   manifestMissingModel = () =>
-    this.tarGz('m.tar.gz', [{ name: 'slipway.yaml', content: 'model: models/missing.onnx\n' }, { name: 'model.onnx', content: mlpModel() }]);
+    this.tarGz('m.tar.gz', [
+      { name: 'slipway.yaml', content: 'model: models/missing.onnx\n' },
+      { name: 'model.onnx', content: mlpModel() },
+    ]);
   manifestMissingReference = () =>
-    this.tarGz('m.tar.gz', [{ name: 'slipway.yaml', content: 'reference_data: data/ref.csv\n' }, { name: 'model.onnx', content: mlpModel() }]);
+    this.tarGz('m.tar.gz', [
+      { name: 'slipway.yaml', content: 'reference_data: data/ref.csv\n' },
+      { name: 'model.onnx', content: mlpModel() },
+    ]);
   manifestNotYaml = () =>
-    this.tarGz('m.tar.gz', [{ name: 'slipway.yaml', content: 'model: [unclosed\n' }, { name: 'model.onnx', content: mlpModel() }]);
+    this.tarGz('m.tar.gz', [
+      { name: 'slipway.yaml', content: 'model: [unclosed\n' },
+      { name: 'model.onnx', content: mlpModel() },
+    ]);
   /** Unpacks fine; `checkManifestAgainstSignature` is what objects (3 features for a 4-column input). */
   manifestFeaturesMismatch = () =>
     this.tarGz('m.tar.gz', [
@@ -285,9 +335,13 @@ export class Fixtures {
   /** Each entry is under the size where ratios are checked; together they are a bomb. */
   zipManySmallBombs = () => {
     const zeros = Buffer.alloc(1024 ** 2);
-    return this.zip('bombs.zip', Array.from({ length: 100 }, (_, i) => ({ name: `part-${i}.bin`, content: zeros })));
+    return this.zip(
+      'bombs.zip',
+      Array.from({ length: 100 }, (_, i) => ({ name: `part-${i}.bin`, content: zeros })),
+    );
   };
-  zipTraversal = async () => this.write('evil.zip', patchBytes(await zipBytes([{ name: 'xx/evil.onnx', content: mlpModel() }]), 'xx/evil.onnx', '../evil.onnx'));
+  zipTraversal = async () =>
+    this.write('evil.zip', patchBytes(await zipBytes([{ name: 'xx/evil.onnx', content: mlpModel() }]), 'xx/evil.onnx', '../evil.onnx'));
   zipBackslashTraversal = async () =>
     this.write('evil.zip', patchBytes(await zipBytes([{ name: 'xx_xx_evil.onnx', content: mlpModel() }]), 'xx_xx_evil.onnx', '..\\..\\evil.onnx'));
   zipAbsolutePath = async () =>
@@ -295,12 +349,23 @@ export class Fixtures {
   zipDriveLetter = async () =>
     this.write('evil.zip', patchBytes(await zipBytes([{ name: 'xxWindows/evil.onnx', content: mlpModel() }]), 'xxWindows', 'C:Windows'));
   zipSymlink = () => this.zip('evil.zip', [{ name: 'model.onnx', content: '/etc/passwd', mode: 0o120777 }]);
-  zipFifo = () => this.zip('evil.zip', [{ name: 'model.onnx', content: mlpModel() }, { name: 'pipe', content: '', mode: 0o010644 }]);
+  zipFifo = () =>
+    this.zip('evil.zip', [
+      { name: 'model.onnx', content: mlpModel() },
+      { name: 'pipe', content: '', mode: 0o010644 },
+    ]);
   /** yazl writes whatever names it is given, but patching the second name keeps the fixture honest either way. */
   zipDuplicate = async () =>
     this.write(
       'dup.zip',
-      patchBytes(await zipBytes([{ name: 'model.onnx', content: mlpModel(1) }, { name: 'modXl.onnx', content: mlpModel(2) }]), 'modXl.onnx', 'model.onnx'),
+      patchBytes(
+        await zipBytes([
+          { name: 'model.onnx', content: mlpModel(1) },
+          { name: 'modXl.onnx', content: mlpModel(2) },
+        ]),
+        'modXl.onnx',
+        'model.onnx',
+      ),
     );
   zipNested = async () => {
     const inner = gzipSync(await tarBytes([{ name: 'model.onnx', content: mlpModel() }]));
@@ -320,7 +385,10 @@ export class Fixtures {
     return this.write('corrupt.zip', zip);
   };
   zipTruncatedCentralDirectory = async () => {
-    const zip = await zipBytes([{ name: 'model.onnx', content: mlpModel() }, { name: 'README.md', content: 'hi\n' }]);
+    const zip = await zipBytes([
+      { name: 'model.onnx', content: mlpModel() },
+      { name: 'README.md', content: 'hi\n' },
+    ]);
     return this.write('truncated.zip', zip.subarray(0, zip.length - 40));
   };
   manyEntries = (count: number) =>

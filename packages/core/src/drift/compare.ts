@@ -62,7 +62,11 @@ const formatEdge = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecisi
 
 function numericBins(edges: readonly number[]): string[] {
   if (edges.length === 1) return [formatEdge(edges[0]!)];
-  return edges.slice(0, -1).map((lo, i) => (i === 0 ? `< ${formatEdge(edges[1]!)}` : i === edges.length - 2 ? `≥ ${formatEdge(lo)}` : `${formatEdge(lo)} – ${formatEdge(edges[i + 1]!)}`));
+  return edges
+    .slice(0, -1)
+    .map((lo, i) =>
+      i === 0 ? `< ${formatEdge(edges[1]!)}` : i === edges.length - 2 ? `≥ ${formatEdge(lo)}` : `${formatEdge(lo)} – ${formatEdge(edges[i + 1]!)}`,
+    );
 }
 
 const shares = (counts: readonly number[]) => {
@@ -119,10 +123,20 @@ function score(reference: FeatureReference, merged: NumericSketch | CategoryCoun
 function describe(merged: NumericSketch | CategoryCounts): Pick<Scored, 'count' | 'missing' | 'mean' | 'histogram'> {
   if (merged instanceof NumericSketch) {
     const reference = referenceFromSketch(merged);
-    return { count: merged.count, missing: merged.missing, mean: merged.count > 0 ? merged.mean : null, histogram: { bins: numericBins(reference.edges), reference: null, current: shares(reference.counts) } };
+    return {
+      count: merged.count,
+      missing: merged.missing,
+      mean: merged.count > 0 ? merged.mean : null,
+      histogram: { bins: numericBins(reference.edges), reference: null, current: shares(reference.counts) },
+    };
   }
   const ranked = [...merged.counts].sort(([, a], [, b]) => b - a);
-  return { count: merged.count, missing: merged.missing, mean: null, histogram: { bins: ranked.map(([c]) => c), reference: null, current: shares(ranked.map(([, n]) => n)) } };
+  return {
+    count: merged.count,
+    missing: merged.missing,
+    mean: null,
+    histogram: { bins: ranked.map(([c]) => c), reference: null, current: shares(ranked.map(([, n]) => n)) },
+  };
 }
 
 /**
@@ -144,12 +158,27 @@ export function compareFeature(
     const s = m && reference ? score(reference, m) : null;
     const count = m?.count ?? 0;
     const mean = m instanceof NumericSketch && m.count > 0 ? m.mean : null;
-    return { start: w.start, count, score: s?.score ?? null, threshold: s?.threshold ?? null, status: s ? windowStatus(s.score, s.threshold, count, minCount) : null, mean };
+    return {
+      start: w.start,
+      count,
+      score: s?.score ?? null,
+      threshold: s?.threshold ?? null,
+      status: s ? windowStatus(s.score, s.threshold, count, minCount) : null,
+      mean,
+    };
   });
   if (!whole) {
     return {
-      name, kind, status: reference ? 'kind_mismatch' : 'no_reference', score: null, threshold: null,
-      psi: null, outOfRange: null, unseen: null, ...describe(merged), overTime,
+      name,
+      kind,
+      status: reference ? 'kind_mismatch' : 'no_reference',
+      score: null,
+      threshold: null,
+      psi: null,
+      outOfRange: null,
+      unseen: null,
+      ...describe(merged),
+      overTime,
     };
   }
   const judged = overTime.map((w) => w.status ?? 'too_few');

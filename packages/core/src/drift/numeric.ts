@@ -199,8 +199,20 @@ export function numericDrift(reference: NumericReference, current: NumericSample
   const referenceTotal = reference.counts.reduce((a, b) => a + b, 0);
   const rows = current.count + current.missing;
   return {
-    score: current.count === 0 ? 0 : wasserstein((u) => referenceQuantile(reference, u), (u) => current.quantile(u)) / spread,
-    psi: current.count === 0 ? 0 : psi(reference.counts.map((c) => c / referenceTotal), histogram.map((c) => c / current.count)),
+    score:
+      current.count === 0
+        ? 0
+        : wasserstein(
+            (u) => referenceQuantile(reference, u),
+            (u) => current.quantile(u),
+          ) / spread,
+    psi:
+      current.count === 0
+        ? 0
+        : psi(
+            reference.counts.map((c) => c / referenceTotal),
+            histogram.map((c) => c / current.count),
+          ),
     outOfRange: current.count === 0 ? 0 : current.outside(reference.min, reference.max) / current.count,
     missing: rows === 0 ? 0 : current.missing / rows,
     mean: current.mean,

@@ -20,7 +20,13 @@ describe('drift statistics', () => {
 
   it('percentiles interpolate like numpy', () => {
     const s = sorted(a);
-    expect([0, 0.1, 0.5, 0.9, 1].map((q) => exactQuantile(s, q))).toEqual([-0.4, expect.closeTo(0.09, 12), expect.closeTo(2.55, 12), expect.closeTo(5.61, 12), 7.5]);
+    expect([0, 0.1, 0.5, 0.9, 1].map((q) => exactQuantile(s, q))).toEqual([
+      -0.4,
+      expect.closeTo(0.09, 12),
+      expect.closeTo(2.55, 12),
+      expect.closeTo(5.61, 12),
+      7.5,
+    ]);
   });
 
   it('PSI over deciles, and its bands', () => {

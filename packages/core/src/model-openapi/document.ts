@@ -122,8 +122,16 @@ export function modelOpenApi(source: ModelDocsSource): OpenApiDocument {
           operationId: 'v1Predict',
           summary: `Predict with ${name} (KServe V1)`,
           description: `One instance per row${signature.inputs.length > 1 ? ', each an object keyed by input name' : ` of input '${signature.inputs[0]?.name}'`}. ${exampleNote}`,
-          request: { type: 'object', required: ['instances'], properties: { instances: { type: 'array', minItems: 1, items: v1RowSchema(signature.inputs, 'request') } } },
-          response: { type: 'object', required: ['predictions'], properties: { predictions: { type: 'array', items: v1RowSchema(signature.outputs, 'response') } } },
+          request: {
+            type: 'object',
+            required: ['instances'],
+            properties: { instances: { type: 'array', minItems: 1, items: v1RowSchema(signature.inputs, 'request') } },
+          },
+          response: {
+            type: 'object',
+            required: ['predictions'],
+            properties: { predictions: { type: 'array', items: v1RowSchema(signature.outputs, 'response') } },
+          },
           example: examples['kserve-v1'],
         }),
       },
@@ -135,7 +143,12 @@ export function modelOpenApi(source: ModelDocsSource): OpenApiDocument {
       },
       schemas: {
         SlipwayError: slipwayErrorSchema(DOCUMENTED_ERRORS.map((e) => e.code)),
-        ProtocolError: { type: 'object', required: ['error'], properties: { error: { type: 'string' } }, description: 'The error body of the Open Inference Protocol and KServe V1.' },
+        ProtocolError: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'string' } },
+          description: 'The error body of the Open Inference Protocol and KServe V1.',
+        },
       },
       parameters: {
         stickyKey: {
@@ -164,7 +177,8 @@ function infoDescription({ modelName, version }: ModelDocsSource): string {
   lines.push('| tensor | datatype and shape |', '|---|---|');
   for (const spec of signature.inputs) lines.push(`| input \`${spec.name}\` | ${describeTensor(spec)} |`);
   for (const spec of signature.outputs) lines.push(`| output \`${spec.name}\` | ${describeTensor(spec)} |`);
-  if (manifest?.features) lines.push('', `Features (the columns of \`${signature.inputs[0]?.name}\`, in order): ${manifest.features.map((f) => `\`${f}\``).join(', ')}.`);
+  if (manifest?.features)
+    lines.push('', `Features (the columns of \`${signature.inputs[0]?.name}\`, in order): ${manifest.features.map((f) => `\`${f}\``).join(', ')}.`);
   if (manifest?.labels) lines.push('', `Labels (class index → name): ${manifest.labels.map((l, i) => `${i} \`${l}\``).join(', ')}.`);
   if (manifest?.metadata) lines.push('', 'Metadata:', '', '```json', JSON.stringify(manifest.metadata, null, 2), '```');
   lines.push('', 'Authenticate with an API key: `Authorization: Bearer $SLIPWAY_KEY`.');
@@ -173,7 +187,14 @@ function infoDescription({ modelName, version }: ModelDocsSource): string {
 
 function operation(
   protocol: Protocol,
-  op: { operationId: string; summary: string; description: string; request?: JsonSchema; response: JsonSchema; example: { request?: unknown; response: unknown } },
+  op: {
+    operationId: string;
+    summary: string;
+    description: string;
+    request?: JsonSchema;
+    response: JsonSchema;
+    example: { request?: unknown; response: unknown };
+  },
 ): Record<string, unknown> {
   const tag = { slipway: 'Slipway', oip: 'Open Inference Protocol', 'kserve-v1': 'KServe V1' }[protocol];
   return {
@@ -297,7 +318,8 @@ function oipTensorSchema(spec: TensorSpec, direction: 'request' | 'response'): J
       name: { const: spec.name },
       datatype: { const: toOipDatatype(spec.dtype) },
       shape: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: spec.shape.length, maxItems: spec.shape.length },
-      data: direction === 'request' ? { anyOf: [flat, nestedSchema(spec.dtype, spec.shape, direction)], description: 'Row-major values, flat or nested.' } : flat,
+      data:
+        direction === 'request' ? { anyOf: [flat, nestedSchema(spec.dtype, spec.shape, direction)], description: 'Row-major values, flat or nested.' } : flat,
       parameters: { type: 'object' },
     },
   };
@@ -310,7 +332,12 @@ function oipRequestSchema(signature: ModelSignature): JsonSchema {
     properties: {
       id: { type: 'string' },
       parameters: { type: 'object' },
-      inputs: { type: 'array', minItems: signature.inputs.length, maxItems: signature.inputs.length, items: { oneOf: signature.inputs.map((s) => oipTensorSchema(s, 'request')) } },
+      inputs: {
+        type: 'array',
+        minItems: signature.inputs.length,
+        maxItems: signature.inputs.length,
+        items: { oneOf: signature.inputs.map((s) => oipTensorSchema(s, 'request')) },
+      },
       outputs: {
         type: 'array',
         description: 'Only these outputs (all when omitted).',

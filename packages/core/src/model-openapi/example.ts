@@ -39,7 +39,10 @@ export function exampleShape(spec: TensorSpec): number[] {
  * `featureValues` gives typical values for them (e.g. the reference data's means), its row uses them;
  * every other value is zero (false, "").
  */
-export function exampleInputs(signature: ModelSignature, options: { features?: readonly string[]; featureValues?: Record<string, number> } = {}): Record<string, unknown> {
+export function exampleInputs(
+  signature: ModelSignature,
+  options: { features?: readonly string[]; featureValues?: Record<string, number> } = {},
+): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
   signature.inputs.forEach((spec, index) => {
     const shape = exampleShape(spec);

@@ -77,7 +77,10 @@ describe('a deployment’s OpenAPI document', () => {
     const doc = modelOpenApi(irisSource());
     const predict = doc.paths['/models/iris-prod/predict']!.post as any;
     const byName = predict.requestBody.content['application/json'].schema.oneOf[0];
-    expect(byName.properties.inputs.properties.features).toMatchObject({ type: 'array', items: { type: 'array', minItems: 4, maxItems: 4, items: { type: 'number' } } });
+    expect(byName.properties.inputs.properties.features).toMatchObject({
+      type: 'array',
+      items: { type: 'array', minItems: 4, maxItems: 4, items: { type: 'number' } },
+    });
     expect(byName.properties.inputs.properties.features.minItems).toBeUndefined();
     expect(predict.requestBody.content['application/json'].example).toEqual({ inputs: { features: [[5.8, 3.1, 3.8, 1.2]] } });
   });
@@ -87,7 +90,11 @@ describe('a deployment’s OpenAPI document', () => {
     const statuses = [...new Set(DOCUMENTED_ERRORS.map((e) => String(e.status)))].sort();
     const predict = (doc.paths['/models/iris-prod/predict']!.post as any).responses;
     const infer = (doc.paths['/v2/models/iris-prod/infer']!.post as any).responses;
-    expect(Object.keys(predict).filter((s) => s !== '200').sort()).toEqual(statuses);
+    expect(
+      Object.keys(predict)
+        .filter((s) => s !== '200')
+        .sort(),
+    ).toEqual(statuses);
     expect(predict['400'].content['application/json'].schema.properties.error.properties.code.enum).toEqual(['bad_request', 'invalid_input']);
     expect(predict['429'].headers['retry-after']).toBeDefined();
     expect(infer['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ProtocolError' });
@@ -110,7 +117,17 @@ describe('a deployment’s OpenAPI document', () => {
 
 describe('examples', () => {
   it('generates one row of zeros in each input’s shape, typical feature values when given', () => {
-    expect(exampleInputs(MIXED)).toEqual({ ids: [[0, 0, 0]], mask: [[false, false, false]], text: [''], image: [[[0, 0], [0, 0]]] });
+    expect(exampleInputs(MIXED)).toEqual({
+      ids: [[0, 0, 0]],
+      mask: [[false, false, false]],
+      text: [''],
+      image: [
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ],
+    });
     const means = { sepal_length: 5.84333, sepal_width: 3.057, petal_length: 3.758, petal_width: 1.199 };
     expect(exampleInputs(IRIS, { features: FEATURES, featureValues: means })).toEqual({ features: [[5.843, 3.057, 3.758, 1.199]] });
   });
@@ -138,6 +155,9 @@ describe('breaking changes between versions', () => {
     ]);
     expect(kinds(IRIS, { ...IRIS, inputs: [{ name: 'features', dtype: 'float32', shape: [null, 5] }] })).toEqual(['shape_changed features']);
     expect(kinds(IRIS, { ...IRIS, inputs: [{ name: 'features', dtype: 'float32', shape: [1, 4] }] })).toEqual(['shape_changed features']);
-    expect(kinds(IRIS, { ...IRIS, outputs: [{ name: 'label', dtype: 'int64', shape: [null, 1] }] })).toEqual(['shape_changed label', 'output_removed probabilities']);
+    expect(kinds(IRIS, { ...IRIS, outputs: [{ name: 'label', dtype: 'int64', shape: [null, 1] }] })).toEqual([
+      'shape_changed label',
+      'output_removed probabilities',
+    ]);
   });
 });

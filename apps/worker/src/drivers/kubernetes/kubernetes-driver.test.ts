@@ -29,7 +29,9 @@ const cluster: ClusterOptions = {
 let fake: FakeKubernetesApi;
 const drivers: KubernetesDriver[] = [];
 
-async function connect(overrides: Partial<ClusterOptions> & { teamQuota?: Parameters<typeof KubernetesDriver.connect>[0]['teamQuota'] } = {}): Promise<KubernetesDriver> {
+async function connect(
+  overrides: Partial<ClusterOptions> & { teamQuota?: Parameters<typeof KubernetesDriver.connect>[0]['teamQuota'] } = {},
+): Promise<KubernetesDriver> {
   const driver = await KubernetesDriver.connect({ ...cluster, ...overrides, kubeConfig: fake.kubeConfig(NS), placeTimeoutMs: 10_000 });
   drivers.push(driver);
   return driver;
@@ -86,7 +88,10 @@ describe('KubernetesDriver against a fake API server', () => {
     await validateKubernetesObject(deployment);
     await validateKubernetesObject(fake.get('services', NS, deploymentName)!);
     const applies = fake.requests.filter((r) => r.method === 'PATCH' && r.contentType === 'application/apply-patch+yaml');
-    expect(applies.map((r) => r.path)).toEqual([`/api/v1/namespaces/${NS}/services/${deploymentName}`, `/apis/apps/v1/namespaces/${NS}/deployments/${deploymentName}`]);
+    expect(applies.map((r) => r.path)).toEqual([
+      `/api/v1/namespaces/${NS}/services/${deploymentName}`,
+      `/apis/apps/v1/namespaces/${NS}/deployments/${deploymentName}`,
+    ]);
     expect(applies.every((r) => r.query.get('fieldManager') === 'slipway-worker' && r.query.get('force') === 'true')).toBe(true);
 
     // Not ready while its endpoint is not.
@@ -179,7 +184,10 @@ describe('KubernetesDriver against a fake API server', () => {
   });
 
   it('fails a start when the API server refuses an object outright (403 from an object-count quota)', async () => {
-    fake.forbiddenWrites.set('services', 'services "slw-iris" is forbidden: exceeded quota: objects, requested: count/services=1, used: count/services=10, limited: count/services=10');
+    fake.forbiddenWrites.set(
+      'services',
+      'services "slw-iris" is forbidden: exceeded quota: objects, requested: count/services=1, used: count/services=10, limited: count/services=10',
+    );
     const driver = await connect();
     await expect(driver.start(spec())).rejects.toThrow(
       new DriverError(

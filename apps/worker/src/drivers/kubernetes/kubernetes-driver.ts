@@ -272,7 +272,11 @@ export class KubernetesDriver implements ReplicaDriver {
         claim.pod = name;
         try {
           await this.api.patch(
-            { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: claim.namespace, resourceVersion: pod.metadata!.resourceVersion, labels: { [LABELS.replica]: replicaId } } },
+            {
+              apiVersion: 'v1',
+              kind: 'Pod',
+              metadata: { name, namespace: claim.namespace, resourceVersion: pod.metadata!.resourceVersion, labels: { [LABELS.replica]: replicaId } },
+            },
             undefined,
             undefined,
             FIELD_MANAGER,
@@ -336,12 +340,21 @@ export class KubernetesDriver implements ReplicaDriver {
     const replicas = this.wantedCount(claim);
     const ref = { metadata: { name: claim.deployment, namespace: claim.namespace } };
     if (replicas === 0) {
-      await this.ignoreMissing(this.api.delete({ apiVersion: 'apps/v1', kind: 'Deployment', ...ref }, undefined, undefined, undefined, undefined, 'Background'));
+      await this.ignoreMissing(
+        this.api.delete({ apiVersion: 'apps/v1', kind: 'Deployment', ...ref }, undefined, undefined, undefined, undefined, 'Background'),
+      );
       await this.ignoreMissing(this.api.delete({ apiVersion: 'v1', kind: 'Service', ...ref }));
       return;
     }
     await this.ignoreMissing(
-      this.api.patch({ apiVersion: 'apps/v1', kind: 'Deployment', ...ref, spec: { replicas } } as V1Deployment, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch),
+      this.api.patch(
+        { apiVersion: 'apps/v1', kind: 'Deployment', ...ref, spec: { replicas } } as V1Deployment,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        undefined,
+        PatchStrategy.MergePatch,
+      ),
     );
   }
 
@@ -367,7 +380,8 @@ export class KubernetesDriver implements ReplicaDriver {
     const message = statusMessage(error.body) ?? error.message;
     if (error.code === 403 && /exceeded quota/.test(message)) return new DriverError(describeQuotaRefusal(namespace, message));
     if (error.code === 403) return new DriverError(`the worker's service account may not do this in namespace ${namespace}: ${message}`);
-    if (error.code === 404 && /namespaces? .*not found/.test(message)) return new DriverError(`namespace ${namespace} does not exist; create it (see deploy/kubernetes)`);
+    if (error.code === 404 && /namespaces? .*not found/.test(message))
+      return new DriverError(`namespace ${namespace} does not exist; create it (see deploy/kubernetes)`);
     if (error.code === 422 || error.code === 400) return new DriverError(`the cluster rejected the replica's objects: ${message}`);
     return new Error(`Kubernetes API answered ${error.code}: ${message}`);
   }

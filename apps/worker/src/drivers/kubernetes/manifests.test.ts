@@ -1,7 +1,14 @@
 import type { V1Deployment, V1EndpointSlice, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { podEndpoints } from './endpoints';
-import { buildTeamResourceQuota, buildVariantDeployment, buildVariantService, type ClusterOptions, variantObjectName, type VariantPlacement } from './manifests';
+import {
+  buildTeamResourceQuota,
+  buildVariantDeployment,
+  buildVariantService,
+  type ClusterOptions,
+  variantObjectName,
+  type VariantPlacement,
+} from './manifests';
 import { describeRolloutProblem } from './rollout-status';
 import { validateKubernetesObject } from './test/validate-kubernetes-object';
 
@@ -13,7 +20,10 @@ const options: ClusterOptions = {
   imagePullPolicy: 'IfNotPresent',
   storageSecret: 'slipway-storage',
   gpuScheduling: {
-    'nvidia-a100': { nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-tesla-a100' }, tolerations: [{ key: 'gpu', operator: 'Equal', value: 'a100', effect: 'NoSchedule' }] },
+    'nvidia-a100': {
+      nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-tesla-a100' },
+      tolerations: [{ key: 'gpu', operator: 'Equal', value: 'a100', effect: 'NoSchedule' }],
+    },
   },
   drainSeconds: 10,
   progressDeadlineSeconds: 600,
@@ -119,25 +129,44 @@ describe('variant manifests', () => {
 
 describe('team ResourceQuota', () => {
   it('mirrors the team quota with room for a blue-green switch', async () => {
-    const quota = buildTeamResourceQuota({ teamId: cpu.teamId, vcpu: 8, memoryMb: 16384, replicas: 4, gpus: { 'nvidia-t4': 2, 'nvidia-a100': 1 } }, ['nvidia-t4', 'nvidia-a100'], options)!;
+    const quota = buildTeamResourceQuota(
+      { teamId: cpu.teamId, vcpu: 8, memoryMb: 16384, replicas: 4, gpus: { 'nvidia-t4': 2, 'nvidia-a100': 1 } },
+      ['nvidia-t4', 'nvidia-a100'],
+      options,
+    )!;
     await validateKubernetesObject(quota);
     expect(quota.spec!.hard).toEqual({ 'limits.cpu': '16', 'limits.memory': '32768Mi', pods: '8', 'requests.nvidia.com/gpu': '6' });
   });
 
   it('leaves GPUs uncapped when a GPU type of the catalog is not limited, and builds nothing for an unlimited team', () => {
-    const partial = buildTeamResourceQuota({ teamId: cpu.teamId, vcpu: 8, memoryMb: null, replicas: null, gpus: { 'nvidia-t4': 2 } }, ['nvidia-t4', 'nvidia-a100'], options)!;
+    const partial = buildTeamResourceQuota(
+      { teamId: cpu.teamId, vcpu: 8, memoryMb: null, replicas: null, gpus: { 'nvidia-t4': 2 } },
+      ['nvidia-t4', 'nvidia-a100'],
+      options,
+    )!;
     expect(partial.spec!.hard).toEqual({ 'limits.cpu': '16' });
     expect(buildTeamResourceQuota({ teamId: cpu.teamId, vcpu: null, memoryMb: null, replicas: null, gpus: {} }, [], options)).toBeNull();
   });
 });
 
 describe('rollout status', () => {
-  const deployment = (conditions: object[]): V1Deployment => ({ metadata: { name: 'slw-iris', namespace: 'models' }, spec: { progressDeadlineSeconds: 300 } as never, status: { conditions } as never });
+  const deployment = (conditions: object[]): V1Deployment => ({
+    metadata: { name: 'slw-iris', namespace: 'models' },
+    spec: { progressDeadlineSeconds: 300 } as never,
+    status: { conditions } as never,
+  });
   const pod = (status: object): V1Pod => ({ metadata: { name: 'p' }, status: status as never });
 
   it('says a ResourceQuota refused the pods, with what was asked and what is left', () => {
     const problem = describeRolloutProblem(
-      deployment([{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'pods "slw-iris-x" is forbidden: exceeded quota: compute, requested: limits.cpu=2, used: limits.cpu=7, limited: limits.cpu=8' }]),
+      deployment([
+        {
+          type: 'ReplicaFailure',
+          status: 'True',
+          reason: 'FailedCreate',
+          message: 'pods "slw-iris-x" is forbidden: exceeded quota: compute, requested: limits.cpu=2, used: limits.cpu=7, limited: limits.cpu=8',
+        },
+      ]),
       [],
     );
     expect(problem).toEqual({
@@ -148,7 +177,9 @@ describe('rollout status', () => {
   });
 
   it('reports a rollout past its progress deadline with the stuck pod’s reason', () => {
-    const stuck = pod({ conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.' }] });
+    const stuck = pod({
+      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.' }],
+    });
     expect(describeRolloutProblem(deployment([{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }]), [stuck])).toEqual({
       terminal: true,
       message: 'replicas did not become ready within 300 s: no node can take the replica yet: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu.',
@@ -159,13 +190,19 @@ describe('rollout status', () => {
 
   it('gives up at once on an image that cannot be pulled', () => {
     const problem = describeRolloutProblem(deployment([]), [
-      pod({ initContainerStatuses: [{ name: 'fetch-artifact', image: 'ghcr.io/slipway/slipway:nope', state: { waiting: { reason: 'ImagePullBackOff', message: 'manifest unknown' } } }] }),
+      pod({
+        initContainerStatuses: [
+          { name: 'fetch-artifact', image: 'ghcr.io/slipway/slipway:nope', state: { waiting: { reason: 'ImagePullBackOff', message: 'manifest unknown' } } },
+        ],
+      }),
     ]);
     expect(problem).toEqual({ terminal: true, message: 'the image ghcr.io/slipway/slipway:nope cannot be pulled (ImagePullBackOff): manifest unknown' });
   });
 
   it('has nothing to say about a healthy rollout', () => {
-    expect(describeRolloutProblem(deployment([{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }]), [pod({ phase: 'Running' })])).toBeNull();
+    expect(
+      describeRolloutProblem(deployment([{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }]), [pod({ phase: 'Running' })]),
+    ).toBeNull();
   });
 });
 

@@ -97,7 +97,10 @@ export function namespaceFor(options: Pick<ClusterOptions, 'namespace'>, teamId:
  */
 export function variantObjectName(p: Pick<VariantPlacement, 'deploymentName' | 'variantName' | 'variantId'>): string {
   const readable = `${p.deploymentName}-${p.variantName}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-  const suffix = p.variantId.replace(/[^a-z0-9]/gi, '').slice(0, 8).toLowerCase();
+  const suffix = p.variantId
+    .replace(/[^a-z0-9]/gi, '')
+    .slice(0, 8)
+    .toLowerCase();
   return `slw-${readable.slice(0, 63 - 'slw-'.length - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
 }
 

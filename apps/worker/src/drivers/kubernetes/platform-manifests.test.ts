@@ -52,7 +52,11 @@ describe('deploy/kubernetes', () => {
     const service = find('Service', 'slipway-gateway');
     const gateway = find('Deployment', 'slipway-gateway');
     expect(service.spec.selector).toEqual(gateway.spec.selector.matchLabels);
-    expect(find('HorizontalPodAutoscaler', 'slipway-gateway').spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'slipway-gateway' });
+    expect(find('HorizontalPodAutoscaler', 'slipway-gateway').spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'slipway-gateway',
+    });
   });
 
   it('configures the worker for the kubernetes driver in the namespace the Role covers', () => {
@@ -115,7 +119,8 @@ describe("the worker's Role", () => {
       used.add(`${match[1] ?? ''}/${match[2]}:${verb}`);
     }
     const allowed = new Set<string>();
-    for (const rule of role.rules) for (const group of rule.apiGroups) for (const resource of rule.resources) for (const verb of rule.verbs) allowed.add(`${group}/${resource}:${verb}`);
+    for (const rule of role.rules)
+      for (const group of rule.apiGroups) for (const resource of rule.resources) for (const verb of rule.verbs) allowed.add(`${group}/${resource}:${verb}`);
     expect([...used].sort()).toEqual([...allowed].sort());
   });
 });

@@ -76,7 +76,9 @@ describe('the kubernetes driver on a real cluster', () => {
     for (const replica of replicas) {
       const pods = await core.listNamespacedPod({ namespace, labelSelector: `${LABELS.replica}=${replica.replicaId}` });
       expect(pods.items).toHaveLength(1);
-      const metadata = JSON.parse(await core.connectGetNamespacedPodProxyWithPath({ name: `${pods.items[0]!.metadata!.name}:8080`, namespace, path: 'v2/models/iris' }));
+      const metadata = JSON.parse(
+        await core.connectGetNamespacedPodProxyWithPath({ name: `${pods.items[0]!.metadata!.name}:8080`, namespace, path: 'v2/models/iris' }),
+      );
       expect(metadata).toMatchObject({ name: 'iris', versions: ['1'] });
     }
 

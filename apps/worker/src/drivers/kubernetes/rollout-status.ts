@@ -50,7 +50,10 @@ export function describeRolloutProblem(deployment: V1Deployment, pods: V1Pod[]):
   const failure = conditions.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
   if (failure?.reason === 'FailedCreate') {
     const message = failure.message ?? '';
-    return { terminal: true, message: /exceeded quota/.test(message) ? describeQuotaRefusal(namespace, message) : `the cluster refused to create a replica: ${message}` };
+    return {
+      terminal: true,
+      message: /exceeded quota/.test(message) ? describeQuotaRefusal(namespace, message) : `the cluster refused to create a replica: ${message}`,
+    };
   }
   const podProblem = pods.map(describePodProblem).find((p) => p !== null) ?? null;
   const progressing = conditions.find((c) => c.type === 'Progressing');

@@ -12,10 +12,6 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
   const params = await searchParams;
   const label = Number(single(params.version));
   return (
-    <NewDeploymentView
-      initialModel={single(params.model)}
-      initialVersion={Number.isInteger(label) ? label : undefined}
-      initialName={single(params.name)}
-    />
+    <NewDeploymentView initialModel={single(params.model)} initialVersion={Number.isInteger(label) ? label : undefined} initialName={single(params.name)} />
   );
 }

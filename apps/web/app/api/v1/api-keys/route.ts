@@ -30,7 +30,7 @@ const createKey = z.object({
 });
 
 export const POST = route({ body: createKey }, async ({ user, body }) => {
-  if (body.rateLimitPerSecond !== undefined && !user.isAdmin) throw forbidden('only platform admins can set a key\'s rate limit');
+  if (body.rateLimitPerSecond !== undefined && !user.isAdmin) throw forbidden("only platform admins can set a key's rate limit");
   const { key, prefix, hash } = generateApiKey();
   const max = webEnv().SLIPWAY_MAX_API_KEYS_PER_USER;
   const apiKey = await serverContext().db.$transaction(async (tx) => {

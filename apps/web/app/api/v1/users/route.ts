@@ -18,7 +18,10 @@ export const GET = route({ auth: 'admin' }, async () => {
 });
 
 const createUser = z.object({
-  email: z.string().email().transform((e) => e.toLowerCase()),
+  email: z
+    .string()
+    .email()
+    .transform((e) => e.toLowerCase()),
   name: z.string().trim().min(1).max(100),
   // bcrypt reads only the first 72 bytes: a longer password would be accepted and silently cut.
   password: z

@@ -15,7 +15,14 @@ import { KubeConfig } from '@kubernetes/client-node';
 type Obj = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string; [k: string]: unknown };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+    [k: string]: unknown;
+  };
   spec?: any;
   status?: any;
   [k: string]: unknown;
@@ -131,7 +138,10 @@ export class FakeKubernetesApi {
   setPodReady(namespace: string, name: string, ready: boolean): void {
     const pod = this.get('pods', namespace, name);
     if (!pod) throw new Error(`no pod ${name}`);
-    pod.status.conditions = [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: ready ? 'True' : 'False' }];
+    pod.status.conditions = [
+      { type: 'PodScheduled', status: 'True' },
+      { type: 'Ready', status: ready ? 'True' : 'False' },
+    ];
     this.write('pods', pod);
     this.syncEndpoints(namespace);
   }
@@ -153,7 +163,12 @@ export class FakeKubernetesApi {
   /** The Deployment controller gives up on a rollout that made no progress in time. */
   exceedProgressDeadline(namespace: string, name: string): void {
     const d = this.get('deployments', namespace, name)!;
-    d.status = { ...d.status, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${name}-abc" has timed out progressing.` }] };
+    d.status = {
+      ...d.status,
+      conditions: [
+        { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${name}-abc" has timed out progressing.` },
+      ],
+    };
     this.write('deployments', d);
   }
 
@@ -168,8 +183,19 @@ export class FakeKubernetesApi {
 
     const discovery = RESOURCES.find((r) => url.pathname === (r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`));
     if (discovery && req.method === 'GET') {
-      const resources = RESOURCES.filter((r) => r.group === discovery.group).map((r) => ({ name: r.plural, kind: r.kind, namespaced: true, singularName: '', verbs: ['get', 'list', 'watch', 'patch', 'delete'] }));
-      return json(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: discovery.group ? `${discovery.group}/${discovery.version}` : discovery.version, resources });
+      const resources = RESOURCES.filter((r) => r.group === discovery.group).map((r) => ({
+        name: r.plural,
+        kind: r.kind,
+        namespaced: true,
+        singularName: '',
+        verbs: ['get', 'list', 'watch', 'patch', 'delete'],
+      }));
+      return json(res, 200, {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: discovery.group ? `${discovery.group}/${discovery.version}` : discovery.version,
+        resources,
+      });
     }
     const match = /^\/(?:api\/v1|apis\/([^/]+)\/v1)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     const resource = match && RESOURCES.find((r) => r.plural === match[3] && r.group === (match[1] ?? ''));
@@ -180,7 +206,12 @@ export class FakeKubernetesApi {
     if (req.method === 'GET' && !name) {
       const selector = parseSelector(url.searchParams.get('labelSelector'));
       const items = this.list(plural!, namespace).filter((o) => matches(o, selector));
-      return json(res, 200, { kind: `${resource.kind}List`, apiVersion: resource.group ? `${resource.group}/v1` : 'v1', metadata: { resourceVersion: String(this.rv) }, items });
+      return json(res, 200, {
+        kind: `${resource.kind}List`,
+        apiVersion: resource.group ? `${resource.group}/v1` : 'v1',
+        metadata: { resourceVersion: String(this.rv) },
+        items,
+      });
     }
     if (!namespace || !name) return status(res, 405, 'MethodNotAllowed', 'not supported by the fake');
     const forbidden = this.forbiddenWrites.get(plural!);
@@ -199,7 +230,9 @@ export class FakeKubernetesApi {
     }
     if (req.method === 'PATCH' && request.contentType === 'application/apply-patch+yaml') {
       if (!url.searchParams.get('fieldManager')) return status(res, 400, 'BadRequest', 'fieldManager is required for apply requests');
-      const applied: Obj = existing ? deepMerge(existing, body) : { ...body, metadata: { ...body.metadata, uid: randomUUID(), creationTimestamp: new Date().toISOString() } };
+      const applied: Obj = existing
+        ? deepMerge(existing, body)
+        : { ...body, metadata: { ...body.metadata, uid: randomUUID(), creationTimestamp: new Date().toISOString() } };
       if (plural === 'deployments') applied.status ??= { conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetCreated' }] };
       this.write(plural!, applied);
       if (plural === 'deployments') this.reconcileDeployment(applied);
@@ -210,7 +243,12 @@ export class FakeKubernetesApi {
       if (!existing) return status(res, 404, 'NotFound', `${plural} "${name}" not found`);
       const precondition = body?.metadata?.resourceVersion;
       if (precondition && precondition !== existing.metadata.resourceVersion) {
-        return status(res, 409, 'Conflict', `Operation cannot be fulfilled on ${plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+        return status(
+          res,
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        );
       }
       const patched = deepMerge(existing, body);
       this.write(plural!, patched);
@@ -226,7 +264,14 @@ export class FakeKubernetesApi {
     res.flushHeaders();
     const from = Number(query.get('resourceVersion') || this.rv);
     if (from < this.compactedRv) {
-      const gone = { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `too old resource version: ${from} (${this.compactedRv})`, reason: 'Expired', code: 410 };
+      const gone = {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        message: `too old resource version: ${from} (${this.compactedRv})`,
+        reason: 'Expired',
+        code: 410,
+      };
       res.end(`${JSON.stringify({ type: 'ERROR', object: gone })}\n`);
       return;
     }
@@ -292,13 +337,21 @@ export class FakeKubernetesApi {
         kind: 'Pod',
         metadata: { name: `${d.metadata.name}-${suffix()}`, namespace: ns, labels: { ...d.spec.template.metadata.labels }, uid: randomUUID() },
         spec: structuredClone(d.spec.template.spec),
-        status: { phase: 'Running', podIP: `10.1.0.${this.nextIp++}`, conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: ready ? 'True' : 'False' }] },
+        status: {
+          phase: 'Running',
+          podIP: `10.1.0.${this.nextIp++}`,
+          conditions: [
+            { type: 'PodScheduled', status: 'True' },
+            { type: 'Ready', status: ready ? 'True' : 'False' },
+          ],
+        },
       });
     }
     const conditions = (d.status?.conditions ?? []).filter((c: any) => c.type !== 'ReplicaFailure');
     if (failure) conditions.push({ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: failure });
     const current = this.get('deployments', ns, d.metadata.name)!;
-    if (JSON.stringify(current.status?.conditions ?? []) !== JSON.stringify(conditions)) this.write('deployments', { ...current, status: { ...current.status, conditions } });
+    if (JSON.stringify(current.status?.conditions ?? []) !== JSON.stringify(conditions))
+      this.write('deployments', { ...current, status: { ...current.status, conditions } });
   }
 
   /** The EndpointSlice controller, reduced: one slice per Service listing its selected pods and their readiness. */
@@ -318,7 +371,10 @@ export class FakeKubernetesApi {
         })),
       };
       const current = this.get('endpointslices', namespace, slice.metadata.name);
-      const same = current && JSON.stringify(current.endpoints) === JSON.stringify(slice.endpoints) && JSON.stringify(current.metadata.labels) === JSON.stringify(slice.metadata.labels);
+      const same =
+        current &&
+        JSON.stringify(current.endpoints) === JSON.stringify(slice.endpoints) &&
+        JSON.stringify(current.metadata.labels) === JSON.stringify(slice.metadata.labels);
       if (!same) this.write('endpointslices', slice);
     }
   }

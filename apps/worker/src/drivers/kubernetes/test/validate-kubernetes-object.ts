@@ -4,7 +4,12 @@
  */
 export async function validateKubernetesObject(object: { apiVersion?: string; kind?: string }): Promise<void> {
   const [group, version] = object.apiVersion?.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
-  const module = (await import(/* @vite-ignore */ `kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`)) as Record<string, new (data: unknown) => { validate(): void }>;
+  const module = (await import(/* @vite-ignore */ `kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`)) as Record<
+    string,
+    new (
+      data: unknown,
+    ) => { validate(): void }
+  >;
   const Model = module[object.kind!];
   if (!Model) throw new Error(`kubernetes-models has no ${object.apiVersion} ${object.kind}`);
   try {

@@ -11,15 +11,12 @@ async function findMachineType(name: string) {
 }
 
 /** Changes apply to new rollouts; running replicas keep the spec they started with. */
-export const PATCH = route<{ name: string }, typeof machineTypeChangesSchema>(
-  { auth: 'admin', body: machineTypeChangesSchema },
-  async ({ params, body }) => {
-    const current = await findMachineType(params.name);
-    assertGpuSpecConsistent({ ...current, ...body });
-    const machineType = await serverContext().db.machineType.update({ where: { id: current.id }, data: body, select: machineTypeSelect });
-    return { machineType: serializeMachineType(machineType) };
-  },
-);
+export const PATCH = route<{ name: string }, typeof machineTypeChangesSchema>({ auth: 'admin', body: machineTypeChangesSchema }, async ({ params, body }) => {
+  const current = await findMachineType(params.name);
+  assertGpuSpecConsistent({ ...current, ...body });
+  const machineType = await serverContext().db.machineType.update({ where: { id: current.id }, data: body, select: machineTypeSelect });
+  return { machineType: serializeMachineType(machineType) };
+});
 
 /** Variants keep their machine type even once stopped, so any reference blocks the delete. */
 export const DELETE = route<{ name: string }>({ auth: 'admin' }, async ({ params }) => {

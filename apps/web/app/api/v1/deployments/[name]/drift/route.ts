@@ -6,7 +6,12 @@ import { loadReferences, loadWindows, pickVariant } from '@/lib/server/drift';
 import { route } from '@/lib/server/route';
 
 const querySchema = z.object({
-  minutes: z.coerce.number().int().min(1).max(30 * 24 * 60).default(60),
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 60)
+    .default(60),
   variant: z.string().min(1).max(100).optional(),
 });
 

@@ -12,7 +12,16 @@ const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 
  * line across an hour without traffic.
  */
 export const GET = route<{ name: string }, undefined, z.ZodType<{ minutes: number }>>(
-  { query: z.object({ minutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60) }) },
+  {
+    query: z.object({
+      minutes: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .default(60),
+    }),
+  },
   async ({ user, params, query }) => {
     const deployment = await findDeployment(user, params.name, 'viewer');
     const since = new Date(Date.now() - query.minutes * 60_000);

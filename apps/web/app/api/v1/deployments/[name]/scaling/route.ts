@@ -10,7 +10,16 @@ import { route } from '@/lib/server/route';
  * variant's knobs, the bounds in effect now and the schedule's next transitions.
  */
 export const GET = route<{ name: string }, undefined, z.ZodType<{ minutes: number }>>(
-  { query: z.object({ minutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60) }) },
+  {
+    query: z.object({
+      minutes: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .default(60),
+    }),
+  },
   async ({ user, params, query }) => {
     const { db } = serverContext();
     const deployment = await findDeployment(user, params.name, 'viewer');

@@ -6,7 +6,10 @@ import { notFound } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
 
 const addMember = z.object({
-  email: z.string().email().transform((e) => e.toLowerCase()),
+  email: z
+    .string()
+    .email()
+    .transform((e) => e.toLowerCase()),
   role: z.enum(['admin', 'member', 'viewer']),
 });
 

@@ -27,7 +27,10 @@ export const POST = route<{ name: string }, typeof bodySchema>({ body: bodySchem
   const to = new Date(body.to);
   const features = freezeBaseline(await loadWindows(db, variant.id, from, to));
   if (Object.keys(features).length === 0) {
-    throw new ApiError('validation_error', `no traffic was recorded for variant '${variant.name}' between ${body.from} and ${body.to}; pick a window with requests`);
+    throw new ApiError(
+      'validation_error',
+      `no traffic was recorded for variant '${variant.name}' between ${body.from} and ${body.to}; pick a window with requests`,
+    );
   }
   const data = { from, to, features: features as unknown as Prisma.InputJsonValue, createdBy: user.email };
   await db.driftBaseline.upsert({ where: { versionId: variant.versionId }, update: data, create: { ...data, versionId: variant.versionId } });

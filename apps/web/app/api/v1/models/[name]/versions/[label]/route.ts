@@ -19,10 +19,7 @@ export const DELETE = route<{ name: string; label: string }>({}, async ({ user, 
     const names = [...new Set(live.map((v) => v.deployment.name))].join(', ');
     throw new ApiError('conflict', `v${version.label} is deployed by ${names}; stop the deployment before deleting the version`);
   }
-  await db.$transaction([
-    db.variant.deleteMany({ where: { versionId: version.id } }),
-    db.modelVersion.delete({ where: { id: version.id } }),
-  ]);
+  await db.$transaction([db.variant.deleteMany({ where: { versionId: version.id } }), db.modelVersion.delete({ where: { id: version.id } })]);
   // Blobs are shared by content: keep it while another version (of any model) has the same digest.
   if ((await db.modelVersion.count({ where: { digest: version.digest } })) === 0) await store.delete(version.digest);
   return new Response(null, { status: 204 });
