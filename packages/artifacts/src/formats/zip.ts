@@ -51,7 +51,10 @@ async function extractEntry(
     throw new ArtifactError('link_entry', `Archive entry '${name}' is a symbolic link; Slipway only accepts regular files and folders.`);
   }
   if (fileType !== 0 && fileType !== S_IFREG && fileType !== S_IFDIR) {
-    throw new ArtifactError('special_file', `Archive entry '${name}' is a ${SPECIAL_FILE_NAMES[fileType] ?? 'special file'}; Slipway only accepts regular files and folders.`);
+    throw new ArtifactError(
+      'special_file',
+      `Archive entry '${name}' is a ${SPECIAL_FILE_NAMES[fileType] ?? 'special file'}; Slipway only accepts regular files and folders.`,
+    );
   }
   const path = normalizeEntryPath(name);
   if (name.endsWith('/') || fileType === S_IFDIR) {
@@ -61,7 +64,10 @@ async function extractEntry(
   assertNotArchiveName(path);
   if (entry.isEncrypted()) throw new ArtifactError('unsupported_format', `Archive entry '${path}' is encrypted; upload an unencrypted zip.`);
   if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
-    throw new ArtifactError('unsupported_format', `Archive entry '${path}' uses zip compression method ${entry.compressionMethod}; only stored and deflate are supported.`);
+    throw new ArtifactError(
+      'unsupported_format',
+      `Archive entry '${path}' uses zip compression method ${entry.compressionMethod}; only stored and deflate are supported.`,
+    );
   }
   // Sizes come from the central directory, and yauzl fails the stream if the data disagrees with them.
   budget.checkRatio(entry.uncompressedSize, entry.compressedSize, `Archive entry '${path}'`);
