@@ -64,7 +64,9 @@ describe('alert rules', () => {
       windowSeconds: 300,
       cooldownSeconds: 900,
       enabled: true,
+      webhookUrl: null,
     });
+    expect(alertRuleInputSchema.safeParse({ kind: 'drift', webhookUrl: 'file:///etc/passwd' }).success).toBe(false);
   });
 });
 

@@ -13,6 +13,14 @@ export const alertRuleFieldsSchema = z.object({
   windowSeconds: z.number().int().min(15).max(DAY_SECONDS).default(300),
   cooldownSeconds: z.number().int().min(0).max(DAY_SECONDS).default(900),
   enabled: z.boolean().default(true),
+  /** A Slack-compatible incoming webhook told of every firing and resolving; null keeps the history only. */
+  webhookUrl: z
+    .string()
+    .max(2000)
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), 'the webhook must be an http(s) URL')
+    .nullable()
+    .default(null),
 });
 export type AlertRuleFields = z.infer<typeof alertRuleFieldsSchema>;
 
