@@ -72,7 +72,16 @@ describe('alert rules', () => {
 
 describe('slackPayload', () => {
   it('puts a readable line in text and the event in structured fields', () => {
-    const alert = { deployment: 'fraud', ruleId: 'r1', kind: 'error_rate', state: 'fired' as const, value: 0.2, threshold: 0.1, message: 'error rate 20.0%', at: '2026-12-06T10:00:00.000Z' };
+    const alert = {
+      deployment: 'fraud',
+      ruleId: 'r1',
+      kind: 'error_rate',
+      state: 'fired' as const,
+      value: 0.2,
+      threshold: 0.1,
+      message: 'error rate 20.0%',
+      at: '2026-12-06T10:00:00.000Z',
+    };
     expect(slackPayload(alert)).toEqual({ text: ':rotating_light: [fraud] error_rate alert fired: error rate 20.0%', alert });
   });
 });
