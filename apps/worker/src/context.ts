@@ -1,4 +1,5 @@
 import type { Db } from '@slipway/db';
+import type { JobProducer } from '@slipway/queue';
 import type { BlobStore } from '@slipway/storage';
 import type { Redis } from 'ioredis';
 import type { ArtifactCache } from './artifact-cache';
@@ -18,4 +19,6 @@ export interface WorkerContext {
   controller: Controller;
   health: ReplicaHealth;
   autoscaler: Autoscaler;
+  /** Enqueues follow-up jobs (alert webhooks). */
+  producer: Pick<JobProducer, 'enqueue'>;
 }

@@ -36,6 +36,8 @@ const envSchema = z.object({
   SLIPWAY_RESYNC_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
   /** The autoscaler's tick. */
   SLIPWAY_AUTOSCALE_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
+  /** How often alert rules are evaluated. */
+  SLIPWAY_ALERT_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
   SLIPWAY_GC_INTERVAL_MS: z.coerce
     .number()
     .int()

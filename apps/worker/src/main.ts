@@ -31,7 +31,7 @@ const controller = {
 };
 const health = new ReplicaHealth(controller, producer);
 const autoscaler = new Autoscaler(controller, producer, (variantId) => replicaRoom(db, variantId));
-const ctx = { db, redis, driver, store, artifacts, prefix: env.SLIPWAY_PREFIX, controller, health, autoscaler };
+const ctx = { db, redis, driver, store, artifacts, prefix: env.SLIPWAY_PREFIX, controller, health, autoscaler, producer };
 
 // Gateways holding requests for a sleeping deployment ask for it here: waking must not wait for a tick.
 const subscriber = redis.duplicate();
@@ -47,6 +47,7 @@ await producer.schedule('resyncDeployments', {}, env.SLIPWAY_RESYNC_INTERVAL_MS)
 await producer.schedule('autoscaleDeployments', {}, env.SLIPWAY_AUTOSCALE_INTERVAL_MS);
 await producer.schedule('collectGarbage', { graceMs: env.SLIPWAY_GC_GRACE_MS }, env.SLIPWAY_GC_INTERVAL_MS);
 await producer.schedule('compactDriftWindows', {}, 10 * 60_000);
+await producer.schedule('evaluateAlerts', {}, env.SLIPWAY_ALERT_INTERVAL_MS);
 const workers = startWorkers(ctx);
 console.log(JSON.stringify({ msg: 'worker started', driver: driver.name, prefix: env.SLIPWAY_PREFIX }));
 

@@ -1,5 +1,8 @@
 import { JOBS, QUEUE_NAMES, type JobHandlers, type JobName, type Requeue } from '@slipway/queue';
 import { DelayedError, Worker } from 'bullmq';
+import { deliverAlert, markDeliveryFailed } from './alerts/deliver-alert';
+import { driftingFeatures } from './alerts/drifting-features';
+import { evaluateAlerts } from './alerts/evaluate-alerts';
 import type { WorkerContext } from './context';
 import { collectGarbage } from './collect-garbage';
 import { abandonReconcile, reconcileDeployment } from './controller/reconcile';
@@ -18,6 +21,14 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
     },
     recordDriftWindow: async (window) => void (await recordDriftWindow(ctx.db, window)),
     compactDriftWindows: async () => void (await compactDriftWindows(ctx.db, Date.now())),
+    evaluateAlerts: async () =>
+      void (await evaluateAlerts({
+        db: ctx.db,
+        producer: ctx.producer,
+        clock: Date.now,
+        driftingFeatures: (deploymentId, from, to) => driftingFeatures(ctx.db, deploymentId, from, to),
+      })),
+    deliverAlert: ({ eventId }) => deliverAlert(ctx.db, eventId),
   };
 }
 
@@ -50,6 +61,9 @@ export function startWorkers(ctx: WorkerContext, options: { concurrency?: number
       console.error(JSON.stringify({ msg: 'job failed', job: job?.name, id: job?.id, attempt: job?.attemptsMade, of: attempts, error: error.message }));
       if (job?.name === 'reconcileDeployment' && job.attemptsMade >= attempts) {
         void abandonReconcile(ctx.controller, job.data.deploymentId, error.message).catch((e) => console.error('giving up on a deployment failed', e));
+      }
+      if (job?.name === 'deliverAlert' && job.attemptsMade >= attempts) {
+        void markDeliveryFailed(ctx.db, job.data.eventId).catch((e) => console.error('recording a failed webhook failed', e));
       }
     });
     return worker;

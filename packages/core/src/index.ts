@@ -17,4 +17,5 @@ export * from './runtime-launch';
 export * from './spec-fields';
 export * from './declarative';
 export * from './drift';
+export * from './alerts';
 export * from './model-openapi';

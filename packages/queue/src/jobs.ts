@@ -67,6 +67,21 @@ export const JOBS = {
     schema: z.object({}),
     jobId: () => 'compact-drift-windows',
   },
+  /** Periodic: every enabled alert rule checked against its window; firing and resolving recorded as events. */
+  evaluateAlerts: {
+    queue: 'monitoring',
+    schema: z.object({}),
+    jobId: () => 'evaluate-alerts',
+  },
+  /**
+   * One alert event posted to its rule's webhook, retried with backoff. A queue of its own, so a slow or failing
+   * webhook never holds up evaluation or drift merging.
+   */
+  deliverAlert: {
+    queue: 'alerts',
+    schema: z.object({ eventId: z.string().uuid() }),
+    jobId: (p: { eventId: string }) => `alert-${p.eventId}`,
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;

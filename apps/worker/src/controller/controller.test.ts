@@ -331,6 +331,7 @@ describe('deployment controller', () => {
         controller: c,
         health: new ReplicaHealth(c, realProducer),
         autoscaler: new Autoscaler(c, realProducer),
+        producer: realProducer,
       });
     });
     try {

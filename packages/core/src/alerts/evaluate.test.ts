@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateAlert, type AlertWindowSummary } from './evaluate';
+import { alertRuleInputSchema } from './rules';
+import { slackPayload } from './webhook';
+
+const quiet: AlertWindowSummary = { requests: 100, errors: 0, p99Ms: 20, driftingFeatures: [] };
+const rule = (fields: Record<string, unknown>) => alertRuleInputSchema.parse({ windowSeconds: 60, cooldownSeconds: 300, ...fields });
+const never = { firing: false, lastFiredAt: null };
+
+describe('evaluateAlert', () => {
+  it('fires an error-rate rule above its threshold, once, and resolves below it', () => {
+    const r = rule({ kind: 'error_rate', threshold: 0.1 });
+    const bad = { ...quiet, errors: 20 };
+    const fired = evaluateAlert(r, bad, never, 0);
+    expect(fired).toMatchObject({ action: 'fire', value: 0.2 });
+    expect(fired.action === 'fire' && fired.message).toContain('20 of 100');
+    expect(evaluateAlert(r, bad, { firing: true, lastFiredAt: 0 }, 15_000)).toEqual({ action: 'none', reason: 'still_firing' });
+    expect(evaluateAlert(r, { ...quiet, errors: 10 }, { firing: true, lastFiredAt: 0 }, 30_000)).toMatchObject({ action: 'resolve', value: 0.1 });
+  });
+
+  it('does not fire again within the cooldown after resolving, and does after it', () => {
+    const r = rule({ kind: 'error_rate', threshold: 0.1 });
+    const bad = { ...quiet, errors: 50 };
+    const resolved = { firing: false, lastFiredAt: 0 };
+    expect(evaluateAlert(r, bad, resolved, 299_999)).toEqual({ action: 'none', reason: 'cooling_down' });
+    expect(evaluateAlert(r, bad, resolved, 300_000)).toMatchObject({ action: 'fire' });
+  });
+
+  it('treats a window without requests as no evidence of errors or latency, but as silence', () => {
+    const empty = { requests: 0, errors: 0, p99Ms: null, driftingFeatures: [] };
+    expect(evaluateAlert(rule({ kind: 'error_rate', threshold: 0.01 }), empty, never, 0)).toEqual({ action: 'none', reason: 'healthy' });
+    expect(evaluateAlert(rule({ kind: 'p99_latency', threshold: 5 }), empty, never, 0)).toEqual({ action: 'none', reason: 'healthy' });
+    expect(evaluateAlert(rule({ kind: 'no_traffic' }), empty, never, 0)).toMatchObject({ action: 'fire', message: 'no requests over the last 60 s' });
+    expect(evaluateAlert(rule({ kind: 'no_traffic' }), quiet, { firing: true, lastFiredAt: 0 }, 1)).toMatchObject({ action: 'resolve', value: 100 });
+  });
+
+  it('fires a p99 rule only strictly above its threshold', () => {
+    const r = rule({ kind: 'p99_latency', threshold: 250 });
+    expect(evaluateAlert(r, { ...quiet, p99Ms: 250 }, never, 0)).toEqual({ action: 'none', reason: 'healthy' });
+    expect(evaluateAlert(r, { ...quiet, p99Ms: 251.5 }, never, 0)).toMatchObject({ action: 'fire', value: 251.5 });
+  });
+
+  it('fires a drift rule naming the drifting features', () => {
+    const decision = evaluateAlert(rule({ kind: 'drift' }), { ...quiet, driftingFeatures: ['age', 'income'] }, never, 0);
+    expect(decision).toMatchObject({ action: 'fire', value: 2, message: 'drifting: age, income' });
+  });
+
+  it('resolves a firing rule that was disabled, and never fires a disabled one', () => {
+    const r = rule({ kind: 'no_traffic', enabled: false });
+    const empty = { ...quiet, requests: 0 };
+    expect(evaluateAlert(r, empty, never, 0)).toEqual({ action: 'none', reason: 'disabled' });
+    expect(evaluateAlert(r, empty, { firing: true, lastFiredAt: 0 }, 0)).toMatchObject({ action: 'resolve', message: 'rule disabled' });
+  });
+});
+
+describe('alert rules', () => {
+  it('requires a threshold that fits the kind', () => {
+    expect(alertRuleInputSchema.safeParse({ kind: 'error_rate' }).success).toBe(false);
+    expect(alertRuleInputSchema.safeParse({ kind: 'error_rate', threshold: 5 }).success).toBe(false);
+    expect(alertRuleInputSchema.safeParse({ kind: 'no_traffic', threshold: 5 }).success).toBe(false);
+    expect(alertRuleInputSchema.parse({ kind: 'p99_latency', threshold: 300 })).toEqual({
+      kind: 'p99_latency',
+      threshold: 300,
+      windowSeconds: 300,
+      cooldownSeconds: 900,
+      enabled: true,
+      webhookUrl: null,
+    });
+    expect(alertRuleInputSchema.safeParse({ kind: 'drift', webhookUrl: 'file:///etc/passwd' }).success).toBe(false);
+  });
+});
+
+describe('slackPayload', () => {
+  it('puts a readable line in text and the event in structured fields', () => {
+    const alert = {
+      deployment: 'fraud',
+      ruleId: 'r1',
+      kind: 'error_rate',
+      state: 'fired' as const,
+      value: 0.2,
+      threshold: 0.1,
+      message: 'error rate 20.0%',
+      at: '2026-12-06T10:00:00.000Z',
+    };
+    expect(slackPayload(alert)).toEqual({ text: ':rotating_light: [fraud] error_rate alert fired: error rate 20.0%', alert });
+  });
+});

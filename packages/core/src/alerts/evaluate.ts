@@ -1,0 +1,74 @@
+import type { AlertRuleFields } from './rules';
+
+/** What a rule's window held: built by the worker from latency rollups and drift rows. */
+export interface AlertWindowSummary {
+  requests: number;
+  /** Requests answered with a 5xx. */
+  errors: number;
+  p99Ms: number | null;
+  driftingFeatures: readonly string[];
+}
+
+export interface AlertState {
+  firing: boolean;
+  /** Epoch ms of the last time the rule fired, null if never. */
+  lastFiredAt: number | null;
+}
+
+export type AlertDecision =
+  | { action: 'fire' | 'resolve'; value: number; message: string }
+  | { action: 'none'; reason: 'healthy' | 'still_firing' | 'cooling_down' | 'disabled' };
+
+/** The measured value a rule compares, and whether it breaches the rule. */
+export function measure(rule: Pick<AlertRuleFields, 'kind' | 'threshold'>, summary: AlertWindowSummary): { value: number; breached: boolean } {
+  const threshold = rule.threshold ?? 0;
+  switch (rule.kind) {
+    case 'error_rate': {
+      // No requests is no evidence of errors: the no_traffic rule covers silence.
+      const value = summary.requests === 0 ? 0 : summary.errors / summary.requests;
+      return { value, breached: summary.requests > 0 && value > threshold };
+    }
+    case 'p99_latency':
+      return { value: summary.p99Ms ?? 0, breached: summary.p99Ms !== null && summary.p99Ms > threshold };
+    case 'no_traffic':
+      return { value: summary.requests, breached: summary.requests === 0 };
+    case 'drift':
+      return { value: summary.driftingFeatures.length, breached: summary.driftingFeatures.length > 0 };
+  }
+}
+
+function describe(rule: Pick<AlertRuleFields, 'kind' | 'threshold' | 'windowSeconds'>, value: number, summary: AlertWindowSummary, firing: boolean): string {
+  const over = `over the last ${rule.windowSeconds} s`;
+  switch (rule.kind) {
+    case 'error_rate':
+      return firing
+        ? `error rate ${(value * 100).toFixed(1)}% (${summary.errors} of ${summary.requests}) ${over} is above ${((rule.threshold ?? 0) * 100).toFixed(1)}%`
+        : `error rate back to ${(value * 100).toFixed(1)}% ${over}`;
+    case 'p99_latency':
+      return firing ? `p99 latency ${value.toFixed(1)} ms ${over} is above ${rule.threshold} ms` : `p99 latency back to ${value.toFixed(1)} ms ${over}`;
+    case 'no_traffic':
+      return firing ? `no requests ${over}` : `${value} requests ${over}`;
+    case 'drift':
+      return firing ? `drifting: ${summary.driftingFeatures.join(', ')}` : 'no feature drifting';
+  }
+}
+
+/**
+ * One evaluation of one rule: fire when it breaches and is not already firing (unless it fired less than a cooldown
+ * ago), resolve when a firing rule no longer breaches. Everything else changes nothing.
+ */
+export function evaluateAlert(
+  rule: Pick<AlertRuleFields, 'kind' | 'threshold' | 'windowSeconds' | 'cooldownSeconds' | 'enabled'>,
+  summary: AlertWindowSummary,
+  state: AlertState,
+  now: number,
+): AlertDecision {
+  const { value, breached } = measure(rule, summary);
+  if (!rule.enabled) return state.firing ? { action: 'resolve', value, message: 'rule disabled' } : { action: 'none', reason: 'disabled' };
+  if (breached) {
+    if (state.firing) return { action: 'none', reason: 'still_firing' };
+    if (state.lastFiredAt !== null && now - state.lastFiredAt < rule.cooldownSeconds * 1000) return { action: 'none', reason: 'cooling_down' };
+    return { action: 'fire', value, message: describe(rule, value, summary, true) };
+  }
+  return state.firing ? { action: 'resolve', value, message: describe(rule, value, summary, false) } : { action: 'none', reason: 'healthy' };
+}
