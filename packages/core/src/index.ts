@@ -19,3 +19,4 @@ export * from './declarative';
 export * from './drift';
 export * from './alerts';
 export * from './model-openapi';
+export * from './performance';
