@@ -89,7 +89,7 @@ describe('performance page', () => {
     await page.getByRole('figure', { name: 'Memory per replica' }).locator('.recharts-line-dots circle').first().waitFor();
     await expect.poll(() => page.getByRole('table').locator('tbody td').nth(2).textContent()).toMatch(/\d+ MB$/);
 
-    await page.getByLabel('Window').selectOption({ label: 'Last 6 hours' });
+    await page.getByLabel('Window', { exact: true }).selectOption({ label: 'Last 6 hours' });
     await expect.poll(() => summaryValue('Requests')).toBe('25');
 
     await mkdir(path.join(root, 'test-results'), { recursive: true });
