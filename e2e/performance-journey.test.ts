@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SlipwayClient } from '@slipway/client';
 import type { PerformanceReport } from '@slipway/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +63,10 @@ describe('performance page', () => {
     expect(report.replicas.at(-1)?.total).toBe(1);
     const latest = report.resources[0]?.points.findLast((p) => p.rssBytes !== null);
     expect(latest?.rssBytes).toBeGreaterThan(20 * 1024 * 1024);
+
+    // Scripts read the same with an API key.
+    const viaClient = await new SlipwayClient({ url: stack.webUrl, key: apiKey }).performance(name, '15m');
+    expect(viaClient.summary).toEqual(report.summary);
 
     const wrongWindow = await admin.request('GET', `/api/v1/deployments/${name}/performance?window=2d`);
     expect(wrongWindow.status).toBe(400);

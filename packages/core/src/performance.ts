@@ -101,6 +101,13 @@ export interface PerformanceReport {
   summary: { requests: number; rps: number; clientErrorRate: number | null; serverErrorRate: number | null; p99: number | null; restarts: number };
 }
 
+/** GET /deployments/{name}/performance */
+export interface DeploymentPerformance extends PerformanceReport {
+  deployment: string;
+  /** Variant names serving now, for a picker. */
+  variantNames: string[];
+}
+
 /** Where a window's slots start: aligned to the slot size, so refreshes keep the same slots. */
 export function performanceSlots(window: PerformanceWindow, to: number): { start: number; slotMs: number } {
   const slotMs = PERFORMANCE_WINDOWS[window] / SLOTS;

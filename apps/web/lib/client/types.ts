@@ -469,12 +469,4 @@ export interface DriftReport {
   features: (FeatureReport & { role: 'input' | 'output' })[];
 }
 
-import type { PerformanceReport } from '@slipway/core';
-export type { PerformanceWindow, TrafficPoint } from '@slipway/core';
-
-/** GET /deployments/{name}/performance */
-export interface DeploymentPerformance extends PerformanceReport {
-  deployment: string;
-  /** Variant names serving now, for the picker. */
-  variantNames: string[];
-}
+export type { DeploymentPerformance, PerformanceWindow, TrafficPoint } from '@slipway/core';

@@ -1,4 +1,4 @@
-import { performanceQuerySchema, performanceReport, performanceSlots } from '@slipway/core';
+import { type DeploymentPerformance, performanceQuerySchema, performanceReport, performanceSlots } from '@slipway/core';
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
 import { ApiError } from '@/lib/server/errors';
@@ -36,7 +36,7 @@ export const GET = route<{ name: string }, undefined, typeof performanceQuerySch
       select: { replicaId: true, at: true, cpuPercent: true, rssBytes: true },
     }),
   ]);
-  return {
+  const answer: DeploymentPerformance = {
     deployment: deployment.name,
     /** For the variant picker: the names serving now. */
     variantNames: [...new Set(deployment.variants.map((v) => v.name))],
@@ -59,4 +59,5 @@ export const GET = route<{ name: string }, undefined, typeof performanceQuerySch
       samples: samples.map((s) => ({ ...s, rssBytes: Number(s.rssBytes) })),
     }),
   };
+  return answer;
 });
