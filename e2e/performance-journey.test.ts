@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
 import { launchChromium, newConsolePage, signIn } from './browser';
+import { replicaPid } from './processes';
 import { startStack } from './stack';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,5 +100,20 @@ describe('performance page', () => {
 
     await mkdir(path.join(root, 'test-results'), { recursive: true });
     await page.screenshot({ path: path.join(root, 'test-results', 'performance.png'), fullPage: true });
+  });
+
+  it('marks a replica that died and was replaced, and samples its replacement', async () => {
+    const [victim] = (await admin.request('GET', `/api/v1/deployments/${name}`)).body.deployment.variants[0].replicaList;
+    process.kill(replicaPid(victim.id), 'SIGKILL');
+    await admin.waitFor(
+      `/api/v1/deployments/${name}/performance?window=15m`,
+      (b: PerformanceReport) => b.summary.restarts === 1 && b.resources.length === 2,
+      30_000,
+    );
+    // The page is still open on the 6-hour window and refreshes by itself.
+    const restarts = page.getByRole('list', { name: 'Replica restarts' });
+    await restarts.getByText(`replica ${victim.id.slice(0, 8)} exited (signal SIGKILL)`).waitFor({ timeout: 15_000 });
+    await page.getByRole('figure', { name: 'Replicas over time' }).locator('.recharts-reference-line').first().waitFor();
+    await expect.poll(() => page.getByRole('table').locator('tbody tr').count(), { timeout: 15_000 }).toBe(2);
   });
 });

@@ -21,7 +21,7 @@ const PERCENTILES = [
 
 const clock = (ms: number) => formatTime(new Date(ms).toISOString());
 const percent = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)} %`);
-const perSecond = (n: number) => (n >= 10 ? n.toFixed(0) : n.toFixed(2));
+const perSecond = (n: number) => (n >= 10 ? n.toFixed(0) : n > 0 && n < 0.01 ? '< 0.01' : n.toFixed(2));
 
 interface Series {
   key: string;
@@ -208,6 +208,9 @@ function Replicas({ report }: { report: DeploymentPerformance }) {
     ...report.variants.map((v) => ({ key: v.id, values: report.replicas.map((p) => p.byVariant[v.id] ?? 0) })),
   ]);
   const nameOf = new Map(report.variants.map((v) => [v.id, variantLabel(v)]));
+  // On the slot holding it: the axis ends at the last slot's start, and a line beyond it would not be drawn.
+  const slotMs = report.window.bucketSeconds * 1000;
+  const slotOf = (ms: number) => Math.floor(ms / slotMs) * slotMs;
   return (
     <Card
       id="replicas-title"
@@ -220,7 +223,7 @@ function Replicas({ report }: { report: DeploymentPerformance }) {
         format={(v) => String(v)}
         yWidth={40}
         allowDecimals={false}
-        markers={report.restarts.map((r) => ({ at: Date.parse(r.at), label: 'restart' }))}
+        markers={report.restarts.map((r) => ({ at: slotOf(Date.parse(r.at)), label: 'restart' }))}
         series={[
           { key: 'total', name: 'All replicas', color: '#6366f1', step: true },
           ...(report.variants.length > 1
