@@ -113,7 +113,7 @@ describe('performance page', () => {
     // The page is still open on the 6-hour window and refreshes by itself.
     const restarts = page.getByRole('list', { name: 'Replica restarts' });
     await restarts.getByText(`replica ${victim.id.slice(0, 8)} exited (signal SIGKILL)`).waitFor({ timeout: 15_000 });
-    await page.getByRole('figure', { name: 'Replicas over time' }).locator('.recharts-reference-line').first().waitFor();
+    await page.getByRole('figure', { name: 'Replicas over time' }).getByText('restart', { exact: true }).waitFor();
     await expect.poll(() => page.getByRole('table').locator('tbody tr').count(), { timeout: 15_000 }).toBe(2);
   });
 });
