@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
 import { startStack } from './stack';
+import { must } from '@slipway/core';
 
 /**
  * Who may call what, for every route of the control plane. The routes come from the route files
@@ -166,20 +167,20 @@ describe('authorization matrix: every route × role × own and other team', () =
 
   /** The concrete URL of a route for the fixture's resources. */
   const urlFor = (route: string) => {
-    const [, template] = route.split(' ');
-    const id = template.startsWith('/api/v1/api-keys') ? memberKeyId : template.startsWith('/api/v1/uploads') ? memberUploadId : params['{id}'];
+    const template = route.slice(route.indexOf(' ') + 1);
+    const id = template.startsWith('/api/v1/api-keys') ? memberKeyId : template.startsWith('/api/v1/uploads') ? memberUploadId : must(params['{id}'], '{id}');
     const name = template.startsWith('/api/v1/deployments')
       ? fixture.deployment
       : template.startsWith('/api/v1/machine-types')
         ? 'cpu-small'
-        : params['{name}'];
-    const url = template.replace('{id}', id).replace('{name}', name).replace('{label}', params['{label}']);
+        : must(params['{name}'], '{name}');
+    const url = template.replace('{id}', id).replace('{name}', name).replace('{label}', must(params['{label}'], '{label}'));
     return url.endsWith('/versions') ? `${url}?filename=m.onnx` : url;
   };
 
   const call = async (client: ApiClient, route: string) => {
     const [method] = route.split(' ');
-    const rule = rules[route];
+    const rule = must(rules[route], route);
     let url = urlFor(route);
     // Creating a tus upload goes to the collection.
     if (route === 'POST /api/v1/uploads/{id}') url = '/api/v1/uploads';
@@ -199,7 +200,7 @@ describe('authorization matrix: every route × role × own and other team', () =
     const anonymous = new ApiClient(stack.webUrl);
     const refusals: Record<string, number> = {};
     for (const route of Object.keys(rules)) {
-      if (rules[route].access === 'public') continue;
+      if (rules[route]?.access === 'public') continue;
       refusals[route] = await call(anonymous, route);
     }
     expect(

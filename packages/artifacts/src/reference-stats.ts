@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { calibrateCategorical, calibrateNumeric, calibrationSchema, exactQuantile, type FeatureReference } from '@slipway/core';
+import { at, calibrateCategorical, calibrateNumeric, calibrationSchema, exactQuantile, type FeatureReference } from '@slipway/core';
 import { z } from 'zod';
 import { ArtifactError } from './errors';
 
@@ -157,7 +157,7 @@ function lowerBound(sorted: Float64Array, target: number): number {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < target) lo = mid + 1;
+    if (at(sorted, mid) < target) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -168,7 +168,8 @@ function decile(sorted: Float64Array, i: number): number {
   const position = (sorted.length - 1) * i;
   const lo = Math.floor(position / 10);
   const fraction = (position % 10) / 10;
-  return fraction === 0 ? sorted[lo] : sorted[lo] + fraction * (sorted[lo + 1] - sorted[lo]);
+  const low = at(sorted, lo);
+  return fraction === 0 ? low : low + fraction * (at(sorted, lo + 1) - low);
 }
 
 function numericSummary(sorted: Float64Array) {
@@ -181,8 +182,8 @@ function numericSummary(sorted: Float64Array) {
     if (edges.at(-1) !== edge) edges.push(edge);
   }
   const counts =
-    edges.length === 1 ? [n] : edges.slice(1).map((upper, i) => (i === edges.length - 2 ? n : lowerBound(sorted, upper)) - lowerBound(sorted, edges[i]));
-  return { min: sorted[0], max: sorted[n - 1], mean, std: Math.sqrt(variance), bins: { edges, counts } };
+    edges.length === 1 ? [n] : edges.slice(1).map((upper, i) => (i === edges.length - 2 ? n : lowerBound(sorted, upper)) - lowerBound(sorted, at(edges, i)));
+  return { min: at(sorted, 0), max: at(sorted, n - 1), mean, std: Math.sqrt(variance), bins: { edges, counts } };
 }
 
 function topFrequencies(frequencies: Map<string, number>): Record<string, number> {
@@ -230,7 +231,7 @@ async function* readRows(
     } else {
       const fields = parseCsvLine(line, lineNumber, malformed);
       if (fields.length !== header.length) throw malformed(lineNumber, `has ${fields.length} fields, but the header has ${header.length}`);
-      yield { lineNumber, cells: new Map(header.map((name, i) => [name, csvCell(fields[i])])) };
+      yield { lineNumber, cells: new Map(header.map((name, i) => [name, csvCell(at(fields, i))])) };
     }
   }
   if (format === 'csv' && header === null) throw malformed(1, 'is missing: the file is empty, and a CSV needs a header row');
