@@ -99,6 +99,9 @@ export function DeploymentView({ name }: { name: string }) {
               <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/drift`}>
                 Drift
               </Link>
+              <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/alerts`}>
+                Alerts
+              </Link>
               <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/docs`}>
                 API docs
               </Link>
