@@ -95,6 +95,42 @@ function toRule(draft: Draft): Omit<AlertRuleInput, 'enabled'> {
   };
 }
 
+function SecondsField({
+  id,
+  label,
+  bounds,
+  value,
+  onChange,
+  hint,
+}: {
+  id: string;
+  label: string;
+  bounds: { min: number; max: number };
+  value: string;
+  onChange: (value: string) => void;
+  hint: string;
+}) {
+  return (
+    <div className="field" style={{ flex: '1 1 120px' }}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        className="input"
+        type="number"
+        inputMode="numeric"
+        min={bounds.min}
+        max={bounds.max}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={`${id}-hint`}
+      />
+      <span id={`${id}-hint`} className="hint">
+        {hint}
+      </span>
+    </div>
+  );
+}
+
 /** Add or edit a rule: the kind picker shows only the fields that kind takes, each with its unit. */
 function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string; editing: AlertRule | null; onDone: () => void }) {
   const queryClient = useQueryClient();
@@ -139,31 +175,16 @@ function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string;
             {KINDS[draft.kind].help}
           </span>
         </div>
-        {draft.kind === 'error_rate' && (
+        {needsThreshold(draft.kind) && (
           <div className="field" style={{ flex: '1 1 140px' }}>
-            <label htmlFor={`${id}-threshold`}>Above (%)</label>
+            <label htmlFor={`${id}-threshold`}>{draft.kind === 'error_rate' ? 'Above (%)' : 'Above (ms)'}</label>
             <input
               id={`${id}-threshold`}
               className="input"
               type="number"
               inputMode="decimal"
               min={0}
-              max={100}
-              step="any"
-              value={draft.threshold}
-              onChange={(e) => set({ threshold: e.target.value })}
-            />
-          </div>
-        )}
-        {draft.kind === 'p99_latency' && (
-          <div className="field" style={{ flex: '1 1 140px' }}>
-            <label htmlFor={`${id}-threshold`}>Above (ms)</label>
-            <input
-              id={`${id}-threshold`}
-              className="input"
-              type="number"
-              inputMode="decimal"
-              min={0}
+              max={draft.kind === 'error_rate' ? 100 : undefined}
               step="any"
               value={draft.threshold}
               onChange={(e) => set({ threshold: e.target.value })}
@@ -188,36 +209,22 @@ function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string;
         )}
       </div>
       <div className="form-row">
-        <div className="field" style={{ flex: '1 1 120px' }}>
-          <label htmlFor={`${id}-window`}>Window (s)</label>
-          <input
-            id={`${id}-window`}
-            className="input"
-            type="number"
-            inputMode="numeric"
-            min={ALERT_WINDOW_SECONDS.min}
-            max={ALERT_WINDOW_SECONDS.max}
-            value={draft.windowSeconds}
-            onChange={(e) => set({ windowSeconds: e.target.value })}
-          />
-        </div>
-        <div className="field" style={{ flex: '1 1 120px' }}>
-          <label htmlFor={`${id}-cooldown`}>Cooldown (s)</label>
-          <input
-            id={`${id}-cooldown`}
-            className="input"
-            type="number"
-            inputMode="numeric"
-            min={ALERT_COOLDOWN_SECONDS.min}
-            max={ALERT_COOLDOWN_SECONDS.max}
-            value={draft.cooldownSeconds}
-            onChange={(e) => set({ cooldownSeconds: e.target.value })}
-            aria-describedby={`${id}-cooldown-hint`}
-          />
-          <span id={`${id}-cooldown-hint`} className="hint">
-            After firing, quiet this long before firing again.
-          </span>
-        </div>
+        <SecondsField
+          id={`${id}-window`}
+          label="Window (s)"
+          bounds={ALERT_WINDOW_SECONDS}
+          value={draft.windowSeconds}
+          onChange={(windowSeconds) => set({ windowSeconds })}
+          hint="The span each check looks back over."
+        />
+        <SecondsField
+          id={`${id}-cooldown`}
+          label="Cooldown (s)"
+          bounds={ALERT_COOLDOWN_SECONDS}
+          value={draft.cooldownSeconds}
+          onChange={(cooldownSeconds) => set({ cooldownSeconds })}
+          hint="After firing, quiet this long before firing again."
+        />
         <div className="field" style={{ flex: '3 1 260px' }}>
           <label htmlFor={`${id}-webhook`}>Webhook URL (optional)</label>
           <input

@@ -1,4 +1,5 @@
 import type { AlertRuleFields } from './rules';
+import type { AlertNotification } from './webhook';
 
 /** How an event's webhook delivery went: no webhook, queued, failed and retried, delivered, or out of attempts. */
 export type AlertDelivery = 'none' | 'pending' | 'retrying' | 'delivered' | 'failed';
@@ -14,16 +15,10 @@ export interface AlertRuleView extends AlertRuleFields {
 }
 
 /** One firing or resolving (`GET /deployments/{name}/alerts/history`), newest first. */
-export interface AlertEventView {
+export interface AlertEventView extends Omit<AlertNotification, 'deployment' | 'ruleId'> {
   id: string;
   /** null once the rule was deleted; the event stays. */
   ruleId: string | null;
-  kind: string;
-  state: 'fired' | 'resolved';
-  value: number;
-  threshold: number | null;
-  message: string;
-  at: string;
   delivery: AlertDelivery;
   deliveryAttempts: number;
   deliveryError: string | null;
