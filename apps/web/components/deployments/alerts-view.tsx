@@ -275,7 +275,13 @@ function EnabledToggle({ deploymentName, rule }: { deploymentName: string; rule:
   return (
     <>
       <label className="checkbox">
-        <input type="checkbox" checked={rule.enabled} disabled={toggle.isPending} onChange={(e) => toggle.mutate(e.target.checked)} />
+        {/* Shows the choice at once; the mutation stays pending until the refetched rule agrees. */}
+        <input
+          type="checkbox"
+          checked={toggle.isPending ? toggle.variables : rule.enabled}
+          disabled={toggle.isPending}
+          onChange={(e) => toggle.mutate(e.target.checked)}
+        />
         Enabled
       </label>
       <FormError error={toggle.error} />
