@@ -25,7 +25,7 @@ function condition(rule: Pick<AlertRule, 'kind' | 'threshold' | 'feature'>): str
     case 'error_rate':
       return `error rate > ${formatShare(rule.threshold ?? 0)}`;
     case 'p99_latency':
-      return `p99 > ${formatMs(rule.threshold ?? 0)}`;
+      return `p99 > ${formatLatencyMs(rule.threshold ?? 0)}`;
     case 'no_traffic':
       return 'no requests';
     case 'drift':
@@ -34,12 +34,14 @@ function condition(rule: Pick<AlertRule, 'kind' | 'threshold' | 'feature'>): str
 }
 
 const formatShare = (share: number) => `${Number((share * 100).toPrecision(4))}%`;
+/** Thresholds below a millisecond are legitimate (and used in tests); formatMs would round them to 0.00. */
+const formatLatencyMs = (ms: number) => (ms >= 10 ? formatMs(ms) : `${Number(ms.toPrecision(3))} ms`);
 
 /** An event's measured value in its kind's unit. */
 function formatValue(kind: string, value: number | null): string {
   if (value === null) return '—';
   if (kind === 'error_rate') return formatShare(value);
-  if (kind === 'p99_latency') return formatMs(value);
+  if (kind === 'p99_latency') return formatLatencyMs(value);
   if (kind === 'drift') return `${value} ${value === 1 ? 'feature' : 'features'}`;
   return `${value} ${value === 1 ? 'request' : 'requests'}`;
 }
@@ -171,9 +173,6 @@ function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string;
               </option>
             ))}
           </select>
-          <span id={`${id}-kind-hint`} className="hint">
-            {KINDS[draft.kind].help}
-          </span>
         </div>
         {needsThreshold(draft.kind) && (
           <div className="field" style={{ flex: '1 1 140px' }}>
@@ -208,6 +207,9 @@ function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string;
           </div>
         )}
       </div>
+      <p id={`${id}-kind-hint`} className="hint">
+        {KINDS[draft.kind].help}
+      </p>
       <div className="form-row">
         <SecondsField
           id={`${id}-window`}
