@@ -21,7 +21,7 @@ export type AlertDecision =
   | { action: 'none'; reason: 'healthy' | 'still_firing' | 'cooling_down' | 'disabled' };
 
 /** The drifting features a drift rule watches: all of them, or the one it names in any variant. */
-export function watchedDrift(feature: string | null, drifting: readonly string[]): readonly string[] {
+function watchedDrift(feature: string | null, drifting: readonly string[]): readonly string[] {
   if (feature === null) return drifting;
   return drifting.filter((name) => name.slice(name.indexOf('/') + 1) === feature);
 }
