@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gatewayProcessCount, restartDelayMs } from './cluster';
+import { sumExpositions } from './cluster-metrics';
 import { parseGatewayEnv } from './env';
 
 describe('gateway processes', () => {
@@ -18,5 +19,14 @@ describe('gateway processes', () => {
     expect(restartDelayMs(8_000, 100)).toBe(10_000);
     expect(restartDelayMs(10_000, 100)).toBe(10_000);
     expect(restartDelayMs(10_000, 60_000)).toBe(250);
+  });
+
+  it("sums the processes' metrics series by series, keeping each comment once", () => {
+    const a = ['# TYPE t counter', 't{code="200"} 3', 't{code="429"} 1', '# TYPE g gauge', 'g{variant="v"} 2', ''].join('\n');
+    const b = ['# TYPE t counter', 't{code="200"} 4', '# TYPE g gauge', 'g{variant="v"} 0', 'g{variant="w"} 5', ''].join('\n');
+    expect(sumExpositions([a, b])).toBe(
+      ['# TYPE t counter', 't{code="200"} 7', 't{code="429"} 1', '# TYPE g gauge', 'g{variant="v"} 2', 'g{variant="w"} 5', ''].join('\n'),
+    );
+    expect(sumExpositions([])).toBe('\n');
   });
 });

@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { gatherMetricsInPrimary } from './cluster-metrics';
 
 /** `SLIPWAY_GATEWAY_WORKERS`: a number of processes, or `auto` for one per core. */
 export function gatewayProcessCount(setting: number | 'auto', cores = availableParallelism()): number {
@@ -17,7 +18,7 @@ const log = (fields: Record<string, unknown>) => console.log(JSON.stringify({ ro
 /**
  * The primary of a gateway cluster: `count` processes share one port (the primary hands out connections),
  * each a whole gateway with its own routing table, key cache and rate-limit leases. A worker that exits is
- * replaced, and the log says so; SIGTERM/SIGINT stop them all.
+ * replaced, and the log says so; SIGTERM/SIGINT stop them all. `/metrics` on any of them sums all of them.
  */
 export function superviseGatewayProcesses(count: number): void {
   let stopping = false;
@@ -58,6 +59,7 @@ export function superviseGatewayProcesses(count: number): void {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 
+  gatherMetricsInPrimary();
   log({ msg: 'starting gateway processes', count });
   for (let slot = 0; slot < count; slot++) fork(slot);
 }

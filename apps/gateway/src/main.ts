@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { createDb } from '@slipway/db';
 import { createRedis } from '@slipway/queue';
 import { gatewayProcessCount, superviseGatewayProcesses } from './cluster';
+import { clusterMetrics } from './cluster-metrics';
 import { parseGatewayEnv } from './env';
 import { startGateway } from './server';
 
@@ -27,6 +28,7 @@ async function serve(): Promise<void> {
     sampleRate: env.SLIPWAY_SAMPLE_RATE,
     holdMaxRequests: env.SLIPWAY_HOLD_MAX_REQUESTS,
     holdTimeoutMs: env.SLIPWAY_HOLD_TIMEOUT_MS,
+    hostMetrics: cluster.isWorker ? clusterMetrics : undefined,
   });
   console.log(JSON.stringify({ msg: 'listening', url: gateway.url, pid: process.pid }));
 
