@@ -160,8 +160,16 @@ describe('several processes of each kind', () => {
     const unlimited = (await admin.request('POST', '/api/v1/api-keys', { name: `many-${suffix}` })).body.key;
     const rate = 20;
     const limited = (await admin.request('POST', '/api/v1/api-keys', { name: `many-limited-${suffix}`, rateLimitPerSecond: rate })).body.key;
+    /** Requests the two-process gateway answered with 200, to compare with its /metrics. */
+    let clusterOk = 0;
     // Every gateway process has the routing table before the limited key is spent.
-    for (const url of gateways) await until(`${url} to route ${name}`, async () => ((await predict(url, unlimited, name)).status === 200 ? true : undefined));
+    for (const url of gateways) {
+      await until(`${url} to route ${name}`, async () => {
+        if ((await predict(url, unlimited, name)).status !== 200) return undefined;
+        if (url === cluster.url) clusterOk++;
+        return true;
+      });
+    }
 
     // 12 callers, alternating between the plain gateway and the two-process one, for 3 s.
     const counts = { ok: 0, limited: 0, other: [] as number[] };
@@ -172,6 +180,7 @@ describe('several processes of each kind', () => {
           const response = await predict(gateways[i % 2]!, limited, name);
           await response.arrayBuffer();
           if (response.status === 200) counts.ok++;
+          if (response.status === 200 && i % 2 === 1) clusterOk++;
           else if (response.status === 429 && Number(response.headers.get('retry-after')) >= 1) counts.limited++;
           else counts.other.push(response.status);
           // Callers pace themselves (about 600 requests a second in all), so the test measures the limit, not the CPU.
@@ -192,6 +201,18 @@ describe('several processes of each kind', () => {
     const withVariant = [];
     for (const key of hashes) if (Object.keys(await redis.hgetall(key)).includes(deployment.variants[0].id)) withVariant.push(key);
     expect(withVariant.length).toBeGreaterThanOrEqual(3);
+
+    // Its /metrics, answered by either process, counts what both answered.
+    const scrape = async () => {
+      const text = await (await fetch(`${cluster.url}/metrics`, { headers: { authorization: `Bearer ${stack.env.internalToken}` } })).text();
+      const series = text
+        .split('\n')
+        .filter((l) => l.startsWith('slipway_gateway_requests_total{') && l.includes(`deployment="${name}"`) && l.includes('code="200"'));
+      return series.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    };
+    // (A response's count is recorded as its connection closes: await it rather than race it.)
+    await until('the metrics to count every answer', async () => ((await scrape()) === clusterOk ? true : undefined), 10_000);
+    for (let i = 0; i < 3; i++) expect(await scrape()).toBe(clusterOk);
 
     // A gateway process killed outright is replaced by the primary, which says so; the port keeps answering.
     const before = await childrenOf(cluster.child.pid!);
