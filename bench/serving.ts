@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildCnn, buildMlp } from '@slipway/onnx-builder';
+import { parseListeningLine } from '@slipway/core';
 import { startRuntime } from '@slipway/testkit';
 import * as ort from 'onnxruntime-node';
 import { ApiClient } from '../e2e/api-client';
@@ -31,8 +32,8 @@ async function startBareProxy(target: string, token: string | undefined): Promis
   });
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const message = JSON.parse(line) as { msg: string; port: number };
-      if (message.msg === 'listening') resolve(message.port);
+      const port = parseListeningLine(line);
+      if (port !== undefined) resolve(port);
     });
     child.once('exit', (code) => reject(new Error(`bare proxy exited with ${code}`)));
   });
