@@ -21,6 +21,7 @@ const cluster: ClusterOptions = {
   gpuImage: null,
   imagePullPolicy: 'IfNotPresent',
   storageSecret: 'slipway-storage',
+  driftSecret: 'slipway-drift',
   gpuScheduling: {},
   drainSeconds: 10,
   progressDeadlineSeconds: 600,
