@@ -12,7 +12,6 @@ const envSchema = z.object({
   SLIPWAY_METRICS_TOKEN: z.string().min(16).optional(),
   SLIPWAY_ROLLUP_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   SLIPWAY_DEFAULT_RATE_LIMIT: z.coerce.number().positive().default(10_000),
-  SLIPWAY_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
   SLIPWAY_MAX_BODY_BYTES: z.coerce
     .number()
     .int()

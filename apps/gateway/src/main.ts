@@ -17,7 +17,6 @@ const gateway = await startGateway({
   rollupIntervalMs: env.SLIPWAY_ROLLUP_INTERVAL_MS,
   maxBodyBytes: env.SLIPWAY_MAX_BODY_BYTES,
   defaultRateLimit: env.SLIPWAY_DEFAULT_RATE_LIMIT,
-  sampleRate: env.SLIPWAY_SAMPLE_RATE,
   holdMaxRequests: env.SLIPWAY_HOLD_MAX_REQUESTS,
   holdTimeoutMs: env.SLIPWAY_HOLD_TIMEOUT_MS,
 });
