@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { encodeFrame, type Frame, FrameDecoder, FrameKind, parseRequestHead } from '@slipway/core';
-import type { Answer, BodyReader } from './server';
+import type { Answer, BodyReader, Reply } from './server';
 
 export interface FramedListener {
   server: Server;
@@ -19,7 +19,7 @@ const HEAD_ALLOWANCE_BYTES = 64 * 1024;
  * is not a frame is closed: the gateway retries what it had in flight there.
  */
 export function createFramedListener(options: {
-  handle(method: string, path: string, authorized: boolean, readBody: BodyReader): Promise<Answer>;
+  handle(method: string, path: string, authorized: boolean, readBody: BodyReader, reply: Reply): Promise<void>;
   tokenMatches(presented: Buffer): boolean;
   maxBodyBytes: number;
   parseBody(bytes: Buffer): unknown;
@@ -53,7 +53,13 @@ export function createFramedListener(options: {
       const target = frame.kind === FrameKind.request ? parseRequestHead(frame.head) : undefined;
       if (!target) throw new Error(`unexpected frame on a replica connection: kind ${frame.kind}, head '${frame.head.slice(0, 40)}'`);
       const { body, id } = frame;
-      void options.handle(target.method, target.path, authorized, async () => options.parseBody(body)).then((a) => answer(id, a));
+      void options.handle(
+        target.method,
+        target.path,
+        authorized,
+        async () => options.parseBody(body),
+        (a) => answer(id, a),
+      );
     };
     socket.on('data', (chunk: Buffer) => {
       try {
@@ -69,8 +75,9 @@ export function createFramedListener(options: {
   return {
     server,
     stopAccepting: () => server.close(),
+    // end(), not destroy(): answers written this tick are still corked and must leave first.
     closeAll: () => {
-      for (const socket of sockets) socket.destroy();
+      for (const socket of sockets) socket.end();
     },
   };
 }

@@ -48,6 +48,9 @@ export interface Answer {
 /** Reads a request's body as JSON (each listener has its own way to get the bytes). */
 export type BodyReader = () => Promise<unknown>;
 
+/** Writes an answer back on the listener the request came in on. */
+export type Reply = (answer: Answer) => void;
+
 export interface RuntimeServer {
   /** Plain HTTP, for everyone (health probes, direct callers with the token). */
   server: Server;
@@ -146,8 +149,8 @@ export function createRuntimeServer(options: RuntimeServerOptions): RuntimeServe
     }
   }
 
-  /** One request from either listener: routed, answered (errors rendered), counted and metered. */
-  async function handle(method: string, path: string, authorized: boolean, readBody: BodyReader): Promise<Answer> {
+  /** One request from either listener: routed, answered through `reply` (errors rendered), counted and metered. */
+  async function handle(method: string, path: string, authorized: boolean, readBody: BodyReader, reply: Reply): Promise<void> {
     const started = performance.now();
     const protocol: Protocol = path.startsWith('/v2/models') ? 'oip' : path.startsWith('/v1/') ? 'kserve-v1' : path === '/predict' ? 'slipway' : 'ops';
     inFlight++;
@@ -164,10 +167,11 @@ export function createRuntimeServer(options: RuntimeServerOptions): RuntimeServe
       if (requestError.status === 500) console.error(error);
       answer = errorAnswer(protocol, requestError);
     }
+    // Written before the in-flight count drops: a drain that ends on this request closes connections after it.
+    reply(answer);
     inFlight--;
     if (protocol !== 'ops') metrics.record(protocol, answer.status, performance.now() - started);
     if (draining && inFlight === 0) drained?.();
-    return answer;
   }
 
   const server = createServer((req, res) => {
@@ -177,12 +181,18 @@ export function createRuntimeServer(options: RuntimeServerOptions): RuntimeServe
     const presented = req.headers[REPLICA_TOKEN_HEADER];
     const authorized = tokenMatches(typeof presented === 'string' ? presented : undefined);
     if (!authorized) req.resume();
-    void handle(req.method ?? 'GET', path, authorized, () => readJson(req, options.maxBodyBytes)).then((answer) => {
-      if (res.destroyed) return;
-      const headers: OutgoingHttpHeaders = { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.payload) };
-      if (answer.status === 413) headers.connection = 'close';
-      res.writeHead(answer.status, headers).end(answer.payload);
-    });
+    void handle(
+      req.method ?? 'GET',
+      path,
+      authorized,
+      () => readJson(req, options.maxBodyBytes),
+      (answer) => {
+        if (res.destroyed) return;
+        const headers: OutgoingHttpHeaders = { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.payload) };
+        if (answer.status === 413) headers.connection = 'close';
+        res.writeHead(answer.status, headers).end(answer.payload);
+      },
+    );
   });
   server.keepAliveTimeout = 65_000;
 
