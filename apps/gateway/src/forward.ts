@@ -15,17 +15,18 @@ const parsedAddresses = new Map<string, URL>();
 
 /**
  * Sends a request to one replica with the replica's token (it answers nobody else): over its framed
- * transport when it has one (`framed`: the gateway's connections), else over HTTP. Rejects with ConnectionFailedError only when no answer came.
+ * transport when it has one and the gateway
+ * uses them (`framed`: its connections), else over HTTP. Rejects with ConnectionFailedError only when no answer came.
  */
 export function forward(
-  framed: FramedTransport,
+  framed: FramedTransport | undefined,
   replica: RoutedReplica,
   method: string,
   path: string,
   contentType: string,
   body: Buffer,
 ): Promise<UpstreamAnswer> {
-  if (replica.framedAddress !== undefined) return framed.send(replica.framedAddress, replica.token, method, path, body);
+  if (framed && replica.framedAddress !== undefined) return framed.send(replica.framedAddress, replica.token, method, path, body);
   const { address, token } = replica;
   let url = parsedAddresses.get(address);
   if (!url) {

@@ -16,6 +16,7 @@ const gateway = await startGateway({
   metricsToken: env.SLIPWAY_METRICS_TOKEN ?? env.SLIPWAY_INTERNAL_TOKEN,
   rollupIntervalMs: env.SLIPWAY_ROLLUP_INTERVAL_MS,
   maxBodyBytes: env.SLIPWAY_MAX_BODY_BYTES,
+  upstreamTransport: env.SLIPWAY_UPSTREAM_TRANSPORT,
   defaultRateLimit: env.SLIPWAY_DEFAULT_RATE_LIMIT,
   holdMaxRequests: env.SLIPWAY_HOLD_MAX_REQUESTS,
   holdTimeoutMs: env.SLIPWAY_HOLD_TIMEOUT_MS,

@@ -34,6 +34,8 @@ export interface GatewayOptions {
   metricsToken?: string;
   rollupIntervalMs: number;
   maxBodyBytes: number;
+  /** `framed` (the default): replicas' framed listeners where announced; `http`: always plain HTTP. */
+  upstreamTransport?: 'framed' | 'http';
   /** Requests per second per API key unless the key sets its own. */
   defaultRateLimit: number;
   /** Requests held per deployment while it wakes from zero replicas, and how long each may wait. */
@@ -127,7 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const shadows = new ShadowStats(options.db);
   const rollups = new RollupTimer([recorder, shadows]);
   const metrics = new GatewayMetrics();
-  const framed = new FramedTransport();
+  const framed = options.upstreamTransport === 'http' ? undefined : new FramedTransport();
   const hold = new RequestHold({ maxPerDeployment: options.holdMaxRequests, timeoutMs: options.holdTimeoutMs });
   const waker = new Waker(options.redis, options.prefix);
   routing.onReplace(() => {
@@ -369,7 +371,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      framed.close();
+      framed?.close();
       inFlight.stop();
       await rollups.stop();
       subscriber.disconnect();
