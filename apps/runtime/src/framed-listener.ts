@@ -37,7 +37,7 @@ export function createFramedListener(options: {
       socket.uncork();
     };
     const answer = (id: number, { status, contentType, payload }: Answer) => {
-      if (socket.destroyed) return;
+      if (!socket.writable) return;
       if (!corked) {
         corked = true;
         socket.cork();
