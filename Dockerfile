@@ -16,4 +16,4 @@ COPY packages/artifacts/package.json packages/artifacts/
 COPY packages/testkit/package.json packages/testkit/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN node scripts/bootstrap.mjs generate && cd apps/web && npx next build
+RUN node scripts/bootstrap.mjs generate && npx tsc -b apps/web && cd apps/web && npx next build

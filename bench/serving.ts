@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildCnn, buildMlp } from '@slipway/onnx-builder';
+import { parseListeningLine } from '@slipway/core';
 import { startRuntime } from '@slipway/testkit';
 import * as ort from 'onnxruntime-node';
 import { ApiClient } from '../e2e/api-client';
@@ -35,6 +36,13 @@ function filled(shape: number[]): unknown {
   return shape.length === 1 ? new Array(shape[0]).fill(0.5) : Array.from({ length: shape[0]! }, () => filled(shape.slice(1)));
 }
 
+/** The port from a gateway's `{"msg":"listening","url":…}` line. */
+function gatewayPort(line: string): number | undefined {
+  if (!line.startsWith('{')) return undefined;
+  const message = JSON.parse(line) as { msg?: string; url?: string };
+  return message.msg === 'listening' && message.url ? Number(new URL(message.url).port) : undefined;
+}
+
 interface Started {
   url: string;
   pid: number;
@@ -46,9 +54,9 @@ async function startListening(args: string[], env?: NodeJS.ProcessEnv): Promise<
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.startsWith('{')) return;
-      const message = JSON.parse(line) as { msg: string; port?: number; url?: string };
-      if (message.msg === 'listening') resolve(message.port ?? Number(new URL(message.url!).port));
+      // The bare proxy prints the runtime's listening line (launch contract); a gateway prints its URL.
+      const port = parseListeningLine(line)?.port ?? gatewayPort(line);
+      if (port !== undefined) resolve(port);
     });
     child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
   });

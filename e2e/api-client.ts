@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { must } from '@slipway/core';
 
 /** A signed-in caller of the control-plane REST API, as a script or CI job would use it. */
 export class ApiClient {
@@ -15,7 +16,7 @@ export class ApiClient {
       body: JSON.stringify({ email, password }),
     });
     if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
-    client.cookie = response.headers.getSetCookie()[0].split(';')[0];
+    client.cookie = must(response.headers.getSetCookie()[0]?.split(';')[0], 'the session cookie');
     return client;
   }
 

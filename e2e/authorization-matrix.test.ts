@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
 import { startStack } from './stack';
+import { must } from '@slipway/core';
 
 /**
  * Who may call what, for every route of the control plane. The routes come from the route files
@@ -66,6 +67,11 @@ const ACCESS = (f: Fixture): Record<string, Rule> => ({
   'GET /api/v1/deployments/{name}/revisions': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/drift': { access: 'team-viewer' },
   'POST /api/v1/deployments/{name}/drift/baseline': { access: 'team-member', body: { from: '2026-01-01T00:00:00Z', to: '2026-01-01T01:00:00Z' } },
+  'GET /api/v1/deployments/{name}/alerts': { access: 'team-viewer' },
+  'POST /api/v1/deployments/{name}/alerts': { access: 'team-member', body: { kind: 'no_traffic' } },
+  'PATCH /api/v1/deployments/{name}/alerts/{id}': { access: 'team-member', body: { enabled: false } },
+  'DELETE /api/v1/deployments/{name}/alerts/{id}': { access: 'team-member' },
+  'GET /api/v1/deployments/{name}/alerts/history': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/docs': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/openapi.json': { access: 'team-viewer' },
   // A deployment file names its models: planning one needs to see them, applying it a member's role.
@@ -130,6 +136,7 @@ describe('authorization matrix: every route × role × own and other team', () =
   let params: Record<string, string>;
   let memberKeyId: string;
   let memberUploadId: string;
+  let alertRuleId: string;
 
   beforeAll(async () => {
     stack = await startStack();
@@ -153,6 +160,7 @@ describe('authorization matrix: every route × role × own and other team', () =
     const deployment = `mx-svc-${suffix}`;
     expect((await callers.member.request('POST', '/api/v1/deployments', deployBody(deployment, model))).status).toBe(201);
     memberKeyId = (await callers.member.request('POST', '/api/v1/api-keys', { name: 'mine' })).body.apiKey.id;
+    alertRuleId = (await callers.member.request('POST', `/api/v1/deployments/${deployment}/alerts`, { kind: 'no_traffic' })).body.rule.id;
     const upload = await callers.member.raw('/api/v1/uploads', {
       method: 'POST',
       headers: { 'tus-resumable': '1.0.0', 'upload-length': '10', 'upload-metadata': `filename ${btoa('m.onnx')},model ${btoa(model)}` },
@@ -166,20 +174,26 @@ describe('authorization matrix: every route × role × own and other team', () =
 
   /** The concrete URL of a route for the fixture's resources. */
   const urlFor = (route: string) => {
-    const [, template] = route.split(' ');
-    const id = template.startsWith('/api/v1/api-keys') ? memberKeyId : template.startsWith('/api/v1/uploads') ? memberUploadId : params['{id}'];
+    const template = route.slice(route.indexOf(' ') + 1);
+    const id = template.startsWith('/api/v1/api-keys')
+      ? memberKeyId
+      : template.startsWith('/api/v1/uploads')
+        ? memberUploadId
+        : template.includes('/alerts/')
+          ? alertRuleId
+          : must(params['{id}'], '{id}');
     const name = template.startsWith('/api/v1/deployments')
       ? fixture.deployment
       : template.startsWith('/api/v1/machine-types')
         ? 'cpu-small'
-        : params['{name}'];
-    const url = template.replace('{id}', id).replace('{name}', name).replace('{label}', params['{label}']);
+        : must(params['{name}'], '{name}');
+    const url = template.replace('{id}', id).replace('{name}', name).replace('{label}', must(params['{label}'], '{label}'));
     return url.endsWith('/versions') ? `${url}?filename=m.onnx` : url;
   };
 
   const call = async (client: ApiClient, route: string) => {
     const [method] = route.split(' ');
-    const rule = rules[route];
+    const rule = must(rules[route], route);
     let url = urlFor(route);
     // Creating a tus upload goes to the collection.
     if (route === 'POST /api/v1/uploads/{id}') url = '/api/v1/uploads';
@@ -199,7 +213,7 @@ describe('authorization matrix: every route × role × own and other team', () =
     const anonymous = new ApiClient(stack.webUrl);
     const refusals: Record<string, number> = {};
     for (const route of Object.keys(rules)) {
-      if (rules[route].access === 'public') continue;
+      if (rules[route]?.access === 'public') continue;
       refusals[route] = await call(anonymous, route);
     }
     expect(

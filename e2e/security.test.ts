@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
 import { launchChromium, newConsolePage, signIn } from './browser';
 import { startStack } from './stack';
+import { at } from '@slipway/core';
 
 // The control plane's answers to the security review: cross-site requests, body limits, sign-in
 // throttling, redirects after login, downloads, existence leaks and what team viewers see.
@@ -44,7 +45,8 @@ describe('control-plane security', () => {
       expect((await admin.request('POST', '/api/v1/users', { email: email(who), name: who, password })).status).toBe(201);
       expect((await admin.request('POST', `/api/v1/teams/${teamId}/members`, { email: email(who), role })).status).toBe(201);
     }
-    [member, viewer, outsider] = await Promise.all(['member', 'viewer', 'outsider'].map((who) => ApiClient.login(stack.webUrl, email(who), password)));
+    const login = (who: string) => ApiClient.login(stack.webUrl, email(who), password);
+    [member, viewer, outsider] = await Promise.all([login('member'), login('viewer'), login('outsider')]);
     expect((await member.request('POST', '/api/v1/models', { name: modelA, teamId: teamA })).status).toBe(201);
   });
 
@@ -219,7 +221,7 @@ describe('control-plane security', () => {
       const refused = await keys.request('POST', '/api/v1/api-keys', { name: 'one-more' });
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toMatch(/20 active API keys.*revoke one/);
-      expect((await keys.request('DELETE', `/api/v1/api-keys/${created[0].body.apiKey.id}`)).status).toBe(204);
+      expect((await keys.request('DELETE', `/api/v1/api-keys/${at(created, 0).body.apiKey.id}`)).status).toBe(204);
       expect((await keys.request('POST', '/api/v1/api-keys', { name: 'one-more' })).status).toBe(201);
     });
   });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
 import { launchChromium, newConsolePage, signIn } from './browser';
 import { startStack } from './stack';
+import { must } from '@slipway/core';
 
 const CHUNK = 64 * 1024;
 
@@ -89,7 +90,7 @@ describe('resumable uploads (tus)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email, password }),
     });
-    return login.headers.getSetCookie()[0].split(';')[0];
+    return must(login.headers.getSetCookie()[0]?.split(';')[0], 'the session cookie');
   };
 
   const leftoverUploads = async () => (await readdir(uploadsDir).catch(() => [] as string[])).sort();

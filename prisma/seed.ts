@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { inspectArtifact, uploadDetails } from '@slipway/artifacts';
-import { DEFAULT_MACHINE_CATALOG } from '@slipway/core';
+import { at, DEFAULT_MACHINE_CATALOG } from '@slipway/core';
 import { hashPassword, type Db } from '@slipway/db';
 import type { JobProducer } from '@slipway/queue';
 import type { BlobStore } from '@slipway/storage';
@@ -56,5 +56,5 @@ export async function seed(db: Db, store: BlobStore, producer: JobProducer, opti
     include: { versions: true },
   });
   await staged.commit();
-  await producer.enqueue('inspectVersion', { versionId: model.versions[0].id });
+  await producer.enqueue('inspectVersion', { versionId: at(model.versions, 0).id });
 }

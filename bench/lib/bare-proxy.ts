@@ -2,7 +2,7 @@
 // metrics or retries; it sends the replica's token as the gateway does.
 // Run as its own process: `node --import tsx bench/lib/bare-proxy.ts <upstream> [<replica token>]`.
 import { Agent, createServer, request } from 'node:http';
-import { REPLICA_TOKEN_HEADER } from '@slipway/core';
+import { listeningLine, REPLICA_TOKEN_HEADER } from '@slipway/core';
 
 const upstream = new URL(process.argv[2]!);
 const token = process.argv[3] ? { [REPLICA_TOKEN_HEADER]: process.argv[3] } : {};
@@ -33,6 +33,6 @@ const server = createServer((req, res) => {
 });
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
-  console.log(JSON.stringify({ msg: 'listening', port: typeof address === 'object' && address ? address.port : 0 }));
+  console.log(listeningLine({ port: typeof address === 'object' && address ? address.port : 0 }));
 });
 process.on('SIGTERM', () => process.exit(0));

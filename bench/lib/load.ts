@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { at } from '@slipway/core';
 
 export interface LoadResult {
   label: string;
@@ -52,8 +53,8 @@ export async function inProcess(label: string, run: () => Promise<unknown>, n: n
     connections: 1,
     requests: n,
     throughput: n / elapsed,
-    p50: times[Math.floor(n * 0.5)],
-    p99: times[Math.floor(n * 0.99)],
+    p50: at(times, Math.floor(n * 0.5)),
+    p99: at(times, Math.floor(n * 0.99)),
     errors: 0,
   };
 }

@@ -51,7 +51,8 @@ function postgresBinDir(): string | null {
   if (!existsSync(base)) return null;
   const versions = readdirSync(base).filter((v) => existsSync(path.join(base, v, 'bin', 'initdb')));
   versions.sort((a, b) => Number(b) - Number(a));
-  return versions.length ? path.join(base, versions[0], 'bin') : null;
+  const [newest] = versions;
+  return newest ? path.join(base, newest, 'bin') : null;
 }
 
 /**

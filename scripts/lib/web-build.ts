@@ -13,13 +13,17 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** `next build` when the web app or a package it bundles changed since the last build. */
+/**
+ * `tsc -b apps/web` then `next build` when the web app or a package it bundles changed since the last
+ * build. Next skips its own type check (next.config.ts): it cannot build the referenced packages' declarations.
+ */
 export function buildWebIfStale(root: string): void {
   const web = path.join(root, 'apps', 'web');
   const buildId = path.join(web, '.next', 'BUILD_ID');
   const sources = Math.max(newestMtime(web), newestMtime(path.join(root, 'packages')));
   if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
   step('building the web app (next build)…');
+  run(path.join(root, 'node_modules', '.bin', 'tsc'), ['-b', web], { cwd: root });
   run(path.join(root, 'node_modules', '.bin', 'next'), ['build'], {
     cwd: web,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },

@@ -5,7 +5,7 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeFrame, FrameDecoder, FrameKind, framedAddress } from '@slipway/core';
+import { at, encodeFrame, FrameDecoder, FrameKind, framedAddress } from '@slipway/core';
 import { createDb, generateApiKey, hashApiKey, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
 import { channels, createRedis, publishAccessChanged, type RoutedDeployment, type RoutingTable, type WakeRequest } from '@slipway/queue';
@@ -19,7 +19,7 @@ const IRIS = fileURLToPath(new URL('../../../models/iris/iris.onnx', import.meta
 const SETOSA = { inputs: { features: [[5.1, 3.5, 1.4, 0.2]] } };
 
 /** Rows a real deployment has, so rollups and API keys resolve against the database. */
-async function seedDeployment(db: Db, name: string, variantNames: string[]) {
+async function seedDeployment<Variant extends string>(db: Db, name: string, variantNames: readonly Variant[]) {
   const team = await db.team.create({ data: { name: `team-${name}` } });
   const user = await db.user.create({
     data: { email: `${name}@example.com`, name, passwordHash: 'x', memberships: { create: { teamId: team.id, role: 'member' } } },
@@ -56,8 +56,8 @@ async function seedDeployment(db: Db, name: string, variantNames: string[]) {
       variants: {
         create: variantNames.map((v) => ({
           name: v,
-          templateKey: `${v}/${model.versions[0].id}/${machine.id}`,
-          versionId: model.versions[0].id,
+          templateKey: `${v}/${at(model.versions, 0).id}/${machine.id}`,
+          versionId: at(model.versions, 0).id,
           machineTypeId: machine.id,
           replicas: 1,
         })),
@@ -69,7 +69,13 @@ async function seedDeployment(db: Db, name: string, variantNames: string[]) {
   await db.apiKey.create({ data: { name: 'test', prefix: key.prefix, hash: key.hash, userId: user.id } });
   const limited = generateApiKey();
   await db.apiKey.create({ data: { name: 'limited', prefix: limited.prefix, hash: limited.hash, userId: user.id, rateLimitPerSecond: 2 } });
-  return { deployment, teamId: team.id, key: key.key, limitedKey: limited.key, variantIds: Object.fromEntries(deployment.variants.map((v) => [v.name, v.id])) };
+  return {
+    deployment,
+    teamId: team.id,
+    key: key.key,
+    limitedKey: limited.key,
+    variantIds: Object.fromEntries(deployment.variants.map((v) => [v.name, v.id])) as Record<Variant, string>,
+  };
 }
 
 describe('gateway', () => {
@@ -82,7 +88,8 @@ describe('gateway', () => {
   // `rival` runs a different model than the others, so its answers disagree with the primary's.
   let replicas: Record<'a1' | 'a2' | 'b' | 'shadow' | 'rival', RunningRuntime>;
   const scratch = mkdtempSync(path.join(tmpdir(), 'slipway-gw-'));
-  let seeded: Awaited<ReturnType<typeof seedDeployment>>;
+  const variantNames = ['a', 'b', 'shadow', 'rival'] as const;
+  let seeded: Awaited<ReturnType<typeof seedDeployment<(typeof variantNames)[number]>>>;
   /** Wake requests seen on the Redis channel, in order. */
   const wakes: WakeRequest[] = [];
   let wakeSubscriber: Redis;
@@ -103,7 +110,9 @@ describe('gateway', () => {
   });
 
   /** `desiredReplicas` defaults to the replicas listed, as the controller publishes a settled variant. */
-  function table(variants: { name: string; weight: number; mirrorPercent?: number; replicas: RunningRuntime[]; desiredReplicas?: number }[]): RoutingTable {
+  function table(
+    variants: { name: (typeof variantNames)[number]; weight: number; mirrorPercent?: number; replicas: RunningRuntime[]; desiredReplicas?: number }[],
+  ): RoutingTable {
     return {
       generatedAt: new Date().toISOString(),
       deployments: {
@@ -163,13 +172,12 @@ describe('gateway', () => {
   beforeAll(async () => {
     db = createDb(env.databaseUrl, { poolSize: 2 });
     redis = createRedis({ redisUrl: env.redisUrl, prefix });
-    seeded = await seedDeployment(db, name, ['a', 'b', 'shadow', 'rival']);
+    seeded = await seedDeployment(db, name, variantNames);
     const rivalModel = path.join(scratch, 'rival.onnx');
     writeFileSync(rivalModel, buildMlp({ inputs: 4, hidden: 8, outputs: 3, seed: 7 }));
     // Each replica has its own secret, as the driver starts them: the gateway sends it from the routing table.
-    const [a1, a2, b, shadow, rival] = await Promise.all(
-      [IRIS, IRIS, IRIS, IRIS, rivalModel].map((modelPath) => startRuntime({ modelPath, name, token: `token-${randomUUID()}` })),
-    );
+    const start = (modelPath: string) => startRuntime({ modelPath, name, token: `token-${randomUUID()}` });
+    const [a1, a2, b, shadow, rival] = await Promise.all([start(IRIS), start(IRIS), start(IRIS), start(IRIS), start(rivalModel)]);
     replicas = { a1, a2, b, shadow, rival };
     gateway = await startGateway(gatewayOptions());
     wakeSubscriber = redis.duplicate();

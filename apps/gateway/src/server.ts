@@ -327,7 +327,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (path === '/metrics') {
       // Names every deployment and variant: only for a scraper holding the metrics token.

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { runtimeLaunchEnv } from '@slipway/core';
+import { parseListeningLine, runtimeLaunchEnv } from '@slipway/core';
 import { buildAllTypesEcho, buildFailingModel, trainIrisClassifier } from '@slipway/onnx-builder';
 import { describe, expect, it } from 'vitest';
 import { modelFile, post } from './test/models';
@@ -25,7 +25,7 @@ async function startLogged(modelPath: string, name: string, env: Record<string, 
       if (!line.startsWith('{')) return;
       const message = JSON.parse(line);
       lines.push(message);
-      if (message.msg === 'listening') resolve();
+      if (parseListeningLine(line) !== undefined) resolve();
     });
     child.once('exit', (code) => reject(new Error(`runtime exited (${code}): ${stderr.join('\n')}`)));
   });

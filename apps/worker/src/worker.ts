@@ -1,7 +1,7 @@
+import { driftingFeatures } from '@slipway/db';
 import { JOBS, QUEUE_NAMES, type JobHandlers, type JobName, type Requeue } from '@slipway/queue';
 import { DelayedError, Worker } from 'bullmq';
 import { deliverAlert, markDeliveryFailed } from './alerts/deliver-alert';
-import { driftingFeatures } from './alerts/drifting-features';
 import { evaluateAlerts } from './alerts/evaluate-alerts';
 import type { WorkerContext } from './context';
 import { collectGarbage } from './collect-garbage';

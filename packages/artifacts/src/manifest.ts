@@ -33,9 +33,9 @@ export interface LoadedManifest {
 /** Reads slipway.yaml (or slipway.yml) from the artifact root; null when there is none. */
 export async function readSlipwayManifest(dir: string, files: readonly ArtifactFile[]): Promise<LoadedManifest | null> {
   const present = MANIFEST_FILENAMES.filter((name) => files.some((f) => f.path === name));
-  if (present.length === 0) return null;
   if (present.length > 1) throw invalidManifest('The artifact has both slipway.yaml and slipway.yml; keep only one.');
   const [path] = present;
+  if (path === undefined) return null;
   const manifest = await readYamlFile(dir, path, slipwayManifestSchema);
   return {
     manifest,

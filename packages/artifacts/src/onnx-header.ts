@@ -23,9 +23,9 @@ const MODEL_PROTO_FIELDS = new Map([
 /** The field number and wire type of the protobuf tag at the start of `head`, or null if it isn't a short varint. */
 function leadingTag(head: Uint8Array): { field: number; wireType: number } | null {
   let value = 0;
-  for (let i = 0; i < Math.min(head.length, 3); i++) {
-    value |= (head[i] & 0x7f) << (7 * i);
-    if ((head[i] & 0x80) === 0) return { field: value >>> 3, wireType: value & 7 };
+  for (const [i, byte] of head.subarray(0, 3).entries()) {
+    value |= (byte & 0x7f) << (7 * i);
+    if ((byte & 0x80) === 0) return { field: value >>> 3, wireType: value & 7 };
   }
   return null;
 }

@@ -1,54 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { calibrateCategorical, calibrateNumeric, calibrationSchema, exactQuantile, type FeatureReference } from '@slipway/core';
-import { z } from 'zod';
+import { at, calibrateCategorical, calibrateNumeric, exactQuantile, type ColumnStats, type ReferenceStats } from '@slipway/core';
 import { ArtifactError } from './errors';
-
-const count = z.number().int().nonnegative();
-
-const numericColumnSchema = z.object({
-  name: z.string(),
-  kind: z.literal('numeric'),
-  count,
-  missing: count,
-  min: z.number(),
-  max: z.number(),
-  mean: z.number(),
-  /** Population standard deviation. */
-  std: z.number(),
-  /**
-   * Deciles of the values as bin edges, deduplicated; counts[i] holds values in [edges[i], edges[i + 1]), the last bin
-   * also its upper edge. A column with one distinct value has a single edge and a single count.
-   */
-  bins: z.object({ edges: z.array(z.number()), counts: z.array(count) }),
-  /** The 0th…100th percentiles: the reference's quantile function for the Wasserstein drift score. */
-  percentiles: z.array(z.number()).optional(),
-  /** Drift scores of ten chunks of the reference against the whole: the feature's drift threshold. */
-  calibration: calibrationSchema.optional(),
-});
-
-const categoricalColumnSchema = z.object({
-  name: z.string(),
-  kind: z.literal('categorical'),
-  count,
-  missing: count,
-  /** The 50 most frequent values, the rest summed under '__other__'. */
-  frequencies: z.record(z.string(), count),
-  calibration: calibrationSchema.optional(),
-});
-
-export const columnStatsSchema = z.discriminatedUnion('kind', [numericColumnSchema, categoricalColumnSchema]);
-export type ColumnStats = z.infer<typeof columnStatsSchema>;
-
-export const referenceStatsSchema = z.object({
-  format: z.enum(['csv', 'jsonl']),
-  /** Data rows the statistics cover. */
-  rows: count,
-  /** True when the file had more than maxRows rows; the statistics cover the first maxRows. */
-  truncated: z.boolean(),
-  columns: z.array(columnStatsSchema),
-});
-export type ReferenceStats = z.infer<typeof referenceStatsSchema>;
 
 const DEFAULT_MAX_ROWS = 100_000;
 const TOP_CATEGORIES = 50;
@@ -157,7 +110,7 @@ function lowerBound(sorted: Float64Array, target: number): number {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < target) lo = mid + 1;
+    if (at(sorted, mid) < target) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -168,7 +121,8 @@ function decile(sorted: Float64Array, i: number): number {
   const position = (sorted.length - 1) * i;
   const lo = Math.floor(position / 10);
   const fraction = (position % 10) / 10;
-  return fraction === 0 ? sorted[lo] : sorted[lo] + fraction * (sorted[lo + 1] - sorted[lo]);
+  const low = at(sorted, lo);
+  return fraction === 0 ? low : low + fraction * (at(sorted, lo + 1) - low);
 }
 
 function numericSummary(sorted: Float64Array) {
@@ -181,8 +135,8 @@ function numericSummary(sorted: Float64Array) {
     if (edges.at(-1) !== edge) edges.push(edge);
   }
   const counts =
-    edges.length === 1 ? [n] : edges.slice(1).map((upper, i) => (i === edges.length - 2 ? n : lowerBound(sorted, upper)) - lowerBound(sorted, edges[i]));
-  return { min: sorted[0], max: sorted[n - 1], mean, std: Math.sqrt(variance), bins: { edges, counts } };
+    edges.length === 1 ? [n] : edges.slice(1).map((upper, i) => (i === edges.length - 2 ? n : lowerBound(sorted, upper)) - lowerBound(sorted, at(edges, i)));
+  return { min: at(sorted, 0), max: at(sorted, n - 1), mean, std: Math.sqrt(variance), bins: { edges, counts } };
 }
 
 function topFrequencies(frequencies: Map<string, number>): Record<string, number> {
@@ -230,7 +184,7 @@ async function* readRows(
     } else {
       const fields = parseCsvLine(line, lineNumber, malformed);
       if (fields.length !== header.length) throw malformed(lineNumber, `has ${fields.length} fields, but the header has ${header.length}`);
-      yield { lineNumber, cells: new Map(header.map((name, i) => [name, csvCell(fields[i])])) };
+      yield { lineNumber, cells: new Map(header.map((name, i) => [name, csvCell(at(fields, i))])) };
     }
   }
   if (format === 'csv' && header === null) throw malformed(1, 'is missing: the file is empty, and a CSV needs a header row');
@@ -265,30 +219,4 @@ export async function computeReferenceStats(filePath: string, options: { maxRows
     }
   }
   return { format, rows, truncated, columns: [...columns.values()].map((c) => c.finish(rows)) };
-}
-
-/** The stored profile as the drift comparison reads it, per column name. */
-export function driftReferences(stats: ReferenceStats): Map<string, FeatureReference> {
-  return new Map(
-    stats.columns.map((c): [string, FeatureReference] =>
-      c.kind === 'numeric'
-        ? [
-            c.name,
-            {
-              kind: 'numeric',
-              count: c.count,
-              missing: c.missing,
-              min: c.min,
-              max: c.max,
-              mean: c.mean,
-              std: c.std,
-              edges: c.bins.edges,
-              counts: c.bins.counts,
-              percentiles: c.percentiles,
-              calibration: c.calibration,
-            },
-          ]
-        : [c.name, { kind: 'categorical', count: c.count, missing: c.missing, frequencies: c.frequencies, calibration: c.calibration }],
-    ),
-  );
 }

@@ -6,8 +6,9 @@ export function selectModel(files: readonly ArtifactFile[], declared: { manifest
   const chosen = declared.manifest ?? declared.mlflow;
   if (chosen !== null) return chosen;
   const candidates = files.filter((f) => f.path.toLowerCase().endsWith('.onnx')).map((f) => f.path);
-  if (candidates.length === 1) return candidates[0];
-  if (candidates.length === 0) {
+  const [first, ...others] = candidates;
+  if (first !== undefined && others.length === 0) return first;
+  if (first === undefined) {
     throw new ArtifactError('no_model', 'The artifact contains no .onnx file; Slipway serves ONNX models.');
   }
   throw new ArtifactError(

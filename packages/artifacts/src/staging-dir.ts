@@ -119,9 +119,9 @@ export class StagingDir {
   }
 
   private commonFolder(): string | null {
-    const topLevel = new Set([...this.kinds.keys()].map((path) => path.split('/')[0]));
-    if (topLevel.size !== 1) return null;
-    const [only] = topLevel;
+    const topLevel = new Set([...this.kinds.keys()].map((path) => path.split('/', 1)[0] ?? path));
+    const [only, ...others] = topLevel;
+    if (only === undefined || others.length > 0) return null;
     return this.kinds.get(only) === 'folder' ? only : null;
   }
 

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { signatureFromOrtMetadata } from '@slipway/core';
+import { must, signatureFromOrtMetadata } from '@slipway/core';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactError, type ArtifactErrorCode } from './errors';
@@ -50,7 +50,7 @@ async function runModel(path: string): Promise<{ probabilities: Float32Array; la
   const session = await ort.InferenceSession.create(path);
   try {
     const result = await session.run({ features: new ort.Tensor('float32', FEATURES, [2, 4]) });
-    return { probabilities: result.probabilities.data as Float32Array, label: result.label.data as BigInt64Array };
+    return { probabilities: must(result.probabilities, 'probabilities').data as Float32Array, label: must(result.label, 'label').data as BigInt64Array };
   } finally {
     await session.release();
   }

@@ -1,3 +1,5 @@
+import { at } from './invariant';
+
 /**
  * Fixed-bucket latency histogram. Bucket bounds are shared by the gateway (which records),
  * the rollup rows (which store counts) and the dashboards (which read percentiles), so
@@ -20,7 +22,7 @@ export function bucketIndex(valueMs: number, bounds: readonly number[] = LATENCY
   let hi = bounds.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (valueMs <= bounds[mid]) hi = mid;
+    if (valueMs <= at(bounds, mid)) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -37,7 +39,8 @@ export class LatencyHistogram {
   }
 
   record(valueMs: number, isError = false): void {
-    this.counts[bucketIndex(valueMs, this.bounds)]++;
+    const bucket = bucketIndex(valueMs, this.bounds);
+    this.counts[bucket] = at(this.counts, bucket) + 1;
     this.count++;
     this.sumMs += valueMs;
     if (isError) this.errors++;
@@ -58,22 +61,23 @@ export function percentileFromBuckets(counts: readonly number[], p: number, boun
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * total));
   let seen = 0;
-  for (let i = 0; i < counts.length; i++) {
-    if (counts[i] === 0) continue;
-    if (seen + counts[i] >= rank) {
-      if (i >= bounds.length) return bounds[bounds.length - 1];
-      const lower = i === 0 ? 0 : bounds[i - 1];
-      const fraction = (rank - seen) / counts[i];
-      return lower + (bounds[i] - lower) * fraction;
+  for (const [i, count] of counts.entries()) {
+    if (count === 0) continue;
+    if (seen + count >= rank) {
+      const upper = bounds[i];
+      if (upper === undefined) return bounds.at(-1) ?? null;
+      const lower = bounds[i - 1] ?? 0;
+      const fraction = (rank - seen) / count;
+      return lower + (upper - lower) * fraction;
     }
-    seen += counts[i];
+    seen += count;
   }
-  return bounds[bounds.length - 1];
+  return bounds.at(-1) ?? null;
 }
 
 /** Element-wise sum of histograms with the same bounds (e.g. rollup rows of one minute). */
 export function mergeBuckets(target: number[], source: readonly number[]): number[] {
   if (target.length !== source.length) throw new RangeError('histograms have different bucket counts');
-  for (let i = 0; i < source.length; i++) target[i] += source[i];
+  for (const [i, count] of source.entries()) target[i] = at(target, i) + count;
   return target;
 }

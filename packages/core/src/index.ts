@@ -1,5 +1,6 @@
 export * from './artifact-format';
 export * from './histogram';
+export * from './invariant';
 export * from './machines';
 export * from './names';
 export * from './rate-limit';

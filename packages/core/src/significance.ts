@@ -3,6 +3,7 @@
  * gateway already keeps: request and error counts plus fixed-bucket latency histograms.
  */
 import { percentileFromBuckets } from './histogram';
+import { at } from './invariant';
 
 /** A variant's traffic over a window; `buckets` has LATENCY_BUCKET_COUNT counters. */
 export interface VariantSample {
@@ -64,11 +65,12 @@ export function rankTestFromBuckets(a: readonly number[], b: readonly number[]):
   let nB = 0;
   let u = 0;
   let tieTerm = 0; // Σ (t³ − t) over buckets, t = observations in the bucket
-  for (let i = 0; i < a.length; i++) {
-    u += b[i] * (nA + a[i] / 2);
-    nA += a[i];
-    nB += b[i];
-    const t = a[i] + b[i];
+  for (const [i, inA] of a.entries()) {
+    const inB = at(b, i);
+    u += inB * (nA + inA / 2);
+    nA += inA;
+    nB += inB;
+    const t = inA + inB;
     tieTerm += t * t * t - t;
   }
   const pairs = nA * nB;

@@ -118,7 +118,8 @@ export function checkShape(spec: TensorSpec, shape: readonly number[]): void {
 export const FLOAT32_MAX = 3.4028234663852886e38;
 export const FLOAT16_MAX = 65504;
 
-const INTEGER_RANGES: Partial<Record<DType, [number, number]>> = {
+/** The values each narrow integer type holds: requests are checked against them, the model's API docs state them. */
+export const INTEGER_RANGES: Partial<Record<DType, [number, number]>> = {
   int8: [-128, 127],
   int16: [-32768, 32767],
   int32: [-2147483648, 2147483647],

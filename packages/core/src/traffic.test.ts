@@ -11,7 +11,10 @@ describe('traffic split', () => {
 
   it('splits uniform draws in proportion to the weights and never picks weight 0', () => {
     const counts: Record<string, number> = { a: 0, b: 0, off: 0 };
-    for (let i = 0; i < 1000; i++) counts[pickWeighted(variants, (i + 0.5) / 1000)!.name]++;
+    for (let i = 0; i < 1000; i++) {
+      const name = pickWeighted(variants, (i + 0.5) / 1000)?.name ?? 'none';
+      counts[name] = (counts[name] ?? 0) + 1;
+    }
     expect(counts).toEqual({ a: 900, b: 100, off: 0 });
   });
 

@@ -1,6 +1,6 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as proto } from 'onnx-proto';
-import { DTYPES, type DType } from '@slipway/core';
+import { at, DTYPES, type DType } from '@slipway/core';
 
 // onnx-proto is CommonJS (`module.exports = { onnx }`), so Node's ESM loader only exposes a default export.
 const { onnx } = onnxProto;
@@ -133,7 +133,7 @@ export class GraphBuilder {
       output: [...outputs],
       attribute: Object.entries(attributes).map(([key, attr]) => toAttributeProto(key, attr)),
     });
-    return outputs[0];
+    return at(outputs, 0);
   }
 
   toProto(): proto.IGraphProto {

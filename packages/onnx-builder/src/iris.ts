@@ -182,19 +182,21 @@ const INPUTS = 4;
 const HIDDEN = 8;
 const CLASSES = 3;
 
+// The numeric loops below index arrays sized by the constants they loop to: the `!`s are that invariant.
+
 /** Forward pass of the exported MLP; returns the arg-max class. */
 function predict(w: MlpWeights, x: readonly number[]): number {
   const h = new Float64Array(w.hidden);
   for (let j = 0; j < w.hidden; j++) {
-    let z = w.b1[j];
-    for (let i = 0; i < w.inputs; i++) z += x[i] * w.w1[i * w.hidden + j];
+    let z = w.b1[j]!;
+    for (let i = 0; i < w.inputs; i++) z += x[i]! * w.w1[i * w.hidden + j]!;
     h[j] = Math.max(0, z);
   }
   let best = 0;
   let bestLogit = -Infinity;
   for (let k = 0; k < w.outputs; k++) {
-    let z = w.b2[k];
-    for (let j = 0; j < w.hidden; j++) z += h[j] * w.w2[j * w.outputs + k];
+    let z = w.b2[k]!;
+    for (let j = 0; j < w.hidden; j++) z += h[j]! * w.w2[j * w.outputs + k]!;
     if (z > bestLogit) [best, bestLogit] = [k, z];
   }
   return best;
@@ -209,10 +211,10 @@ export function trainIrisClassifier({ seed, epochs = 500, learningRate = 0.01 }:
   const n = IRIS.length;
   const mean = new Float64Array(INPUTS);
   const std = new Float64Array(INPUTS);
-  for (const row of IRIS) for (let i = 0; i < INPUTS; i++) mean[i] += row[i] / n;
-  for (const row of IRIS) for (let i = 0; i < INPUTS; i++) std[i] += (row[i] - mean[i]) ** 2 / n;
-  for (let i = 0; i < INPUTS; i++) std[i] = Math.sqrt(std[i]);
-  const xs = IRIS.map((row) => Array.from({ length: INPUTS }, (_, i) => (row[i] - mean[i]) / std[i]));
+  for (const row of IRIS) for (let i = 0; i < INPUTS; i++) mean[i]! += row[i]! / n;
+  for (const row of IRIS) for (let i = 0; i < INPUTS; i++) std[i]! += (row[i]! - mean[i]!) ** 2 / n;
+  for (let i = 0; i < INPUTS; i++) std[i] = Math.sqrt(std[i]!);
+  const xs = IRIS.map((row) => Array.from({ length: INPUTS }, (_, i) => (row[i]! - mean[i]!) / std[i]!));
 
   const random = mulberry32(seed);
   const init = (length: number, limit: number) => Float64Array.from({ length }, () => (random() * 2 - 1) * limit);
@@ -221,8 +223,8 @@ export function trainIrisClassifier({ seed, epochs = 500, learningRate = 0.01 }:
   const w2 = init(HIDDEN * CLASSES, Math.sqrt(6 / (HIDDEN + CLASSES)));
   const b2 = new Float64Array(CLASSES);
   const params = [w1, b1, w2, b2];
-  const grads = params.map((p) => new Float64Array(p.length));
-  const [gw1, gb1, gw2, gb2] = grads;
+  const [gw1, gb1, gw2, gb2] = [w1, b1, w2, b2].map((p) => new Float64Array(p.length)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const grads = [gw1, gb1, gw2, gb2];
   const m = params.map((p) => new Float64Array(p.length));
   const v = params.map((p) => new Float64Array(p.length));
   const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
@@ -233,43 +235,43 @@ export function trainIrisClassifier({ seed, epochs = 500, learningRate = 0.01 }:
   for (let step = 1; step <= epochs; step++) {
     for (const g of grads) g.fill(0);
     for (let s = 0; s < n; s++) {
-      const x = xs[s];
+      const x = xs[s]!;
       for (let j = 0; j < HIDDEN; j++) {
-        let z = b1[j];
-        for (let i = 0; i < INPUTS; i++) z += x[i] * w1[i * HIDDEN + j];
+        let z = b1[j]!;
+        for (let i = 0; i < INPUTS; i++) z += x[i]! * w1[i * HIDDEN + j]!;
         z1[j] = z;
         h[j] = Math.max(0, z);
       }
       let max = -Infinity;
       for (let k = 0; k < CLASSES; k++) {
-        let z = b2[k];
-        for (let j = 0; j < HIDDEN; j++) z += h[j] * w2[j * CLASSES + k];
+        let z = b2[k]!;
+        for (let j = 0; j < HIDDEN; j++) z += h[j]! * w2[j * CLASSES + k]!;
         dz2[k] = z;
         max = Math.max(max, z);
       }
       let total = 0;
-      for (let k = 0; k < CLASSES; k++) total += dz2[k] = Math.exp(dz2[k] - max);
+      for (let k = 0; k < CLASSES; k++) total += dz2[k] = Math.exp(dz2[k]! - max);
       // d(mean cross-entropy)/d(logits) = (softmax - one_hot) / n
-      for (let k = 0; k < CLASSES; k++) dz2[k] = (dz2[k] / total - (IRIS[s][4] === k ? 1 : 0)) / n;
+      for (let k = 0; k < CLASSES; k++) dz2[k] = (dz2[k]! / total - (IRIS[s]![4]! === k ? 1 : 0)) / n;
       for (let j = 0; j < HIDDEN; j++) {
         let dh = 0;
         for (let k = 0; k < CLASSES; k++) {
-          gw2[j * CLASSES + k] += h[j] * dz2[k];
-          dh += w2[j * CLASSES + k] * dz2[k];
+          gw2[j * CLASSES + k]! += h[j]! * dz2[k]!;
+          dh += w2[j * CLASSES + k]! * dz2[k]!;
         }
-        if (z1[j] <= 0) continue;
-        gb1[j] += dh;
-        for (let i = 0; i < INPUTS; i++) gw1[i * HIDDEN + j] += x[i] * dh;
+        if (z1[j]! <= 0) continue;
+        gb1[j]! += dh;
+        for (let i = 0; i < INPUTS; i++) gw1[i * HIDDEN + j]! += x[i]! * dh;
       }
-      for (let k = 0; k < CLASSES; k++) gb2[k] += dz2[k];
+      for (let k = 0; k < CLASSES; k++) gb2[k]! += dz2[k]!;
     }
     const lr = (learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
     params.forEach((p, t) => {
       for (let i = 0; i < p.length; i++) {
-        const g = grads[t][i];
-        m[t][i] = beta1 * m[t][i] + (1 - beta1) * g;
-        v[t][i] = beta2 * v[t][i] + (1 - beta2) * g * g;
-        p[i] -= (lr * m[t][i]) / (Math.sqrt(v[t][i]) + eps);
+        const g = grads[t]![i]!;
+        m[t]![i] = beta1 * m[t]![i]! + (1 - beta1) * g;
+        v[t]![i] = beta2 * v[t]![i]! + (1 - beta2) * g * g;
+        p[i]! -= (lr * m[t]![i]!) / (Math.sqrt(v[t]![i]!) + eps);
       }
     });
   }
@@ -278,11 +280,11 @@ export function trainIrisClassifier({ seed, epochs = 500, learningRate = 0.01 }:
   const foldedW1 = new Float32Array(INPUTS * HIDDEN);
   const foldedB1 = new Float32Array(HIDDEN);
   for (let j = 0; j < HIDDEN; j++) {
-    let bias = b1[j];
+    let bias = b1[j]!;
     for (let i = 0; i < INPUTS; i++) {
-      const w = w1[i * HIDDEN + j] / std[i];
+      const w = w1[i * HIDDEN + j]! / std[i]!;
       foldedW1[i * HIDDEN + j] = w;
-      bias -= mean[i] * w;
+      bias -= mean[i]! * w;
     }
     foldedB1[j] = bias;
   }

@@ -8,6 +8,7 @@ import { text } from 'node:stream/consumers';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { at } from '@slipway/core';
 import { BlobNotFoundError, BlobTooLargeError, type BlobInfo } from './blob-store';
 import { PART_SIZE, S3BlobStore } from './s3-blob-store';
 
@@ -162,7 +163,7 @@ describe('S3BlobStore against an S3 server (s3rver)', () => {
     const paths = await Promise.all(Array.from({ length: 5 }, () => reader.localPath(staged.digest)));
     expect(new Set(paths)).toEqual(new Set([path.join(cacheDir, 'sha256', staged.digest.slice(0, 2), staged.digest)]));
     // Deep-equality on megabytes of Buffer is slow; compare hashes.
-    expect(await sha256OfFile(paths[0])).toBe(sha256(bytes));
+    expect(await sha256OfFile(at(paths, 0))).toBe(sha256(bytes));
     expect(requestsTo('GET', staged.digest)).toHaveLength(1);
     expect(await readdir(path.join(cacheDir, 'staging'))).toEqual([]);
   });

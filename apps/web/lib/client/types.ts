@@ -1,5 +1,16 @@
 // Shapes of the control-plane REST API (/api/v1) as the console reads them.
 
+import type { SlipwayManifest } from '@slipway/artifacts';
+import type { Autoscaling, CanaryStep, ModelSignature, Strategy, VariantRole } from '@slipway/core';
+import type {
+  serializeDeployment,
+  serializeMachineType,
+  serializeModel,
+  serializeModelSummary,
+  serializeRevision,
+  serializeVersion,
+} from '../server/serializers';
+
 export type TeamRole = 'admin' | 'member' | 'viewer';
 
 export interface User {
@@ -14,31 +25,21 @@ export interface Me {
   teams: { id: string; name: string; role: TeamRole }[];
 }
 
-export interface TensorSpec {
-  name: string;
-  dtype: string;
-  /** null marks a dynamic dimension (usually the batch). */
-  shape: (number | null)[];
-}
+export type { TensorSpec } from '@slipway/core';
+export type Signature = ModelSignature;
 
-export interface Signature {
-  inputs: TensorSpec[];
-  outputs: TensorSpec[];
-}
+// Answers the server serializes (lib/server/serializers.ts) are typed from the serializers themselves,
+// and specs from @slipway/core's schemas: a server change breaks the console's build instead of drifting.
 
-export type VersionStatus = 'uploaded' | 'validating' | 'ready' | 'failed';
-export type ArtifactFormat = 'onnx' | 'onnx.gz' | 'tar.gz' | 'zip';
-
-export interface VersionManifest {
-  description?: string;
-  /** Path of the ONNX model inside the artifact. */
-  model?: string;
-  features?: string[];
-  labels?: string[];
-  reference_data?: string;
-  /** Free-form: git commit, training run URL, metrics… */
-  metadata?: Record<string, unknown>;
-}
+/** `manifest` and `details` are JSON columns, written in the shapes below. */
+export type Version = Omit<ReturnType<typeof serializeVersion>, 'manifest' | 'details'> & {
+  manifest: VersionManifest | null;
+  details: VersionDetails | null;
+};
+export type VersionStatus = Version['status'];
+export type ArtifactFormat = Version['format'];
+/** slipway.yaml of an archive, as validated at upload. */
+export type VersionManifest = SlipwayManifest;
 
 export interface VersionDetails {
   modelFile: string;
@@ -50,216 +51,37 @@ export interface VersionDetails {
   irVersion?: number | null;
 }
 
-export interface NumericColumnStats {
-  kind: 'numeric';
-  count: number;
-  missing: number;
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-  /** counts[i] holds the values in [edges[i], edges[i + 1]). */
-  bins: { edges: number[]; counts: number[] };
-}
-
-export interface CategoricalColumnStats {
-  kind: 'categorical';
-  count: number;
-  missing: number;
-  frequencies: Record<string, number>;
-}
-
-export type ColumnStats = NumericColumnStats | CategoricalColumnStats;
-
 /** Statistics of the artifact's reference data: the baseline drift monitoring compares traffic with. */
-export interface ReferenceStats {
-  rows: number;
-  /** The file had more rows than the statistics cover. */
-  truncated?: boolean;
-  columns: Record<string, ColumnStats>;
-}
+export type ReferenceStats = NonNullable<Version['referenceStats']>;
+export type ColumnStats = ReferenceStats['columns'][string];
+export type NumericColumnStats = Extract<ColumnStats, { kind: 'numeric' }>;
+export type CategoricalColumnStats = Extract<ColumnStats, { kind: 'categorical' }>;
 
-export interface Version {
-  id: string;
-  label: number;
-  /** sha256, hex */
-  digest: string;
-  sizeBytes: number;
-  format: ArtifactFormat;
-  filename: string;
-  status: VersionStatus;
-  statusReason: string | null;
-  signature: Signature | null;
-  uploadedBy: { id: string; email: string };
-  createdAt: string;
-  /** slipway.yaml of an archive; null for a bare ONNX file. */
-  manifest: VersionManifest | null;
-  details: VersionDetails | null;
-  referenceStats: ReferenceStats | null;
-}
+export type ModelSummary = Omit<ReturnType<typeof serializeModelSummary>, 'latestVersion'> & { latestVersion: Version | null };
+export type TeamRef = ModelSummary['team'];
+/** Versions newest first. */
+export type Model = Omit<ReturnType<typeof serializeModel>, 'versions'> & { versions: Version[] };
 
-export interface TeamRef {
-  id: string;
-  name: string;
-}
-
-export interface ModelSummary {
-  id: string;
-  name: string;
-  description: string;
-  team: TeamRef;
-  versionCount: number;
-  latestVersion: Version | null;
-  createdAt: string;
-}
-
-export interface Model {
-  id: string;
-  name: string;
-  description: string;
-  team: TeamRef;
-  createdAt: string;
-  /** newest first */
-  versions: Version[];
-}
-
-export interface MachineType {
-  id: string;
-  name: string;
-  vcpu: number;
-  memoryMb: number;
-  gpuType: string | null;
-  gpuCount: number;
-  hourlyCost: number;
-}
+export type MachineType = ReturnType<typeof serializeMachineType>;
 
 /** What an admin sets on a machine type; the name is fixed once created. */
 export type MachineTypeSpec = Omit<MachineType, 'id' | 'name'>;
 
-export type DeploymentStatus = 'pending' | 'deploying' | 'ready' | 'failed' | 'stopping' | 'stopped';
-export type ReplicaState = 'starting' | 'ready' | 'failed' | 'stopped';
-/** A replica as the deployment page lists it; draining: out of routing, finishing requests already sent. */
-export type ReplicaListState = ReplicaState | 'draining';
-export type VariantRole = 'primary' | 'candidate' | 'shadow';
-
-export interface Replica {
-  id: string;
-  address: string | null;
-  state: ReplicaListState;
-  /** Why it failed or is draining, when the worker said. */
-  reason: string | null;
-}
-
+export type Deployment = ReturnType<typeof serializeDeployment>;
+export type DeploymentStatus = Deployment['status'];
 /** A running replica set; several can share a name during a rollout (e.g. primary v1 and primary v2). */
-export interface Variant {
-  id: string;
-  name: string;
-  role: VariantRole;
-  /** Share of callers' requests in effect now, in percent. */
-  trafficWeight: number;
-  mirrorPercent: number;
-  /** desired */
-  replicas: number;
-  machineType: MachineType;
-  version: { label: number; digest: string; signature: Signature | null };
-  replicaList: Replica[];
-}
-
-export interface CanaryStep {
-  /** percent of traffic on the new revision during the step */
-  weight: number;
-  bakeSeconds: number;
-}
-
-export interface Guardrails {
-  /** absolute, 0..1: 0.01 = one percentage point above the primary's error rate */
-  maxErrorRateIncrease: number;
-  maxP99Ratio: number;
-  minRequests: number;
-}
-
-export type Strategy = { type: 'blue-green' } | { type: 'canary'; steps: CanaryStep[]; guardrails: Guardrails };
-export type StrategyType = Strategy['type'];
-
-/** From each `cron` fire (in `timeZone`) until the next entry's, these bounds replace the autoscaler's. */
-export interface ScalingSchedule {
-  cron: string;
-  /** IANA name, e.g. Europe/Ljubljana; the server's default is UTC. */
-  timeZone: string;
-  minReplicas: number;
-  /** Left out: the autoscaler's maxReplicas. */
-  maxReplicas?: number;
-}
-
-/** Ray Serve's autoscaling knobs (camelCase), as the server stores them with its defaults filled in. */
-export interface Autoscaling {
-  minReplicas: number;
-  maxReplicas: number;
-  initialReplicas?: number;
-  targetOngoingRequests: number;
-  upscaleDelaySeconds: number;
-  downscaleDelaySeconds: number;
-  scaleToZeroDelaySeconds: number;
-  lookBackSeconds: number;
-  schedules: ScalingSchedule[];
-}
-
-export interface VariantSpec {
-  name: string;
-  role: VariantRole;
-  versionDigest: string;
-  versionLabel: number;
-  machineType: string;
-  /** Fixed count; with `autoscaling`, the count it starts from. */
-  replicas: number;
-  /** Set: the autoscaler moves the replica count within its bounds. */
-  autoscaling?: Autoscaling;
-  weight: number;
-  mirrorPercent: number;
-}
-
-/** A revision's desired state: what the controller converges to. */
-export interface DeploymentSpec {
-  variants: VariantSpec[];
-  strategy: Strategy;
-}
-
-export type RolloutPhase = 'starting' | 'shifting' | 'draining';
-
+export type Variant = Deployment['variants'][number];
+/** A replica as the deployment page lists it; draining: out of routing, finishing requests already sent. */
+export type Replica = Variant['replicaList'][number];
+export type ReplicaListState = Replica['state'];
+export type ReplicaState = Exclude<ReplicaListState, 'draining'>;
 /** Where a rollout from the stable revision to the target revision stands. */
-export interface Rollout {
-  fromRevision: number | null;
-  toRevision: number;
-  strategy: StrategyType;
-  phase: RolloutPhase;
-  /** index into `steps`; -1 before the first */
-  step: number;
-  steps: CanaryStep[];
-  /** 0..100, share of traffic on the new revision */
-  trafficPercent: number;
-  stepStartedAt: string | null;
-  paused: boolean;
-  promoted: boolean;
-}
+export type Rollout = NonNullable<Deployment['rollout']>;
+export type RolloutPhase = Rollout['phase'];
 
-export interface Deployment {
-  id: string;
-  name: string;
-  status: DeploymentStatus;
-  statusReason: string | null;
-  model: { name: string };
-  endpoints: { predict: string; infer: string };
-  /** The target revision's number. */
-  revision: number;
-  /** The last revision that finished rolling out; null before the first did. */
-  stableRevision: number | null;
-  spec: DeploymentSpec | null;
-  /** null when nothing is rolling out */
-  rollout: Rollout | null;
-  variants: Variant[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type { Autoscaling, CanaryStep, DeploymentSpec, ScalingSchedule, Strategy, VariantRole, VariantSpec } from '@slipway/core';
+export type Guardrails = Extract<Strategy, { type: 'canary' }>['guardrails'];
+export type StrategyType = Strategy['type'];
 
 type VersionRef = { versionLabel?: number; versionDigest?: never } | { versionDigest?: string; versionLabel?: never };
 
@@ -293,15 +115,7 @@ export interface UpdateResult {
   changes: string[];
 }
 
-export interface Revision {
-  number: number;
-  reason: string;
-  author: string;
-  createdAt: string;
-  spec: DeploymentSpec | null;
-  /** What changed from the revision before, e.g. "primary: v1 → v2". */
-  changes: string[];
-}
+export type Revision = ReturnType<typeof serializeRevision>;
 
 export interface RevisionHistory {
   current: number;
@@ -451,13 +265,8 @@ export interface NewUser {
   isAdmin: boolean;
 }
 
-import type { DriftSummary, FeatureReport } from '@slipway/core';
-export type { DriftSummary, FeatureReport, FeatureStatus } from '@slipway/core';
-
-export type DriftBaseline =
-  | { source: 'reference_data'; rows: number }
-  | { source: 'traffic'; from: string; to: string; createdBy: string }
-  | { source: 'none' };
+import type { BaselineSource as DriftBaseline, DriftSummary, FeatureReport } from '@slipway/core';
+export type { BaselineSource as DriftBaseline, DriftSummary, FeatureReport, FeatureStatus } from '@slipway/core';
 
 /** GET /deployments/{name}/drift */
 export interface DriftReport {
@@ -468,3 +277,13 @@ export interface DriftReport {
   summary: DriftSummary;
   features: (FeatureReport & { role: 'input' | 'output' })[];
 }
+
+export type {
+  AlertDelivery,
+  AlertEventView as AlertEvent,
+  AlertHistoryPage,
+  AlertKind,
+  AlertRuleInput,
+  AlertRulePatch,
+  AlertRuleView as AlertRule,
+} from '@slipway/core';

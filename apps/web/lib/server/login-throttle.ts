@@ -29,7 +29,7 @@ export function createLoginThrottle(redis: Redis, options: LoginThrottleOptions)
       const accountKey = key('account', account);
       const addressKey = key('address', address);
       const replies = (await redis.multi().get(accountKey).pttl(accountKey).get(addressKey).pttl(addressKey).exec()) ?? [];
-      const [accountCount, accountTtl, addressCount, addressTtl] = replies.map(([error, value]) => {
+      const [accountCount = 0, accountTtl = 0, addressCount = 0, addressTtl = 0] = replies.map(([error, value]) => {
         if (error) throw error;
         return Number(value ?? 0);
       });

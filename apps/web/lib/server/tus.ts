@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { ERRORS, Server, type Upload } from '@tus/server';
-import { artifactFormatFromFilename } from '@slipway/core';
+import { artifactFormatFromFilename, must } from '@slipway/core';
 import { currentUser, requireTeamRole, type SessionUser } from './auth';
 import { serverContext } from './context';
 import { webEnv } from './env';
@@ -113,7 +113,9 @@ async function registerUpload(req: Request, upload: Upload) {
   state.finishedUploadId = upload.id;
   const headers = { 'content-type': 'application/json' };
   try {
-    const { modelId, model: modelName, filename } = upload.metadata as Record<string, string>;
+    // Written by checkNewUpload when the upload was created.
+    const kept = (name: string) => must(upload.metadata?.[name], `upload metadata '${name}'`);
+    const [modelId, modelName, filename] = [kept('modelId'), kept('model'), kept('filename')] as const;
     // Roles may have changed, or the model gone, since the upload was created.
     const model = await serverContext().db.model.findUnique({ where: { id: modelId } });
     if (!model) throw notFound(`model '${modelName}'`);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { REPLICA_TOKEN_HEADER } from '@slipway/core';
+import { at, must, REPLICA_TOKEN_HEADER } from '@slipway/core';
 import { trainIrisClassifier } from '@slipway/onnx-builder';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DriverError, type PlacedReplica, type ReplicaRef, type ReplicaSpec } from './driver';
@@ -64,7 +64,13 @@ async function predictLabel(address: string): Promise<number> {
   const response = await predict(address);
   expect(response.status).toBe(200);
   const body = (await response.json()) as { outputs: { name: string; data: number[] }[] };
-  return body.outputs.find((o) => o.name === 'label')!.data[0];
+  return at(
+    must(
+      body.outputs.find((o) => o.name === 'label'),
+      "output 'label'",
+    ).data,
+    0,
+  );
 }
 
 function groupExists(pgid: number): boolean {

@@ -375,13 +375,14 @@ export class Fixtures {
   zipCrcMismatch = async () => {
     const zip = await zipBytes([{ name: 'model.onnx', content: mlpModel(), compress: false }]);
     const at = Math.floor(zip.length / 2);
-    zip[at] ^= 0xff;
+    zip[at] = (zip[at] ?? 0) ^ 0xff;
     return this.write('corrupt.zip', zip);
   };
   zipCorruptDeflate = async () => {
     const zip = await zipBytes([{ name: 'model.onnx', content: mlpModel() }]);
     const middle = Math.floor(zip.length / 2);
-    for (let i = middle - 8; i < middle + 8; i++) zip[i] ^= 0x5a;
+    const region = zip.subarray(middle - 8, middle + 8);
+    for (const [i, byte] of region.entries()) region[i] = byte ^ 0x5a;
     return this.write('corrupt.zip', zip);
   };
   zipTruncatedCentralDirectory = async () => {

@@ -74,17 +74,8 @@ const shares = (counts: readonly number[]) => {
   return counts.map((c) => (total === 0 ? 0 : c / total));
 };
 
-interface Scored {
-  score: number;
-  threshold: number;
-  count: number;
-  missing: number;
-  psi: number | null;
-  outOfRange: number | null;
-  unseen: number | null;
-  mean: number | null;
-  histogram: FeatureHistogram;
-}
+/** A feature's report over the whole period, before its status and windows are known. */
+type Scored = Omit<FeatureReport, 'name' | 'kind' | 'status' | 'overTime' | 'score' | 'threshold'> & { score: number; threshold: number };
 
 function score(reference: FeatureReference, merged: NumericSketch | CategoryCounts): Scored | null {
   if (reference.kind === 'numeric' && merged instanceof NumericSketch) {

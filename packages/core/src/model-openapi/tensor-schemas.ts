@@ -1,16 +1,8 @@
 import { formatShape, toOipDatatype, type DType, type TensorSpec } from '../signature';
+import { INTEGER_RANGES } from '../tensor-validation';
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 embeds it). */
 export type JsonSchema = Record<string, unknown>;
-
-const INTEGER_BOUNDS: Partial<Record<DType, [number, number]>> = {
-  int8: [-128, 127],
-  int16: [-32768, 32767],
-  int32: [-2147483648, 2147483647],
-  uint8: [0, 255],
-  uint16: [0, 65535],
-  uint32: [0, 4294967295],
-};
 
 /**
  * One element of a tensor as JSON. 64-bit integers may also be sent as decimal strings (JSON numbers lose
@@ -33,7 +25,7 @@ export function elementSchema(dtype: DType, direction: 'request' | 'response'): 
       return { anyOf: [integer, { type: 'string', pattern: dtype === 'uint64' ? '^\\d{1,20}$' : '^-?\\d{1,20}$' }] };
     }
     default: {
-      const [minimum, maximum] = INTEGER_BOUNDS[dtype]!;
+      const [minimum, maximum] = INTEGER_RANGES[dtype]!;
       return { type: 'integer', minimum, maximum };
     }
   }
