@@ -59,6 +59,8 @@ export interface VariantPlacement {
 }
 
 export const RUNTIME_PORT = 8080;
+/** The runtime's framed listener, which only the gateway speaks (one persistent connection per pod). */
+export const FRAMED_PORT = 8081;
 export const CACHE_MOUNT = '/var/cache/slipway';
 export const FIELD_MANAGER = 'slipway-worker';
 
@@ -202,10 +204,14 @@ export function buildVariantDeployment(p: VariantPlacement, replicas: number, op
               image,
               imagePullPolicy: options.imagePullPolicy,
               command: ['node', '--import', 'tsx', 'apps/runtime/src/main.ts'],
-              ports: [{ name: 'http', containerPort: RUNTIME_PORT }],
+              ports: [
+                { name: 'http', containerPort: RUNTIME_PORT },
+                { name: 'framed', containerPort: FRAMED_PORT },
+              ],
               env: [
                 { name: 'HOST', value: '0.0.0.0' },
                 { name: 'PORT', value: String(RUNTIME_PORT) },
+                { name: 'SLIPWAY_FRAMED_PORT', value: String(FRAMED_PORT) },
                 { name: 'SLIPWAY_MODEL_PATH', value: `${modelDir}/${p.modelFile}` },
                 { name: 'SLIPWAY_MODEL_NAME', value: p.deploymentName },
                 { name: 'SLIPWAY_MODEL_VERSION', value: String(p.versionLabel) },
