@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { PlatformEnv } from '../scripts/lib/platform';
 import { benchAutoscale } from './autoscale';
 import { benchDrift } from './drift';
+import { benchRateLimit } from './rate-limit';
 import { benchRollout } from './rollout';
 import { benchServing } from './serving';
 import { benchUploadMemory } from './upload-memory';
@@ -15,6 +16,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   autoscale: benchAutoscale,
   'upload-memory': benchUploadMemory,
   drift: benchDrift,
+  'rate-limit': benchRateLimit,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

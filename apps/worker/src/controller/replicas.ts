@@ -106,7 +106,7 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
       gpuType: machineType.gpuType,
       gpuCount: machineType.gpuCount,
     });
-    await db.replica.update({ where: { id: replica.id }, data: { address: placed.address, pid: placed.pid } });
+    await db.replica.update({ where: { id: replica.id }, data: { address: placed.address, framedAddress: placed.framedAddress ?? null, pid: placed.pid } });
     await recordEvent(db, deploymentId, { step: 'replica-started', message: `${label} started at ${placed.address}`, progress: 0.2 });
     await driver.waitReady(placed, c.readyTimeoutMs);
   } catch (error) {

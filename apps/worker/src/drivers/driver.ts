@@ -28,6 +28,8 @@ export interface ReplicaSpec {
 
 export interface PlacedReplica {
   address: string;
+  /** The framed transport's address (`tcp://host:port`) when the driver can offer one; gateways prefer it. */
+  framedAddress?: string;
   pid: number | null;
 }
 

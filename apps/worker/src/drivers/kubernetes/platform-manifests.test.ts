@@ -83,6 +83,7 @@ describe("the worker's Role", () => {
       gpuImage: null,
       imagePullPolicy: 'IfNotPresent',
       storageSecret: 'slipway-storage',
+      driftSecret: 'slipway-drift',
       gpuScheduling: {},
       drainSeconds: 10,
       progressDeadlineSeconds: 600,

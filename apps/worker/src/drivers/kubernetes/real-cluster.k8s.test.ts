@@ -44,6 +44,7 @@ describe('the kubernetes driver on a real cluster', () => {
       gpuImage: null,
       imagePullPolicy: 'IfNotPresent',
       storageSecret: 'slipway-storage',
+      driftSecret: 'slipway-drift',
       gpuScheduling: {},
       drainSeconds: 5,
       progressDeadlineSeconds: 300,
