@@ -38,8 +38,14 @@ function startProcess(name: string, command: string, args: string[], options: { 
   return child;
 }
 
+/** The built web app's server (apps/web/server.mjs: Next.js behind a server that owns the client address); PORT and HOST from the environment. */
+export function webServer(root: string): { command: string; args: string[]; cwd: string } {
+  const cwd = path.join(root, 'apps', 'web');
+  return { command: process.execPath, args: [path.join(cwd, 'server.mjs')], cwd };
+}
+
 /** Polls until `url` answers; `signal` aborts the wait (with its reason) when a process died while starting. */
-async function waitForHttp(url: string, name: string, signal: AbortSignal, timeoutMs = 120_000): Promise<void> {
+export async function waitForHttp(url: string, name: string, signal: AbortSignal, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     signal.throwIfAborted();
@@ -85,13 +91,8 @@ export async function launchPlatform(
       HOST: host,
     });
     startSupervised('worker', process.execPath, tsxApp('worker'), env.root, childEnv);
-    startSupervised(
-      'web',
-      path.join(env.root, 'node_modules', '.bin', 'next'),
-      ['start', '-p', String(options.webPort), '-H', host],
-      path.join(env.root, 'apps', 'web'),
-      childEnv,
-    );
+    const web = webServer(env.root);
+    startSupervised('web', web.command, web.args, web.cwd, { ...childEnv, PORT: String(options.webPort), HOST: host });
     await waitForHttp(`${gatewayUrl}/healthz`, 'gateway', startupFailed.signal);
     await waitForHttp(`${webUrl}/login`, 'web', startupFailed.signal);
     starting = false;
