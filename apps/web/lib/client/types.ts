@@ -3,6 +3,7 @@
 import type { SlipwayManifest } from '@slipway/artifacts';
 import type { Autoscaling, CanaryStep, ModelSignature, Strategy, VariantRole } from '@slipway/core';
 import type {
+  serializeApiKey,
   serializeDeployment,
   serializeMachineType,
   serializeModel,
@@ -227,15 +228,7 @@ export interface DeploymentScaling {
   variants: VariantScaling[];
 }
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  /** null: the gateway's default limit. */
-  rateLimitPerSecond: number | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+export type ApiKey = ReturnType<typeof serializeApiKey>;
 
 export interface AdminUser extends User {
   createdAt: string;

@@ -1,6 +1,6 @@
 import { referenceStatsSchema } from '@slipway/artifacts';
 import { deploymentSpecSchema, diffSpecs, modelSignatureSchema, rolloutStateSchema, targetFraction, type DeploymentSpec } from '@slipway/core';
-import type { Prisma } from '@slipway/db';
+import type { ApiKey, Prisma } from '@slipway/db';
 import { hasTeamRole, type SessionUser } from './auth';
 import { webEnv } from './env';
 import { withoutAddresses } from './replica-addresses';
@@ -169,5 +169,17 @@ export function serializeRevision(
     createdAt: r.createdAt.toISOString(),
     spec,
     changes: spec ? diffSpecs(before, spec) : [],
+  };
+}
+
+export function serializeApiKey(k: Pick<ApiKey, 'id' | 'name' | 'prefix' | 'rateLimitPerSecond' | 'createdAt' | 'lastUsedAt'>) {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    /** null: the gateway's default (SLIPWAY_DEFAULT_RATE_LIMIT). */
+    rateLimitPerSecond: k.rateLimitPerSecond,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   };
 }
