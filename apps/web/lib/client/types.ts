@@ -11,6 +11,7 @@ import type {
   serializeRevision,
   serializeVersion,
 } from '../server/serializers';
+import type { serializeTeamWithMembers } from '../server/teams';
 
 export type TeamRole = 'admin' | 'member' | 'viewer';
 
@@ -234,14 +235,8 @@ export interface AdminUser extends User {
   createdAt: string;
 }
 
-export interface Team {
-  id: string;
-  name: string;
-  /** null: no limit */
-  storageQuotaBytes: number | null;
-  storageUsedBytes: number;
-  members: { user: { id: string; email: string; name: string }; role: TeamRole }[];
-}
+/** A team with its storage quota and members (GET /teams; the compute part is in lib/client/quota.ts). */
+export type Team = Omit<ReturnType<typeof serializeTeamWithMembers>, 'compute'>;
 
 /** The version is chosen by label, or pinned by content with `versionDigest: "sha256:<hex>"`. */
 export type NewDeployment = {
