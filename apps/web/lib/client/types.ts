@@ -5,6 +5,7 @@ import type { Autoscaling, CanaryStep, ModelSignature, Strategy, VariantRole } f
 import type {
   serializeApiKey,
   serializeDeployment,
+  serializeEvent,
   serializeMachineType,
   serializeModel,
   serializeModelSummary,
@@ -170,15 +171,7 @@ export interface Comparison {
   comparisons: VariantComparison[];
 }
 
-export interface DeploymentEvent {
-  id: string;
-  step: string;
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  /** rollout progress at this event, 0..1 */
-  progress: number;
-  createdAt: string;
-}
+export type DeploymentEvent = ReturnType<typeof serializeEvent>;
 
 export interface TryResult {
   status: number;

@@ -1,6 +1,6 @@
 import { referenceStatsSchema } from '@slipway/artifacts';
 import { deploymentSpecSchema, diffSpecs, modelSignatureSchema, rolloutStateSchema, targetFraction, type DeploymentSpec } from '@slipway/core';
-import type { ApiKey, Prisma } from '@slipway/db';
+import type { ApiKey, DeploymentEvent, Prisma } from '@slipway/db';
 import { hasTeamRole, type SessionUser } from './auth';
 import { webEnv } from './env';
 import { withoutAddresses } from './replica-addresses';
@@ -181,5 +181,18 @@ export function serializeApiKey(k: Pick<ApiKey, 'id' | 'name' | 'prefix' | 'rate
     rateLimitPerSecond: k.rateLimitPerSecond,
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+/** A step or decision on the deployment's timeline; replica addresses only for those who may see them. */
+export function serializeEvent(e: DeploymentEvent, withAddresses: boolean) {
+  return {
+    id: e.id,
+    step: e.step,
+    level: e.level,
+    message: withAddresses ? e.message : withoutAddresses(e.message),
+    /** rollout progress at this event, 0..1 */
+    progress: e.progress,
+    createdAt: e.createdAt.toISOString(),
   };
 }
