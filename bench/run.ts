@@ -6,6 +6,7 @@ import type { PlatformEnv } from '../scripts/lib/platform';
 import { benchAutoscale } from './autoscale';
 import { benchBodyLimits } from './body-limits';
 import { benchDrift } from './drift';
+import { benchRateLimit } from './rate-limit';
 import { benchRollout } from './rollout';
 import { benchServing } from './serving';
 import { benchUploadMemory } from './upload-memory';
@@ -16,6 +17,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   autoscale: benchAutoscale,
   'upload-memory': benchUploadMemory,
   drift: benchDrift,
+  'rate-limit': benchRateLimit,
   'body-limits': benchBodyLimits,
 };
 

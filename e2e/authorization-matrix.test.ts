@@ -67,6 +67,11 @@ const ACCESS = (f: Fixture): Record<string, Rule> => ({
   'GET /api/v1/deployments/{name}/revisions': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/drift': { access: 'team-viewer' },
   'POST /api/v1/deployments/{name}/drift/baseline': { access: 'team-member', body: { from: '2026-01-01T00:00:00Z', to: '2026-01-01T01:00:00Z' } },
+  'GET /api/v1/deployments/{name}/alerts': { access: 'team-viewer' },
+  'POST /api/v1/deployments/{name}/alerts': { access: 'team-member', body: { kind: 'no_traffic' } },
+  'PATCH /api/v1/deployments/{name}/alerts/{id}': { access: 'team-member', body: { enabled: false } },
+  'DELETE /api/v1/deployments/{name}/alerts/{id}': { access: 'team-member' },
+  'GET /api/v1/deployments/{name}/alerts/history': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/docs': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/openapi.json': { access: 'team-viewer' },
   // A deployment file names its models: planning one needs to see them, applying it a member's role.
@@ -131,6 +136,7 @@ describe('authorization matrix: every route × role × own and other team', () =
   let params: Record<string, string>;
   let memberKeyId: string;
   let memberUploadId: string;
+  let alertRuleId: string;
 
   beforeAll(async () => {
     stack = await startStack();
@@ -154,6 +160,7 @@ describe('authorization matrix: every route × role × own and other team', () =
     const deployment = `mx-svc-${suffix}`;
     expect((await callers.member.request('POST', '/api/v1/deployments', deployBody(deployment, model))).status).toBe(201);
     memberKeyId = (await callers.member.request('POST', '/api/v1/api-keys', { name: 'mine' })).body.apiKey.id;
+    alertRuleId = (await callers.member.request('POST', `/api/v1/deployments/${deployment}/alerts`, { kind: 'no_traffic' })).body.rule.id;
     const upload = await callers.member.raw('/api/v1/uploads', {
       method: 'POST',
       headers: { 'tus-resumable': '1.0.0', 'upload-length': '10', 'upload-metadata': `filename ${btoa('m.onnx')},model ${btoa(model)}` },
@@ -168,7 +175,13 @@ describe('authorization matrix: every route × role × own and other team', () =
   /** The concrete URL of a route for the fixture's resources. */
   const urlFor = (route: string) => {
     const template = route.slice(route.indexOf(' ') + 1);
-    const id = template.startsWith('/api/v1/api-keys') ? memberKeyId : template.startsWith('/api/v1/uploads') ? memberUploadId : must(params['{id}'], '{id}');
+    const id = template.startsWith('/api/v1/api-keys')
+      ? memberKeyId
+      : template.startsWith('/api/v1/uploads')
+        ? memberUploadId
+        : template.includes('/alerts/')
+          ? alertRuleId
+          : must(params['{id}'], '{id}');
     const name = template.startsWith('/api/v1/deployments')
       ? fixture.deployment
       : template.startsWith('/api/v1/machine-types')

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { inject } from 'vitest';
-import { freePort, waitForHttp, webServer } from '../scripts/lib/launch';
-import { processEnv } from '../scripts/lib/platform';
+import { appCommand, freePort, waitForHttp } from '../scripts/lib/launch';
 
 /**
  * A second web process on the shared stack's database and gateway, with `overrides` in its environment
@@ -11,12 +10,8 @@ import { processEnv } from '../scripts/lib/platform';
 export async function startWeb(overrides: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }> {
   const stack = inject('stack');
   const port = await freePort();
-  const server = webServer(stack.env.root);
-  const child = spawn(server.command, server.args, {
-    cwd: server.cwd,
-    env: { ...processEnv(stack.env, stack.gatewayUrl), PORT: String(port), HOST: '127.0.0.1', ...overrides },
-    stdio: 'ignore',
-  });
+  const { command, args, cwd, env } = appCommand(stack.env, 'web', { gatewayUrl: stack.gatewayUrl, port, extraEnv: overrides });
+  const child = spawn(command, args, { cwd, env, stdio: 'ignore' });
   const exited = new AbortController();
   child.once('exit', (code, signal) => exited.abort(new Error(`web exited (${signal ?? code}) while starting`)));
   const url = `http://127.0.0.1:${port}`;

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { processEnv, type PlatformEnv } from './platform';
 import { supervise, type SupervisedProcess } from './supervisor';
 
-type ProcessName = 'web' | 'gateway' | 'worker';
+export type ProcessName = 'web' | 'gateway' | 'worker';
 
 export interface RunningPlatform {
   webUrl: string;
@@ -28,20 +28,39 @@ export function freePort(): Promise<number> {
   });
 }
 
-function startProcess(name: string, command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; quiet?: boolean }): ChildProcess {
+/** Starts one process with its output prefixed by `name` (or swallowed when quiet); `lines` sees every line. */
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; quiet?: boolean; lines?: (line: string) => void },
+): ChildProcess {
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
+      options.lines?.(line);
       if (!options.quiet) console.log(`[${name}] ${line}`);
     });
   }
   return child;
 }
 
-/** The built web app's server (apps/web/server.mjs: Next.js behind a server that owns the client address); PORT and HOST from the environment. */
-export function webServer(root: string): { command: string; args: string[]; cwd: string } {
-  const cwd = path.join(root, 'apps', 'web');
-  return { command: process.execPath, args: [path.join(cwd, 'server.mjs')], cwd };
+/** How to run one app of the platform: gateway and worker from source, web from its Next.js build (server.mjs). */
+export function appCommand(
+  env: PlatformEnv,
+  app: ProcessName,
+  options: { gatewayUrl: string; port?: number; host?: string; extraEnv?: NodeJS.ProcessEnv },
+): { command: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv } {
+  const host = options.host ?? '127.0.0.1';
+  const childEnv = { ...processEnv(env, options.gatewayUrl), ...options.extraEnv };
+  const tsxApp = ['--import', 'tsx', path.join(env.root, 'apps', app, 'src', 'main.ts')];
+  // The web's server.mjs: Next.js behind a node:http server that owns the client address.
+  if (app === 'web') {
+    const cwd = path.join(env.root, 'apps', 'web');
+    return { command: process.execPath, args: [path.join(cwd, 'server.mjs')], cwd, env: { ...childEnv, PORT: String(options.port), HOST: host } };
+  }
+  if (app === 'gateway') return { command: process.execPath, args: tsxApp, cwd: env.root, env: { ...childEnv, PORT: String(options.port), HOST: host } };
+  return { command: process.execPath, args: tsxApp, cwd: env.root, env: childEnv };
 }
 
 /** Polls until `url` answers; `signal` aborts the wait (with its reason) when a process died while starting. */
@@ -67,13 +86,12 @@ export async function launchPlatform(
   const host = options.host ?? '127.0.0.1';
   const gatewayUrl = `http://${host}:${options.gatewayPort}`;
   const webUrl = `http://${host}:${options.webPort}`;
-  const childEnv = processEnv(env, gatewayUrl);
-  const tsxApp = (app: string) => ['--import', 'tsx', path.join(env.root, 'apps', app, 'src', 'main.ts')];
   const processes: Partial<RunningPlatform['processes']> = {};
   const stop = async () => void (await Promise.all(Object.values(processes).map((supervised) => supervised.stop())));
   let starting = true;
   const startupFailed = new AbortController();
-  const startSupervised = (name: ProcessName, command: string, args: string[], cwd: string, envVars: NodeJS.ProcessEnv) => {
+  const startSupervised = (name: ProcessName, port?: number) => {
+    const { command, args, cwd, env: envVars } = appCommand(env, name, { gatewayUrl, port, host });
     const supervised = supervise(name, () => startProcess(name, command, args, { cwd, env: envVars, quiet: options.quiet }));
     // Stopping synchronously inside the 'exit' listener keeps the supervisor from restarting a process that never came up.
     supervised.on('exit', (description: string) => {
@@ -85,14 +103,9 @@ export async function launchPlatform(
     processes[name] = supervised;
   };
   try {
-    startSupervised('gateway', process.execPath, tsxApp('gateway'), env.root, {
-      ...childEnv,
-      PORT: String(options.gatewayPort),
-      HOST: host,
-    });
-    startSupervised('worker', process.execPath, tsxApp('worker'), env.root, childEnv);
-    const web = webServer(env.root);
-    startSupervised('web', web.command, web.args, web.cwd, { ...childEnv, PORT: String(options.webPort), HOST: host });
+    startSupervised('gateway', options.gatewayPort);
+    startSupervised('worker');
+    startSupervised('web', options.webPort);
     await waitForHttp(`${gatewayUrl}/healthz`, 'gateway', startupFailed.signal);
     await waitForHttp(`${webUrl}/login`, 'web', startupFailed.signal);
     starting = false;

@@ -41,6 +41,8 @@ export interface GatewayOptions {
   /** Requests held per deployment while it wakes from zero replicas, and how long each may wait. */
   holdMaxRequests: number;
   holdTimeoutMs: number;
+  /** In a cluster: given this process's metrics, how `/metrics` gets the whole host's (see cluster-metrics.ts). */
+  hostMetrics?: (renderLocal: () => string) => () => Promise<string>;
 }
 
 export interface Gateway {
@@ -124,7 +126,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const keys = new ApiKeyCache(options.db, options.internalToken);
   const recorder = new LatencyRecorder(options.db);
   const outliers = new OutlierDetector();
-  const limiter = new RateLimiter(options.defaultRateLimit);
+  const limiter = new RateLimiter(options.defaultRateLimit, options.redis, options.prefix);
   const inFlight = new InFlightTracker();
   const shadows = new ShadowStats(options.db);
   const rollups = new RollupTimer([recorder, shadows]);
@@ -170,7 +172,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!key) return void sendError(res, route.protocol, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
     const principal = keys.cached(key) ?? (await keys.authenticate(key));
     if (!principal) return void sendError(res, route.protocol, 'unauthorized', 'invalid or revoked API key');
-    const allowed = limiter.take(principal.keyId, principal.rateLimitPerSecond);
+    const allowed = await limiter.take(principal.keyId, principal.rateLimitPerSecond);
     if (!allowed.ok) {
       res.setHeader('retry-after', String(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))));
       return void sendError(res, route.protocol, 'rate_limited', 'rate limit exceeded for this API key');
@@ -325,6 +327,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     else res.destroy();
   }
 
+  const renderMetrics = () => metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines()]);
+  const metricsText = options.hostMetrics?.(renderMetrics) ?? (async () => renderMetrics());
+
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -333,9 +338,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (!options.metricsToken || !tokenMatches(bearerOf(req), options.metricsToken)) {
         return sendError(res, 'slipway', 'unauthorized', 'send "Authorization: Bearer <SLIPWAY_METRICS_TOKEN>" to read the metrics');
       }
-      return void res
-        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        .end(metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines()]));
+      return void metricsText().then((text) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text));
     }
     const documented = matchModelDocs(req.method ?? 'GET', path);
     if (documented) {

@@ -1,7 +1,8 @@
+import { driftingFeatures } from '@slipway/db';
 import { JOBS, QUEUE_NAMES, type JobHandlers, type JobName, type Requeue } from '@slipway/queue';
+import { hostname } from 'node:os';
 import { DelayedError, Worker } from 'bullmq';
 import { deliverAlert, markDeliveryFailed } from './alerts/deliver-alert';
-import { driftingFeatures } from './alerts/drifting-features';
 import { evaluateAlerts } from './alerts/evaluate-alerts';
 import type { WorkerContext } from './context';
 import { collectGarbage } from './collect-garbage';
@@ -35,11 +36,13 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
 /**
  * One BullMQ worker per queue; each job's payload is re-validated against its schema. A handler that
  * asks to run again later (a bake or drain time) moves its job to delayed rather than holding a slot.
- * Job locks are short so that a killed worker's jobs are picked up by its successor within seconds.
+ * Job locks are short so that a killed worker's jobs are picked up by its successor (or a sibling) within
+ * seconds. Each job records which process ran it last (`processedBy`: host and pid).
  */
 export function startWorkers(ctx: WorkerContext, options: { concurrency?: number; lockDurationMs?: number } = {}): { close(): Promise<void> } {
   const handlers = jobHandlers(ctx);
   const lockDuration = options.lockDurationMs ?? 5_000;
+  const name = `${hostname()}:${process.pid}`;
   const workers = QUEUE_NAMES.map((queue) => {
     const worker = new Worker(
       queue,
@@ -54,7 +57,7 @@ export function startWorkers(ctx: WorkerContext, options: { concurrency?: number
           throw new DelayedError();
         }
       },
-      { connection: ctx.redis.duplicate(), prefix: ctx.prefix, concurrency: options.concurrency ?? 8, lockDuration, stalledInterval: lockDuration },
+      { name, connection: ctx.redis.duplicate(), prefix: ctx.prefix, concurrency: options.concurrency ?? 8, lockDuration, stalledInterval: lockDuration },
     );
     worker.on('failed', (job, error) => {
       const attempts = job?.opts.attempts ?? 1;

@@ -2,7 +2,7 @@ export { ArtifactError, type ArtifactErrorCode, type ArtifactErrorStatus } from 
 export { DEFAULT_UNPACK_LIMITS, type UnpackLimits } from './limits';
 export { checkManifestAgainstSignature, slipwayManifestSchema, type SlipwayManifest } from './manifest';
 export type { MlflowModel } from './mlflow';
-export { computeReferenceStats, driftReferences, referenceStatsSchema, type ReferenceStats, type ColumnStats } from './reference-stats';
+export { computeReferenceStats } from './reference-stats';
 export type { ArtifactFile } from './staging-dir';
 export { inspectArtifact, uploadDetails, uploadDetailsSchema, type InspectOptions } from './inspect';
 export { unpackArtifact, type UnpackOptions, type UnpackedArtifact } from './unpack';

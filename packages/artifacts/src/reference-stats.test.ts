@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeReferenceStats, referenceStatsSchema } from './reference-stats';
+import { referenceStatsSchema } from '@slipway/core';
+import { computeReferenceStats } from './reference-stats';
 
 let dir: string;
 beforeAll(async () => {

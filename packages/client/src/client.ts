@@ -1,4 +1,4 @@
-import type { AppliedPlan, DeploymentFileInput, DeploymentPlan } from '@slipway/core';
+import type { AlertHistoryPage, AlertRuleInput, AlertRulePatch, AlertRuleView, AppliedPlan, DeploymentFileInput, DeploymentPlan } from '@slipway/core';
 import type { Deployment, DeploymentEvent, Model, ModelSummary, Revision, UpdateResult, Version } from './types';
 
 /** An answer of the API's `{"error": {"code", "message"}}` kind, or a request that never got one (status 0). */
@@ -105,6 +105,19 @@ export class SlipwayClient {
   control = (name: string, action: RolloutAction) =>
     this.request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/${action}`).then((r) => r.deployment);
   stop = (name: string) => this.request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/stop`).then((r) => r.deployment);
+
+  alertRules = (name: string) => this.request<{ rules: AlertRuleView[] }>('GET', `/deployments/${enc(name)}/alerts`).then((r) => r.rules);
+  /** Fields left out take their defaults (window 300 s, cooldown 900 s, enabled, no webhook). */
+  createAlertRule = (name: string, rule: Partial<AlertRuleInput> & Pick<AlertRuleInput, 'kind'>) =>
+    this.request<{ rule: AlertRuleView }>('POST', `/deployments/${enc(name)}/alerts`, rule).then((r) => r.rule);
+  updateAlertRule = (name: string, id: string, patch: AlertRulePatch) =>
+    this.request<{ rule: AlertRuleView }>('PATCH', `/deployments/${enc(name)}/alerts/${enc(id)}`, patch).then((r) => r.rule);
+  deleteAlertRule = (name: string, id: string) => this.request<void>('DELETE', `/deployments/${enc(name)}/alerts/${enc(id)}`);
+  /** Newest first; pass the page's `nextCursor` as `before` for older events. */
+  alertHistory = (name: string, options: { limit?: number; before?: string } = {}) => {
+    const query = new URLSearchParams({ ...(options.limit && { limit: String(options.limit) }), ...(options.before && { before: options.before }) }).toString();
+    return this.request<AlertHistoryPage>('GET', `/deployments/${enc(name)}/alerts/history${query ? `?${query}` : ''}`);
+  };
 
   /** What applying the file would change; writes nothing. */
   plan = (file: DeploymentFileInput, options: { prune?: boolean } = {}) =>

@@ -3,3 +3,4 @@ export { createDb, type Db } from './client';
 export { hashPassword, verifyPassword } from './passwords';
 export * from './generated/client';
 export { deploymentOpenApi, loadDeploymentDocs, type DeploymentDocs, type DocumentedVersion } from './deployment-docs';
+export { driftingFeatures, loadDriftReferences, loadDriftWindows } from './drift';

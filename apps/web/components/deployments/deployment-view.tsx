@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { exampleRequest } from '@/lib/client/example-request';
 import { timeAgo } from '@/lib/client/format';
-import { useDeployment } from '@/lib/client/queries';
+import { useAlertRules, useDeployment } from '@/lib/client/queries';
 import type { Deployment } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
 import { FormError, QueryContent } from '../states';
@@ -76,6 +76,21 @@ function DeploymentDetail({ deployment }: { deployment: Deployment }) {
   );
 }
 
+/** The Alerts page, with how many rules fire now so trouble shows from the deployment page too. */
+function AlertsLink({ name }: { name: string }) {
+  const firing = useAlertRules(name).data?.filter((r) => r.state === 'firing').length ?? 0;
+  return (
+    <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/alerts`} aria-label={firing > 0 ? `Alerts, ${firing} firing` : 'Alerts'}>
+      Alerts
+      {firing > 0 && (
+        <span className="badge" data-tone="red" data-live="true">
+          {firing} firing
+        </span>
+      )}
+    </Link>
+  );
+}
+
 export function DeploymentView({ name }: { name: string }) {
   const deployment = useDeployment(name);
   const data = deployment.data;
@@ -99,6 +114,7 @@ export function DeploymentView({ name }: { name: string }) {
               <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/drift`}>
                 Drift
               </Link>
+              <AlertsLink name={name} />
               <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/docs`}>
                 API docs
               </Link>

@@ -1,4 +1,8 @@
 import type {
+  AlertHistoryPage,
+  AlertRule,
+  AlertRuleInput,
+  AlertRulePatch,
   DriftReport,
   AdminUser,
   ApiKey,
@@ -162,6 +166,15 @@ export const api = {
   /** Freezes the variant's traffic between `from` and `to` as its version's drift baseline. */
   freezeDriftBaseline: (name: string, input: { from: string; to: string; variant?: string }) =>
     request<{ baseline: { source: 'traffic'; from: string; to: string; features: number } }>('POST', `/deployments/${enc(name)}/drift/baseline`, input),
+
+  alertRules: (name: string) => request<{ rules: AlertRule[] }>('GET', `/deployments/${enc(name)}/alerts`).then((r) => r.rules),
+  createAlertRule: (name: string, rule: AlertRuleInput) => request<{ rule: AlertRule }>('POST', `/deployments/${enc(name)}/alerts`, rule).then((r) => r.rule),
+  updateAlertRule: (name: string, id: string, patch: AlertRulePatch) =>
+    request<{ rule: AlertRule }>('PATCH', `/deployments/${enc(name)}/alerts/${enc(id)}`, patch).then((r) => r.rule),
+  deleteAlertRule: (name: string, id: string) => request<void>('DELETE', `/deployments/${enc(name)}/alerts/${enc(id)}`),
+  /** Newest first; `before` is the previous page's `nextCursor`. */
+  alertHistory: (name: string, before?: string) =>
+    request<AlertHistoryPage>('GET', `/deployments/${enc(name)}/alerts/history?limit=25${before ? `&before=${enc(before)}` : ''}`),
 
   apiKeys: () => request<{ apiKeys: ApiKey[] }>('GET', '/api-keys').then((r) => r.apiKeys),
   createApiKey: (name: string) => request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name }),

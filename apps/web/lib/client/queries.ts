@@ -1,6 +1,6 @@
 'use client';
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from './api';
 import type { Deployment, DeploymentStatus, Version } from './types';
 
@@ -17,6 +17,8 @@ export const queryKeys = {
   comparison: (name: string, minutes: number) => ['deployments', name, 'comparison', minutes] as const,
   scaling: (name: string, minutes: number) => ['deployments', name, 'scaling', minutes] as const,
   drift: (name: string) => ['deployments', name, 'drift'] as const,
+  alertRules: (name: string) => ['deployments', name, 'alerts'] as const,
+  alertHistory: (name: string) => ['deployments', name, 'alerts', 'history'] as const,
   apiKeys: ['api-keys'] as const,
   users: ['users'] as const,
   teams: ['teams'] as const,
@@ -139,6 +141,20 @@ export const useDeploymentDrift = (name: string, minutes: number, variant: strin
     queryFn: () => api.deploymentDrift(name, minutes, variant),
     placeholderData: keepPreviousData,
     refetchInterval: 10_000,
+  });
+
+/** Rules change state when the worker evaluates them (every 15 s by default): poll like the other monitoring cards. */
+export const useAlertRules = (name: string) =>
+  useQuery({ queryKey: queryKeys.alertRules(name), queryFn: () => api.alertRules(name), refetchInterval: SETTLED_MS });
+
+/** Newest page first; older pages load on demand and refresh with it. */
+export const useAlertHistory = (name: string) =>
+  useInfiniteQuery({
+    queryKey: queryKeys.alertHistory(name),
+    queryFn: ({ pageParam }) => api.alertHistory(name, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    refetchInterval: SETTLED_MS,
   });
 
 export const useApiKeys = () => useQuery({ queryKey: queryKeys.apiKeys, queryFn: api.apiKeys });

@@ -246,13 +246,8 @@ export interface NewUser {
   isAdmin: boolean;
 }
 
-import type { DriftSummary, FeatureReport } from '@slipway/core';
-export type { DriftSummary, FeatureReport, FeatureStatus } from '@slipway/core';
-
-export type DriftBaseline =
-  | { source: 'reference_data'; rows: number }
-  | { source: 'traffic'; from: string; to: string; createdBy: string }
-  | { source: 'none' };
+import type { BaselineSource as DriftBaseline, DriftSummary, FeatureReport } from '@slipway/core';
+export type { BaselineSource as DriftBaseline, DriftSummary, FeatureReport, FeatureStatus } from '@slipway/core';
 
 /** GET /deployments/{name}/drift */
 export interface DriftReport {
@@ -263,3 +258,13 @@ export interface DriftReport {
   summary: DriftSummary;
   features: (FeatureReport & { role: 'input' | 'output' })[];
 }
+
+export type {
+  AlertDelivery,
+  AlertEventView as AlertEvent,
+  AlertHistoryPage,
+  AlertKind,
+  AlertRuleInput,
+  AlertRulePatch,
+  AlertRuleView as AlertRule,
+} from '@slipway/core';

@@ -3,6 +3,9 @@ import * as apiKeys from '@/app/api/v1/api-keys/route';
 import * as login from '@/app/api/v1/auth/login/route';
 import * as logout from '@/app/api/v1/auth/logout/route';
 import * as abort from '@/app/api/v1/deployments/[name]/abort/route';
+import * as alertRule from '@/app/api/v1/deployments/[name]/alerts/[id]/route';
+import * as alertHistory from '@/app/api/v1/deployments/[name]/alerts/history/route';
+import * as alerts from '@/app/api/v1/deployments/[name]/alerts/route';
 import * as comparison from '@/app/api/v1/deployments/[name]/comparison/route';
 import * as docs from '@/app/api/v1/deployments/[name]/docs/route';
 import * as driftBaseline from '@/app/api/v1/deployments/[name]/drift/baseline/route';
@@ -266,6 +269,32 @@ export const API_CATALOGUE: CatalogueEntry[] = [
         errors: ['conflict'],
       },
     },
+  },
+  {
+    path: '/deployments/{name}/alerts',
+    module: alerts,
+    operations: {
+      GET: { summary: 'Alert rules with their state (ok or firing) and when each last fired', teamRole: 'viewer' },
+      POST: {
+        summary: 'Create an alert rule (drift, error_rate, p99_latency, no_traffic) with an optional Slack-compatible webhook',
+        teamRole: 'member',
+        status: 201,
+        errors: ['conflict'],
+      },
+    },
+  },
+  {
+    path: '/deployments/{name}/alerts/{id}',
+    module: alertRule,
+    operations: {
+      PATCH: { summary: 'Edit an alert rule, or enable or disable it', teamRole: 'member' },
+      DELETE: { summary: 'Delete an alert rule (its history stays)', teamRole: 'member', status: 204 },
+    },
+  },
+  {
+    path: '/deployments/{name}/alerts/history',
+    module: alertHistory,
+    operations: { GET: { summary: 'Alert events (fired, resolved) with webhook delivery, newest first, paginated', teamRole: 'viewer' } },
   },
   {
     path: '/deployments/{name}/docs',

@@ -1,5 +1,12 @@
-import { referenceStatsSchema } from '@slipway/artifacts';
-import { deploymentSpecSchema, diffSpecs, modelSignatureSchema, rolloutStateSchema, targetFraction, type DeploymentSpec } from '@slipway/core';
+import {
+  deploymentSpecSchema,
+  diffSpecs,
+  modelSignatureSchema,
+  referenceStatsSchema,
+  rolloutStateSchema,
+  targetFraction,
+  type DeploymentSpec,
+} from '@slipway/core';
 import type { ApiKey, DeploymentEvent, Prisma } from '@slipway/db';
 import { hasTeamRole, type SessionUser } from './auth';
 import { webEnv } from './env';

@@ -7,6 +7,7 @@ import { serverContext } from './context';
 import { webEnv } from './env';
 import { ApiError, errorResponse, ForeignApiError, notFound } from './errors';
 import { checkQuota, registerVersion } from './register-version';
+import { RedisLocker } from './redis-locker';
 import { assertNotCrossSite } from './route';
 
 /** The tus endpoint: POST creates an upload, HEAD tells its offset, PATCH appends, DELETE cancels. */
@@ -31,13 +32,18 @@ const globalForTus = globalThis as unknown as { slipwayUploads?: UploadServer };
 
 const uploadsDir = () => path.resolve(webEnv().SLIPWAY_DATA_DIR, 'uploads');
 
-/** One tus server per process (its locks live in memory), created on first use. */
+/**
+ * One tus server per process, created on first use. Uploads live in the data dir (with their metadata beside
+ * them) and locks in Redis, so consecutive requests of one upload may reach different web processes that
+ * share the data dir.
+ */
 function uploadServer(): UploadServer {
   if (!globalForTus.slipwayUploads) {
     const store = new FileStore({ directory: uploadsDir(), expirationPeriodInMilliseconds: EXPIRE_AFTER_MS });
     const server = new Server({
       path: UPLOADS_PATH,
       datastore: store,
+      locker: new RedisLocker(serverContext().redis, webEnv().SLIPWAY_PREFIX),
       relativeLocation: true,
       maxSize: webEnv().SLIPWAY_MAX_UPLOAD_BYTES,
       // Once the last byte is in, the file is being registered: too late to cancel.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateAlert, type AlertWindowSummary } from './evaluate';
-import { alertRuleInputSchema } from './rules';
+import { alertRuleInputSchema, alertRulePatchSchema, applyRulePatch } from './rules';
 import { slackPayload } from './webhook';
 
 const quiet: AlertWindowSummary = { requests: 100, errors: 0, p99Ms: 20, driftingFeatures: [] };
@@ -45,6 +45,17 @@ describe('evaluateAlert', () => {
     expect(decision).toMatchObject({ action: 'fire', value: 2, message: 'drifting: age, income' });
   });
 
+  it('fires a drift rule on one feature only when that feature drifts, in any variant', () => {
+    const income = rule({ kind: 'drift', feature: 'income' });
+    const drifting = (...names: string[]) => ({ ...quiet, driftingFeatures: names });
+    expect(evaluateAlert(income, drifting('primary/age'), never, 0)).toEqual({ action: 'none', reason: 'healthy' });
+    expect(evaluateAlert(income, drifting('primary/age', 'b/income'), never, 0)).toMatchObject({ action: 'fire', value: 1, message: 'drifting: b/income' });
+    expect(evaluateAlert(income, drifting('primary/age'), { firing: true, lastFiredAt: 0 }, 1)).toMatchObject({
+      action: 'resolve',
+      message: 'income no longer drifting',
+    });
+  });
+
   it('resolves a firing rule that was disabled, and never fires a disabled one', () => {
     const r = rule({ kind: 'no_traffic', enabled: false });
     const empty = { ...quiet, requests: 0 };
@@ -61,12 +72,36 @@ describe('alert rules', () => {
     expect(alertRuleInputSchema.parse({ kind: 'p99_latency', threshold: 300 })).toEqual({
       kind: 'p99_latency',
       threshold: 300,
+      feature: null,
       windowSeconds: 300,
       cooldownSeconds: 900,
       enabled: true,
       webhookUrl: null,
     });
     expect(alertRuleInputSchema.safeParse({ kind: 'drift', webhookUrl: 'file:///etc/passwd' }).success).toBe(false);
+  });
+
+  it('lets only drift rules name a feature, and refuses unknown fields and out-of-range windows', () => {
+    expect(alertRuleInputSchema.parse({ kind: 'drift', feature: ' age ' })).toMatchObject({ feature: 'age' });
+    const problems = (input: unknown) => alertRuleInputSchema.safeParse(input).error?.issues.map((i) => [i.path.join('.'), i.message]);
+    expect(problems({ kind: 'no_traffic', feature: 'age' })).toEqual([['feature', 'only drift rules watch a feature, not no_traffic']]);
+    expect(problems({ kind: 'drift', treshold: 5 })?.[0]?.[0]).toBe('');
+    expect(problems({ kind: 'drift', windowSeconds: 14 })?.[0]?.[0]).toBe('windowSeconds');
+    expect(problems({ kind: 'drift', cooldownSeconds: 86_401 })?.[0]?.[0]).toBe('cooldownSeconds');
+  });
+
+  it('applies an edit to a rule and checks the result as a whole', () => {
+    const errorRate = rule({ kind: 'error_rate', threshold: 0.1 });
+    expect(applyRulePatch(errorRate, alertRulePatchSchema.parse({ enabled: false }))).toEqual({ ok: true, rule: { ...errorRate, enabled: false } });
+    // A new kind drops the old kind's threshold; p99 then needs its own.
+    expect(applyRulePatch(errorRate, { kind: 'p99_latency' })).toEqual({
+      ok: false,
+      problems: [{ path: 'threshold', message: 'a p99_latency rule needs a threshold' }],
+    });
+    expect(applyRulePatch(errorRate, { kind: 'drift' })).toMatchObject({ ok: true, rule: { kind: 'drift', threshold: null, feature: null } });
+    expect(applyRulePatch(errorRate, { threshold: 2 })).toMatchObject({ ok: false });
+    expect(alertRulePatchSchema.safeParse({}).success).toBe(false);
+    expect(alertRulePatchSchema.safeParse({ windowSeconds: 10 }).success).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@ export interface AlertWindowSummary {
   /** Requests answered with a 5xx. */
   errors: number;
   p99Ms: number | null;
+  /** Drifting features as `variant/feature`. */
   driftingFeatures: readonly string[];
 }
 
@@ -19,8 +20,14 @@ export type AlertDecision =
   | { action: 'fire' | 'resolve'; value: number; message: string }
   | { action: 'none'; reason: 'healthy' | 'still_firing' | 'cooling_down' | 'disabled' };
 
+/** The drifting features a drift rule watches: all of them, or the one it names in any variant. */
+function watchedDrift(feature: string | null, drifting: readonly string[]): readonly string[] {
+  if (feature === null) return drifting;
+  return drifting.filter((name) => name.slice(name.indexOf('/') + 1) === feature);
+}
+
 /** The measured value a rule compares, and whether it breaches the rule. */
-export function measure(rule: Pick<AlertRuleFields, 'kind' | 'threshold'>, summary: AlertWindowSummary): { value: number; breached: boolean } {
+export function measure(rule: Pick<AlertRuleFields, 'kind' | 'threshold' | 'feature'>, summary: AlertWindowSummary): { value: number; breached: boolean } {
   const threshold = rule.threshold ?? 0;
   switch (rule.kind) {
     case 'error_rate': {
@@ -32,12 +39,19 @@ export function measure(rule: Pick<AlertRuleFields, 'kind' | 'threshold'>, summa
       return { value: summary.p99Ms ?? 0, breached: summary.p99Ms !== null && summary.p99Ms > threshold };
     case 'no_traffic':
       return { value: summary.requests, breached: summary.requests === 0 };
-    case 'drift':
-      return { value: summary.driftingFeatures.length, breached: summary.driftingFeatures.length > 0 };
+    case 'drift': {
+      const drifting = watchedDrift(rule.feature, summary.driftingFeatures);
+      return { value: drifting.length, breached: drifting.length > 0 };
+    }
   }
 }
 
-function describe(rule: Pick<AlertRuleFields, 'kind' | 'threshold' | 'windowSeconds'>, value: number, summary: AlertWindowSummary, firing: boolean): string {
+function describe(
+  rule: Pick<AlertRuleFields, 'kind' | 'threshold' | 'feature' | 'windowSeconds'>,
+  value: number,
+  summary: AlertWindowSummary,
+  firing: boolean,
+): string {
   const over = `over the last ${rule.windowSeconds} s`;
   switch (rule.kind) {
     case 'error_rate':
@@ -49,7 +63,11 @@ function describe(rule: Pick<AlertRuleFields, 'kind' | 'threshold' | 'windowSeco
     case 'no_traffic':
       return firing ? `no requests ${over}` : `${value} requests ${over}`;
     case 'drift':
-      return firing ? `drifting: ${summary.driftingFeatures.join(', ')}` : 'no feature drifting';
+      return firing
+        ? `drifting: ${watchedDrift(rule.feature, summary.driftingFeatures).join(', ')}`
+        : rule.feature === null
+          ? 'no feature drifting'
+          : `${rule.feature} no longer drifting`;
   }
 }
 
@@ -58,7 +76,7 @@ function describe(rule: Pick<AlertRuleFields, 'kind' | 'threshold' | 'windowSeco
  * ago), resolve when a firing rule no longer breaches. Everything else changes nothing.
  */
 export function evaluateAlert(
-  rule: Pick<AlertRuleFields, 'kind' | 'threshold' | 'windowSeconds' | 'cooldownSeconds' | 'enabled'>,
+  rule: Pick<AlertRuleFields, 'kind' | 'threshold' | 'feature' | 'windowSeconds' | 'cooldownSeconds' | 'enabled'>,
   summary: AlertWindowSummary,
   state: AlertState,
   now: number,

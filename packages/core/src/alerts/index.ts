@@ -1,3 +1,4 @@
 export * from './rules';
 export * from './evaluate';
 export * from './webhook';
+export * from './views';

@@ -4,3 +4,5 @@ export * from './categorical';
 export * from './thresholds';
 export * from './compare';
 export * from './report';
+export * from './reference-stats';
+export * from './stored';

@@ -1,8 +1,9 @@
 import { bucketMsFor, driftReport } from '@slipway/core';
+import { loadDriftReferences, loadDriftWindows } from '@slipway/db';
 import { z } from 'zod';
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
-import { loadReferences, loadWindows, pickVariant } from '@/lib/server/drift';
+import { pickVariant } from '@/lib/server/drift';
 import { route } from '@/lib/server/route';
 
 const querySchema = z.object({
@@ -29,8 +30,8 @@ export const GET = route<{ name: string }, undefined, typeof querySchema>({ quer
   // Whole stored minutes: the first bucket starts at the minute holding `from`.
   const start = Math.floor(from / 60_000) * 60_000;
   const [{ references, baseline }, windows] = await Promise.all([
-    loadReferences(db, variant.versionId),
-    loadWindows(db, variant.id, new Date(start), new Date(to)),
+    loadDriftReferences(db, variant.versionId),
+    loadDriftWindows(db, variant.id, new Date(start), new Date(to)),
   ]);
   return {
     variant: { name: variant.name, versionLabel: variant.version.label },

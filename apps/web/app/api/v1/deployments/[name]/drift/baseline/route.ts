@@ -1,9 +1,9 @@
 import { freezeBaseline } from '@slipway/core';
-import type { Prisma } from '@slipway/db';
+import { loadDriftWindows, type Prisma } from '@slipway/db';
 import { z } from 'zod';
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
-import { loadWindows, pickVariant } from '@/lib/server/drift';
+import { pickVariant } from '@/lib/server/drift';
 import { ApiError } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
 
@@ -25,7 +25,7 @@ export const POST = route<{ name: string }, typeof bodySchema>({ body: bodySchem
   }
   const from = new Date(body.from);
   const to = new Date(body.to);
-  const features = freezeBaseline(await loadWindows(db, variant.id, from, to));
+  const features = freezeBaseline(await loadDriftWindows(db, variant.id, from, to));
   if (Object.keys(features).length === 0) {
     throw new ApiError(
       'validation_error',

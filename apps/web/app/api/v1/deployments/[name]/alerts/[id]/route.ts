@@ -1,0 +1,28 @@
+import { alertRuleFieldsSchema, alertRulePatchSchema, applyRulePatch } from '@slipway/core';
+import { findRule, toRuleView } from '@/lib/server/alerts';
+import { serverContext } from '@/lib/server/context';
+import { findDeployment } from '@/lib/server/deployments';
+import { ApiError } from '@/lib/server/errors';
+import { route } from '@/lib/server/route';
+
+/**
+ * Edits a rule (any subset of its fields; `{"enabled": false}` disables it). The rule as edited must still make
+ * sense (a threshold for its kind, a feature only for drift), or nothing is written. A firing rule that is disabled
+ * resolves at the next evaluation.
+ */
+export const PATCH = route<{ name: string; id: string }, typeof alertRulePatchSchema>({ body: alertRulePatchSchema }, async ({ user, params, body }) => {
+  const deployment = await findDeployment(user, params.name, 'member');
+  const row = await findRule(deployment.id, params.id);
+  const edited = applyRulePatch(alertRuleFieldsSchema.parse(row), body);
+  if (!edited.ok) throw new ApiError('validation_error', edited.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+  const rule = await serverContext().db.alertRule.update({ where: { id: row.id }, data: edited.rule });
+  return { rule: toRuleView(rule) };
+});
+
+/** Deletes a rule; its history stays (the events keep their kind, values and delivery). */
+export const DELETE = route<{ name: string; id: string }>({}, async ({ user, params }) => {
+  const deployment = await findDeployment(user, params.name, 'member');
+  const rule = await findRule(deployment.id, params.id);
+  await serverContext().db.alertRule.deleteMany({ where: { id: rule.id } });
+  return new Response(null, { status: 204 });
+});
