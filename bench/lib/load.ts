@@ -72,38 +72,3 @@ export function printTable(title: string, rows: LoadResult[]): void {
     })),
   );
 }
-
-/**
- * One keep-alive connection, requests back to back, timed with the high-resolution clock:
- * autocannon reports whole milliseconds, too coarse for sub-millisecond overheads.
- */
-export async function sequential(label: string, options: { url: string; body: string; n: number; headers?: Record<string, string> }): Promise<LoadResult> {
-  const { Agent, request } = await import('node:http');
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const url = new URL(options.url);
-  const body = Buffer.from(options.body);
-  let errors = 0;
-  const once = () =>
-    new Promise<void>((resolve, reject) => {
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': body.length, ...options.headers },
-        },
-        (res) => {
-          if (res.statusCode !== 200) errors++;
-          res.resume();
-          res.once('end', resolve);
-        },
-      );
-      req.once('error', reject);
-      req.end(body);
-    });
-  const result = await inProcess(label, once, options.n);
-  agent.destroy();
-  return { ...result, errors };
-}

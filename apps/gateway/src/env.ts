@@ -12,7 +12,8 @@ const envSchema = z.object({
   SLIPWAY_METRICS_TOKEN: z.string().min(16).optional(),
   SLIPWAY_ROLLUP_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   SLIPWAY_DEFAULT_RATE_LIMIT: z.coerce.number().positive().default(10_000),
-  SLIPWAY_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  /** How requests reach replicas: their framed listener when they announce one, or always plain HTTP. */
+  SLIPWAY_UPSTREAM_TRANSPORT: z.enum(['framed', 'http']).default('framed'),
   SLIPWAY_MAX_BODY_BYTES: z.coerce
     .number()
     .int()

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { at } from '@slipway/core';
+import { at, encodeFrame, FrameDecoder, FrameKind, framedAddress } from '@slipway/core';
 import { createDb, generateApiKey, hashApiKey, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
 import { channels, createRedis, publishAccessChanged, type RoutedDeployment, type RoutingTable, type WakeRequest } from '@slipway/queue';
@@ -105,7 +105,6 @@ describe('gateway', () => {
     rollupIntervalMs: 60_000,
     maxBodyBytes: 1024 * 1024,
     defaultRateLimit: 10_000,
-    sampleRate: 1,
     holdMaxRequests: 1_000,
     holdTimeoutMs: 30_000,
   });
@@ -126,7 +125,12 @@ describe('gateway', () => {
             name: v.name,
             weight: v.weight,
             mirrorPercent: v.mirrorPercent ?? 0,
-            replicas: v.replicas.map((r, i) => ({ id: `${v.name}-${i}`, address: r.address, ...(r.token && { token: r.token }) })),
+            replicas: v.replicas.map((r, i) => ({
+              id: `${v.name}-${i}`,
+              address: r.address,
+              ...(r.framedAddress && { framedAddress: r.framedAddress }),
+              ...(r.token && { token: r.token }),
+            })),
             desiredReplicas: v.desiredReplicas ?? v.replicas.length,
           })),
         },
@@ -367,14 +371,6 @@ describe('gateway', () => {
     expect(statuses).toContain(429);
   });
 
-  it('samples payloads and outputs into a bounded Redis stream for drift', async () => {
-    const entries = await redis.xrange(`${prefix}:samples:${name}`, '-', '+', 'COUNT', 1);
-    expect(entries.length).toBe(1);
-    const [, fields] = at(entries, 0);
-    expect(JSON.parse(at(fields, fields.indexOf('request') + 1))).toEqual(SETOSA);
-    expect(JSON.parse(at(fields, fields.indexOf('response') + 1)).outputs.label).toEqual([0]);
-  });
-
   it('writes latency rollups per variant to Postgres', async () => {
     await gateway.recorder.flush();
     const rows = await db.latencyRollup.findMany({ where: { variantId: { in: Object.values(seeded.variantIds) } } });
@@ -405,25 +401,47 @@ describe('gateway', () => {
     }
   });
 
-  it('ejects a replica that answers 5xx and keeps serving from the healthy one', async () => {
-    // A broken replica (answers 503 to everything) stands in for a runtime in trouble; 502 and 504 count too.
-    const broken = createServer((_req, res) => res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"overloaded"}'));
-    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
-    const address = `http://127.0.0.1:${(broken.address() as AddressInfo).port}`;
-    try {
-      await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1, { address } as RunningRuntime] }]));
-      const statuses: number[] = [];
-      for (let i = 0; i < 40; i++) {
-        const response = await predict();
-        await response.arrayBuffer();
-        statuses.push(response.status);
+  /** A stand-in for a runtime in trouble: answers every request with 503, over HTTP or over the framed transport. */
+  async function brokenReplica(transport: 'http' | 'framed'): Promise<{ replica: RunningRuntime; close(): void }> {
+    const body = '{"error":"overloaded"}';
+    const server =
+      transport === 'http'
+        ? createServer((_req, res) => res.writeHead(503, { 'content-type': 'application/json' }).end(body))
+        : createNetServer((socket) => {
+            const decoder = new FrameDecoder(1024 * 1024);
+            socket.on('data', (chunk: Buffer) =>
+              decoder.push(chunk, (frame) => {
+                if (frame.kind === FrameKind.request) socket.write(encodeFrame(FrameKind.response, frame.id, 503, 'application/json', body));
+              }),
+            );
+          });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    // The framed one has no HTTP listener: its `address` only names it (for ejection).
+    const replica =
+      transport === 'http' ? { address: `http://127.0.0.1:${port}` } : { address: `http://127.0.0.1:${port}`, framedAddress: framedAddress('127.0.0.1', port) };
+    return { replica: replica as RunningRuntime, close: () => server.close() };
+  }
+
+  for (const transport of ['http', 'framed'] as const) {
+    it(`ejects a replica that answers 5xx and keeps serving from the healthy one (${transport})`, async () => {
+      // 502 and 504 count too.
+      const broken = await brokenReplica(transport);
+      try {
+        await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1, broken.replica] }]));
+        const statuses: number[] = [];
+        for (let i = 0; i < 40; i++) {
+          const response = await predict();
+          await response.arrayBuffer();
+          statuses.push(response.status);
+        }
+        expect(statuses.filter((s) => s === 503).length).toBe(1);
+        expect(statuses.slice(-30).every((s) => s === 200)).toBe(true);
+      } finally {
+        broken.close();
       }
-      expect(statuses.filter((s) => s === 503).length).toBe(1);
-      expect(statuses.slice(-30).every((s) => s === 200)).toBe(true);
-    } finally {
-      broken.close();
-    }
-  });
+    });
+  }
 
   it('keeps a replica whose model answered 500 in rotation: that is an answer, not a sick replica', async () => {
     const failing = createServer((_req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"model failed"}'));

@@ -25,7 +25,7 @@ async function serve(): Promise<void> {
     rollupIntervalMs: env.SLIPWAY_ROLLUP_INTERVAL_MS,
     maxBodyBytes: env.SLIPWAY_MAX_BODY_BYTES,
     defaultRateLimit: env.SLIPWAY_DEFAULT_RATE_LIMIT,
-    sampleRate: env.SLIPWAY_SAMPLE_RATE,
+    upstreamTransport: env.SLIPWAY_UPSTREAM_TRANSPORT,
     holdMaxRequests: env.SLIPWAY_HOLD_MAX_REQUESTS,
     holdTimeoutMs: env.SLIPWAY_HOLD_TIMEOUT_MS,
     hostMetrics: cluster.isWorker ? clusterMetrics : undefined,

@@ -79,7 +79,6 @@ describe('the gateway’s API docs of a deployment', () => {
       rollupIntervalMs: 60_000,
       maxBodyBytes: 1024 * 1024,
       defaultRateLimit: 10_000,
-      sampleRate: 0,
       holdMaxRequests: 10,
       holdTimeoutMs: 1_000,
     });

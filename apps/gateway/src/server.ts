@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pickWeighted, stickyUnit } from '@slipway/core';
 import type { Db } from '@slipway/db';
@@ -7,14 +7,14 @@ import type { RoutedDeployment } from '@slipway/queue';
 import type { Redis } from 'ioredis';
 import { ApiKeyCache, mayCall } from './api-keys';
 import { sendError } from './errors';
-import { ConnectionFailedError, forward } from './forward';
+import { FramedTransport } from './framed-client';
+import { ConnectionFailedError, forward, type UpstreamAnswer } from './forward';
 import { RequestHold, type HoldRefusal } from './hold';
 import { InFlightTracker } from './in-flight';
 import { LatencyRecorder } from './latency-recorder';
 import { matchModelDocs, serveModelDocs } from './model-docs';
 import { GatewayMetrics } from './metrics';
 import { OutlierDetector } from './outliers';
-import { PayloadSampler } from './payload-sampler';
 import { RateLimiter } from './rate-limiter';
 import { RollupTimer } from './rollups';
 import { matchRoute, type MatchedRoute } from './routes';
@@ -34,10 +34,10 @@ export interface GatewayOptions {
   metricsToken?: string;
   rollupIntervalMs: number;
   maxBodyBytes: number;
+  /** `framed` (the default): replicas' framed listeners where announced; `http`: always plain HTTP. */
+  upstreamTransport?: 'framed' | 'http';
   /** Requests per second per API key unless the key sets its own. */
   defaultRateLimit: number;
-  /** Fraction of requests whose payload and output go to the drift stream. */
-  sampleRate: number;
   /** Requests held per deployment while it wakes from zero replicas, and how long each may wait. */
   holdMaxRequests: number;
   holdTimeoutMs: number;
@@ -131,7 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const shadows = new ShadowStats(options.db);
   const rollups = new RollupTimer([recorder, shadows]);
   const metrics = new GatewayMetrics();
-  const sampler = new PayloadSampler(options.redis, options.prefix, options.sampleRate);
+  const framed = options.upstreamTransport === 'http' ? undefined : new FramedTransport();
   const hold = new RequestHold({ maxPerDeployment: options.holdMaxRequests, timeoutMs: options.holdTimeoutMs });
   const waker = new Waker(options.redis, options.prefix);
   routing.onReplace(() => {
@@ -152,11 +152,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const replica = routing.nextReplica(shadow, (a) => outliers.isEjected(a));
       if (!replica) continue;
       const started = performance.now();
-      forward(replica, { method, path: route.upstreamPath, headers: { 'content-type': 'application/json' }, body })
+      forward(framed, replica, method, route.upstreamPath, 'application/json', body)
         .then(async (response) => {
-          const answer = await readAll(response);
+          const [status, answer] =
+            response instanceof IncomingMessage ? [response.statusCode ?? 500, await readAll(response)] : [response.status, response.body];
           const latency = performance.now() - started;
-          if ((response.statusCode ?? 500) >= 400 || !expected) return shadows.record(shadow.id, 'failed', latency);
+          if (status >= 400 || !expected) return shadows.record(shadow.id, 'failed', latency);
           shadows.record(shadow.id, outputsAgree(parseJson(answer), parseJson(expected)) ? 'agreed' : 'disagreed', latency);
         })
         .catch(() => shadows.record(shadow.id, 'failed', performance.now() - started));
@@ -217,14 +218,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return sendError(res, route.protocol, code, `no replica of '${deployment.name}' could take the request`);
       }
       accounting.assign(target.variant.id);
-      let upstream: IncomingMessage;
+      let upstream: UpstreamAnswer;
       try {
-        upstream = await forward(target.replica, {
-          method: req.method!,
-          path: route.upstreamPath,
-          headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
-          body,
-        });
+        upstream = await forward(framed, target.replica, req.method!, route.upstreamPath, req.headers['content-type'] ?? 'application/json', body);
       } catch (error) {
         if (!(error instanceof ConnectionFailedError)) throw error;
         // No answer came back: the replica is gone or restarting; inference is pure, so retry elsewhere.
@@ -236,29 +232,34 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  /** Relays a replica's answer to the caller, then mirrors the request to shadows and samples it. */
-  function respond(call: Call, target: RouteTarget, upstream: IncomingMessage): void {
+  /** Relays a replica's answer to the caller, then mirrors the request to shadows. */
+  function respond(call: Call, target: RouteTarget, upstream: UpstreamAnswer): void {
     const { req, res, route, deployment, body } = call;
-    const status = upstream.statusCode ?? 502;
+    const status = upstream instanceof IncomingMessage ? (upstream.statusCode ?? 502) : upstream.status;
     // 502/503/504 say the replica is in trouble; a 500 is the model's answer to this one request.
     if (status >= 502 && status <= 504) outliers.eject(target.replica.address);
     call.accounting.answered(status);
     if (res.destroyed) {
       // The caller left while the replica worked: its accounting is already settled; discard the answer.
-      upstream.resume();
+      if (upstream instanceof IncomingMessage) upstream.resume();
       return;
     }
-    const variantId = target.variant.id;
+    const mirrored = req.method === 'POST' && deployment.variants.some((v) => v.mirrorPercent > 0);
+    if (!(upstream instanceof IncomingMessage)) {
+      // The framed transport hands over the whole answer: one write of headers and body.
+      res
+        .writeHead(status, { 'content-type': upstream.contentType, 'content-length': upstream.body.length, 'x-slipway-variant': target.variant.name })
+        .end(upstream.body);
+      if (mirrored) mirror(deployment, route, req.method!, body, status < 400 ? upstream.body : null);
+      return;
+    }
     const length = Number(upstream.headers['content-length']);
     const headers: OutgoingHttpHeaders = {
       'content-type': upstream.headers['content-type'] ?? 'application/json',
       'x-slipway-variant': target.variant.name,
     };
-    const sampled = req.method === 'POST' && sampler.shouldSample();
-    const mirrored = req.method === 'POST' && deployment.variants.some((v) => v.mirrorPercent > 0);
     const answered = (output: Buffer | null) => {
       if (mirrored) mirror(deployment, route, req.method!, body, output);
-      if (sampled && output) sampler.record(deployment.name, variantId, body, output);
     };
 
     if (Number.isFinite(length) && length <= BUFFERED_RESPONSE_BYTES) {
@@ -276,7 +277,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     if (Number.isFinite(length)) headers['content-length'] = length;
     res.writeHead(status, headers);
-    if (sampled || mirrored) {
+    if (mirrored) {
       const chunks: Buffer[] = [];
       upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
       upstream.once('end', () => answered(status < 400 ? Buffer.concat(chunks) : null));
@@ -373,6 +374,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      framed?.close();
       inFlight.stop();
       await rollups.stop();
       subscriber.disconnect();

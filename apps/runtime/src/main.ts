@@ -40,7 +40,7 @@ const inferencer: Inferencer = batching
   : new DirectInferencer(model, observer);
 
 const drift = startDriftCollection(env, { signature: model.signature, featureNames: env.SLIPWAY_FEATURE_NAMES }, log);
-const { server, drain } = createRuntimeServer({
+const { server, framed, drain } = createRuntimeServer({
   model: { name: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, signature: model.signature, featureNames: env.SLIPWAY_FEATURE_NAMES },
   inferencer,
   metrics,
@@ -49,11 +49,16 @@ const { server, drain } = createRuntimeServer({
   drift: drift?.collector,
 });
 
-server.listen(env.PORT, env.HOST, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : env.PORT;
-  process.stdout.write(`${listeningLine({ port, inferenceThread, model: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, batching })}\n`);
-});
+const listen = (listener: typeof server | typeof framed.server, port: number) =>
+  new Promise<number>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(port, env.HOST, () => {
+      const address = listener.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+const [port, framedPort] = await Promise.all([listen(server, env.PORT), listen(framed.server, env.SLIPWAY_FRAMED_PORT)]);
+process.stdout.write(`${listeningLine({ port, framedPort, inferenceThread, model: env.SLIPWAY_MODEL_NAME, version: env.SLIPWAY_MODEL_VERSION, batching })}\n`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
 import {
   conciseOrtMessage,
   decodePathSegment,
@@ -14,6 +14,7 @@ import {
 } from '@slipway/core';
 import type { Inferencer } from './batcher';
 import type { Feeds, Outputs } from './model';
+import { createFramedListener, type FramedListener } from './framed-listener';
 import type { RuntimeMetrics } from './metrics';
 import { RequestError } from './protocols/errors';
 import { parseV1Request, v1Response } from './protocols/kserve-v1';
@@ -37,32 +38,48 @@ const SERVER_METADATA = { name: 'slipway-runtime', version: '0.1.0', extensions:
 const OIP_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
 const V1_MODEL = /^\/v1\/models\/([^/:]+)(:predict)?$/;
 
-/** The data-plane HTTP server of one replica: Open Inference Protocol, KServe V1 and `/predict`. */
-export function createRuntimeServer(options: RuntimeServerOptions): { server: Server; drain(timeoutMs: number): Promise<void> } {
+/** A replica's answer to one request, whichever listener it came in on. */
+export interface Answer {
+  status: number;
+  contentType: string;
+  payload: string;
+}
+
+/** Reads a request's body as JSON (each listener has its own way to get the bytes). */
+export type BodyReader = () => Promise<unknown>;
+
+/** Writes an answer back on the listener the request came in on. */
+export type Reply = (answer: Answer) => void;
+
+export interface RuntimeServer {
+  /** Plain HTTP, for everyone (health probes, direct callers with the token). */
+  server: Server;
+  /** The gateway's framed transport: one persistent connection, many requests (see `framed-listener.ts`). */
+  framed: FramedListener;
+  /** Stop accepting, let in-flight requests finish (up to `timeoutMs`), then close every connection. */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+/** The data-plane servers of one replica: Open Inference Protocol, KServe V1 and `/predict`, over HTTP and framed TCP. */
+export function createRuntimeServer(options: RuntimeServerOptions): RuntimeServer {
   const { model, inferencer, metrics } = options;
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
 
-  const send = (res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void => {
-    const payload = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) });
-    res.end(payload);
-  };
+  const json = (status: number, body: unknown): Answer => ({ status, contentType: 'application/json', payload: JSON.stringify(body) });
 
-  const sendError = (res: ServerResponse, protocol: Protocol, error: RequestError): void => {
+  const errorAnswer = (protocol: Protocol, error: RequestError): Answer => {
     // OIP and KServe V1 clients expect `{"error": "…"}`; Slipway's own shape carries a stable code.
     const { status, body } = renderError(protocol === 'ops' ? 'slipway' : protocol, error.code, error.message);
-    if (status === 413) res.setHeader('connection', 'close');
-    send(res, status, body);
+    return json(status, body);
   };
 
   const token = options.token === undefined ? undefined : Buffer.from(options.token);
-  const authorized = (req: IncomingMessage, path: string): boolean => {
-    if (!token || REPLICA_OPEN_PATHS.includes(path)) return true;
-    const presented = req.headers[REPLICA_TOKEN_HEADER];
-    if (typeof presented !== 'string') return false;
-    const bytes = Buffer.from(presented);
+  const tokenMatches = (presented: string | Buffer | undefined): boolean => {
+    if (!token) return true;
+    if (presented === undefined) return false;
+    const bytes = typeof presented === 'string' ? Buffer.from(presented) : presented;
     return bytes.length === token.length && timingSafeEqual(bytes, token);
   };
 
@@ -78,44 +95,44 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
 
   const notFound = (what: string) => new RequestError('not_found', `${what} not found on this server (it serves '${model.name}' version ${model.version})`);
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const method = req.method ?? 'GET';
-    if (!authorized(req, path)) {
-      req.resume();
+  async function route(method: string, path: string, authorized: boolean, readBody: BodyReader): Promise<Answer> {
+    if (!authorized && !REPLICA_OPEN_PATHS.includes(path)) {
       throw new RequestError('unauthorized', 'this replica answers only its gateway: call the deployment through the gateway');
     }
     if (method === 'GET') {
-      if (path === '/v2/health/live') return send(res, 200, { live: true });
-      if (path === '/v2/health/ready') return send(res, draining ? 503 : 200, { ready: !draining });
-      if (path === '/v2' || path === '/v2/') return send(res, 200, SERVER_METADATA);
-      if (path === '/metrics') return send(res, 200, metrics.render(model.name, inferencer.queueDepth(), inFlight), 'text/plain; version=0.0.4');
+      if (path === '/v2/health/live') return json(200, { live: true });
+      if (path === '/v2/health/ready') return json(draining ? 503 : 200, { ready: !draining });
+      if (path === '/v2' || path === '/v2/') return json(200, SERVER_METADATA);
+      if (path === '/metrics') {
+        return { status: 200, contentType: 'text/plain; version=0.0.4', payload: metrics.render(model.name, inferencer.queueDepth(), inFlight) };
+      }
     }
     let m = OIP_MODEL.exec(path);
     if (m) {
       const [, name, version, action] = m;
       if (!matchesModel(name!, version)) throw notFound(`model '${decoded(name!)}'${version ? ` version ${decoded(version)}` : ''}`);
-      if (method === 'GET' && action === undefined) return send(res, 200, oipModelMetadata(model, model.signature));
-      if (method === 'GET' && action === '/ready') return send(res, 200, { name: model.name, ready: !draining });
+      if (method === 'GET' && action === undefined) return json(200, oipModelMetadata(model, model.signature));
+      if (method === 'GET' && action === '/ready') return json(200, { name: model.name, ready: !draining });
       if (method === 'POST' && action === '/infer') {
-        const request = parseOipInferRequest(model.signature, await readJson(req, options.maxBodyBytes));
+        const request = parseOipInferRequest(model.signature, await readBody());
         const outputs = await infer(request.feeds);
-        return send(res, 200, oipInferResponse(model, request, outputs));
+        return json(200, oipInferResponse(model, request, outputs));
       }
     }
     m = V1_MODEL.exec(path);
     if (m) {
       const [, name, predict] = m;
       if (!matchesModel(name!, undefined)) throw notFound(`model '${decoded(name!)}'`);
-      if (method === 'GET' && !predict) return send(res, 200, { name: model.name, ready: !draining });
+      if (method === 'GET' && !predict) return json(200, { name: model.name, ready: !draining });
       if (method === 'POST' && predict) {
-        const feeds = parseV1Request(model.signature, await readJson(req, options.maxBodyBytes));
-        return send(res, 200, v1Response(await infer(feeds)));
+        const feeds = parseV1Request(model.signature, await readBody());
+        return json(200, v1Response(await infer(feeds)));
       }
     }
     if (path === '/predict' && method === 'POST') {
-      const feeds = parsePredictRequest(model.signature, await readJson(req, options.maxBodyBytes), model.featureNames);
+      const feeds = parsePredictRequest(model.signature, await readBody(), model.featureNames);
       const outputs = await infer(feeds);
-      return send(res, 200, { model: model.name, version: model.version, outputs: nestedOutputs(outputs) });
+      return json(200, { model: model.name, version: model.version, outputs: nestedOutputs(outputs) });
     }
     throw new RequestError('not_found', `no route for ${method} ${path}`);
   }
@@ -132,40 +149,68 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
     }
   }
 
-  const server = createServer((req, res) => {
+  /** One request from either listener: routed, answered through `reply` (errors rendered), counted and metered. */
+  async function handle(method: string, path: string, authorized: boolean, readBody: BodyReader, reply: Reply): Promise<void> {
     const started = performance.now();
+    const protocol: Protocol = path.startsWith('/v2/models') ? 'oip' : path.startsWith('/v1/') ? 'kserve-v1' : path === '/predict' ? 'slipway' : 'ops';
+    inFlight++;
+    let answer: Answer;
+    try {
+      answer = await route(method, path, authorized, readBody);
+    } catch (error) {
+      const requestError =
+        error instanceof RequestError
+          ? error
+          : error instanceof InvalidInputError
+            ? new RequestError('invalid_input', error.message)
+            : new RequestError('internal', 'internal error');
+      if (requestError.status === 500) console.error(error);
+      answer = errorAnswer(protocol, requestError);
+    }
+    // Written before the in-flight count drops: a drain that ends on this request closes connections after it.
+    reply(answer);
+    inFlight--;
+    if (protocol !== 'ops') metrics.record(protocol, answer.status, performance.now() - started);
+    if (draining && inFlight === 0) drained?.();
+  }
+
+  const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    const protocol: Protocol = path.startsWith('/v2/models') ? 'oip' : path.startsWith('/v1/') ? 'kserve-v1' : path === '/predict' ? 'slipway' : 'ops';
-    inFlight++;
-    route(req, res, path)
-      .catch((error: unknown) => {
-        const requestError =
-          error instanceof RequestError
-            ? error
-            : error instanceof InvalidInputError
-              ? new RequestError('invalid_input', error.message)
-              : new RequestError('internal', 'internal error');
-        if (requestError.status === 500) console.error(error);
-        if (!res.headersSent) sendError(res, protocol, requestError);
-        else res.destroy();
-      })
-      .finally(() => {
-        inFlight--;
-        if (protocol !== 'ops') metrics.record(protocol, res.statusCode, performance.now() - started);
-        if (draining && inFlight === 0) drained?.();
-      });
+    const presented = req.headers[REPLICA_TOKEN_HEADER];
+    const authorized = tokenMatches(typeof presented === 'string' ? presented : undefined);
+    if (!authorized) req.resume();
+    void handle(
+      req.method ?? 'GET',
+      path,
+      authorized,
+      () => readJson(req, options.maxBodyBytes),
+      (answer) => {
+        if (res.destroyed) return;
+        const headers: OutgoingHttpHeaders = { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.payload) };
+        if (answer.status === 413) headers.connection = 'close';
+        res.writeHead(answer.status, headers).end(answer.payload);
+      },
+    );
   });
   server.keepAliveTimeout = 65_000;
 
+  const framed = createFramedListener({
+    handle,
+    tokenMatches,
+    maxBodyBytes: options.maxBodyBytes,
+    parseBody: (bytes) => parseJsonBytes(bytes, options.maxBodyBytes),
+  });
+
   return {
     server,
-    /** Stop accepting, let in-flight requests finish (up to `timeoutMs`), then close idle connections. */
+    framed,
     drain(timeoutMs) {
       draining = true;
       server.close();
       server.closeIdleConnections();
+      framed.stopAccepting();
       return new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
         drained = () => {
@@ -173,7 +218,10 @@ export function createRuntimeServer(options: RuntimeServerOptions): { server: Se
           resolve();
         };
         if (inFlight === 0) drained();
-      }).then(() => server.closeAllConnections());
+      }).then(() => {
+        server.closeAllConnections();
+        framed.closeAll();
+      });
     },
   };
 }
@@ -201,15 +249,24 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     req.once('error', reject);
     req.once('end', () => {
       if (size > limit) return;
-      const bytes = Buffer.concat(chunks, size);
-      if (jsonNestsDeeperThan(bytes)) return reject(new RequestError('bad_request', `the body nests deeper than ${MAX_JSON_DEPTH} levels`));
       try {
-        resolve(JSON.parse(bytes.toString('utf8')));
+        resolve(parseJsonBytes(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), limit));
       } catch (error) {
-        reject(new RequestError('bad_request', `the body is not valid JSON: ${(error as Error).message}`));
+        reject(error);
       }
     });
   });
+}
+
+/** A whole body as JSON: a 413 beyond `limit`, a 400 when too deeply nested or not JSON. */
+function parseJsonBytes(bytes: Buffer, limit: number): unknown {
+  if (bytes.length > limit) throw tooLarge(limit);
+  if (jsonNestsDeeperThan(bytes)) throw new RequestError('bad_request', `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new RequestError('bad_request', `the body is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 function tooLarge(limit: number): RequestError {

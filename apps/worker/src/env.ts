@@ -62,6 +62,8 @@ const envSchema = z.object({
   SLIPWAY_K8S_IMAGE_PULL_POLICY: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
   /** Secret in the replicas' namespace with the blob store's settings (SLIPWAY_STORAGE=s3, SLIPWAY_S3_*, AWS_*). */
   SLIPWAY_K8S_STORAGE_SECRET: z.string().regex(DNS_LABEL).default('slipway-storage'),
+  /** Secret in the replicas' namespace holding REDIS_URL, for the pods' drift windows; without it pods collect no drift. */
+  SLIPWAY_K8S_DRIFT_SECRET: z.string().regex(DNS_LABEL).optional(),
   /** JSON: {"<gpu type>": {"nodeSelector": {...}, "tolerations": [...]}} for the catalog's GPU types. */
   SLIPWAY_K8S_GPU_SCHEDULING: z
     .string()

@@ -30,7 +30,9 @@ export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
         name: v.name,
         weight: v.trafficWeight,
         mirrorPercent: v.mirrorPercent,
-        replicas: v.replicaList.filter((r) => r.address).map((r) => ({ id: r.id, address: r.address!, ...(r.token && { token: r.token }) })),
+        replicas: v.replicaList
+          .filter((r) => r.address)
+          .map((r) => ({ id: r.id, address: r.address!, ...(r.framedAddress && { framedAddress: r.framedAddress }), ...(r.token && { token: r.token }) })),
         desiredReplicas: v.replicas,
       })),
     };

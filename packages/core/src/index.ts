@@ -15,6 +15,7 @@ export * from './quota';
 export * from './errors';
 export * from './request-limits';
 export * from './runtime-launch';
+export * from './framing';
 export * from './spec-fields';
 export * from './declarative';
 export * from './drift';

@@ -10,6 +10,8 @@ const onOff = z.enum(['auto', 'on', 'off']);
 export const runtimeEnvSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).default(8090),
+    /** The gateway's framed transport (length-prefixed frames over TCP) on HOST; 0 picks a free port. */
+    SLIPWAY_FRAMED_PORT: z.coerce.number().int().min(0).default(0),
     HOST: z.string().default('127.0.0.1'),
     SLIPWAY_MODEL_PATH: z.string().min(1),
     SLIPWAY_MODEL_NAME: z.string().min(1),
@@ -126,20 +128,32 @@ export function runtimeLaunchEnv(launch: RuntimeLaunch, hostEnv: NodeJS.ProcessE
   return env as NodeJS.ProcessEnv;
 }
 
-/** The structured log line a replica prints on stdout once it listens; starters read the port from it. */
-export function listeningLine(fields: { port: number } & Record<string, unknown>): string {
+/** Where a replica listens: HTTP for everyone, and the framed transport for its gateways. */
+export interface ListeningPorts {
+  port: number;
+  framedPort?: number;
+}
+
+/** The structured log line a replica prints on stdout once it listens; starters read the ports from it. */
+export function listeningLine(fields: ListeningPorts & Record<string, unknown>): string {
   return JSON.stringify({ msg: 'listening', ...fields });
 }
 
-/** The port from a replica's stdout line, if the line is the `listening` one. */
-export function parseListeningLine(line: string): number | undefined {
+/** The ports from a replica's stdout line, if the line is the `listening` one. */
+export function parseListeningLine(line: string): ListeningPorts | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
-    const message = JSON.parse(line) as { msg?: unknown; port?: unknown };
-    return message.msg === 'listening' && typeof message.port === 'number' ? message.port : undefined;
+    const message = JSON.parse(line) as { msg?: unknown; port?: unknown; framedPort?: unknown };
+    if (message.msg !== 'listening' || typeof message.port !== 'number') return undefined;
+    return { port: message.port, ...(typeof message.framedPort === 'number' && { framedPort: message.framedPort }) };
   } catch {
     return undefined; // A log line that happens to start with a brace.
   }
+}
+
+/** The address recorded for a replica's framed listener (routing tables carry it next to the HTTP one). */
+export function framedAddress(host: string, port: number): string {
+  return `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 export function isLoopback(host: string): boolean {

@@ -19,8 +19,11 @@ export const routingTableSchema = z.object({
           weight: z.number().int().min(0),
           /** Shadow variants: the percentage of requests mirrored to them (their answers are discarded). */
           mirrorPercent: z.number().int().min(0).max(100).default(0),
-          /** `token`: the replica's secret, sent by the gateway on every request it forwards there. */
-          replicas: z.array(z.object({ id: z.string(), address: z.string(), token: z.string().optional() })),
+          /**
+           * `token`: the replica's secret, sent by the gateway on every request it forwards there.
+           * `framedAddress`: its framed transport (`tcp://host:port`), used instead of HTTP when present.
+           */
+          replicas: z.array(z.object({ id: z.string(), address: z.string(), framedAddress: z.string().optional(), token: z.string().optional() })),
           /**
            * Replicas the controller is converging to. 0 with no ready replica: asleep (scaled to zero), and
            * a request wakes it; above the ready count with none ready: waking, and requests are held.

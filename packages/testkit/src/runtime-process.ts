@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseListeningLine, REPLICA_TOKEN_HEADER, runtimeLaunchEnv } from '@slipway/core';
+import { framedAddress, type ListeningPorts, parseListeningLine, REPLICA_TOKEN_HEADER, runtimeLaunchEnv } from '@slipway/core';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RUNTIME_ENTRY = fileURLToPath(new URL('../../../apps/runtime/src/main.ts', import.meta.url));
 
 export interface RunningRuntime {
   address: string;
+  /** The framed transport's address (`tcp://host:port`), which gateways prefer. */
+  framedAddress?: string;
   /** The replica's secret, when started with one: what the gateway sends. */
   token?: string;
   /** Headers a direct caller needs: the token header when there is a token. */
@@ -32,15 +34,16 @@ export async function startRuntime(options: {
   const child = spawn(process.execPath, ['--import', 'tsx', RUNTIME_ENTRY], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
-  const port = await new Promise<number>((resolve, reject) => {
+  const { port, framedPort } = await new Promise<ListeningPorts>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const port = parseListeningLine(line);
-      if (port !== undefined) resolve(port);
+      const ports = parseListeningLine(line);
+      if (ports !== undefined) resolve(ports);
     });
     child.once('exit', (code) => reject(new Error(`runtime exited (${code}): ${stderr.join('\n')}`)));
   });
   return {
     address: `http://127.0.0.1:${port}`,
+    ...(framedPort !== undefined && { framedAddress: framedAddress('127.0.0.1', framedPort) }),
     token: options.token,
     headers: options.token === undefined ? {} : { [REPLICA_TOKEN_HEADER]: options.token },
     process: child,

@@ -26,6 +26,7 @@ export async function createDriver(env: WorkerEnv, db: Db, log: (line: string) =
     gpuImage: env.SLIPWAY_K8S_RUNTIME_GPU_IMAGE ?? null,
     imagePullPolicy: env.SLIPWAY_K8S_IMAGE_PULL_POLICY,
     storageSecret: env.SLIPWAY_K8S_STORAGE_SECRET,
+    driftSecret: env.SLIPWAY_K8S_DRIFT_SECRET ?? null,
     gpuScheduling: env.SLIPWAY_K8S_GPU_SCHEDULING,
     drainSeconds: env.SLIPWAY_K8S_DRAIN_SECONDS,
     progressDeadlineSeconds: env.SLIPWAY_K8S_PROGRESS_DEADLINE_SECONDS,

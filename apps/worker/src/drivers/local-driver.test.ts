@@ -37,7 +37,7 @@ function spec(): ReplicaSpec {
     variantId: randomUUID(),
     deploymentName: 'iris',
     versionLabel: 1,
-    modelPath,
+    localModelPath: async () => modelPath,
     token: TOKEN,
     vcpu: 1,
     memoryMb: 256,

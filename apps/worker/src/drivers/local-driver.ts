@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { intraOpThreads, parseListeningLine, runtimeLaunchEnv } from '@slipway/core';
+import { framedAddress, intraOpThreads, type ListeningPorts, parseListeningLine, runtimeLaunchEnv } from '@slipway/core';
 import { DriverError, type PlacedReplica, ReadyTimeoutError, type ReplicaDriver, type ReplicaExitListener, type ReplicaRef, type ReplicaSpec } from './driver';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -42,7 +42,7 @@ export class LocalDriver implements ReplicaDriver {
         {
           port: 0,
           host: this.options.bindHost,
-          modelPath: spec.modelPath,
+          modelPath: await spec.localModelPath(),
           modelName: spec.deploymentName,
           modelVersion: String(spec.versionLabel),
           token: spec.token,
@@ -71,11 +71,11 @@ export class LocalDriver implements ReplicaDriver {
       if (stderrTail.length > 20) stderrTail.shift();
       this.options.log?.(`[replica ${spec.replicaId.slice(0, 8)}] ${line}`);
     });
-    const port = await new Promise<number>((resolve, reject) => {
+    const { port, framedPort } = await new Promise<ListeningPorts>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
       lines.on('line', (line) => {
-        const port = parseListeningLine(line);
-        if (port !== undefined) resolve(port);
+        const ports = parseListeningLine(line);
+        if (ports !== undefined) resolve(ports);
       });
       child.once('exit', (code) =>
         reject(new DriverError(`runtime exited with code ${code} before listening: ${stderrTail.slice(-3).join(' | ') || 'no output'}`)),
@@ -83,7 +83,11 @@ export class LocalDriver implements ReplicaDriver {
       child.once('error', (error) => reject(new DriverError(`runtime could not start: ${error.message}`)));
     });
     placed = true;
-    return { address: `http://${this.options.advertiseHost}:${port}`, pid: child.pid ?? null };
+    return {
+      address: `http://${this.options.advertiseHost}:${port}`,
+      ...(framedPort !== undefined && { framedAddress: framedAddress(this.options.advertiseHost, framedPort) }),
+      pid: child.pid ?? null,
+    };
   }
 
   async waitReady(replica: PlacedReplica, timeoutMs: number): Promise<void> {

@@ -21,6 +21,7 @@ const cluster: ClusterOptions = {
   gpuImage: null,
   imagePullPolicy: 'IfNotPresent',
   storageSecret: 'slipway-storage',
+  driftSecret: 'slipway-drift',
   gpuScheduling: {},
   drainSeconds: 10,
   progressDeadlineSeconds: 600,
@@ -49,7 +50,7 @@ function spec(overrides: Partial<ReplicaSpec> = {}): ReplicaSpec {
     versionDigest: 'ab'.repeat(32),
     artifactFilename: 'iris.tar.gz',
     modelFile: 'models/iris.onnx',
-    modelPath: '/worker/cache/is/not/used/by/pods',
+    localModelPath: () => Promise.reject(new Error('pods fetch the artifact themselves: the worker never unpacks it')),
     token: 'replica-set-token-0123456789abcdef',
     vcpu: 2,
     memoryMb: 4096,
@@ -81,7 +82,7 @@ describe('KubernetesDriver against a fake API server', () => {
     const placed = await driver.start(replica);
 
     const [pod] = podsOf(replica.replicaId);
-    expect(placed).toEqual({ address: `http://${pod!.status.podIP}:8080`, pid: null });
+    expect(placed).toEqual({ address: `http://${pod!.status.podIP}:8080`, framedAddress: `tcp://${pod!.status.podIP}:8081`, pid: null });
     const deployment = fake.get('deployments', NS, deploymentName)!;
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.spec.template.spec.containers[0].resources.limits).toEqual({ cpu: '2', memory: '4096Mi' });

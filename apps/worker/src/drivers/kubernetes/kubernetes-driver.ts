@@ -12,6 +12,7 @@ import {
   type V1EndpointSlice,
   type V1Pod,
 } from '@kubernetes/client-node';
+import { framedAddress } from '@slipway/core';
 import { DriverError, type PlacedReplica, ReadyTimeoutError, type ReplicaDriver, type ReplicaExitListener, type ReplicaRef, type ReplicaSpec } from '../driver';
 import { podEndpoints } from './endpoints';
 import {
@@ -21,6 +22,7 @@ import {
   type ClusterOptions,
   DELETION_COST_ANNOTATION,
   FIELD_MANAGER,
+  FRAMED_PORT,
   LABELS,
   labelValue,
   namespaceFor,
@@ -107,7 +109,7 @@ export class KubernetesDriver implements ReplicaDriver {
       const pod = await this.claimPod(spec.replicaId, claim);
       const ip = await this.until(() => this.podNamed(namespace, pod)?.status?.podIP, this.options.placeTimeoutMs);
       if (!ip) throw new ReadyTimeoutError(`pod ${pod} got no IP address within ${seconds(this.options.placeTimeoutMs)} s`);
-      return { address: `http://${ip.includes(':') ? `[${ip}]` : ip}:${RUNTIME_PORT}`, pid: null };
+      return { address: `http://${ip.includes(':') ? `[${ip}]` : ip}:${RUNTIME_PORT}`, framedAddress: framedAddress(ip, FRAMED_PORT), pid: null };
     } catch (error) {
       if (claim.pod === null) {
         // Nothing placed: give the count back.

@@ -19,6 +19,7 @@ const options: ClusterOptions = {
   gpuImage: 'ghcr.io/slipway/slipway:1.0-cuda',
   imagePullPolicy: 'IfNotPresent',
   storageSecret: 'slipway-storage',
+  driftSecret: 'slipway-drift',
   gpuScheduling: {
     'nvidia-a100': {
       nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-tesla-a100' },
@@ -83,6 +84,22 @@ describe('variant manifests', () => {
     });
     // The revision labels the Deployment, not its pods: a new revision of an unchanged variant restarts nothing.
     expect(deployment.spec!.template.metadata!.labels).not.toHaveProperty('slipway.dev/revision');
+  });
+
+  it('hands the pods what they need to send drift windows, or switches collection off without a Redis secret', async () => {
+    const runtime = buildVariantDeployment(cpu, 1, options).spec!.template.spec!.containers[0]!;
+    expect(runtime.env).toEqual(
+      expect.arrayContaining([
+        { name: 'SLIPWAY_VARIANT_ID', value: cpu.variantId },
+        { name: 'SLIPWAY_PREFIX', value: 'slipway' },
+        { name: 'SLIPWAY_REPLICA_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: 'slipway-drift', key: 'REDIS_URL' } } },
+      ]),
+    );
+    const without = buildVariantDeployment(cpu, 1, { ...options, driftSecret: null });
+    await validateKubernetesObject(without);
+    expect(env(without)).toMatchObject({ SLIPWAY_DRIFT_WINDOW_MS: '0' });
+    expect(env(without)).not.toHaveProperty('REDIS_URL');
   });
 
   it('asks for GPUs, the CUDA image and GPU nodes for GPU sizes', async () => {

@@ -1,5 +1,5 @@
 import type { ComputeQuota } from '@slipway/core';
-import type { V1Deployment, V1ResourceQuota, V1Service, V1Toleration } from '@kubernetes/client-node';
+import type { V1Deployment, V1EnvVar, V1ResourceQuota, V1Service, V1Toleration } from '@kubernetes/client-node';
 
 /**
  * Pure builders for the objects the kubernetes driver applies: one Deployment and one headless Service
@@ -17,6 +17,11 @@ export interface ClusterOptions {
   imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
   /** Secret holding the blob store's settings (SLIPWAY_STORAGE, SLIPWAY_S3_*, AWS_*), read by the artifact fetcher. */
   storageSecret: string;
+  /**
+   * Secret in the replicas' namespace whose REDIS_URL the runtime hands its drift windows to (the only platform
+   * service a replica talks to). Null: the pods collect no drift.
+   */
+  driftSecret: string | null;
   /** Per GPU type of the machine catalog: which nodes carry it. Types not listed get the NVIDIA device plugin's defaults. */
   gpuScheduling: Record<string, GpuScheduling>;
   /** How long a stopping replica finishes requests it has accepted (the runtime's SLIPWAY_DRAIN_TIMEOUT_MS). */
@@ -54,6 +59,8 @@ export interface VariantPlacement {
 }
 
 export const RUNTIME_PORT = 8080;
+/** The runtime's framed listener, which only the gateway speaks (one persistent connection per pod). */
+export const FRAMED_PORT = 8081;
 export const CACHE_MOUNT = '/var/cache/slipway';
 export const FIELD_MANAGER = 'slipway-worker';
 
@@ -197,10 +204,14 @@ export function buildVariantDeployment(p: VariantPlacement, replicas: number, op
               image,
               imagePullPolicy: options.imagePullPolicy,
               command: ['node', '--import', 'tsx', 'apps/runtime/src/main.ts'],
-              ports: [{ name: 'http', containerPort: RUNTIME_PORT }],
+              ports: [
+                { name: 'http', containerPort: RUNTIME_PORT },
+                { name: 'framed', containerPort: FRAMED_PORT },
+              ],
               env: [
                 { name: 'HOST', value: '0.0.0.0' },
                 { name: 'PORT', value: String(RUNTIME_PORT) },
+                { name: 'SLIPWAY_FRAMED_PORT', value: String(FRAMED_PORT) },
                 { name: 'SLIPWAY_MODEL_PATH', value: `${modelDir}/${p.modelFile}` },
                 { name: 'SLIPWAY_MODEL_NAME', value: p.deploymentName },
                 { name: 'SLIPWAY_MODEL_VERSION', value: String(p.versionLabel) },
@@ -209,6 +220,7 @@ export function buildVariantDeployment(p: VariantPlacement, replicas: number, op
                 { name: 'SLIPWAY_EXECUTION_PROVIDER', value: p.gpuCount > 0 ? 'cuda' : 'cpu' },
                 { name: 'SLIPWAY_DRAIN_TIMEOUT_MS', value: String(options.drainSeconds * 1000) },
                 ...(p.featureNames ? [{ name: 'SLIPWAY_FEATURE_NAMES', value: JSON.stringify(p.featureNames) }] : []),
+                ...driftEnv(p, options),
               ],
               resources: resourcesOf(p),
               volumeMounts: [{ name: 'artifact-cache', mountPath: CACHE_MOUNT, readOnly: true }],
@@ -222,6 +234,18 @@ export function buildVariantDeployment(p: VariantPlacement, replicas: number, op
       },
     },
   };
+}
+
+/** What a pod needs to send its drift windows to the worker, or collection switched off when there is no Redis to send to. */
+function driftEnv(p: VariantPlacement, options: ClusterOptions): V1EnvVar[] {
+  if (options.driftSecret === null) return [{ name: 'SLIPWAY_DRIFT_WINDOW_MS', value: '0' }];
+  return [
+    { name: 'SLIPWAY_VARIANT_ID', value: p.variantId },
+    { name: 'SLIPWAY_PREFIX', value: options.owner },
+    // Windows are deduplicated per replica: the pod's name, since every pod's process is pid 1.
+    { name: 'SLIPWAY_REPLICA_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: options.driftSecret, key: 'REDIS_URL' } } },
+  ];
 }
 
 /**

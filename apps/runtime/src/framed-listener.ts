@@ -1,0 +1,83 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { encodeFrame, type Frame, FrameDecoder, FrameKind, parseRequestHead } from '@slipway/core';
+import type { Answer, BodyReader, Reply } from './server';
+
+export interface FramedListener {
+  server: Server;
+  /** Refuses new connections; open ones keep being served (requests already sent finish). */
+  stopAccepting(): void;
+  closeAll(): void;
+}
+
+/** Room for the head (method and path) beyond the largest body a request may carry. */
+const HEAD_ALLOWANCE_BYTES = 64 * 1024;
+
+/**
+ * The replica's listener for the gateway's framed transport. A connection proves the replica token once,
+ * in its hello frame; until then every request but the health probes is answered 401, as over HTTP.
+ * Answers finished in the same tick (a batch) leave in one write. A connection that sends anything that
+ * is not a frame is closed: the gateway retries what it had in flight there.
+ */
+export function createFramedListener(options: {
+  handle(method: string, path: string, authorized: boolean, readBody: BodyReader, reply: Reply): Promise<void>;
+  tokenMatches(presented: Buffer): boolean;
+  maxBodyBytes: number;
+  parseBody(bytes: Buffer): unknown;
+}): FramedListener {
+  const sockets = new Set<Socket>();
+
+  const server = createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    // Bodies beyond the limit still arrive whole (and get a 413): a frame up to 4× the limit is read, not a reason to close.
+    const decoder = new FrameDecoder(options.maxBodyBytes * 4 + HEAD_ALLOWANCE_BYTES);
+    let authorized = false;
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      socket.uncork();
+    };
+    const answer = (id: number, { status, contentType, payload }: Answer) => {
+      if (!socket.writable) return;
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(uncork);
+      }
+      socket.write(encodeFrame(FrameKind.response, id, status, contentType, payload));
+    };
+    const onFrame = (frame: Frame) => {
+      if (frame.kind === FrameKind.hello) {
+        authorized = options.tokenMatches(Buffer.from(frame.head));
+        return;
+      }
+      const target = frame.kind === FrameKind.request ? parseRequestHead(frame.head) : undefined;
+      if (!target) throw new Error(`unexpected frame on a replica connection: kind ${frame.kind}, head '${frame.head.slice(0, 40)}'`);
+      const { body, id } = frame;
+      void options.handle(
+        target.method,
+        target.path,
+        authorized,
+        async () => options.parseBody(body),
+        (a) => answer(id, a),
+      );
+    };
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        decoder.push(chunk, onFrame);
+      } catch {
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  return {
+    server,
+    stopAccepting: () => server.close(),
+    // end(), not destroy(): answers written this tick are still corked and must leave first.
+    closeAll: () => {
+      for (const socket of sockets) socket.end();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Replica" ADD COLUMN     "framedAddress" TEXT;
