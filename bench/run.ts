@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlatformEnv } from '../scripts/lib/platform';
 import { benchAutoscale } from './autoscale';
+import { benchBodyLimits } from './body-limits';
 import { benchDrift } from './drift';
 import { benchRateLimit } from './rate-limit';
 import { benchRollout } from './rollout';
@@ -17,6 +18,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   'upload-memory': benchUploadMemory,
   drift: benchDrift,
   'rate-limit': benchRateLimit,
+  'body-limits': benchBodyLimits,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

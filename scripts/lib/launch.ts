@@ -45,7 +45,7 @@ export function startProcess(
   return child;
 }
 
-/** How to run one app of the platform: gateway and worker from source, web from its Next.js build. */
+/** How to run one app of the platform: gateway and worker from source, web from its Next.js build (server.mjs). */
 export function appCommand(
   env: PlatformEnv,
   app: ProcessName,
@@ -54,9 +54,10 @@ export function appCommand(
   const host = options.host ?? '127.0.0.1';
   const childEnv = { ...processEnv(env, options.gatewayUrl), ...options.extraEnv };
   const tsxApp = ['--import', 'tsx', path.join(env.root, 'apps', app, 'src', 'main.ts')];
+  // The web's server.mjs: Next.js behind a node:http server that owns the client address.
   if (app === 'web') {
-    const next = path.join(env.root, 'node_modules', '.bin', 'next');
-    return { command: next, args: ['start', '-p', String(options.port), '-H', host], cwd: path.join(env.root, 'apps', 'web'), env: childEnv };
+    const cwd = path.join(env.root, 'apps', 'web');
+    return { command: process.execPath, args: [path.join(cwd, 'server.mjs')], cwd, env: { ...childEnv, PORT: String(options.port), HOST: host } };
   }
   if (app === 'gateway') return { command: process.execPath, args: tsxApp, cwd: env.root, env: { ...childEnv, PORT: String(options.port), HOST: host } };
   return { command: process.execPath, args: tsxApp, cwd: env.root, env: childEnv };

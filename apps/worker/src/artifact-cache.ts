@@ -31,8 +31,7 @@ export class ArtifactCache {
   /** The ONNX file to load; versions registered before archives existed are plain `.onnx`, unpacked as model.onnx. */
   async modelPath(version: { digest: string; filename: string; details: unknown }): Promise<{ root: string; modelPath: string }> {
     const root = await this.materialize(version);
-    const details = uploadDetailsSchema.safeParse(version.details);
-    return { root, modelPath: path.join(root, details.success ? details.data.modelFile : 'model.onnx') };
+    return { root, modelPath: path.join(root, ...modelFile(version).split('/')) };
   }
 
   private async unpack(version: { digest: string; filename: string }, dir: string): Promise<string> {
@@ -46,4 +45,10 @@ export class ArtifactCache {
     }
     return dir;
   }
+}
+
+/** The ONNX file's path inside the unpacked artifact ('/'-separated), known from the upload without unpacking. */
+export function modelFile(version: { details: unknown }): string {
+  const details = uploadDetailsSchema.safeParse(version.details);
+  return details.success ? details.data.modelFile : 'model.onnx';
 }

@@ -14,7 +14,8 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { ApiError, redirectToLogin, toApiError } from './api';
 import { queryKeys } from './queries';
-import type { DeploymentStatus, MachineType, Team, TeamRole } from './types';
+import type { serializeTeamWithMembers } from '../server/teams';
+import type { DeploymentStatus, MachineType, TeamRole } from './types';
 
 export type { ComputeQuota, ComputeUsage };
 
@@ -25,7 +26,7 @@ export interface TeamCompute {
 }
 
 /** GET /teams (admins): a team with its compute quota and usage. */
-export type AdminTeam = Team & { compute: TeamCompute };
+export type AdminTeam = ReturnType<typeof serializeTeamWithMembers>;
 
 /** GET /usage: one of the caller's teams (every team for platform admins). */
 export interface TeamUsage {

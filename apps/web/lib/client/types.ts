@@ -3,13 +3,16 @@
 import type { SlipwayManifest } from '@slipway/artifacts';
 import type { Autoscaling, CanaryStep, ModelSignature, Strategy, VariantRole } from '@slipway/core';
 import type {
+  serializeApiKey,
   serializeDeployment,
+  serializeEvent,
   serializeMachineType,
   serializeModel,
   serializeModelSummary,
   serializeRevision,
   serializeVersion,
 } from '../server/serializers';
+import type { serializeTeamWithMembers } from '../server/teams';
 
 export type TeamRole = 'admin' | 'member' | 'viewer';
 
@@ -168,15 +171,7 @@ export interface Comparison {
   comparisons: VariantComparison[];
 }
 
-export interface DeploymentEvent {
-  id: string;
-  step: string;
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  /** rollout progress at this event, 0..1 */
-  progress: number;
-  createdAt: string;
-}
+export type DeploymentEvent = ReturnType<typeof serializeEvent>;
 
 export interface TryResult {
   status: number;
@@ -227,28 +222,14 @@ export interface DeploymentScaling {
   variants: VariantScaling[];
 }
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  /** null: the gateway's default limit. */
-  rateLimitPerSecond: number | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+export type ApiKey = ReturnType<typeof serializeApiKey>;
 
 export interface AdminUser extends User {
   createdAt: string;
 }
 
-export interface Team {
-  id: string;
-  name: string;
-  /** null: no limit */
-  storageQuotaBytes: number | null;
-  storageUsedBytes: number;
-  members: { user: { id: string; email: string; name: string }; role: TeamRole }[];
-}
+/** A team with its storage quota and members (GET /teams; the compute part is in lib/client/quota.ts). */
+export type Team = Omit<ReturnType<typeof serializeTeamWithMembers>, 'compute'>;
 
 /** The version is chosen by label, or pinned by content with `versionDigest: "sha256:<hex>"`. */
 export type NewDeployment = {

@@ -1,7 +1,6 @@
 /**
- * What the request says about its client. Next.js fills `X-Forwarded-For` with the socket's address
- * when the request did not bring one; behind a proxy the proxy appends the address it saw, so the
- * last entry is the hop nearest to us either way.
+ * What the request says about its client: the last `X-Forwarded-For` entry, which the web server
+ * (server.mjs) sets to the socket's address, or leaves as a trusted proxy sent it (see edge.mjs).
  */
 export function clientAddress(headers: Headers): string {
   const forwarded = headers.get('x-forwarded-for');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trustsProxy } from '../../edge.mjs';
 
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required'),
@@ -22,10 +23,7 @@ const envSchema = z.object({
     .positive()
     .default(1024 ** 2),
   /** Set (1) when a reverse proxy terminates TLS: its X-Forwarded-Proto / X-Forwarded-Host are believed. */
-  SLIPWAY_TRUST_PROXY: z
-    .enum(['0', '1', 'true', 'false', ''])
-    .default('0')
-    .transform((v) => v === '1' || v === 'true'),
+  SLIPWAY_TRUST_PROXY: z.enum(['0', '1', 'true', 'false', '']).default('0').transform(trustsProxy),
   /** Failed sign-ins allowed per account, and per client address, within the window before 429. */
   SLIPWAY_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   SLIPWAY_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(30),

@@ -7,7 +7,7 @@ import {
   targetFraction,
   type DeploymentSpec,
 } from '@slipway/core';
-import type { Prisma } from '@slipway/db';
+import type { ApiKey, DeploymentEvent, Prisma } from '@slipway/db';
 import { hasTeamRole, type SessionUser } from './auth';
 import { webEnv } from './env';
 import { withoutAddresses } from './replica-addresses';
@@ -176,5 +176,30 @@ export function serializeRevision(
     createdAt: r.createdAt.toISOString(),
     spec,
     changes: spec ? diffSpecs(before, spec) : [],
+  };
+}
+
+export function serializeApiKey(k: Pick<ApiKey, 'id' | 'name' | 'prefix' | 'rateLimitPerSecond' | 'createdAt' | 'lastUsedAt'>) {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    /** null: the gateway's default (SLIPWAY_DEFAULT_RATE_LIMIT). */
+    rateLimitPerSecond: k.rateLimitPerSecond,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+/** A step or decision on the deployment's timeline; replica addresses only for those who may see them. */
+export function serializeEvent(e: DeploymentEvent, withAddresses: boolean) {
+  return {
+    id: e.id,
+    step: e.step,
+    level: e.level,
+    message: withAddresses ? e.message : withoutAddresses(e.message),
+    /** rollout progress at this event, 0..1 */
+    progress: e.progress,
+    createdAt: e.createdAt.toISOString(),
   };
 }

@@ -1,5 +1,5 @@
 import { addUsage, computeQuotaOf, NO_USAGE, type ComputeUsage } from '@slipway/core';
-import { Prisma, type Db, type Team } from '@slipway/db';
+import { Prisma, type Db, type Team, type TeamRole } from '@slipway/db';
 import { z } from 'zod';
 import { machineCatalog, worstCaseByDeployment } from './compute-quota';
 
@@ -88,4 +88,11 @@ export function serializeTeam(team: TeamQuotas, used: TeamUsage = NOTHING_USED) 
     storageUsedBytes: used.storageBytes,
     compute: { quota: computeQuotaOf(team), used: used.compute },
   };
+}
+
+type TeamWithMembers = TeamQuotas & { memberships: { role: TeamRole; user: { id: string; email: string; name: string } }[] };
+
+/** A team as admins list it (GET /teams): quotas and usage, and who is in it with which role. */
+export function serializeTeamWithMembers(team: TeamWithMembers, used?: TeamUsage) {
+  return { ...serializeTeam(team, used), members: team.memberships.map((m) => ({ user: m.user, role: m.role })) };
 }

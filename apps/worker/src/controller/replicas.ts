@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { ArtifactError, slipwayManifestSchema } from '@slipway/artifacts';
 import { publishRoutingTable, recordEvent } from '@slipway/controller';
 import type { Prisma, Replica, ReplicaState } from '@slipway/db';
+import { modelFile } from '../artifact-cache';
 import { DriverError, ReadyTimeoutError } from '../drivers/driver';
 import type { Controller } from './reconcile';
 
@@ -86,7 +86,6 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
   const replica = await db.replica.create({ data: { variantId: row.id, token: await variantToken(c, row.id) } });
   const label = `Replica ${index}/${total} of ${row.name} (v${version.label})`;
   try {
-    const { root, modelPath } = await c.artifacts.modelPath(version);
     const placed = await driver.start({
       replicaId: replica.id,
       deploymentName: deployment.name,
@@ -97,8 +96,8 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
       versionLabel: version.label,
       versionDigest: version.digest,
       artifactFilename: version.filename,
-      modelFile: path.relative(root, modelPath).split(path.sep).join('/'),
-      modelPath,
+      modelFile: modelFile(version),
+      localModelPath: async () => (await c.artifacts.modelPath(version)).modelPath,
       token: replica.token!,
       featureNames: manifest.success ? manifest.data.features : undefined,
       vcpu: machineType.vcpu,

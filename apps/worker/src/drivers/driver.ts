@@ -14,8 +14,11 @@ export interface ReplicaSpec {
   artifactFilename: string;
   /** The ONNX file inside the unpacked artifact. */
   modelFile: string;
-  /** The ONNX file in this host's artifact cache. */
-  modelPath: string;
+  /**
+   * Unpacks the artifact into this host's cache and gives the ONNX file's path there: only drivers that run the
+   * model on this host call it (pods fetch the artifact themselves, by digest).
+   */
+  localModelPath(): Promise<string>;
   /** The replica set's secret: it answers only requests that carry it (the gateway's, from the routing table). */
   token: string;
   /** From the version's manifest: lets callers send named features. */

@@ -37,7 +37,7 @@ function spec(): ReplicaSpec {
     variantId: randomUUID(),
     deploymentName: 'iris',
     versionLabel: 1,
-    modelPath,
+    localModelPath: async () => modelPath,
     token: TOKEN,
     vcpu: 1,
     memoryMb: 256,
@@ -88,7 +88,7 @@ async function startWorkerProcess(): Promise<{ worker: ChildProcess; replica: Pl
   const script = `
     const { LocalDriver } = await import(${JSON.stringify(new URL('./local-driver.ts', import.meta.url).href)});
     const driver = new LocalDriver(${JSON.stringify(options)});
-    const placed = await driver.start(${JSON.stringify(replica)});
+    const placed = await driver.start({ ...${JSON.stringify(replica)}, localModelPath: async () => ${JSON.stringify(modelPath)} });
     await driver.waitReady(placed, 20000);
     console.log(JSON.stringify(placed));
     setInterval(() => {}, 60000);

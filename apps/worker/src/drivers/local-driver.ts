@@ -42,7 +42,7 @@ export class LocalDriver implements ReplicaDriver {
         {
           port: 0,
           host: this.options.bindHost,
-          modelPath: spec.modelPath,
+          modelPath: await spec.localModelPath(),
           modelName: spec.deploymentName,
           modelVersion: String(spec.versionLabel),
           token: spec.token,

@@ -50,7 +50,7 @@ function spec(overrides: Partial<ReplicaSpec> = {}): ReplicaSpec {
     versionDigest: 'ab'.repeat(32),
     artifactFilename: 'iris.tar.gz',
     modelFile: 'models/iris.onnx',
-    modelPath: '/worker/cache/is/not/used/by/pods',
+    localModelPath: () => Promise.reject(new Error('pods fetch the artifact themselves: the worker never unpacks it')),
     token: 'replica-set-token-0123456789abcdef',
     vcpu: 2,
     memoryMb: 4096,

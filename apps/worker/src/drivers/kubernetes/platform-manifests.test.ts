@@ -101,7 +101,7 @@ describe("the worker's Role", () => {
       versionDigest: 'cd'.repeat(32),
       artifactFilename: 'iris.onnx',
       modelFile: 'model.onnx',
-      modelPath: '/unused',
+      localModelPath: () => Promise.reject(new Error('pods fetch the artifact themselves')),
       token: 'replica-set-token-0123456789abcdef',
       vcpu: 1,
       memoryMb: 1024,

@@ -63,7 +63,7 @@ describe('the kubernetes driver on a real cluster', () => {
       versionDigest: staged.digest,
       artifactFilename: 'iris.onnx',
       modelFile: 'model.onnx',
-      modelPath: '/unused',
+      localModelPath: () => Promise.reject(new Error('pods fetch the artifact themselves')),
       vcpu: 1,
       memoryMb: 512,
       gpuType: null,

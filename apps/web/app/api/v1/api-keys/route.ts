@@ -4,23 +4,14 @@ import { serverContext } from '@/lib/server/context';
 import { webEnv } from '@/lib/server/env';
 import { ApiError, forbidden } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
-
-const serialize = (k: { id: string; name: string; prefix: string; rateLimitPerSecond: number | null; createdAt: Date; lastUsedAt: Date | null }) => ({
-  id: k.id,
-  name: k.name,
-  prefix: k.prefix,
-  /** null: the gateway's default (SLIPWAY_DEFAULT_RATE_LIMIT). */
-  rateLimitPerSecond: k.rateLimitPerSecond,
-  createdAt: k.createdAt.toISOString(),
-  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-});
+import { serializeApiKey } from '@/lib/server/serializers';
 
 export const GET = route({}, async ({ user }) => {
   const keys = await serverContext().db.apiKey.findMany({
     where: { userId: user.id, revokedAt: null },
     orderBy: { createdAt: 'desc' },
   });
-  return { apiKeys: keys.map(serialize) };
+  return { apiKeys: keys.map(serializeApiKey) };
 });
 
 /** The plaintext key is in this one response only; the database keeps its hash. */
@@ -40,5 +31,5 @@ export const POST = route({ body: createKey }, async ({ user, body }) => {
     if (active >= max) throw new ApiError('conflict', `you have ${active} active API keys, the most allowed; revoke one you no longer use first`);
     return tx.apiKey.create({ data: { name: body.name, prefix, hash, userId: user.id, rateLimitPerSecond: body.rateLimitPerSecond ?? null } });
   });
-  return Response.json({ apiKey: serialize(apiKey), key }, { status: 201 });
+  return Response.json({ apiKey: serializeApiKey(apiKey), key }, { status: 201 });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { serverContext } from '@/lib/server/context';
 import { ApiError } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
-import { serializeTeam, storageQuotaSchema, toQuota, usageByTeam } from '@/lib/server/teams';
+import { serializeTeamWithMembers, storageQuotaSchema, toQuota, usageByTeam } from '@/lib/server/teams';
 
 const teamInclude = { memberships: { include: { user: { select: { id: true, email: true, name: true } } } } } as const;
 
@@ -10,10 +10,7 @@ export const GET = route({ auth: 'admin' }, async () => {
   const { db } = serverContext();
   const [teams, usage] = await Promise.all([db.team.findMany({ include: teamInclude, orderBy: { name: 'asc' } }), usageByTeam(db, null)]);
   return {
-    teams: teams.map((t) => ({
-      ...serializeTeam(t, usage.get(t.id)),
-      members: t.memberships.map((m) => ({ user: m.user, role: m.role })),
-    })),
+    teams: teams.map((t) => serializeTeamWithMembers(t, usage.get(t.id))),
   };
 });
 
@@ -23,6 +20,6 @@ export const POST = route(
     const { db } = serverContext();
     if (await db.team.findUnique({ where: { name: body.name } })) throw new ApiError('conflict', `team '${body.name}' already exists`);
     const team = await db.team.create({ data: { name: body.name, storageQuotaBytes: toQuota(body.storageQuotaBytes) } });
-    return Response.json({ team: { ...serializeTeam(team), members: [] } }, { status: 201 });
+    return Response.json({ team: serializeTeamWithMembers({ ...team, memberships: [] }) }, { status: 201 });
   },
 );

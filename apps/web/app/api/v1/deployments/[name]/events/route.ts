@@ -1,8 +1,7 @@
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
-import { withoutAddresses } from '@/lib/server/replica-addresses';
 import { route } from '@/lib/server/route';
-import { seesReplicaAddresses } from '@/lib/server/serializers';
+import { seesReplicaAddresses, serializeEvent } from '@/lib/server/serializers';
 
 export const GET = route<{ name: string }>({}, async ({ user, params }) => {
   const deployment = await findDeployment(user, params.name, 'viewer');
@@ -12,13 +11,6 @@ export const GET = route<{ name: string }>({}, async ({ user, params }) => {
   ).reverse();
   const addresses = seesReplicaAddresses(user, deployment.teamId);
   return {
-    events: events.map((e) => ({
-      id: e.id,
-      step: e.step,
-      level: e.level,
-      message: addresses ? e.message : withoutAddresses(e.message),
-      progress: e.progress,
-      createdAt: e.createdAt.toISOString(),
-    })),
+    events: events.map((e) => serializeEvent(e, addresses)),
   };
 });

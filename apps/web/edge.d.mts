@@ -1,0 +1,2 @@
+export function trustsProxy(value?: string): boolean;
+export function forwardedForAtEdge(incoming: string | string[] | undefined, socketAddress: string | undefined, trustProxy: boolean): string;
