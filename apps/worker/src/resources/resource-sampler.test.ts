@@ -51,7 +51,7 @@ describe.runIf(process.platform === 'linux')('ResourceSampler', () => {
       variantId,
       deploymentName: deployment.name,
       versionLabel: 1,
-      modelPath: IRIS,
+      localModelPath: async () => IRIS,
       token: TOKEN,
       vcpu: 1,
       memoryMb: 256,
