@@ -62,6 +62,7 @@ const ACCESS = (f: Fixture): Record<string, Rule> => ({
   'PATCH /api/v1/deployments/{name}': { access: 'team-member', body: { replicas: 1 } },
   'GET /api/v1/deployments/{name}/events': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/latency': { access: 'team-viewer' },
+  'GET /api/v1/deployments/{name}/performance': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/comparison': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/scaling': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/revisions': { access: 'team-viewer' },

@@ -39,6 +39,8 @@ export async function setup(project: TestProject): Promise<void> {
   process.env.SLIPWAY_ROLLUP_INTERVAL_MS ??= '1000';
   // Replicas hand their drift windows to the worker every second, so traffic shows on the drift page at once.
   process.env.SLIPWAY_DRIFT_WINDOW_MS ??= '1000';
+  // The worker samples replica CPU and memory every second, so the Performance page has points at once.
+  process.env.SLIPWAY_RESOURCE_SAMPLE_MS ??= '1000';
   // Alert rules evaluated every second, so a rule fires within a second or two of its window breaching.
   process.env.SLIPWAY_ALERT_INTERVAL_MS ??= '1000';
   platform = await launchPlatform(env, { webPort: await freePort(), gatewayPort: await freePort(), quiet: !process.env.SLIPWAY_TEST_VERBOSE });

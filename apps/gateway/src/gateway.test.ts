@@ -514,6 +514,37 @@ describe('gateway', () => {
     expect((await predict()).status).toBe(200);
   });
 
+  it('counts 4xx apart from 5xx, in the rollups and as conventional Prometheus series', async () => {
+    // A fresh gateway: its /metrics and rollups hold only what this test sends.
+    const fresh = await startGateway(gatewayOptions());
+    try {
+      await publish(table([{ name: 'a', weight: 100, replicas: [replicas.a1] }]), [gateway, fresh]);
+      const since = new Date();
+      for (let i = 0; i < 3; i++) expect((await predict({}, seeded.key, fresh)).status).toBe(200);
+      for (let i = 0; i < 2; i++) {
+        const wrongShape = await fetch(`${fresh.url}/models/${name}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.key}` },
+          body: JSON.stringify({ inputs: { features: [[1, 2]] } }),
+        });
+        expect(wrongShape.status).toBe(400);
+      }
+      await fresh.recorder.flush();
+      const rows = await db.latencyRollup.findMany({ where: { variantId: seeded.variantIds.a, windowEnd: { gte: since } } });
+      const sum = (key: 'count' | 'errors' | 'clientErrors') => rows.reduce((n, r) => n + r[key], 0);
+      expect({ count: sum('count'), clientErrors: sum('clientErrors'), errors: sum('errors') }).toEqual({ count: 5, clientErrors: 2, errors: 0 });
+      const labels = `deployment="${name}",variant="${seeded.variantIds.a}"`;
+      expect(await metric(fresh, `slipway_gateway_requests_total{${labels},code_class="2xx"}`)).toBe(3);
+      expect(await metric(fresh, `slipway_gateway_requests_total{${labels},code_class="4xx"}`)).toBe(2);
+      expect(await metric(fresh, `slipway_gateway_requests_total{${labels},code_class="5xx"}`)).toBeUndefined();
+      expect(await metric(fresh, `slipway_gateway_request_duration_seconds_bucket{${labels},le="+Inf"}`)).toBe(5);
+      expect(await metric(fresh, `slipway_gateway_request_duration_seconds_count{${labels}}`)).toBe(5);
+      expect(await metric(fresh, `slipway_gateway_request_duration_seconds_bucket{${labels},le="10"}`)).toBe(5);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('lets a member added to a team call its deployments as soon as the web announces the change', async () => {
     const outsider = await db.user.create({ data: { email: `outsider-${randomUUID()}@example.com`, name: 'outsider', passwordHash: 'x' } });
     const key = generateApiKey();

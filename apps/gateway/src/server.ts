@@ -352,8 +352,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!route) return sendError(res, 'slipway', 'not_found', `no route for ${req.method} ${path}`);
     // Accounting starts at arrival, before anything can fail or the caller can leave.
     const accounting = new RequestAccounting(res, inFlight, (variantId, status, latencyMs) => {
-      metrics.countRequest(route.deploymentName, variantId, status);
-      recorder.record(variantId, latencyMs, status >= 500);
+      metrics.observe(route.deploymentName, variantId, status, latencyMs);
+      recorder.record(variantId, latencyMs, status);
     });
     admit(req, res, route, accounting)
       .then((call) => call && forwardWithRetry(call))

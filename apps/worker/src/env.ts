@@ -38,6 +38,8 @@ const envSchema = z.object({
   SLIPWAY_AUTOSCALE_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
   /** How often alert rules are evaluated. */
   SLIPWAY_ALERT_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
+  /** How often CPU and memory of the replica processes on this host are sampled (Performance page); 0 turns it off. */
+  SLIPWAY_RESOURCE_SAMPLE_MS: z.coerce.number().int().nonnegative().default(10_000),
   SLIPWAY_GC_INTERVAL_MS: z.coerce
     .number()
     .int()

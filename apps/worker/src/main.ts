@@ -8,6 +8,8 @@ import { ReplicaHealth } from './controller/health';
 import { replicaRoom } from './controller/quota-room';
 import { createDriver } from './drivers/create-driver';
 import { parseWorkerEnv } from './env';
+import { readProcess } from './resources/proc-stats';
+import { ResourceSampler } from './resources/resource-sampler';
 import { startWorkers } from './worker';
 
 const env = parseWorkerEnv();
@@ -49,6 +51,9 @@ await producer.schedule('collectGarbage', { graceMs: env.SLIPWAY_GC_GRACE_MS }, 
 await producer.schedule('compactDriftWindows', {}, 10 * 60_000);
 await producer.schedule('evaluateAlerts', {}, env.SLIPWAY_ALERT_INTERVAL_MS);
 const workers = startWorkers(ctx);
+// Per host, not a queued job: only the worker that runs replica processes can read them.
+const sampler = new ResourceSampler({ db, driver, readProcess, clock: Date.now });
+if (env.SLIPWAY_RESOURCE_SAMPLE_MS > 0) sampler.start(env.SLIPWAY_RESOURCE_SAMPLE_MS);
 console.log(JSON.stringify({ msg: 'worker started', driver: driver.name, prefix: env.SLIPWAY_PREFIX }));
 
 let closing = false;
@@ -56,6 +61,7 @@ async function shutdown(): Promise<void> {
   if (closing) return;
   closing = true;
   await workers.close();
+  await sampler.stop();
   subscriber.disconnect();
   await producer.close();
   await driver.close();

@@ -1,4 +1,14 @@
-import type { AlertHistoryPage, AlertRuleInput, AlertRulePatch, AlertRuleView, AppliedPlan, DeploymentFileInput, DeploymentPlan } from '@slipway/core';
+import type {
+  AlertHistoryPage,
+  AlertRuleInput,
+  AlertRulePatch,
+  AlertRuleView,
+  AppliedPlan,
+  DeploymentFileInput,
+  DeploymentPerformance,
+  DeploymentPlan,
+  PerformanceWindow,
+} from '@slipway/core';
 import type { Deployment, DeploymentEvent, Model, ModelSummary, Revision, UpdateResult, Version } from './types';
 
 /** An answer of the API's `{"error": {"code", "message"}}` kind, or a request that never got one (status 0). */
@@ -99,6 +109,9 @@ export class SlipwayClient {
   scale = (name: string, body: { replicas?: number; minReplicas?: number; maxReplicas?: number; variant?: string; supersede?: boolean }) =>
     this.request<UpdateResult>('PUT', `/deployments/${enc(name)}/scale`, body);
   events = (name: string) => this.request<{ events: DeploymentEvent[] }>('GET', `/deployments/${enc(name)}/events`).then((r) => r.events);
+  /** Requests/s, 4xx and 5xx rates, percentiles per variant, replicas and restarts, CPU and memory per replica. */
+  performance = (name: string, window: PerformanceWindow = '1h', variant?: string) =>
+    this.request<DeploymentPerformance>('GET', `/deployments/${enc(name)}/performance?window=${window}${variant ? `&variant=${enc(variant)}` : ''}`);
   revisions = (name: string) => this.request<{ current: number; stable: number | null; revisions: Revision[] }>('GET', `/deployments/${enc(name)}/revisions`);
   rollback = (name: string, revision: number, supersede?: boolean) =>
     this.request<UpdateResult>('POST', `/deployments/${enc(name)}/rollback`, { revision, ...(supersede && { supersede }) });

@@ -21,3 +21,4 @@ export * from './declarative';
 export * from './drift';
 export * from './alerts';
 export * from './model-openapi';
+export * from './performance';

@@ -111,6 +111,9 @@ export function DeploymentView({ name }: { name: string }) {
           data && (
             <>
               <StatusBadge status={data.status} label="Deployment status" />
+              <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/performance`}>
+                Performance
+              </Link>
               <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/drift`}>
                 Drift
               </Link>

@@ -1,4 +1,5 @@
 import type {
+  DeploymentPerformance,
   AlertHistoryPage,
   AlertRule,
   AlertRuleInput,
@@ -12,6 +13,7 @@ import type {
   DeploymentScaling,
   DeploymentUpdate,
   LatencyPoint,
+  PerformanceWindow,
   MachineType,
   MachineTypeSpec,
   Me,
@@ -158,6 +160,9 @@ export const api = {
     request<{ points: LatencyPoint[] }>('GET', `/deployments/${enc(name)}/latency?minutes=${minutes}`).then((r) => r.points),
 
   /** Replicas over time and the load per variant, with each autoscaled variant's bounds now and next transitions. */
+  /** Requests/s, error rates, percentiles, replicas and resources over a window, for all variants or one. */
+  deploymentPerformance: (name: string, window: PerformanceWindow, variant?: string) =>
+    request<DeploymentPerformance>('GET', `/deployments/${enc(name)}/performance?window=${window}${variant ? `&variant=${enc(variant)}` : ''}`),
   deploymentScaling: (name: string, minutes: number) => request<DeploymentScaling>('GET', `/deployments/${enc(name)}/scaling?minutes=${minutes}`),
 
   /** Data drift of one variant (the main primary when none is named) over the last `minutes`. */

@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from './api';
-import type { Deployment, DeploymentStatus, Version } from './types';
+import type { Deployment, DeploymentStatus, PerformanceWindow, Version } from './types';
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -17,6 +17,7 @@ export const queryKeys = {
   comparison: (name: string, minutes: number) => ['deployments', name, 'comparison', minutes] as const,
   scaling: (name: string, minutes: number) => ['deployments', name, 'scaling', minutes] as const,
   drift: (name: string) => ['deployments', name, 'drift'] as const,
+  performance: (name: string, window: PerformanceWindow, variant: string | undefined) => ['deployments', name, 'performance', window, variant ?? null] as const,
   alertRules: (name: string) => ['deployments', name, 'alerts'] as const,
   alertHistory: (name: string) => ['deployments', name, 'alerts', 'history'] as const,
   apiKeys: ['api-keys'] as const,
@@ -160,3 +161,12 @@ export const useAlertHistory = (name: string) =>
 export const useApiKeys = () => useQuery({ queryKey: queryKeys.apiKeys, queryFn: api.apiKeys });
 export const useUsers = () => useQuery({ queryKey: queryKeys.users, queryFn: api.users });
 export const useTeams = () => useQuery({ queryKey: queryKeys.teams, queryFn: api.teams });
+
+/** Gateways write rollups and the worker samples replicas every few seconds: refetch as often. */
+export const useDeploymentPerformance = (name: string, window: PerformanceWindow, variant: string | undefined) =>
+  useQuery({
+    queryKey: queryKeys.performance(name, window, variant),
+    queryFn: () => api.deploymentPerformance(name, window, variant),
+    placeholderData: keepPreviousData,
+    refetchInterval: SETTLED_MS,
+  });

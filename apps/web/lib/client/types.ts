@@ -259,6 +259,8 @@ export interface DriftReport {
   features: (FeatureReport & { role: 'input' | 'output' })[];
 }
 
+export type { DeploymentPerformance, PerformanceWindow, TrafficPoint } from '@slipway/core';
+
 export type {
   AlertDelivery,
   AlertEventView as AlertEvent,

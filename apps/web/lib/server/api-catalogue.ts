@@ -12,6 +12,7 @@ import * as driftBaseline from '@/app/api/v1/deployments/[name]/drift/baseline/r
 import * as drift from '@/app/api/v1/deployments/[name]/drift/route';
 import * as events from '@/app/api/v1/deployments/[name]/events/route';
 import * as latency from '@/app/api/v1/deployments/[name]/latency/route';
+import * as deploymentPerformance from '@/app/api/v1/deployments/[name]/performance/route';
 import * as deploymentOpenApi from '@/app/api/v1/deployments/[name]/openapi.json/route';
 import * as pause from '@/app/api/v1/deployments/[name]/pause/route';
 import * as promote from '@/app/api/v1/deployments/[name]/promote/route';
@@ -197,6 +198,13 @@ export const API_CATALOGUE: CatalogueEntry[] = [
   },
   { path: '/deployments/{name}/events', module: events, operations: { GET: { summary: 'Rollout steps and other events', teamRole: 'viewer' } } },
   { path: '/deployments/{name}/latency', module: latency, operations: { GET: { summary: 'p50/p95/p99 per time slot', teamRole: 'viewer' } } },
+  {
+    path: '/deployments/{name}/performance',
+    module: deploymentPerformance,
+    operations: {
+      GET: { summary: 'Requests/s, 4xx and 5xx rates, p50/p95/p99 per variant, replicas and restarts, CPU and memory per replica', teamRole: 'viewer' },
+    },
+  },
   { path: '/deployments/{name}/revisions', module: revisions, operations: { GET: { summary: 'Revision history with diffs', teamRole: 'viewer' } } },
   {
     path: '/deployments/{name}/rollback',
