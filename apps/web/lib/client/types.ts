@@ -12,6 +12,10 @@ import type {
   serializeRevision,
   serializeVersion,
 } from '../server/serializers';
+import type { deploymentComparison } from '../server/comparison';
+import type { deploymentDrift } from '../server/drift';
+import type { deploymentLatency } from '../server/latency';
+import type { deploymentScaling } from '../server/scaling';
 import type { serializeTeamWithMembers } from '../server/teams';
 
 export type TeamRole = 'admin' | 'member' | 'viewer';
@@ -127,49 +131,11 @@ export interface RevisionHistory {
   revisions: Revision[];
 }
 
-export interface Percentiles {
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
-export interface VariantTraffic extends Percentiles {
-  id: string;
-  name: string;
-  role: VariantRole;
-  versionLabel: number;
-  trafficWeight: number;
-  mirrorPercent: number;
-  requests: number;
-  errors: number;
-  /** 0..1; null without requests */
-  errorRate: number | null;
-  /** Shadows: how their mirrored answers compared with the primary's. */
-  shadow: (Percentiles & { mirrored: number; agreed: number; disagreed: number; failed: number; agreementRate: number | null }) | null;
-}
-
-export interface VariantComparison {
-  /** variant ids */
-  baseline: string;
-  candidate: string;
-  /** rates 0..1, null while a side has no requests */
-  errorRate: { baseline: number | null; candidate: number | null; difference: number | null; pValue: number; significant: boolean };
-  latency: {
-    baseline: Percentiles;
-    candidate: Percentiles;
-    /** null without latency on both sides */
-    probabilityCandidateSlower: number | null;
-    pValue: number;
-    significant: boolean;
-  };
-  summary: string;
-}
-
-export interface Comparison {
-  window: { minutes?: number; from?: string; to?: string };
-  variants: VariantTraffic[];
-  comparisons: VariantComparison[];
-}
+/** GET /deployments/{name}/comparison (lib/server/comparison.ts). */
+export type Comparison = Awaited<ReturnType<typeof deploymentComparison>>;
+export type VariantTraffic = Comparison['variants'][number];
+export type VariantComparison = Comparison['comparisons'][number];
+export type Percentiles = Pick<VariantTraffic, 'p50' | 'p95' | 'p99'>;
 
 export type DeploymentEvent = ReturnType<typeof serializeEvent>;
 
@@ -179,48 +145,16 @@ export interface TryResult {
   body: unknown;
 }
 
-export interface LatencyPoint {
-  t: string;
-  count: number;
-  /** milliseconds; null when the slot holds no successful request */
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
+/** GET /deployments/{name}/latency (lib/server/latency.ts): milliseconds, null in a slot without a successful request. */
+export type LatencyPoint = Awaited<ReturnType<typeof deploymentLatency>>['points'][number];
 
-/** One autoscaler tick's record (every 5 s per autoscaled variant). */
-export interface ScalingSample {
-  t: string;
-  /** Requests in flight and held, averaged over the look-back window. */
-  inFlight: number;
-  ready: number;
-  desired: number;
-}
-
+/** GET /deployments/{name}/scaling (lib/server/scaling.ts): one running replica set (variant row) each. */
+export type DeploymentScaling = Awaited<ReturnType<typeof deploymentScaling>>;
+export type VariantScaling = DeploymentScaling['variants'][number];
+/** One autoscaler tick's record (every 5 s per autoscaled variant); oldest first. */
+export type ScalingSample = VariantScaling['samples'][number];
 /** A scheduled change of the autoscaler's bounds. */
-export interface ScalingTransition {
-  at: string;
-  minReplicas: number;
-  maxReplicas: number;
-}
-
-/** GET /deployments/{name}/scaling: one running replica set (variant row). */
-export interface VariantScaling {
-  id: string;
-  name: string;
-  desiredReplicas: number;
-  /** null: a fixed replica count. */
-  autoscaling: Autoscaling | null;
-  /** `schedule`: index of the schedule entry in effect, when one is. */
-  boundsNow: { min: number; max: number; schedule?: number } | null;
-  nextTransitions: ScalingTransition[];
-  /** oldest first */
-  samples: ScalingSample[];
-}
-
-export interface DeploymentScaling {
-  variants: VariantScaling[];
-}
+export type ScalingTransition = VariantScaling['nextTransitions'][number];
 
 export type ApiKey = ReturnType<typeof serializeApiKey>;
 
@@ -246,18 +180,10 @@ export interface NewUser {
   isAdmin: boolean;
 }
 
-import type { BaselineSource as DriftBaseline, DriftSummary, FeatureReport } from '@slipway/core';
 export type { BaselineSource as DriftBaseline, DriftSummary, FeatureReport, FeatureStatus } from '@slipway/core';
 
-/** GET /deployments/{name}/drift */
-export interface DriftReport {
-  variant: { name: string; versionLabel: number };
-  variants: string[];
-  window: { minutes: number; from: string; to: string; bucketSeconds: number };
-  baseline: DriftBaseline;
-  summary: DriftSummary;
-  features: (FeatureReport & { role: 'input' | 'output' })[];
-}
+/** GET /deployments/{name}/drift (lib/server/drift.ts). */
+export type DriftReport = Awaited<ReturnType<typeof deploymentDrift>>;
 
 export type { DeploymentPerformance, PerformanceWindow, TrafficPoint } from '@slipway/core';
 

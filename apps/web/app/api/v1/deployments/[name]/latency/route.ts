@@ -1,16 +1,9 @@
-import { LATENCY_BUCKET_COUNT, mergeBuckets, percentileFromBuckets } from '@slipway/core';
 import { z } from 'zod';
-import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
+import { deploymentLatency } from '@/lib/server/latency';
 import { route } from '@/lib/server/route';
 
-const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
-
-/**
- * Rollup rows merged into time slots (about 60 per chart) and read as percentiles. Every slot of the
- * window is returned, empty ones with null percentiles, so a chart shows gaps instead of drawing a
- * line across an hour without traffic.
- */
+/** Latency percentiles over the window in about 60 slots (lib/server/latency.ts). */
 export const GET = route<{ name: string }, undefined, z.ZodType<{ minutes: number }>>(
   {
     query: z.object({
@@ -22,38 +15,5 @@ export const GET = route<{ name: string }, undefined, z.ZodType<{ minutes: numbe
         .default(60),
     }),
   },
-  async ({ user, params, query }) => {
-    const deployment = await findDeployment(user, params.name, 'viewer');
-    const since = new Date(Date.now() - query.minutes * 60_000);
-    const rollups = await serverContext().db.latencyRollup.findMany({
-      where: { variant: { deploymentId: deployment.id }, windowEnd: { gte: since } },
-      orderBy: { windowEnd: 'asc' },
-    });
-    const slotMs = Math.max(5_000, Math.ceil((query.minutes * 60_000) / 60 / 5_000) * 5_000);
-    const slots = new Map<number, { count: number; errors: number; buckets: number[] }>();
-    for (const r of rollups) {
-      const slot = Math.floor(r.windowEnd.getTime() / slotMs) * slotMs;
-      let acc = slots.get(slot);
-      if (!acc) {
-        acc = { count: 0, errors: 0, buckets: new Array(LATENCY_BUCKET_COUNT).fill(0) };
-        slots.set(slot, acc);
-      }
-      acc.count += r.count;
-      acc.errors += r.errors;
-      if (r.buckets.length === LATENCY_BUCKET_COUNT) mergeBuckets(acc.buckets, r.buckets);
-    }
-    const points = [];
-    for (let slot = Math.floor(since.getTime() / slotMs) * slotMs; slot <= Date.now(); slot += slotMs) {
-      const acc = slots.get(slot);
-      points.push({
-        t: new Date(slot).toISOString(),
-        count: acc?.count ?? 0,
-        errors: acc?.errors ?? 0,
-        p50: acc ? round(percentileFromBuckets(acc.buckets, 50)) : null,
-        p95: acc ? round(percentileFromBuckets(acc.buckets, 95)) : null,
-        p99: acc ? round(percentileFromBuckets(acc.buckets, 99)) : null,
-      });
-    }
-    return { points };
-  },
+  async ({ user, params, query }) => deploymentLatency((await findDeployment(user, params.name, 'viewer')).id, query.minutes),
 );
