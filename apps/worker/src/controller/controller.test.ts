@@ -277,7 +277,7 @@ describe('deployment controller', () => {
     const replaced = new Promise<void>((resolve) => drivers[0]!.onExit((replicaId) => replicaId === victim!.id && resolve()));
     process.kill(victim!.pid!, 'SIGKILL');
     await replaced;
-    // The exit listener runs asynchronously; resync does the same work idempotently and waits for it.
+    // The exit listener runs asynchronously; resync lets it finish before probing, so the exit's reason is recorded.
     await health.resync();
     expect(woken).toContain(id);
     await converge(id, c);

@@ -21,6 +21,8 @@ async function answersReady(address: string): Promise<boolean> {
  */
 export class ReplicaHealth {
   private readonly misses = new Map<string, number>();
+  /** Replacements the driver's exit reports started: a resync lets them finish first, so their reason (the exit code or signal) is the one recorded. */
+  private readonly exiting = new Set<Promise<unknown>>();
 
   constructor(
     private readonly c: Controller,
@@ -28,7 +30,10 @@ export class ReplicaHealth {
   ) {
     c.driver.onExit((replicaId, detail) => {
       const how = detail.signal ? `signal ${detail.signal}` : `code ${detail.code}`;
-      void this.replace(replicaId, detail.reason ?? `exited (${how})`).catch((error) => console.error('replacing a replica failed', error));
+      const replacing = this.replace(replicaId, detail.reason ?? `exited (${how})`)
+        .catch((error) => console.error('replacing a replica failed', error))
+        .finally(() => this.exiting.delete(replacing));
+      this.exiting.add(replacing);
     });
   }
 
@@ -70,6 +75,7 @@ export class ReplicaHealth {
   /** One resync tick: stop orphans, probe ready replicas, then wake deployments that are not where their spec says. */
   async resync(): Promise<void> {
     const { db } = this.c;
+    await Promise.all(this.exiting);
     await this.stopOrphans();
     const replicas = await db.replica.findMany({
       where: { state: 'ready', variant: { deployment: { status: { in: ['pending', 'deploying', 'ready'] } } } },
