@@ -1,7 +1,7 @@
 // Shapes of the control-plane REST API (/api/v1) as the console reads them.
 
 import type { SlipwayManifest } from '@slipway/artifacts';
-import type { Autoscaling, CanaryStep, ModelSignature, Strategy, VariantRole } from '@slipway/core';
+import type { ModelSignature, Strategy } from '@slipway/core';
 import type {
   serializeApiKey,
   serializeDeployment,
@@ -12,7 +12,9 @@ import type {
   serializeRevision,
   serializeVersion,
 } from '../server/serializers';
+import type { z } from 'zod';
 import type { deploymentComparison } from '../server/comparison';
+import type { createDeploymentSchema, updateDeploymentSchema } from '../server/deployment-specs';
 import type { deploymentDrift } from '../server/drift';
 import type { deploymentLatency } from '../server/latency';
 import type { deploymentScaling } from '../server/scaling';
@@ -90,30 +92,12 @@ export type { Autoscaling, CanaryStep, DeploymentSpec, ScalingSchedule, Strategy
 export type Guardrails = Extract<Strategy, { type: 'canary' }>['guardrails'];
 export type StrategyType = Strategy['type'];
 
-type VersionRef = { versionLabel?: number; versionDigest?: never } | { versionDigest?: string; versionLabel?: never };
-
-/** One variant of a `variants` update; fields left out keep their current values. */
-export type VariantUpdate = {
-  name: string;
-  role?: VariantRole;
-  machineType?: string;
-  replicas?: number;
-  weight?: number;
-  mirrorPercent?: number;
-} & VersionRef;
-
 /**
- * PATCH /deployments/{name}: the one-variant shorthand (the primary unless `variant` says otherwise),
- * or `variants`, the complete new list (a variant left out is removed).
+ * PATCH /deployments/{name}: the one-variant shorthand (the primary unless `variant` says otherwise), or
+ * `variants`, the complete new list (a variant left out is removed); fields left out keep their current values.
  */
-export type DeploymentUpdate = (
-  | ({ variant?: string; machineType?: string; replicas?: number; autoscaling?: Autoscaling | null; variants?: never } & VersionRef)
-  | { variants: VariantUpdate[] }
-) & {
-  strategy?: { type: 'blue-green' } | { type: 'canary'; steps?: CanaryStep[]; guardrails?: Partial<Guardrails> };
-  /** Replace a rollout in progress instead of being refused with 409. */
-  supersede?: boolean;
-};
+export type DeploymentUpdate = z.input<typeof updateDeploymentSchema>;
+export type VariantUpdate = NonNullable<DeploymentUpdate['variants']>[number];
 
 export interface UpdateResult {
   deployment: Deployment;
@@ -166,12 +150,7 @@ export interface AdminUser extends User {
 export type Team = Omit<ReturnType<typeof serializeTeamWithMembers>, 'compute'>;
 
 /** The version is chosen by label, or pinned by content with `versionDigest: "sha256:<hex>"`. */
-export type NewDeployment = {
-  name: string;
-  modelName: string;
-  machineType: string;
-  replicas: number;
-} & ({ versionLabel: number } | { versionDigest: string });
+export type NewDeployment = z.input<typeof createDeploymentSchema>;
 
 export interface NewUser {
   email: string;

@@ -2,6 +2,7 @@ import {
   autoscalingSchema,
   deploymentSpecSchema,
   mergeSpec,
+  resourceNameSchema,
   strategySchema,
   variantNameSchema,
   variantRoles,
@@ -72,6 +73,26 @@ export const updateDeploymentSchema = z
     },
   );
 export type UpdateDeployment = z.infer<typeof updateDeploymentSchema>;
+
+/** POST /deployments: a new deployment of one primary variant. */
+export const createDeploymentSchema = z
+  .object({
+    name: resourceNameSchema,
+    modelName: z.string().min(1),
+    versionLabel: z.number().int().positive().optional(),
+    /** Pins the version by content (GitOps): `sha256:<hex>` or the bare hex digest. */
+    versionDigest: z
+      .string()
+      .regex(/^(sha256:)?[a-f0-9]{64}$/, 'expected sha256:<64 hex digits>')
+      .transform((d) => d.replace(/^sha256:/, ''))
+      .optional(),
+    machineType: z.string().min(1),
+    replicas: z.number().int().min(1).max(16).default(1),
+  })
+  .refine((b) => (b.versionLabel === undefined) !== (b.versionDigest === undefined), {
+    message: 'give exactly one of versionLabel and versionDigest',
+    path: ['versionLabel'],
+  });
 
 async function resolveVersion(modelId: string, modelName: string, ref: { versionLabel?: number; versionDigest?: string }) {
   if (ref.versionLabel === undefined && ref.versionDigest === undefined) return undefined;

@@ -1,10 +1,9 @@
-import { resourceNameSchema } from '@slipway/core';
 import { z } from 'zod';
 import { requireTeamRole, visibleTeamIds } from '@/lib/server/auth';
 import { serverContext } from '@/lib/server/context';
 import { deploy, nameNotAvailable } from '@slipway/controller';
 import { assertComputeQuota } from '@/lib/server/compute-quota';
-import { specForCreate } from '@/lib/server/deployment-specs';
+import { createDeploymentSchema, specForCreate } from '@/lib/server/deployment-specs';
 import { notFound } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
 import { deploymentInclude, serializeDeployment } from '@/lib/server/serializers';
@@ -19,26 +18,7 @@ export const GET = route({}, async ({ user }) => {
   return { deployments: deployments.map((d) => serializeDeployment(d, user)) };
 });
 
-const createDeployment = z
-  .object({
-    name: resourceNameSchema,
-    modelName: z.string().min(1),
-    versionLabel: z.number().int().positive().optional(),
-    /** Pins the version by content (GitOps): `sha256:<hex>` or the bare hex digest. */
-    versionDigest: z
-      .string()
-      .regex(/^(sha256:)?[a-f0-9]{64}$/, 'expected sha256:<64 hex digits>')
-      .transform((d) => d.replace(/^sha256:/, ''))
-      .optional(),
-    machineType: z.string().min(1),
-    replicas: z.number().int().min(1).max(16).default(1),
-  })
-  .refine((b) => (b.versionLabel === undefined) !== (b.versionDigest === undefined), {
-    message: 'give exactly one of versionLabel and versionDigest',
-    path: ['versionLabel'],
-  });
-
-export const POST = route({ body: createDeployment }, async ({ user, body }) => {
+export const POST = route({ body: createDeploymentSchema }, async ({ user, body }) => {
   const { db, transitions } = serverContext();
   const model = await db.model.findUnique({ where: { name: body.modelName } });
   if (!model) throw notFound(`model '${body.modelName}'`);
