@@ -270,19 +270,25 @@ function RuleState({ rule }: { rule: AlertRule }) {
 
 function EnabledToggle({ deploymentName, rule }: { deploymentName: string; rule: AlertRule }) {
   const queryClient = useQueryClient();
+  // The choice, shown from the click on (the mutation's own pending state arrives a render later, which would
+  // flip the box back for a moment) until the refetched rule agrees or the change fails.
+  const [choice, setChoice] = useState<boolean | null>(null);
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => api.updateAlertRule(deploymentName, rule.id, { enabled }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.alertRules(deploymentName) }),
+    onSettled: () => setChoice(null),
   });
   return (
     <>
       <label className="checkbox">
-        {/* Shows the choice at once; the mutation stays pending until the refetched rule agrees. */}
         <input
           type="checkbox"
-          checked={toggle.isPending ? toggle.variables : rule.enabled}
-          disabled={toggle.isPending}
-          onChange={(e) => toggle.mutate(e.target.checked)}
+          checked={choice ?? rule.enabled}
+          disabled={choice !== null}
+          onChange={(e) => {
+            setChoice(e.target.checked);
+            toggle.mutate(e.target.checked);
+          }}
         />
         Enabled
       </label>
