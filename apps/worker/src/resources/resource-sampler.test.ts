@@ -12,7 +12,7 @@ const IRIS = fileURLToPath(new URL('../../../../models/iris/iris.onnx', import.m
 const TOKEN = 'resource-sampler-test-token-0123456789';
 
 /** A real replica process started by the local driver, sampled from /proc into Postgres. */
-describe.runIf(process.platform === 'linux')('ResourceSampler', () => {
+describe('ResourceSampler', () => {
   const env = requireTestEnv();
   const suffix = randomUUID().slice(0, 8);
   const driver = new LocalDriver({ hostGpus: 0, bindHost: '127.0.0.1', advertiseHost: '127.0.0.1', owner: `resource-sampler-test-${suffix}` });
