@@ -59,24 +59,37 @@ export class RateLimiter {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /**
+   * Spends a token this process holds, or refuses while the shared bucket is known to be empty, without waiting;
+   * undefined when a lease must be fetched first (then `take`). Most requests end here, off Redis and off the microtask queue.
+   */
+  takeHeld(key: string, perSecond: number | null): Admission | undefined {
+    const lease = this.leaseOf(key, perSecond ?? this.defaultPerSecond);
+    if (lease.tokens >= 1) {
+      lease.tokens -= 1;
+      if (lease.tokens < this.batch(lease.rate) / 2) void this.lease(key, lease);
+      return { ok: true };
+    }
+    const wait = lease.deniedUntil - this.clock();
+    return wait > 0 ? { ok: false, retryAfterMs: wait } : undefined;
+  }
+
   async take(key: string, perSecond: number | null): Promise<Admission> {
-    const rate = perSecond ?? this.defaultPerSecond;
+    // Each pass either spends a token, refuses, or leases (which grants a token or sets deniedUntil).
+    for (;;) {
+      const admission = this.takeHeld(key, perSecond);
+      if (admission) return admission;
+      await this.lease(key, this.leaseOf(key, perSecond ?? this.defaultPerSecond));
+    }
+  }
+
+  private leaseOf(key: string, rate: number): Lease {
     let lease = this.leases.get(key);
     if (!lease || lease.rate !== rate) {
       lease = { rate, tokens: 0, deniedUntil: 0 };
       this.leases.set(key, lease);
     }
-    // Each pass either spends a token, refuses, or leases (which grants a token or sets deniedUntil).
-    for (;;) {
-      if (lease.tokens >= 1) {
-        lease.tokens -= 1;
-        if (lease.tokens < this.batch(rate) / 2) void this.lease(key, lease);
-        return { ok: true };
-      }
-      const wait = lease.deniedUntil - this.clock();
-      if (wait > 0) return { ok: false, retryAfterMs: wait };
-      await this.lease(key, lease);
-    }
+    return lease;
   }
 
   /** Tokens fetched at once: `leaseMs` worth of the rate, within a one-second burst. */

@@ -173,7 +173,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!key) return void sendError(res, route.protocol, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
     const principal = keys.cached(key) ?? (await keys.authenticate(key));
     if (!principal) return void sendError(res, route.protocol, 'unauthorized', 'invalid or revoked API key');
-    const allowed = await limiter.take(principal.keyId, principal.rateLimitPerSecond);
+    const allowed = limiter.takeHeld(principal.keyId, principal.rateLimitPerSecond) ?? (await limiter.take(principal.keyId, principal.rateLimitPerSecond));
     if (!allowed.ok) {
       res.setHeader('retry-after', String(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))));
       return void sendError(res, route.protocol, 'rate_limited', 'rate limit exceeded for this API key');
