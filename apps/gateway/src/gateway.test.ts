@@ -9,7 +9,7 @@ import { at, encodeFrame, FrameDecoder, FrameKind, framedAddress } from '@slipwa
 import { createDb, generateApiKey, hashApiKey, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
 import { channels, createRedis, publishAccessChanged, type RoutedDeployment, type RoutingTable, type WakeRequest } from '@slipway/queue';
-import { requireTestEnv, startRuntime, type RunningRuntime } from '@slipway/testkit';
+import { requireTestEnv, seedDeployment, startRuntime, type RunningRuntime } from '@slipway/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RoutingState } from './routing-state';
@@ -17,66 +17,6 @@ import { startGateway, type Gateway } from './server';
 
 const IRIS = fileURLToPath(new URL('../../../models/iris/iris.onnx', import.meta.url));
 const SETOSA = { inputs: { features: [[5.1, 3.5, 1.4, 0.2]] } };
-
-/** Rows a real deployment has, so rollups and API keys resolve against the database. */
-async function seedDeployment<Variant extends string>(db: Db, name: string, variantNames: readonly Variant[]) {
-  const team = await db.team.create({ data: { name: `team-${name}` } });
-  const user = await db.user.create({
-    data: { email: `${name}@example.com`, name, passwordHash: 'x', memberships: { create: { teamId: team.id, role: 'member' } } },
-  });
-  const machine = await db.machineType.upsert({
-    where: { name: 'cpu-small' },
-    update: {},
-    create: { name: 'cpu-small', vcpu: 1, memoryMb: 2048, hourlyCost: 0.05 },
-  });
-  const model = await db.model.create({
-    data: {
-      name,
-      teamId: team.id,
-      versions: {
-        create: {
-          label: 1,
-          digest: randomUUID().replace(/-/g, '').padEnd(64, '0'),
-          sizeBytes: 1,
-          format: 'onnx',
-          filename: 'iris.onnx',
-          uploadedById: user.id,
-          status: 'ready',
-        },
-      },
-    },
-    include: { versions: true },
-  });
-  const deployment = await db.deployment.create({
-    data: {
-      name,
-      modelId: model.id,
-      teamId: team.id,
-      status: 'ready',
-      variants: {
-        create: variantNames.map((v) => ({
-          name: v,
-          templateKey: `${v}/${at(model.versions, 0).id}/${machine.id}`,
-          versionId: at(model.versions, 0).id,
-          machineTypeId: machine.id,
-          replicas: 1,
-        })),
-      },
-    },
-    include: { variants: true },
-  });
-  const key = generateApiKey();
-  await db.apiKey.create({ data: { name: 'test', prefix: key.prefix, hash: key.hash, userId: user.id } });
-  const limited = generateApiKey();
-  await db.apiKey.create({ data: { name: 'limited', prefix: limited.prefix, hash: limited.hash, userId: user.id, rateLimitPerSecond: 2 } });
-  return {
-    deployment,
-    teamId: team.id,
-    key: key.key,
-    limitedKey: limited.key,
-    variantIds: Object.fromEntries(deployment.variants.map((v) => [v.name, v.id])) as Record<Variant, string>,
-  };
-}
 
 describe('gateway', () => {
   const env = requireTestEnv();

@@ -49,6 +49,7 @@ describe('drift collector', () => {
     );
     c.observe(request([[40, 3000]], ['Ljubljana']), answer([[1, 0]], [0]));
     await c.flush();
+    expect(c.secondsSpent).toBeGreaterThan(0);
     expect(windows).toHaveLength(1);
     const byName = Object.fromEntries(windows[0]!.features.map((f) => [f.name, f]));
     expect(Object.keys(byName).sort()).toEqual(['age', 'city', 'income', 'label', 'probabilities[0]', 'probabilities[1]']);

@@ -25,13 +25,15 @@ export type WindowSink = (window: Omit<DriftWindowPayload, 'variantId' | 'replic
 /**
  * Drift sketches of every request this replica answers, per input column and per output, in windows: each window's
  * sketches are handed to `sink` (a job for the worker) when it closes. An observation costs one sketch insert per
- * value (a logarithm and an increment); memory is bounded by columns × sketch size, never by traffic.
+ * value (a table lookup and an increment for float32, a logarithm for other numbers); memory is bounded by columns ×
+ * sketch size, never by traffic.
  */
 export class DriftCollector {
   private plans = new Map<string, TensorPlan | null>();
   private opened = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private spentMs = 0;
 
   constructor(
     private readonly options: {
@@ -45,8 +47,15 @@ export class DriftCollector {
   ) {}
 
   observe(feeds: Feeds, outputs: Outputs): void {
+    const started = performance.now();
     for (const name in feeds) this.record(name, 'input', feeds[name]!);
     for (const name in outputs) this.record(name, 'output', outputs[name]!);
+    this.spentMs += performance.now() - started;
+  }
+
+  /** Time spent observing requests and serialising windows (the replica's `slipway_runtime_drift_seconds_total`). */
+  get secondsSpent(): number {
+    return this.spentMs / 1000;
   }
 
   start(): void {
@@ -56,6 +65,7 @@ export class DriftCollector {
 
   /** Closes the current window and hands it to the sink; windows flush one at a time, in order. */
   flush(): Promise<void> {
+    const started = performance.now();
     const windowStart = this.opened;
     const windowEnd = Date.now();
     const plans = this.plans;
@@ -65,6 +75,7 @@ export class DriftCollector {
       .flatMap((plan) => plan?.columns ?? [])
       .filter((c) => c.sketch.count + c.sketch.missing > 0)
       .map((c) => ({ name: c.name, role: c.role, sketch: c.sketch.toJSON() }));
+    this.spentMs += performance.now() - started;
     if (features.length === 0) return this.flushing;
     this.flushing = this.flushing.then(() => this.options.sink({ windowStart, windowEnd, features }).catch((error) => this.options.onError?.(error)));
     return this.flushing;
@@ -86,14 +97,13 @@ export class DriftCollector {
     }
     if (!plan) return;
     const { data } = value;
-    const columns = plan.columns;
-    const n = data.length;
-    for (let i = 0; i < n; i++) {
-      const column = columns[i % width]!;
-      const v = data[i]!;
-      if (column.sketch instanceof NumericSketch) column.sketch.add(Number(v));
-      else column.sketch.add(String(v));
-    }
+    if (data instanceof Float32Array) {
+      const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
+      for (const { sketch, index } of plan.columns) {
+        if (sketch instanceof NumericSketch) sketch.addFloat32Column(data, bits, index, width);
+        else sketch.addColumn(data, index, width);
+      }
+    } else for (const column of plan.columns) column.sketch.addColumn(data, column.index, width);
   }
 
   private plan(tensor: string, role: Role, dtype: string, width: number): TensorPlan | null {

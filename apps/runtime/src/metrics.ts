@@ -19,7 +19,9 @@ export class RuntimeMetrics {
     this.batchSizes.record(size);
   }
 
-  render(model: string, queueDepth: number, inFlight: number): string {
+  /** `driftSeconds`: time spent on drift collection, when this replica collects. */
+  render(model: string, state: { queueDepth: number; inFlight: number; driftSeconds?: number | undefined }): string {
+    const { queueDepth, inFlight, driftSeconds } = state;
     const lines: string[] = [
       '# HELP slipway_runtime_requests_total Requests answered, by protocol and status.',
       '# TYPE slipway_runtime_requests_total counter',
@@ -34,9 +36,25 @@ export class RuntimeMetrics {
       '# HELP slipway_runtime_in_flight Requests being handled.',
       '# TYPE slipway_runtime_in_flight gauge',
       `slipway_runtime_in_flight{model="${model}"} ${inFlight}`,
+      // The process's own CPU, as Prometheus client libraries name it: drift collection's share is read against it.
+      '# HELP process_cpu_seconds_total User and system CPU time of this process.',
+      '# TYPE process_cpu_seconds_total counter',
+      `process_cpu_seconds_total ${cpuSeconds()}`,
     );
+    if (driftSeconds !== undefined) {
+      lines.push(
+        '# HELP slipway_runtime_drift_seconds_total Time spent sketching requests for drift monitoring and closing windows.',
+        '# TYPE slipway_runtime_drift_seconds_total counter',
+        `slipway_runtime_drift_seconds_total{model="${model}"} ${driftSeconds}`,
+      );
+    }
     return `${lines.join('\n')}\n`;
   }
+}
+
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 function histogramLines(name: string, help: string, model: string, histogram: LatencyHistogram, scale: number): string[] {

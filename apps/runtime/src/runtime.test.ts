@@ -116,6 +116,9 @@ describe('runtime serving the iris classifier', () => {
     expect(runs).toBeLessThan(rowsRun);
     expect(metrics).toContain('slipway_runtime_request_duration_seconds_bucket');
     expect(metrics).toContain('slipway_runtime_queue_depth{model="iris"}');
+    expect(Number(/^process_cpu_seconds_total (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    // This replica was started without a variant: it collects no drift, and says nothing of it.
+    expect(metrics).not.toContain('slipway_runtime_drift_seconds_total');
   });
 });
 

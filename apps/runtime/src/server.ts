@@ -28,8 +28,8 @@ export interface RuntimeServerOptions {
   maxBodyBytes: number;
   /** When set, every request but the health probes must carry it in REPLICA_TOKEN_HEADER (the gateway does). */
   token?: string;
-  /** Sees every answered request's inputs and outputs (drift monitoring). */
-  drift?: { observe(feeds: Feeds, outputs: Outputs): void };
+  /** Sees every answered request's inputs and outputs (drift monitoring); `secondsSpent` is what that has cost. */
+  drift?: { observe(feeds: Feeds, outputs: Outputs): void; readonly secondsSpent: number };
 }
 
 type Protocol = ErrorProtocol | 'ops';
@@ -104,7 +104,11 @@ export function createRuntimeServer(options: RuntimeServerOptions): RuntimeServe
       if (path === '/v2/health/ready') return json(draining ? 503 : 200, { ready: !draining });
       if (path === '/v2' || path === '/v2/') return json(200, SERVER_METADATA);
       if (path === '/metrics') {
-        return { status: 200, contentType: 'text/plain; version=0.0.4', payload: metrics.render(model.name, inferencer.queueDepth(), inFlight) };
+        return {
+          status: 200,
+          contentType: 'text/plain; version=0.0.4',
+          payload: metrics.render(model.name, { queueDepth: inferencer.queueDepth(), inFlight, driftSeconds: options.drift?.secondsSpent }),
+        };
       }
     }
     let m = OIP_MODEL.exec(path);

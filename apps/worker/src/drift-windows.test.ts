@@ -91,6 +91,12 @@ describe('drift windows from a real runtime', () => {
         expect(response.status).toBe(200);
         labels += ((await response.json()) as { outputs: { label: number[] } }).outputs.label.length;
       }
+      // What collection costs is on the replica's /metrics, beside the process's CPU it is a share of.
+      const metrics = await (await fetch(`${runtime.address}/metrics`)).text();
+      const driftSeconds = Number(/^slipway_runtime_drift_seconds_total\{model="drift"\} (\S+)$/m.exec(metrics)?.[1]);
+      const cpuSeconds = Number(/^process_cpu_seconds_total (\S+)$/m.exec(metrics)?.[1]);
+      expect(driftSeconds).toBeGreaterThan(0);
+      expect(driftSeconds).toBeLessThan(cpuSeconds);
     } finally {
       // SIGTERM: the replica drains and flushes the window still open.
       await runtime.stop();

@@ -1,5 +1,6 @@
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import { z } from 'zod';
+import { FLOAT32_INFINITY_BITS, FLOAT32_MIN_NORMAL_BITS, Float32Keys } from './float32-keys';
 
 /**
  * Bounded, mergeable summaries of one feature over one window. Numeric values go into a DDSketch (Datadog's,
@@ -47,6 +48,20 @@ export type FeatureSketchJson = z.infer<typeof featureSketchSchema>;
 
 type Store = LogCollapsingLowestDenseDDSketch['store'];
 
+/** What one column of a tensor gives a sketch: every `stride`-th value from `first` (a row-major [n, stride] tensor). */
+type ColumnValues = ArrayLike<number | bigint | boolean | string>;
+
+/** Every NumericSketch maps with RELATIVE_ACCURACY, so one key table, built on first use, serves them all. */
+let sharedFloat32Keys: Float32Keys | undefined;
+
+/** One more value under `key`: the store's own `add` when the key is outside its bins (it grows or collapses them). */
+function addKey(store: Store, key: number): void {
+  if (key >= store.minKey && key <= store.maxKey) {
+    store.bins[key - store.offset]!++;
+    store.count++;
+  } else store.add(key, 1);
+}
+
 function storeBins(store: Store): [number, number][] {
   const out: [number, number][] = [];
   for (let i = 0; i < store.bins.length; i++) if (store.bins[i]! > 0) out.push([i + store.offset, store.bins[i]!]);
@@ -63,6 +78,51 @@ export class NumericSketch {
       this.sketch.accept(value);
       this.sumSquares += value * value;
     } else this.missing++;
+  }
+
+  /** Adds one column's values (`first`, `first + stride`, …) one by one. */
+  addColumn(values: ColumnValues, first: number, stride: number): void {
+    for (let i = first; i < values.length; i += stride) this.add(Number(values[i]));
+  }
+
+  /**
+   * The same as addColumn on float32 data, with the same result, in well under half the time (`npm run bench drift`):
+   * keys come from a table lookup on the values' bits (`bits` views the same memory as `values`) rather than a
+   * logarithm each, and the counters live in locals for the loop. Drift collection on every request rests on this.
+   */
+  addFloat32Column(values: Float32Array, bits: Uint32Array, first: number, stride: number): void {
+    const s = this.sketch;
+    sharedFloat32Keys ??= new Float32Keys(s.mapping);
+    const keys = sharedFloat32Keys;
+    let { count, sum, min, max, zeroCount } = s;
+    let { missing, sumSquares } = this;
+    for (let i = first; i < values.length; i += stride) {
+      const pattern = bits[i]!;
+      const magnitude = pattern & 0x7fff_ffff;
+      if (magnitude >= FLOAT32_INFINITY_BITS) {
+        missing++;
+        continue;
+      }
+      const value = values[i]!;
+      if (magnitude === 0) zeroCount++;
+      else {
+        // Subnormals are rare enough for the logarithm; the table covers normal values.
+        const key = magnitude >= FLOAT32_MIN_NORMAL_BITS ? keys.key(magnitude) : s.mapping.key(Math.abs(value));
+        addKey(pattern === magnitude ? s.store : s.negativeStore, key);
+      }
+      count++;
+      sum += value;
+      sumSquares += value * value;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    s.count = count;
+    s.sum = sum;
+    s.min = min;
+    s.max = max;
+    s.zeroCount = zeroCount;
+    this.missing = missing;
+    this.sumSquares = sumSquares;
   }
 
   /** Values in the quantiles (missing ones excluded). */
@@ -193,6 +253,14 @@ export class CategoryCounts {
     if (current !== undefined) this.counts.set(value, current + 1);
     else if (this.counts.size < MAX_CATEGORIES || value === OTHER_CATEGORY) this.counts.set(value, 1);
     else this.counts.set(OTHER_CATEGORY, (this.counts.get(OTHER_CATEGORY) ?? 0) + 1);
+  }
+
+  /** Adds one column's values (`first`, `first + stride`, …): strings as they are, numbers and booleans as text. */
+  addColumn(values: ColumnValues, first: number, stride: number): void {
+    for (let i = first; i < values.length; i += stride) {
+      const value = values[i];
+      this.add(typeof value === 'string' ? value : String(value));
+    }
   }
 
   /** Sums counts, then keeps the MAX_CATEGORIES most frequent and folds the rest into OTHER_CATEGORY. */

@@ -1,0 +1,61 @@
+import type { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
+import { InvariantError } from '../invariant';
+
+type Mapping = LogCollapsingLowestDenseDDSketch['mapping'];
+
+/** The bit patterns of positive normal float32 values: the table covers these; the rest go the slow way. */
+export const FLOAT32_MIN_NORMAL_BITS = 0x0080_0000;
+export const FLOAT32_INFINITY_BITS = 0x7f80_0000;
+/** Bit patterns per table cell: the exponent and the top 7 mantissa bits name a cell. */
+const CELL_SHIFT = 16;
+const CELLS = FLOAT32_INFINITY_BITS >>> CELL_SHIFT;
+
+/**
+ * The sketch mapping's key of a positive float32, by table lookup on its bits instead of a logarithm: equal to
+ * `mapping.key(value)` for every positive normal float32, without computing a logarithm.
+ *
+ * The bits of positive floats order like their values, so a cell of 2^16 consecutive patterns spans at most 0.8 % of
+ * relative width, less than the 2 % of one key at 1 % accuracy: a cell holds at most one key boundary. Each cell's
+ * lower key and its boundary are found once, with the mapping's own `key` (binary search within the cell), so the table
+ * agrees with the library by construction wherever `key` is monotonic, as a logarithm is.
+ */
+export class Float32Keys {
+  private readonly lower = new Int32Array(CELLS);
+  /** The first bit pattern of the cell whose key is lower + 1 (beyond the cell when it has no boundary). */
+  private readonly boundary = new Uint32Array(CELLS);
+
+  constructor(mapping: Mapping) {
+    const scratch = new Float32Array(1);
+    const scratchBits = new Uint32Array(scratch.buffer);
+    const keyOf = (bits: number) => {
+      scratchBits[0] = bits;
+      return mapping.key(scratch[0]!);
+    };
+    for (let cell = FLOAT32_MIN_NORMAL_BITS >>> CELL_SHIFT; cell < CELLS; cell++) {
+      const first = cell << CELL_SHIFT;
+      const last = first + (1 << CELL_SHIFT) - 1;
+      const key = keyOf(first);
+      this.lower[cell] = key;
+      const lastKey = keyOf(last);
+      if (lastKey > key + 1) throw new InvariantError(`float32 key cell ${cell} spans ${lastKey - key + 1} keys`);
+      if (lastKey === key) {
+        this.boundary[cell] = last + 1;
+        continue;
+      }
+      let lo = first + 1;
+      let hi = last;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keyOf(mid) > key) hi = mid;
+        else lo = mid + 1;
+      }
+      this.boundary[cell] = lo;
+    }
+  }
+
+  /** The key of the positive normal float32 whose bit pattern is `bits` (FLOAT32_MIN_NORMAL_BITS ≤ bits < FLOAT32_INFINITY_BITS). */
+  key(bits: number): number {
+    const cell = bits >>> CELL_SHIFT;
+    return this.lower[cell]! + (bits >= this.boundary[cell]! ? 1 : 0);
+  }
+}
