@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { at, NumericSketch } from '@slipway/core';
@@ -14,15 +15,16 @@ import { createDb } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
 import { channels, createRedis, type RoutedDeployment, type RoutingTable } from '@slipway/queue';
 import { seedDeployment, startRuntime, type RunningRuntime } from '@slipway/testkit';
-import { startGateway } from '../apps/gateway/src/server';
 import { DriftCollector } from '../apps/runtime/src/drift-collector';
-import type { PlatformEnv } from '../scripts/lib/platform';
+import { processEnv, type PlatformEnv } from '../scripts/lib/platform';
 import { load, printTable, type LoadResult } from './lib/load';
+import { cpuMs, type Started, startListening } from './lib/processes';
 import { until } from './lib/until';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const TURNS = 5;
 const INPUTS = 16;
+const GATEWAY_MAIN = fileURLToPath(new URL('../apps/gateway/src/main.ts', import.meta.url));
 
 function rows(n: number): number[][] {
   return Array.from({ length: n }, (_, r) => Array.from({ length: INPUTS }, (_, c) => Math.sin(r * 31 + c) * 10));
@@ -40,6 +42,8 @@ interface Side {
   /** Where the load goes: the replica itself or the gateway route to its deployment. */
   url: string;
   headers: Record<string, string>;
+  /** The gateway process in front, when the load goes through one: its CPU is part of every request's. */
+  gatewayPid?: number;
 }
 
 type Measured = LoadResult & { replicaCpuUs: number; driftShare: number | undefined };
@@ -52,22 +56,25 @@ async function replicaCounters(runtime: RunningRuntime): Promise<{ cpu: number; 
 }
 
 async function measure(label: string, side: Side, body: string): Promise<Measured> {
-  const before = await replicaCounters(side.runtime);
+  const gatewayCpu = async () => (side.gatewayPid === undefined ? 0 : (await cpuMs(side.gatewayPid)) / 1000);
+  const [before, gatewayBefore] = [await replicaCounters(side.runtime), await gatewayCpu()];
   const result = await load(label, { url: side.url, body, headers: side.headers, connections: 8, seconds: SECONDS });
-  const after = await replicaCounters(side.runtime);
-  const cpu = after.cpu - before.cpu;
+  const [after, gatewayAfter] = [await replicaCounters(side.runtime), await gatewayCpu()];
+  const replicaCpu = after.cpu - before.cpu;
   return {
     ...result,
-    replicaCpuUs: (cpu * 1e6) / Math.max(result.requests, 1),
-    driftShare: after.drift === undefined || before.drift === undefined ? undefined : (after.drift - before.drift) / cpu,
+    replicaCpuUs: (replicaCpu * 1e6) / Math.max(result.requests, 1),
+    // Of the serving path's CPU: the replica's, and the gateway's when the load went through it.
+    driftShare:
+      after.drift === undefined || before.drift === undefined ? undefined : (after.drift - before.drift) / (replicaCpu + gatewayAfter - gatewayBefore),
   };
 }
 
 /**
  * Alternating turns (without, with), so a slower moment of a shared machine hits both alike; ratios per turn, median.
  * Each side is warmed first: the JIT settles, and the collecting replica finishes loading its Redis client. The
- * collecting replica also reports the time it spent collecting: its share of that replica's CPU is read in one
- * process over one interval, so it holds steady where the A/B ratios swing with the machine.
+ * collecting replica also reports the time it spent collecting: its share of the serving CPU (replica, and gateway
+ * when in front) is read over one interval, so it holds steady where the A/B ratios swing with the machine.
  */
 async function compare(title: string, sides: [Side, Side], body: string): Promise<void> {
   for (const side of sides) await load('warm-up', { url: side.url, body, headers: side.headers, connections: 8, seconds: 2 });
@@ -89,7 +96,7 @@ async function compare(title: string, sides: [Side, Side], body: string): Promis
   const t = median(throughput);
   const c = median(cpu);
   console.log(
-    `→ ${title}, median of ${TURNS} turns: collection's share of the collecting replica's CPU ${percent(median(share))} (per turn: ${share.map(percent).join(', ')}); A/B with collector / without: throughput ${t.toFixed(3)} (cost ${percent(1 - t)}), replica CPU per request ${c.toFixed(3)} (cost ${percent(c - 1)}); target ≤ 5 %`,
+    `→ ${title}, median of ${TURNS} turns: collection's share of the serving CPU ${percent(median(share))} (per turn: ${share.map(percent).join(', ')}); A/B with collector / without: throughput ${t.toFixed(3)} (cost ${percent(1 - t)}), replica CPU per request ${c.toFixed(3)} (cost ${percent(c - 1)}); target ≤ 5 %`,
   );
 }
 
@@ -110,19 +117,7 @@ async function throughputCost(env: PlatformEnv): Promise<void> {
     env: { SLIPWAY_VARIANT_ID: on.variantIds.primary, SLIPWAY_DRIFT_WINDOW_MS: '1000', REDIS_URL: env.redisUrl, SLIPWAY_PREFIX: prefix },
   });
   const plain = await startRuntime({ modelPath, name: 'bench', token: randomUUID(), env: { SLIPWAY_DRIFT_WINDOW_MS: '0' } });
-  const gateway = await startGateway({
-    db,
-    redis,
-    prefix,
-    port: 0,
-    host: '127.0.0.1',
-    metricsToken: randomUUID(),
-    rollupIntervalMs: 60_000,
-    maxBodyBytes: 8 * 1024 * 1024,
-    defaultRateLimit: 1_000_000_000,
-    holdMaxRequests: 1_000,
-    holdTimeoutMs: 30_000,
-  });
+  let gateway: Started | undefined;
   try {
     const routed = (seeded: typeof on, runtime: RunningRuntime): RoutedDeployment => ({
       id: seeded.deployment.id,
@@ -143,17 +138,28 @@ async function throughputCost(env: PlatformEnv): Promise<void> {
       generatedAt: new Date().toISOString(),
       deployments: { [on.deployment.name]: routed(on, collecting), [off.deployment.name]: routed(off, plain) },
     };
-    await redis.publish(channels(prefix).routingChanged, JSON.stringify(table));
-    await until('the gateway to route both deployments', async () =>
-      gateway.routing.deployment(on.deployment.name) && gateway.routing.deployment(off.deployment.name) ? true : undefined,
-    );
-    const direct = (label: Side['label'], runtime: RunningRuntime): Side => ({ label, runtime, url: `${runtime.address}/predict`, headers: runtime.headers });
+    // A gateway process of its own (its CPU counted apart), reading the routing table the worker would have stored.
+    await redis.set(channels(prefix).routingKey, JSON.stringify(table));
+    gateway = await startListening([GATEWAY_MAIN], {
+      ...processEnv(env, ''),
+      SLIPWAY_PREFIX: prefix,
+      PORT: '0',
+      SLIPWAY_DEFAULT_RATE_LIMIT: '1000000000',
+    });
+    const { url: gatewayUrl, pid: gatewayPid } = gateway;
     const routedSide = (label: Side['label'], runtime: RunningRuntime, seeded: typeof on): Side => ({
       label,
       runtime,
-      url: `${gateway.url}/models/${seeded.deployment.name}/predict`,
+      url: `${gatewayUrl}/models/${seeded.deployment.name}/predict`,
       headers: { authorization: `Bearer ${seeded.key}` },
+      gatewayPid,
     });
+    for (const side of [routedSide('without collector', plain, off), routedSide('with collector', collecting, on)]) {
+      await until('the gateway to route both deployments', async () =>
+        (await fetch(side.url, { method: 'POST', headers: side.headers, body: JSON.stringify({ inputs: { features: rows(1) } }) })).ok ? true : undefined,
+      );
+    }
+    const direct = (label: Side['label'], runtime: RunningRuntime): Side => ({ label, runtime, url: `${runtime.address}/predict`, headers: runtime.headers });
     for (const batch of [1, 32]) {
       const body = JSON.stringify({ inputs: { features: rows(batch) } });
       const what = `${batch} row(s) of ${INPUTS} features per request`;
@@ -161,7 +167,7 @@ async function throughputCost(env: PlatformEnv): Promise<void> {
       await compare(`replica called directly, ${what}`, [direct('without collector', plain), direct('with collector', collecting)], body);
     }
   } finally {
-    await gateway.close();
+    gateway?.stop();
     await Promise.all([collecting.stop(), plain.stop()]);
     // The windows no worker consumed.
     const keys = await redis.keys(`${prefix}*`);

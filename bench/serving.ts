@@ -18,7 +18,7 @@ import { ApiClient } from '../e2e/api-client';
 import { freePort, launchPlatform } from '../scripts/lib/launch';
 import { processEnv, type PlatformEnv } from '../scripts/lib/platform';
 import { inProcess, load, printTable, type LoadResult } from './lib/load';
-import { cpuMs, replicaAuth, replicaPid } from './lib/processes';
+import { cpuMs, replicaAuth, replicaPid, type Started, startListening } from './lib/processes';
 import { until } from './lib/until';
 import { hasWrk, wrk } from './lib/wrk';
 
@@ -34,33 +34,6 @@ const SYSTEM_PYTHON = '/usr/bin/python3';
 
 function filled(shape: number[]): unknown {
   return shape.length === 1 ? new Array(shape[0]).fill(0.5) : Array.from({ length: shape[0]! }, () => filled(shape.slice(1)));
-}
-
-/** The port from a gateway's `{"msg":"listening","url":…}` line. */
-function gatewayPort(line: string): number | undefined {
-  if (!line.startsWith('{')) return undefined;
-  const message = JSON.parse(line) as { msg?: string; url?: string };
-  return message.msg === 'listening' && message.url ? Number(new URL(message.url).port) : undefined;
-}
-
-interface Started {
-  url: string;
-  pid: number;
-  stop(): void;
-}
-
-/** A child process that prints `{"msg":"listening", "port"|"url": …}` once it listens (the bare proxy, a second gateway). */
-async function startListening(args: string[], env?: NodeJS.ProcessEnv): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
-  const port = await new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      // The bare proxy prints the runtime's listening line (launch contract); a gateway prints its URL.
-      const port = parseListeningLine(line)?.port ?? gatewayPort(line);
-      if (port !== undefined) resolve(port);
-    });
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
 
 /** The FastAPI + PyTorch wrapper of the same MLP shape, or why it cannot run here. */

@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { REPLICA_TOKEN_HEADER } from '@slipway/core';
+import { createInterface } from 'node:readline';
+import { parseListeningLine, REPLICA_TOKEN_HEADER } from '@slipway/core';
 
 /** A process and all its descendants, from /proc (Linux). */
 export async function processTree(rootPid: number): Promise<number[]> {
@@ -46,4 +48,31 @@ export async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
   return kb ? Number(kb) * 1024 : 0;
+}
+
+/** The port from a gateway's `{"msg":"listening","url":…}` line. */
+function gatewayPort(line: string): number | undefined {
+  if (!line.startsWith('{')) return undefined;
+  const message = JSON.parse(line) as { msg?: string; url?: string };
+  return message.msg === 'listening' && message.url ? Number(new URL(message.url).port) : undefined;
+}
+
+export interface Started {
+  url: string;
+  pid: number;
+  stop(): void;
+}
+
+/** A child process that prints `{"msg":"listening", "port"|"url": …}` once it listens (the bare proxy, a second gateway). */
+export async function startListening(args: string[], env?: NodeJS.ProcessEnv): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      // The bare proxy prints the runtime's listening line (launch contract); a gateway prints its URL.
+      const port = parseListeningLine(line)?.port ?? gatewayPort(line);
+      if (port !== undefined) resolve(port);
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }

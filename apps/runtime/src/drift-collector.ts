@@ -25,7 +25,7 @@ export type WindowSink = (window: Omit<DriftWindowPayload, 'variantId' | 'replic
 /**
  * Drift sketches of every request this replica answers, per input column and per output, in windows: each window's
  * sketches are handed to `sink` (a job for the worker) when it closes. An observation costs one sketch insert per
- * value (a table lookup and an increment for float32, a logarithm for other numbers); memory is bounded by columns ×
+ * value (for float32 a table lookup and an increment, for int64 labels an increment, for other numbers a logarithm); memory is bounded by columns ×
  * sketch size, never by traffic.
  */
 export class DriftCollector {
@@ -101,6 +101,12 @@ export class DriftCollector {
       const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
       for (const { sketch, index } of plan.columns) {
         if (sketch instanceof NumericSketch) sketch.addFloat32Column(data, bits, index, width);
+        else sketch.addColumn(data, index, width);
+      }
+    } else if (data instanceof BigInt64Array) {
+      const words = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+      for (const { sketch, index } of plan.columns) {
+        if (sketch instanceof CategoryCounts) sketch.addInt64Column(data, words, index, width);
         else sketch.addColumn(data, index, width);
       }
     } else for (const column of plan.columns) column.sketch.addColumn(data, column.index, width);

@@ -20,9 +20,11 @@ const CELLS = FLOAT32_INFINITY_BITS >>> CELL_SHIFT;
  * agrees with the library by construction wherever `key` is monotonic, as a logarithm is.
  */
 export class Float32Keys {
-  private readonly lower = new Int32Array(CELLS);
-  /** The first bit pattern of the cell whose key is lower + 1 (beyond the cell when it has no boundary). */
-  private readonly boundary = new Uint32Array(CELLS);
+  /**
+   * Per cell, side by side (one cache line holds both): its lower key, then the first bit pattern of the cell whose key
+   * is one more (beyond the cell when none is). Bit patterns stay below 2^31, so Int32 holds them.
+   */
+  private readonly table = new Int32Array(2 * CELLS);
 
   constructor(mapping: Mapping) {
     const scratch = new Float32Array(1);
@@ -35,11 +37,11 @@ export class Float32Keys {
       const first = cell << CELL_SHIFT;
       const last = first + (1 << CELL_SHIFT) - 1;
       const key = keyOf(first);
-      this.lower[cell] = key;
+      this.table[2 * cell] = key;
       const lastKey = keyOf(last);
       if (lastKey > key + 1) throw new InvariantError(`float32 key cell ${cell} spans ${lastKey - key + 1} keys`);
       if (lastKey === key) {
-        this.boundary[cell] = last + 1;
+        this.table[2 * cell + 1] = last + 1;
         continue;
       }
       let lo = first + 1;
@@ -49,13 +51,13 @@ export class Float32Keys {
         if (keyOf(mid) > key) hi = mid;
         else lo = mid + 1;
       }
-      this.boundary[cell] = lo;
+      this.table[2 * cell + 1] = lo;
     }
   }
 
   /** The key of the positive normal float32 whose bit pattern is `bits` (FLOAT32_MIN_NORMAL_BITS ≤ bits < FLOAT32_INFINITY_BITS). */
   key(bits: number): number {
-    const cell = bits >>> CELL_SHIFT;
-    return this.lower[cell]! + (bits >= this.boundary[cell]! ? 1 : 0);
+    const at = (bits >>> CELL_SHIFT) << 1;
+    return this.table[at]! + (bits >= this.table[at + 1]! ? 1 : 0);
   }
 }

@@ -84,4 +84,32 @@ describe('sketches', () => {
     expect(a.counts.get('d0')).toBe(3);
     expect([...a.counts.values()].reduce((x, y) => x + y, 0)).toBe(a.count);
   });
+
+  it('counts an int64 label column exactly as adding its values as text one by one, beyond MAX_CATEGORIES and across a merge', () => {
+    const width = 2;
+    const labels = new BigInt64Array(6000);
+    for (let i = 0; i < labels.length; i++) {
+      // Mostly classes 0 to 4; every third value a label at the tallied range's edges, negative, huge, or seen once.
+      const rare = [255n, 256n, -1n, 2n ** 40n, BigInt(1000 + i)];
+      labels[i] = i % 3 === 0 ? rare[(i / 3) % rare.length]! : BigInt(i % 5);
+    }
+    const words = new Int32Array(labels.buffer);
+    const earlier = new CategoryCounts();
+    for (const name of ['2', 'x', 'y']) earlier.add(name);
+    for (let column = 0; column < width; column++) {
+      const fast = new CategoryCounts();
+      const oneByOne = new CategoryCounts();
+      const half = labels.length / 2;
+      fast.addInt64Column(labels.subarray(0, half), words.subarray(0, half * 2), column, width);
+      oneByOne.addColumn(labels.subarray(0, half), column, width);
+      fast.merge(earlier);
+      oneByOne.merge(earlier);
+      fast.addInt64Column(labels.subarray(half), words.subarray(half * 2), column, width);
+      oneByOne.addColumn(labels.subarray(half), column, width);
+      expect(fast.toJSON()).toEqual(oneByOne.toJSON());
+      // The case covered what it should: more categories than kept, so some went to other.
+      expect(fast.counts.get(OTHER_CATEGORY)).toBeGreaterThan(0);
+      expect(fast.counts.get('0')).toBeGreaterThan(300);
+    }
+  });
 });

@@ -238,10 +238,24 @@ export function binOf(edges: readonly number[], value: number): number {
   return lo;
 }
 
+/** Integer class labels below this are tallied in an array by value (no text, no map lookup per value), named on read. */
+const TALLIED_LABELS = 256;
+const LABEL_NAMES = Array.from({ length: TALLIED_LABELS }, (_, label) => String(label));
+
 export class CategoryCounts {
-  readonly counts = new Map<string, number>();
+  private readonly named = new Map<string, number>();
+  /** Per tallied label seen once through `add`: the category it counts under (its own name, or OTHER_CATEGORY). */
+  private labelCategory: (string | undefined)[] = [];
+  /** Values of those labels since, not yet added to `named`. */
+  private tally: Float64Array | undefined;
   count = 0;
   missing = 0;
+
+  /** Count per category, the first MAX_CATEGORIES seen by name, the rest under OTHER_CATEGORY. */
+  get counts(): ReadonlyMap<string, number> {
+    this.settle();
+    return this.named;
+  }
 
   add(value: string | null | undefined): void {
     if (value === null || value === undefined || value === '') {
@@ -249,10 +263,10 @@ export class CategoryCounts {
       return;
     }
     this.count++;
-    const current = this.counts.get(value);
-    if (current !== undefined) this.counts.set(value, current + 1);
-    else if (this.counts.size < MAX_CATEGORIES || value === OTHER_CATEGORY) this.counts.set(value, 1);
-    else this.counts.set(OTHER_CATEGORY, (this.counts.get(OTHER_CATEGORY) ?? 0) + 1);
+    const current = this.named.get(value);
+    if (current !== undefined) this.named.set(value, current + 1);
+    else if (this.named.size < MAX_CATEGORIES || value === OTHER_CATEGORY) this.named.set(value, 1);
+    else this.named.set(OTHER_CATEGORY, (this.named.get(OTHER_CATEGORY) ?? 0) + 1);
   }
 
   /** Adds one column's values (`first`, `first + stride`, …): strings as they are, numbers and booleans as text. */
@@ -263,20 +277,44 @@ export class CategoryCounts {
     }
   }
 
+  /**
+   * The same as addColumn on int64 data (class labels), with the same result: `words` views the same memory as
+   * 32-bit words (little-endian, as every platform Node runs on), so a label from 0 to 255 is read without making a
+   * BigInt and counted in an array; other values go through `add`.
+   */
+  addInt64Column(values: BigInt64Array, words: Int32Array, first: number, stride: number): void {
+    for (let i = first; i < values.length; i += stride) {
+      const low = words[2 * i]!;
+      const category = words[2 * i + 1] === 0 && low >= 0 && low < TALLIED_LABELS ? this.labelCategory[low] : undefined;
+      if (category !== undefined) {
+        this.tally ??= new Float64Array(TALLIED_LABELS);
+        this.tally[low]!++;
+        this.count++;
+        continue;
+      }
+      const name = String(values[i]);
+      this.add(name);
+      if (words[2 * i + 1] === 0 && low >= 0 && low < TALLIED_LABELS) this.labelCategory[low] = this.named.has(name) ? name : OTHER_CATEGORY;
+    }
+  }
+
   /** Sums counts, then keeps the MAX_CATEGORIES most frequent and folds the rest into OTHER_CATEGORY. */
   merge(other: CategoryCounts | CategoryCountsJson): void {
     const json = other instanceof CategoryCounts ? other.toJSON() : other;
+    this.settle();
+    // Folding may move a tallied label's category into OTHER_CATEGORY: labels are placed again when next seen.
+    this.labelCategory = [];
     this.count += json.count;
     this.missing += json.missing;
-    for (const [value, n] of Object.entries(json.counts)) this.counts.set(value, (this.counts.get(value) ?? 0) + n);
-    if (this.counts.size <= MAX_CATEGORIES) return;
-    const ranked = [...this.counts].filter(([v]) => v !== OTHER_CATEGORY).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
-    let folded = this.counts.get(OTHER_CATEGORY) ?? 0;
+    for (const [value, n] of Object.entries(json.counts)) this.named.set(value, (this.named.get(value) ?? 0) + n);
+    if (this.named.size <= MAX_CATEGORIES) return;
+    const ranked = [...this.named].filter(([v]) => v !== OTHER_CATEGORY).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+    let folded = this.named.get(OTHER_CATEGORY) ?? 0;
     for (const [value, n] of ranked.slice(MAX_CATEGORIES - 1)) {
       folded += n;
-      this.counts.delete(value);
+      this.named.delete(value);
     }
-    this.counts.set(OTHER_CATEGORY, folded);
+    this.named.set(OTHER_CATEGORY, folded);
   }
 
   toJSON(): CategoryCountsJson {
@@ -287,6 +325,19 @@ export class CategoryCounts {
     const counts = new CategoryCounts();
     counts.merge(json);
     return counts;
+  }
+
+  /** Adds the tallied labels' values to their categories. */
+  private settle(): void {
+    const tally = this.tally;
+    if (!tally) return;
+    for (let label = 0; label < TALLIED_LABELS; label++) {
+      const n = tally[label]!;
+      if (n === 0) continue;
+      const category = this.labelCategory[label]!;
+      this.named.set(category, (this.named.get(category) ?? 0) + n);
+    }
+    this.tally = undefined;
   }
 }
 
