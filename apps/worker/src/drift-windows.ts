@@ -1,4 +1,4 @@
-import { mergeSketches, type FeatureSketchJson } from '@slipway/core';
+import { COMPACTION_BATCH_ROWS, type CompactionStep, compactionCutoff, compactionGroups, mergeSketches, type FeatureSketchJson } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import type { DriftWindowPayload } from '@slipway/queue';
 
@@ -37,13 +37,10 @@ export async function recordDriftWindow(db: Db, window: DriftWindowPayload): Pro
 }
 
 /** Older rows merge into coarser ones: minutes into hours after a day, hours into days after 30 days. */
-export const DRIFT_COMPACTION = [
-  { afterMs: 24 * 60 * 60_000, fromMs: DRIFT_ROW_MS, toMs: 60 * 60_000 },
-  { afterMs: 30 * 24 * 60 * 60_000, fromMs: 60 * 60_000, toMs: 24 * 60 * 60_000 },
-] as const;
-
-/** Rows per pass: a backlog is worked off over several passes rather than in one long transaction. */
-const COMPACTION_BATCH = 5_000;
+export const DRIFT_COMPACTION: readonly CompactionStep[] = [
+  { afterMs: 24 * 60 * 60_000, toMs: 60 * 60_000 },
+  { afterMs: 30 * 24 * 60 * 60_000, toMs: 24 * 60 * 60_000 },
+];
 
 /**
  * Merges old fine-grained rows into coarser ones, so storage per feature grows with days, not minutes. Each coarse
@@ -53,29 +50,16 @@ export async function compactDriftWindows(db: Db, now: number): Promise<{ merged
   let merged = 0;
   let written = 0;
   for (const step of DRIFT_COMPACTION) {
-    // Only whole coarse windows that ended before the cutoff.
-    const cutoff = Math.floor((now - step.afterMs) / step.toMs) * step.toMs;
     const rows = await db.driftWindow.findMany({
-      where: { windowStart: { lt: new Date(cutoff) } },
+      where: { windowStart: { lt: new Date(compactionCutoff(now, step)) } },
       orderBy: { windowStart: 'asc' },
-      take: COMPACTION_BATCH,
+      take: COMPACTION_BATCH_ROWS,
       select: { id: true, variantId: true, feature: true, role: true, windowStart: true, windowEnd: true, sketch: true },
     });
-    const groups = new Map<string, typeof rows>();
-    for (const row of rows) {
-      const duration = row.windowEnd.getTime() - row.windowStart.getTime();
-      if (duration !== step.fromMs && duration !== step.toMs) continue;
-      const start = Math.floor(row.windowStart.getTime() / step.toMs) * step.toMs;
-      const key = `${row.variantId}|${row.feature}|${start}`;
-      groups.set(key, [...(groups.get(key) ?? []), row]);
-    }
-    for (const group of groups.values()) {
+    for (const { start, rows: group } of compactionGroups(rows, step, (row) => `${row.variantId}|${row.feature}`)) {
       const first = group[0]!;
-      // Already one coarse row: nothing to merge.
-      if (group.length === 1 && first.windowEnd.getTime() - first.windowStart.getTime() === step.toMs) continue;
       const sketch = mergeSketches(group.map((r) => r.sketch as FeatureSketchJson))?.toJSON() as FeatureSketchJson | undefined;
       if (!sketch) continue;
-      const start = Math.floor(first.windowStart.getTime() / step.toMs) * step.toMs;
       await db.$transaction([
         db.driftWindow.deleteMany({ where: { id: { in: group.map((r) => r.id) } } }),
         db.driftWindow.create({

@@ -9,6 +9,7 @@ import { collectGarbage } from './collect-garbage';
 import { abandonReconcile, reconcileDeployment } from './controller/reconcile';
 import { compactDriftWindows, recordDriftWindow } from './drift-windows';
 import { inspectVersion } from './inspect-version';
+import { compactLatencyRollups } from './latency-compaction';
 
 export function jobHandlers(ctx: WorkerContext): JobHandlers {
   return {
@@ -22,6 +23,7 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
     },
     recordDriftWindow: async (window) => void (await recordDriftWindow(ctx.db, window)),
     compactDriftWindows: async () => void (await compactDriftWindows(ctx.db, Date.now())),
+    compactLatencyRollups: async () => void (await compactLatencyRollups(ctx.db, Date.now())),
     evaluateAlerts: async () =>
       void (await evaluateAlerts({
         db: ctx.db,

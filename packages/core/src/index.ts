@@ -1,4 +1,5 @@
 export * from './artifact-format';
+export * from './compaction';
 export * from './histogram';
 export * from './invariant';
 export * from './machines';

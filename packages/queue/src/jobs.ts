@@ -67,6 +67,12 @@ export const JOBS = {
     schema: z.object({}),
     jobId: () => 'compact-drift-windows',
   },
+  /** Periodic: merges hour-old latency rows into minutes and two-day-old minutes into hours. */
+  compactLatencyRollups: {
+    queue: 'monitoring',
+    schema: z.object({}),
+    jobId: () => 'compact-latency-rollups',
+  },
   /** Periodic: every enabled alert rule checked against its window; firing and resolving recorded as events. */
   evaluateAlerts: {
     queue: 'monitoring',
