@@ -36,10 +36,9 @@ export class RuntimeMetrics {
       '# HELP slipway_runtime_in_flight Requests being handled.',
       '# TYPE slipway_runtime_in_flight gauge',
       `slipway_runtime_in_flight{model="${model}"} ${inFlight}`,
-      // The process's own CPU, as Prometheus client libraries name it: drift collection's share is read against it.
-      '# HELP process_cpu_seconds_total User and system CPU time of this process.',
-      '# TYPE process_cpu_seconds_total counter',
-      `process_cpu_seconds_total ${cpuSeconds()}`,
+      // The process's own resources, as Prometheus client libraries name them: the worker samples replicas it cannot
+      // read from /proc (Kubernetes pods) from these, and drift collection's share is read against the CPU.
+      ...processLines(),
     );
     if (driftSeconds !== undefined) {
       lines.push(
@@ -52,9 +51,19 @@ export class RuntimeMetrics {
   }
 }
 
-function cpuSeconds(): number {
+function processLines(): string[] {
   const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
+  return [
+    '# HELP process_cpu_seconds_total User and system CPU time of this process.',
+    '# TYPE process_cpu_seconds_total counter',
+    `process_cpu_seconds_total ${(user + system) / 1e6}`,
+    '# HELP process_resident_memory_bytes Resident memory size.',
+    '# TYPE process_resident_memory_bytes gauge',
+    `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
+    '# HELP process_start_time_seconds Start time of the process since the Unix epoch.',
+    '# TYPE process_start_time_seconds gauge',
+    `process_start_time_seconds ${performance.timeOrigin / 1000}`,
+  ];
 }
 
 function histogramLines(name: string, help: string, model: string, histogram: LatencyHistogram, scale: number): string[] {

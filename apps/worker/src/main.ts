@@ -54,7 +54,10 @@ await producer.schedule('evaluateAlerts', {}, env.SLIPWAY_ALERT_INTERVAL_MS);
 const workers = startWorkers(ctx);
 // Per host, not a queued job: only the worker that runs replica processes can read them.
 const sampler = new ResourceSampler({ db, driver, readProcess, clock: Date.now });
-if (env.SLIPWAY_RESOURCE_SAMPLE_MS > 0) sampler.start(env.SLIPWAY_RESOURCE_SAMPLE_MS);
+if (env.SLIPWAY_RESOURCE_SAMPLE_MS > 0) {
+  sampler.start(env.SLIPWAY_RESOURCE_SAMPLE_MS);
+  await producer.schedule('sampleRemoteReplicas', {}, env.SLIPWAY_RESOURCE_SAMPLE_MS);
+}
 console.log(JSON.stringify({ msg: 'worker started', driver: driver.name, prefix: env.SLIPWAY_PREFIX }));
 
 let closing = false;

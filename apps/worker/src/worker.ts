@@ -10,6 +10,7 @@ import { abandonReconcile, reconcileDeployment } from './controller/reconcile';
 import { compactDriftWindows, recordDriftWindow } from './drift-windows';
 import { inspectVersion } from './inspect-version';
 import { compactLatencyRollups } from './latency-compaction';
+import { fetchReplicaMetrics, sampleRemoteReplicas } from './resources/remote-sampler';
 
 export function jobHandlers(ctx: WorkerContext): JobHandlers {
   return {
@@ -24,6 +25,7 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
     recordDriftWindow: async (window) => void (await recordDriftWindow(ctx.db, window)),
     compactDriftWindows: async () => void (await compactDriftWindows(ctx.db, Date.now())),
     compactLatencyRollups: async () => void (await compactLatencyRollups(ctx.db, Date.now())),
+    sampleRemoteReplicas: async () => void (await sampleRemoteReplicas({ db: ctx.db, fetchMetrics: fetchReplicaMetrics, clock: Date.now })),
     evaluateAlerts: async () =>
       void (await evaluateAlerts({
         db: ctx.db,

@@ -73,6 +73,12 @@ export const JOBS = {
     schema: z.object({}),
     jobId: () => 'compact-latency-rollups',
   },
+  /** Periodic: CPU and memory of replicas no worker reads from /proc (Kubernetes pods), from their /metrics. */
+  sampleRemoteReplicas: {
+    queue: 'monitoring',
+    schema: z.object({}),
+    jobId: () => 'sample-remote-replicas',
+  },
   /** Periodic: every enabled alert rule checked against its window; firing and resolving recorded as events. */
   evaluateAlerts: {
     queue: 'monitoring',

@@ -249,8 +249,8 @@ function Resources({ report }: { report: DeploymentPerformance }) {
     return (
       <Card id="resources-title" title="CPU and memory per replica" description="Sampled by the worker from each replica process.">
         <EmptyState compact title="No samples in this window">
-          The worker samples CPU and memory of the replica processes it runs every few seconds (SLIPWAY_RESOURCE_SAMPLE_MS). Replicas on Kubernetes are not
-          sampled yet.
+          The worker samples CPU and memory of every running replica every few seconds (SLIPWAY_RESOURCE_SAMPLE_MS): from /proc for the processes it runs, from
+          /metrics for Kubernetes pods. Samples appear once a replica has been running for one interval.
         </EmptyState>
       </Card>
     );

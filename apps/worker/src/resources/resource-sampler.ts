@@ -9,7 +9,7 @@ const PRUNE_EVERY_MS = 60_000;
 /**
  * Samples CPU and memory of the replica processes this host runs (the local driver's pids, from /proc) into
  * ReplicaResourceSample rows, and deletes rows older than a day. Replicas without a pid (Kubernetes pods) are
- * skipped: there the metrics API (metrics.k8s.io) would be the source.
+ * sampled from their /metrics by one worker at a time (`sampleRemoteReplicas`).
  */
 export class ResourceSampler {
   /** The last reading per replica process, keyed by replica id and pid. */
@@ -43,7 +43,13 @@ export class ResourceSampler {
       const reading = await readProcess(pid);
       if (!reading) continue;
       const key = `${id}:${pid}`;
-      rows.push({ replicaId: id, at, cpuPercent: cpuPercent(reading, this.previous.get(key)), rssBytes: BigInt(reading.rssBytes) });
+      rows.push({
+        replicaId: id,
+        at,
+        cpuPercent: cpuPercent(reading, this.previous.get(key)),
+        cpuSeconds: reading.cpuSeconds,
+        rssBytes: BigInt(reading.rssBytes),
+      });
       next.set(key, reading);
     }
     this.previous = next;
