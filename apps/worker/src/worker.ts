@@ -9,7 +9,7 @@ import { collectGarbage } from './collect-garbage';
 import { abandonReconcile, reconcileDeployment } from './controller/reconcile';
 import { compactDriftWindows, recordDriftWindow } from './drift-windows';
 import { inspectVersion } from './inspect-version';
-import { compactLatencyRollups } from './latency-compaction';
+import { compactLatencyRollups, compactShadowRollups } from './rollup-compaction';
 import { fetchReplicaMetrics, sampleRemoteReplicas } from './resources/remote-sampler';
 
 export function jobHandlers(ctx: WorkerContext): JobHandlers {
@@ -24,7 +24,11 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
     },
     recordDriftWindow: async (window) => void (await recordDriftWindow(ctx.db, window)),
     compactDriftWindows: async () => void (await compactDriftWindows(ctx.db, Date.now())),
-    compactLatencyRollups: async () => void (await compactLatencyRollups(ctx.db, Date.now())),
+    compactRollups: async () => {
+      const now = Date.now();
+      await compactLatencyRollups(ctx.db, now);
+      await compactShadowRollups(ctx.db, now);
+    },
     sampleRemoteReplicas: async () => void (await sampleRemoteReplicas({ db: ctx.db, fetchMetrics: fetchReplicaMetrics, clock: Date.now })),
     evaluateAlerts: async () =>
       void (await evaluateAlerts({

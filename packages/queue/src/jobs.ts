@@ -67,11 +67,11 @@ export const JOBS = {
     schema: z.object({}),
     jobId: () => 'compact-drift-windows',
   },
-  /** Periodic: merges hour-old latency rows into minutes and two-day-old minutes into hours. */
-  compactLatencyRollups: {
+  /** Periodic: merges hour-old latency and shadow rows into minutes and two-day-old minutes into hours. */
+  compactRollups: {
     queue: 'monitoring',
     schema: z.object({}),
-    jobId: () => 'compact-latency-rollups',
+    jobId: () => 'compact-rollups',
   },
   /** Periodic: CPU and memory of replicas no worker reads from /proc (Kubernetes pods), from their /metrics. */
   sampleRemoteReplicas: {

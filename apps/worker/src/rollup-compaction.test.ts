@@ -3,12 +3,12 @@ import { LATENCY_BUCKET_COUNT } from '@slipway/core';
 import { createDb, type Db } from '@slipway/db';
 import { requireTestEnv, seedDeployment } from '@slipway/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compactLatencyRollups } from './latency-compaction';
+import { compactLatencyRollups, compactShadowRollups } from './rollup-compaction';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-describe('latency rollup compaction', () => {
+describe('rollup compaction', () => {
   const env = requireTestEnv();
   let db: Db;
   let variantId: string;
@@ -78,5 +78,34 @@ describe('latency rollup compaction', () => {
     expect(await totals()).toEqual(before);
     // A second pass finds nothing left to merge.
     expect(await compactLatencyRollups(db, now)).toEqual({ merged: 0, written: 0 });
+  });
+
+  it('merges shadow rows the same way, agreement counts and histograms summed', async () => {
+    const now = Date.now();
+    const oldMinute = Math.floor((now - 3 * HOUR) / MINUTE) * MINUTE;
+    const shadow = (start: number, mirrored: number) => {
+      const buckets = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
+      buckets[2] = mirrored;
+      return {
+        variantId,
+        windowStart: new Date(start),
+        windowEnd: new Date(start + 5_000),
+        mirrored,
+        agreed: mirrored - 1,
+        disagreed: 1,
+        failed: 0,
+        sumMs: mirrored * 3,
+        buckets,
+      };
+    };
+    await db.shadowRollup.createMany({ data: [shadow(oldMinute, 4), shadow(oldMinute + 5_000, 6), shadow(now - MINUTE, 9)] });
+    expect(await compactShadowRollups(db, now)).toEqual({ merged: 2, written: 1 });
+    const rows = await db.shadowRollup.findMany({ where: { variantId }, orderBy: { windowStart: 'asc' } });
+    expect(
+      rows.map((r) => [r.windowStart.getTime(), r.windowEnd.getTime() - r.windowStart.getTime(), r.mirrored, r.agreed, r.disagreed, r.sumMs, r.buckets[2]]),
+    ).toEqual([
+      [oldMinute, MINUTE, 10, 8, 2, 30, 10],
+      [now - MINUTE, 5_000, 9, 8, 1, 27, 9],
+    ]);
   });
 });
