@@ -83,8 +83,17 @@ async function compare(title: string, sides: [Side, Side], body: string): Promis
   const cpu: number[] = [];
   const share: number[] = [];
   for (let turn = 1; turn <= TURNS; turn++) {
-    const without = await measure(`${sides[0].label} (turn ${turn})`, sides[0], body);
-    const withCollector = await measure(`${sides[1].label} (turn ${turn})`, sides[1], body);
+    // Which side goes first alternates too (ABBA), so whatever favours a turn's first or second run cancels out.
+    const run = (side: Side) => measure(`${side.label} (turn ${turn})`, side, body);
+    let without: Measured;
+    let withCollector: Measured;
+    if (turn % 2 === 1) {
+      without = await run(sides[0]);
+      withCollector = await run(sides[1]);
+    } else {
+      withCollector = await run(sides[1]);
+      without = await run(sides[0]);
+    }
     results.push(without, withCollector);
     throughput.push(withCollector.throughput / without.throughput);
     cpu.push(withCollector.replicaCpuUs / without.replicaCpuUs);

@@ -180,4 +180,22 @@ describe('docs journey: a viewer reads a deployment’s API docs and calls it', 
     await page.waitForURL('**/docs/api');
     await page.getByRole('region', { name: 'API reference' }).getByText('Deploy a version').first().waitFor({ timeout: 30_000 });
   });
+
+  it('shows a viewer the deployment, its alerts and drift without the controls only members and admins may use', async () => {
+    await page.goto(`/deployments/${deploymentName}`);
+    await page.getByRole('note', { name: 'View only' }).waitFor();
+    // What a viewer may do stays: the status, the revisions, the try-it.
+    await page.getByRole('row', { name: 'Revision 1' }).waitFor();
+    await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
+    for (const control of ['Stop', 'Roll back to revision 1']) expect(await page.getByRole('button', { name: control }).count(), control).toBe(0);
+    expect(await page.getByRole('form', { name: 'Scale a variant' }).count()).toBe(0);
+
+    await page.goto(`/deployments/${deploymentName}/alerts`);
+    await page.getByText('A member or admin of the team can add one').waitFor();
+    expect(await page.getByRole('form', { name: 'Add an alert rule' }).count()).toBe(0);
+
+    // The API says the same: a viewer's deployment answer carries canChange false, the admin's true.
+    expect((await viewer.request('GET', `/api/v1/deployments/${deploymentName}`)).body.deployment.canChange).toBe(false);
+    expect((await admin.request('GET', `/api/v1/deployments/${deploymentName}`)).body.deployment.canChange).toBe(true);
+  });
 });

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { formatDuration, formatMs, timeAgo } from '@/lib/client/format';
-import { queryKeys, useAlertHistory, useAlertRules } from '@/lib/client/queries';
+import { queryKeys, useAlertHistory, useAlertRules, useDeployment } from '@/lib/client/queries';
 import type { AlertEvent, AlertKind, AlertRule, AlertRuleInput } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
 import { EmptyState, FormError, QueryContent } from '../states';
@@ -297,7 +297,8 @@ function EnabledToggle({ deploymentName, rule }: { deploymentName: string; rule:
   );
 }
 
-function RulesTable({ deploymentName, rules }: { deploymentName: string; rules: AlertRule[] }) {
+/** `canChange`: the caller may add, edit, switch and delete rules (members and admins); viewers see them only. */
+function RulesTable({ deploymentName, rules, canChange }: { deploymentName: string; rules: AlertRule[]; canChange: boolean }) {
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState<string | null>(null);
   return (
@@ -345,23 +346,25 @@ function RulesTable({ deploymentName, rules }: { deploymentName: string; rules: 
                 </td>
                 <td className="mono">{rule.webhookUrl ? new URL(rule.webhookUrl).host : <span className="muted">history only</span>}</td>
                 <td className="actions">
-                  <div className="row" style={{ justifyContent: 'flex-end' }}>
-                    <EnabledToggle deploymentName={deploymentName} rule={rule} />
-                    <button type="button" className="btn btn-sm" onClick={() => setEditing(rule.id)} aria-label={`Edit ${condition(rule)}`}>
-                      Edit
-                    </button>
-                    <ConfirmAction
-                      size="sm"
-                      label="Delete"
-                      ariaLabel={`Delete ${condition(rule)}`}
-                      groupLabel="Confirm deleting the rule"
-                      question="Delete this rule? Its history stays."
-                      confirmLabel="Delete rule"
-                      pendingLabel="Deleting…"
-                      action={() => api.deleteAlertRule(deploymentName, rule.id)}
-                      onDone={() => queryClient.invalidateQueries({ queryKey: queryKeys.alertRules(deploymentName) })}
-                    />
-                  </div>
+                  {canChange && (
+                    <div className="row" style={{ justifyContent: 'flex-end' }}>
+                      <EnabledToggle deploymentName={deploymentName} rule={rule} />
+                      <button type="button" className="btn btn-sm" onClick={() => setEditing(rule.id)} aria-label={`Edit ${condition(rule)}`}>
+                        Edit
+                      </button>
+                      <ConfirmAction
+                        size="sm"
+                        label="Delete"
+                        ariaLabel={`Delete ${condition(rule)}`}
+                        groupLabel="Confirm deleting the rule"
+                        question="Delete this rule? Its history stays."
+                        confirmLabel="Delete rule"
+                        pendingLabel="Deleting…"
+                        action={() => api.deleteAlertRule(deploymentName, rule.id)}
+                        onDone={() => queryClient.invalidateQueries({ queryKey: queryKeys.alertRules(deploymentName) })}
+                      />
+                    </div>
+                  )}
                 </td>
               </tr>
             ),
@@ -484,6 +487,7 @@ function HistoryCard({ deploymentName }: { deploymentName: string }) {
 
 export function AlertsView({ name }: { name: string }) {
   const rules = useAlertRules(name);
+  const canChange = useDeployment(name).data?.canChange ?? false;
   const firing = rules.data?.filter((r) => r.state === 'firing').length ?? 0;
   return (
     <>
@@ -509,15 +513,19 @@ export function AlertsView({ name }: { name: string }) {
           isEmpty={(list) => list.length === 0}
           empty={
             <EmptyState compact title="No alert rules yet">
-              Add one below, e.g. an error rate above 5% with a Slack webhook, to hear of trouble before your callers do.
+              {canChange
+                ? 'Add one below, e.g. an error rate above 5% with a Slack webhook, to hear of trouble before your callers do.'
+                : 'A member or admin of the team can add one, e.g. an error rate above 5% with a Slack webhook.'}
             </EmptyState>
           }
         >
-          {(list) => <RulesTable deploymentName={name} rules={list} />}
+          {(list) => <RulesTable deploymentName={name} rules={list} canChange={canChange} />}
         </QueryContent>
-        <div className="card-body">
-          <RuleForm deploymentName={name} editing={null} onDone={() => undefined} />
-        </div>
+        {canChange && (
+          <div className="card-body">
+            <RuleForm deploymentName={name} editing={null} onDone={() => undefined} />
+          </div>
+        )}
       </section>
       <HistoryCard deploymentName={name} />
     </>

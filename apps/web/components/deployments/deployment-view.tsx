@@ -57,11 +57,18 @@ function DeploymentDetail({ deployment }: { deployment: Deployment }) {
   return (
     <>
       <StatusReason deployment={deployment} />
+      {!deployment.canChange && (
+        <p className="alert alert-info" role="note" aria-label="View only">
+          You can view this deployment: updating, scaling, rolling back or stopping it takes the member or admin role in its team.
+        </p>
+      )}
       <RolloutCard deployment={deployment} />
-      <div className="grid-2 grid-top">
-        <UpdateCard deployment={deployment} />
-        <TrafficCard deployment={deployment} />
-      </div>
+      {deployment.canChange && (
+        <div className="grid-2 grid-top">
+          <UpdateCard deployment={deployment} />
+          <TrafficCard deployment={deployment} />
+        </div>
+      )}
       <ScalingCard deployment={deployment} />
       <ReplicasOverTimeCard deployment={deployment} />
       <ComparisonCard deploymentName={deployment.name} />
@@ -121,8 +128,8 @@ export function DeploymentView({ name }: { name: string }) {
               <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/docs`}>
                 API docs
               </Link>
-              {(data.status === 'stopped' || data.status === 'failed') && <RedeployLink deployment={data} />}
-              <StopButton deploymentName={name} disabled={data.status === 'stopped' || data.status === 'stopping'} />
+              {data.canChange && (data.status === 'stopped' || data.status === 'failed') && <RedeployLink deployment={data} />}
+              {data.canChange && <StopButton deploymentName={name} disabled={data.status === 'stopped' || data.status === 'stopping'} />}
             </>
           )
         }

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '@/lib/client/api';
 import { formatTime } from '@/lib/client/format';
-import { queryKeys, useDeploymentDrift } from '@/lib/client/queries';
+import { queryKeys, useDeployment, useDeploymentDrift } from '@/lib/client/queries';
 import type { DriftBaseline, DriftReport, FeatureStatus } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
 import { EmptyState, FormError, QueryContent } from '../states';
@@ -183,6 +183,7 @@ function DriftDetail({ name, report }: { name: string; report: DriftReport }) {
   const [selected, setSelected] = useState<string | null>(null);
   const feature = report.features.find((f) => f.name === selected) ?? report.features[0];
   const { summary, baseline } = report;
+  const canChange = useDeployment(name).data?.canChange ?? false;
   return (
     <>
       {baseline.source === 'none' && (
@@ -198,7 +199,7 @@ function DriftDetail({ name, report }: { name: string; report: DriftReport }) {
             </div>
           </div>
           <div className="card-body">
-            <FreezeBaseline name={name} report={report} />
+            {canChange ? <FreezeBaseline name={name} report={report} /> : <p className="muted">A member or admin of the team can freeze one.</p>}
           </div>
         </section>
       )}

@@ -114,7 +114,9 @@ function RevisionsTable({ deployment, history }: { deployment: Deployment; histo
                   )}
                 </td>
                 <td className="actions">
-                  {revision.number !== history.current && revision.spec && <RollbackButton deployment={deployment} revision={revision} />}
+                  {deployment.canChange && revision.number !== history.current && revision.spec && (
+                    <RollbackButton deployment={deployment} revision={revision} />
+                  )}
                 </td>
               </tr>
             ))}

@@ -238,7 +238,7 @@ export function RolloutCard({ deployment }: { deployment: Deployment }) {
           </div>
           <p>{headline(deployment)}</p>
         </div>
-        {rollout && <RolloutControls deployment={deployment} rollout={rollout} />}
+        {rollout && deployment.canChange && <RolloutControls deployment={deployment} rollout={rollout} />}
       </div>
       <QueryContent query={events} loadingLabel="Loading events…">
         {(list) => (

@@ -305,7 +305,7 @@ export function ScalingCard({ deployment }: { deployment: Deployment }) {
           </QueryContent>
           <div className="card-body stack">
             <ScalingDecisions deployment={deployment} />
-            <ScalingForm deployment={deployment} spec={spec} teamId={model.data?.team.id} />
+            {deployment.canChange && <ScalingForm deployment={deployment} spec={spec} teamId={model.data?.team.id} />}
           </div>
         </>
       )}

@@ -133,6 +133,8 @@ export function serializeDeployment(d: DeploymentRow, user: SessionUser) {
     name: d.name,
     status: d.status,
     statusReason: shown(d.statusReason),
+    /** Whether the caller may change it (the team's members and admins): the console offers its controls only then. */
+    canChange: hasTeamRole(user, d.teamId, 'member'),
     model: d.model,
     endpoints: { predict: `${gateway}/models/${d.name}/predict`, infer: `${gateway}/v2/models/${d.name}/infer` },
     revision: d.targetRevision,
