@@ -1,6 +1,7 @@
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import { describe, expect, it } from 'vitest';
 import { FLOAT32_INFINITY_BITS, FLOAT32_MIN_NORMAL_BITS, Float32Keys } from './float32-keys';
+import { uniform } from './seeded-streams';
 import { BIN_LIMIT, NumericSketch, RELATIVE_ACCURACY } from './sketch';
 
 const mapping = new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: RELATIVE_ACCURACY }).mapping;
@@ -16,17 +17,6 @@ function bitsOf(value: number): number {
 function float32At(bits: number): number {
   scratchBits[0] = bits;
   return scratch[0]!;
-}
-
-/** mulberry32: the same numbers every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 describe('float32 key table', () => {
@@ -45,7 +35,7 @@ describe('float32 key table', () => {
   });
 
   it("gives the library mapping's key for 200,000 random positive normal float32 values across the whole range", () => {
-    const next = random(11);
+    const next = uniform(11);
     for (let i = 0; i < 200_000; i++) {
       const bits = FLOAT32_MIN_NORMAL_BITS + Math.floor(next() * (FLOAT32_INFINITY_BITS - FLOAT32_MIN_NORMAL_BITS));
       const expected = mapping.key(float32At(bits));
@@ -56,7 +46,7 @@ describe('float32 key table', () => {
 
 describe('float32 columns', () => {
   it('sketch a column of a row-major float32 tensor exactly as adding its values one by one does', () => {
-    const next = random(5);
+    const next = uniform(5);
     const width = 3;
     const rows = 20_000;
     const values = new Float32Array(rows * width);

@@ -7,7 +7,7 @@ import { calibrateCategorical, calibrateNumeric } from './thresholds';
 // Seeded streams for the drift tests (not exported from the package): a reference and windows drawn from it or shifted.
 
 /** Seeded uniform numbers (mulberry32), so every run sees the same stream. */
-function uniform(seed: number): () => number {
+export function uniform(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
