@@ -29,7 +29,8 @@ export type WindowSink = (window: Omit<DriftWindowPayload, 'variantId' | 'replic
  * sketch size, never by traffic.
  */
 export class DriftCollector {
-  private plans = new Map<string, TensorPlan | null>();
+  /** Per role, per tensor name (keys as the request's own strings: no key is built per request). */
+  private plans = { input: new Map<string, TensorPlan | null>(), output: new Map<string, TensorPlan | null>() };
   private opened = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -69,9 +70,9 @@ export class DriftCollector {
     const windowStart = this.opened;
     const windowEnd = Date.now();
     const plans = this.plans;
-    this.plans = new Map();
+    this.plans = { input: new Map(), output: new Map() };
     this.opened = windowEnd;
-    const features = [...plans.values()]
+    const features = [...plans.input.values(), ...plans.output.values()]
       .flatMap((plan) => plan?.columns ?? [])
       .filter((c) => c.sketch.count + c.sketch.missing > 0)
       .map((c) => ({ name: c.name, role: c.role, sketch: c.sketch.toJSON() }));
@@ -89,11 +90,11 @@ export class DriftCollector {
 
   private record(tensor: string, role: Role, value: { dtype: string; shape: number[]; data: TensorData }): void {
     const width = value.shape.length === 2 ? value.shape[1]! : value.shape.length === 1 ? 1 : -1;
-    const key = `${role}:${tensor}`;
-    let plan = this.plans.get(key);
+    const plans = this.plans[role];
+    let plan = plans.get(tensor);
     if (plan === undefined || (plan !== null && plan.width !== width)) {
       plan = this.plan(tensor, role, value.dtype, width);
-      this.plans.set(key, plan);
+      plans.set(tensor, plan);
     }
     if (!plan) return;
     const { data } = value;

@@ -6,15 +6,15 @@ type Mapping = LogCollapsingLowestDenseDDSketch['mapping'];
 /** The bit patterns of positive normal float32 values: the table covers these; the rest go the slow way. */
 export const FLOAT32_MIN_NORMAL_BITS = 0x0080_0000;
 export const FLOAT32_INFINITY_BITS = 0x7f80_0000;
-/** Bit patterns per table cell: the exponent and the top 7 mantissa bits name a cell. */
-const CELL_SHIFT = 16;
+/** 2^CELL_SHIFT bit patterns per table cell: the exponent and the top 6 mantissa bits name a cell (a 130 KB table). */
+const CELL_SHIFT = 17;
 const CELLS = FLOAT32_INFINITY_BITS >>> CELL_SHIFT;
 
 /**
  * The sketch mapping's key of a positive float32, by table lookup on its bits instead of a logarithm: equal to
  * `mapping.key(value)` for every positive normal float32, without computing a logarithm.
  *
- * The bits of positive floats order like their values, so a cell of 2^16 consecutive patterns spans at most 0.8 % of
+ * The bits of positive floats order like their values, so a cell of 2^17 consecutive patterns spans at most 1.6 % of
  * relative width, less than the 2 % of one key at 1 % accuracy: a cell holds at most one key boundary. Each cell's
  * lower key and its boundary are found once, with the mapping's own `key` (binary search within the cell), so the table
  * agrees with the library by construction wherever `key` is monotonic, as a logarithm is.
