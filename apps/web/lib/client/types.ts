@@ -10,6 +10,7 @@ import type {
   serializeModel,
   serializeModelSummary,
   serializeRevision,
+  serializeUpdate,
   serializeVersion,
 } from '../server/serializers';
 import type { z } from 'zod';
@@ -17,22 +18,17 @@ import type { deploymentComparison } from '../server/comparison';
 import type { createDeploymentSchema, updateDeploymentSchema } from '../server/deployment-specs';
 import type { deploymentDrift } from '../server/drift';
 import type { deploymentLatency } from '../server/latency';
+import type { describeMe } from '../server/me';
+import type { revisionHistory } from '../server/revision-history';
 import type { deploymentScaling } from '../server/scaling';
 import type { serializeTeamWithMembers } from '../server/teams';
+import type { createUserSchema, serializeUser } from '../server/users';
 
-export type TeamRole = 'admin' | 'member' | 'viewer';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-}
-
-export interface Me {
-  user: User;
-  teams: { id: string; name: string; role: TeamRole }[];
-}
+/** GET /me (lib/server/me.ts). */
+export type Me = Awaited<ReturnType<typeof describeMe>>;
+export type User = Me['user'];
+export type TeamRole = Me['teams'][number]['role'];
 
 export type { TensorSpec } from '@slipway/core';
 export type Signature = ModelSignature;
@@ -99,21 +95,13 @@ export type StrategyType = Strategy['type'];
 export type DeploymentUpdate = z.input<typeof updateDeploymentSchema>;
 export type VariantUpdate = NonNullable<DeploymentUpdate['variants']>[number];
 
-export interface UpdateResult {
-  deployment: Deployment;
-  revision: number;
-  /** Empty when nothing changed. */
-  changes: string[];
-}
+/** What PATCH, scale and rollback answer; `changes` is empty when nothing changed. */
+export type UpdateResult = ReturnType<typeof serializeUpdate>;
 
 export type Revision = ReturnType<typeof serializeRevision>;
 
-export interface RevisionHistory {
-  current: number;
-  stable: number | null;
-  /** newest first */
-  revisions: Revision[];
-}
+/** GET /deployments/{name}/revisions (lib/server/revision-history.ts), newest first. */
+export type RevisionHistory = Awaited<ReturnType<typeof revisionHistory>>;
 
 /** GET /deployments/{name}/comparison (lib/server/comparison.ts). */
 export type Comparison = Awaited<ReturnType<typeof deploymentComparison>>;
@@ -142,9 +130,7 @@ export type ScalingTransition = VariantScaling['nextTransitions'][number];
 
 export type ApiKey = ReturnType<typeof serializeApiKey>;
 
-export interface AdminUser extends User {
-  createdAt: string;
-}
+export type AdminUser = ReturnType<typeof serializeUser>;
 
 /** A team with its storage quota and members (GET /teams; the compute part is in lib/client/quota.ts). */
 export type Team = Omit<ReturnType<typeof serializeTeamWithMembers>, 'compute'>;
@@ -152,12 +138,7 @@ export type Team = Omit<ReturnType<typeof serializeTeamWithMembers>, 'compute'>;
 /** The version is chosen by label, or pinned by content with `versionDigest: "sha256:<hex>"`. */
 export type NewDeployment = z.input<typeof createDeploymentSchema>;
 
-export interface NewUser {
-  email: string;
-  name: string;
-  password: string;
-  isAdmin: boolean;
-}
+export type NewUser = z.input<typeof createUserSchema>;
 
 export type { BaselineSource as DriftBaseline, DriftSummary, FeatureReport, FeatureStatus } from '@slipway/core';
 

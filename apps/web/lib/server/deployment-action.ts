@@ -2,7 +2,8 @@ import type { Transitions } from '@slipway/controller';
 import { serverContext } from './context';
 import { findDeployment } from './deployments';
 import { route } from './route';
-import { deploymentInclude, serializeDeployment } from './serializers';
+import { type DeploymentRow, deploymentInclude, serializeDeployment, serializeUpdate } from './serializers';
+import type { SessionUser } from './auth';
 
 type Action = (t: Transitions, deployment: Awaited<ReturnType<typeof findDeployment>>, author: string) => Promise<unknown>;
 
@@ -15,4 +16,9 @@ export function deploymentAction(action: Action) {
     const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
     return Response.json({ deployment: serializeDeployment(updated, user) }, { status: 202 });
   });
+}
+
+/** The answer to an update, a scale or a rollback: 202 while a new revision rolls out, 200 when nothing changed. */
+export function updateResponse(updated: DeploymentRow, user: SessionUser, result: { revision: number; changes: string[] }): Response {
+  return Response.json(serializeUpdate(updated, user, result), { status: result.changes.length ? 202 : 200 });
 }

@@ -94,7 +94,7 @@ export const deploymentInclude = {
   },
   revisions: { orderBy: { number: 'desc' }, take: 2 },
 } satisfies Prisma.DeploymentInclude;
-type DeploymentRow = Prisma.DeploymentGetPayload<{ include: typeof deploymentInclude }>;
+export type DeploymentRow = Prisma.DeploymentGetPayload<{ include: typeof deploymentInclude }>;
 
 const parseSpec = (raw: unknown): DeploymentSpec | null => {
   const parsed = deploymentSpecSchema.safeParse(raw);
@@ -122,6 +122,11 @@ function rolloutView(d: DeploymentRow, target: DeploymentSpec | null) {
 
 /** Whether `user` may see where the team's replicas listen: members and admins; viewers see states only. */
 export const seesReplicaAddresses = (user: SessionUser, teamId: string) => hasTeamRole(user, teamId, 'member');
+
+/** What a change to a deployment answers: the deployment, the revision it made, and what changed (empty: nothing). */
+export function serializeUpdate(d: DeploymentRow, user: SessionUser, result: { revision: number; changes: string[] }) {
+  return { deployment: serializeDeployment(d, user), revision: result.revision, changes: result.changes };
+}
 
 export function serializeDeployment(d: DeploymentRow, user: SessionUser) {
   const gateway = webEnv().SLIPWAY_GATEWAY_URL.replace(/\/$/, '');

@@ -4,6 +4,7 @@ import { serverContext } from '@/lib/server/context';
 import { specForUpdate, updateDeploymentSchema } from '@/lib/server/deployment-specs';
 import { findDeployment } from '@/lib/server/deployments';
 import { ApiError } from '@/lib/server/errors';
+import { updateResponse } from '@/lib/server/deployment-action';
 import { route } from '@/lib/server/route';
 import { deploymentInclude, serializeDeployment } from '@/lib/server/serializers';
 
@@ -25,5 +26,5 @@ export const PATCH = route<{ name: string }, typeof updateDeploymentSchema>({ bo
     admit: (tx) => assertComputeQuota(tx, { teamId: deployment.teamId, deploymentId: deployment.id, spec }),
   });
   const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
-  return Response.json({ deployment: serializeDeployment(updated, user), revision, changes }, { status: changes.length ? 202 : 200 });
+  return updateResponse(updated, user, { revision, changes });
 });

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { assertComputeQuota } from '@/lib/server/compute-quota';
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
+import { updateResponse } from '@/lib/server/deployment-action';
 import { route } from '@/lib/server/route';
-import { deploymentInclude, serializeDeployment } from '@/lib/server/serializers';
+import { deploymentInclude } from '@/lib/server/serializers';
 
 const rollbackBody = z.object({ revision: z.number().int().positive(), supersede: z.boolean().optional() });
 
@@ -18,5 +19,5 @@ export const POST = route<{ name: string }, typeof rollbackBody>({ body: rollbac
     admit: (tx, spec) => assertComputeQuota(tx, { teamId: deployment.teamId, deploymentId: deployment.id, spec }),
   });
   const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
-  return Response.json({ deployment: serializeDeployment(updated, user), revision, changes }, { status: changes.length ? 202 : 200 });
+  return updateResponse(updated, user, { revision, changes });
 });

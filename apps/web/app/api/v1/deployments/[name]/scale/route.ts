@@ -4,8 +4,9 @@ import { serverContext } from '@/lib/server/context';
 import { scaleSchema, specForScale } from '@/lib/server/deployment-specs';
 import { findDeployment } from '@/lib/server/deployments';
 import { ApiError } from '@/lib/server/errors';
+import { updateResponse } from '@/lib/server/deployment-action';
 import { route } from '@/lib/server/route';
-import { deploymentInclude, serializeDeployment } from '@/lib/server/serializers';
+import { deploymentInclude } from '@/lib/server/serializers';
 
 /**
  * Scaling for scripts and schedules outside Slipway: `{replicas}` pins a count, `{minReplicas, maxReplicas}`
@@ -24,5 +25,5 @@ export const PUT = route<{ name: string }, typeof scaleSchema>({ body: scaleSche
     admit: (tx) => assertComputeQuota(tx, { teamId: deployment.teamId, deploymentId: deployment.id, spec }),
   });
   const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
-  return Response.json({ deployment: serializeDeployment(updated, user), revision, changes }, { status: changes.length ? 202 : 200 });
+  return updateResponse(updated, user, { revision, changes });
 });
