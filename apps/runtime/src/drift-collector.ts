@@ -25,8 +25,8 @@ export type WindowSink = (window: Omit<DriftWindowPayload, 'variantId' | 'replic
 /**
  * Drift sketches of every request this replica answers, per input column and per output, in windows: each window's
  * sketches are handed to `sink` (a job for the worker) when it closes. An observation costs one sketch insert per
- * value (for float32 a table lookup and an increment, for int64 labels an increment, for other numbers a logarithm); memory is bounded by columns ×
- * sketch size, never by traffic.
+ * value (float32: a table lookup and an increment; int64 labels: an increment; other numbers: a logarithm); memory
+ * is bounded by columns × sketch size, never by traffic.
  */
 export class DriftCollector {
   /** Per role, per tensor name (keys as the request's own strings: no key is built per request). */

@@ -24,7 +24,6 @@ import type { deploymentScaling } from '../server/scaling';
 import type { serializeTeamWithMembers } from '../server/teams';
 import type { createUserSchema, serializeUser } from '../server/users';
 
-
 /** GET /me (lib/server/me.ts). */
 export type Me = Awaited<ReturnType<typeof describeMe>>;
 export type User = Me['user'];
