@@ -73,7 +73,7 @@ describe('drift collector', () => {
     expect(windows[0]!.windowEnd).toBeLessThanOrEqual(windows[1]!.windowStart);
   });
 
-  it('skips tensors too wide to be tabular features', async () => {
+  it('leaves out tensors too wide to be tabular features', async () => {
     const wide: ModelSignature = { inputs: [{ name: 'pixels', dtype: 'float32', shape: [null, MAX_TRACKED_COLUMNS + 1] }], outputs: [] };
     const windows: Parameters<WindowSink>[0][] = [];
     const c = new DriftCollector({ signature: wide, windowMs: 60_000, sink: async (w) => void windows.push(w) });

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_MACHINE_CATALOG, featureSketchSchema, NumericSketch } from '@slipway/core';
+import { featureSketchSchema, NumericSketch } from '@slipway/core';
 import { createDb, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
 import { createRedis } from '@slipway/queue';
-import { requireTestEnv, startRuntime } from '@slipway/testkit';
+import { requireTestEnv, seedDeployment, startRuntime } from '@slipway/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerContext } from './context';
@@ -32,27 +32,9 @@ describe('drift windows from a real runtime', () => {
     db = createDb(env.databaseUrl, { poolSize: 4 });
     redis = createRedis({ redisUrl: env.redisUrl, prefix });
     dir = await mkdtemp(path.join(tmpdir(), 'slipway-drift-'));
-    for (const machine of DEFAULT_MACHINE_CATALOG) await db.machineType.upsert({ where: { name: machine.name }, update: {}, create: machine });
-    const machineType = await db.machineType.findFirstOrThrow();
-    teamId = (await db.team.create({ data: { name: `drift-${suffix}` } })).id;
-    const user = await db.user.create({ data: { email: `drift-${suffix}@example.com`, name: 'drift', passwordHash: 'x' } });
-    const model = await db.model.create({ data: { name: `drift-${suffix}`, teamId } });
-    const version = await db.modelVersion.create({
-      data: { modelId: model.id, label: 1, digest: suffix, sizeBytes: 1, format: 'onnx', filename: 'model.onnx', status: 'ready', uploadedById: user.id },
-    });
-    const deployment = await db.deployment.create({ data: { name: `drift-${suffix}`, modelId: model.id, teamId, status: 'stopped' } });
-    variantId = (
-      await db.variant.create({
-        data: {
-          deploymentId: deployment.id,
-          name: 'primary',
-          templateKey: `primary/${version.id}`,
-          versionId: version.id,
-          machineTypeId: machineType.id,
-          replicas: 1,
-        },
-      })
-    ).id;
+    const seeded = await seedDeployment(db, `drift-${suffix}`, ['primary'], 'stopped');
+    teamId = seeded.teamId;
+    variantId = seeded.variantIds.primary;
     // Only the monitoring queue gets jobs under this prefix; the other handlers are never called.
     workers = startWorkers({ db, redis, prefix } as unknown as WorkerContext);
   });

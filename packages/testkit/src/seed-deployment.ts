@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { at } from '@slipway/core';
-import { generateApiKey, type Db } from '@slipway/db';
+import { type DeploymentStatus, generateApiKey, type Db } from '@slipway/db';
 
 /**
  * Rows a real deployment has (team, user, model version, deployment with `variantNames`, a cpu-small machine, API keys:
- * one unlimited, one limited to 2/s), so routing, rollups and API keys resolve against the database.
+ * one unlimited, one limited to 2/s), so routing, rollups and API keys resolve against the database. `status` is the
+ * deployment's (ready unless said).
  */
-export async function seedDeployment<Variant extends string>(db: Db, name: string, variantNames: readonly Variant[]) {
+export async function seedDeployment<Variant extends string>(db: Db, name: string, variantNames: readonly Variant[], status: DeploymentStatus = 'ready') {
   const team = await db.team.create({ data: { name: `team-${name}` } });
   const user = await db.user.create({
     data: { email: `${name}@example.com`, name, passwordHash: 'x', memberships: { create: { teamId: team.id, role: 'member' } } },
@@ -39,7 +40,7 @@ export async function seedDeployment<Variant extends string>(db: Db, name: strin
       name,
       modelId: model.id,
       teamId: team.id,
-      status: 'ready',
+      status,
       variants: {
         create: variantNames.map((v) => ({
           name: v,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MACHINE_CATALOG, REPLICA_TOKEN_HEADER } from '@slipway/core';
+import { REPLICA_TOKEN_HEADER } from '@slipway/core';
 import { createDb, type Db } from '@slipway/db';
-import { requireTestEnv } from '@slipway/testkit';
+import { requireTestEnv, seedDeployment } from '@slipway/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalDriver } from '../drivers/local-driver';
 import { readProcess } from './proc-stats';
@@ -25,27 +25,9 @@ describe('ResourceSampler', () => {
 
   beforeAll(async () => {
     db = createDb(env.databaseUrl, { poolSize: 2 });
-    for (const machine of DEFAULT_MACHINE_CATALOG) await db.machineType.upsert({ where: { name: machine.name }, update: {}, create: machine });
-    const machineType = await db.machineType.findFirstOrThrow();
-    teamId = (await db.team.create({ data: { name: `sampler-${suffix}` } })).id;
-    const user = await db.user.create({ data: { email: `sampler-${suffix}@example.com`, name: 'sampler', passwordHash: 'x' } });
-    const model = await db.model.create({ data: { name: `sampler-${suffix}`, teamId } });
-    const version = await db.modelVersion.create({
-      data: { modelId: model.id, label: 1, digest: suffix, sizeBytes: 1, format: 'onnx', filename: 'iris.onnx', status: 'ready', uploadedById: user.id },
-    });
-    const deployment = await db.deployment.create({ data: { name: `sampler-${suffix}`, modelId: model.id, teamId, status: 'ready' } });
-    variantId = (
-      await db.variant.create({
-        data: {
-          deploymentId: deployment.id,
-          name: 'primary',
-          templateKey: `primary/${version.id}`,
-          versionId: version.id,
-          machineTypeId: machineType.id,
-          replicas: 1,
-        },
-      })
-    ).id;
+    const { deployment, teamId: team, variantIds } = await seedDeployment(db, `sampler-${suffix}`, ['primary']);
+    teamId = team;
+    variantId = variantIds.primary;
     const placed = await driver.start({
       replicaId,
       variantId,
@@ -93,7 +75,7 @@ describe('ResourceSampler', () => {
     expect(samples[1]!.cpuPercent).toBeGreaterThan(0);
   });
 
-  it('skips replicas whose process is not theirs or gone, and deletes samples older than a day', async () => {
+  it('samples no replica whose process is not theirs or gone, and deletes samples older than a day', async () => {
     // A row claiming this test runner's pid: alive, but not carrying that replica's id.
     const impostor = await db.replica.create({ data: { variantId, pid: process.pid, state: 'ready' } });
     const old = await db.replicaResourceSample.create({ data: { replicaId, at: new Date(Date.now() - 25 * 60 * 60_000), cpuPercent: 1, rssBytes: 1n } });
