@@ -8,6 +8,7 @@ import { useDeploymentComparison } from '@/lib/client/queries';
 import type { Comparison, Percentiles, VariantComparison, VariantTraffic } from '@/lib/client/types';
 import { EmptyState, QueryContent } from '../states';
 import { WindowSelect } from './window-select';
+import { AXIS, GRID } from './chart-style';
 
 const PERCENTILES = ['p50', 'p95', 'p99'] as const;
 const COLORS = ['#6366f1', '#f59e0b', '#10b981', '#ef4444', '#0ea5e9', '#a855f7', '#84cc16', '#f97316'];
@@ -176,9 +177,9 @@ function PercentileChart({ variants }: { variants: VariantTraffic[] }) {
     <figure className="chart chart-short" aria-label="Latency by variant" style={{ margin: 0 }}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
-          <CartesianGrid stroke="rgba(113, 113, 122, 0.2)" strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="percentile" tick={{ fontSize: 12 }} stroke="rgba(113, 113, 122, 0.6)" />
-          <YAxis tick={{ fontSize: 12 }} stroke="rgba(113, 113, 122, 0.6)" unit=" ms" width={64} />
+          <CartesianGrid {...GRID} />
+          <XAxis dataKey="percentile" {...AXIS} />
+          <YAxis {...AXIS} unit=" ms" width={64} />
           <Tooltip formatter={(value) => (typeof value === 'number' ? formatMs(value) : '—')} />
           <Legend />
           {series.map((s, i) => (

@@ -11,6 +11,7 @@ import type { DriftBaseline, DriftReport, FeatureStatus } from '@/lib/client/typ
 import { PageHeader } from '../page-header';
 import { EmptyState, FormError, QueryContent } from '../states';
 import { WINDOWS, WindowSelect } from './window-select';
+import { AXIS, GRID } from './chart-style';
 
 type Feature = DriftReport['features'][number];
 
@@ -56,9 +57,9 @@ function DriftOverTime({ feature }: { feature: Feature }) {
     <figure className="chart" aria-label={`Drift over time: ${feature.name}`} style={{ margin: 0 }}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
-          <CartesianGrid stroke="rgba(113, 113, 122, 0.2)" strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="time" tick={{ fontSize: 12 }} stroke="rgba(113, 113, 122, 0.6)" minTickGap={40} />
-          <YAxis tick={{ fontSize: 12 }} stroke="rgba(113, 113, 122, 0.6)" width={56} />
+          <CartesianGrid {...GRID} />
+          <XAxis dataKey="time" {...AXIS} minTickGap={40} />
+          <YAxis {...AXIS} width={56} />
           <Tooltip formatter={(value) => (typeof value === 'number' ? value.toFixed(3) : '—')} />
           <Legend iconType="plainline" />
           {judged ? (

@@ -7,6 +7,7 @@ import { useLatency } from '@/lib/client/queries';
 import type { LatencyPoint } from '@/lib/client/types';
 import { EmptyState, QueryContent } from '../states';
 import { WINDOWS, WindowSelect } from './window-select';
+import { AXIS, GRID } from './chart-style';
 
 const SERIES = [
   { key: 'p50', color: '#6366f1' },
@@ -39,9 +40,9 @@ function Chart({ points }: { points: LatencyPoint[] }) {
     <figure className="chart" aria-label="Latency chart" style={{ margin: 0 }}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
-          <CartesianGrid stroke="rgba(113, 113, 122, 0.2)" strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="time" tick={{ fontSize: 12 }} stroke="rgba(113, 113, 122, 0.6)" minTickGap={40} />
-          <YAxis tick={{ fontSize: 12 }} stroke="rgba(113, 113, 122, 0.6)" unit=" ms" width={64} />
+          <CartesianGrid {...GRID} />
+          <XAxis dataKey="time" {...AXIS} minTickGap={40} />
+          <YAxis {...AXIS} unit=" ms" width={64} />
           <Tooltip formatter={(value) => (typeof value === 'number' ? formatMs(value) : '—')} />
           <Legend iconType="plainline" />
           {SERIES.map(({ key, color }) => (

@@ -9,6 +9,7 @@ import type { DeploymentPerformance, PerformanceWindow, TrafficPoint } from '@/l
 import { PageHeader } from '../page-header';
 import { EmptyState, QueryContent } from '../states';
 import { WINDOWS, WindowSelect } from './window-select';
+import { AXIS, clock, GRID, TIME_AXIS } from './chart-style';
 
 /** The window picker speaks minutes; the API names windows. */
 const WINDOW_OF_MINUTES: Record<number, PerformanceWindow> = { 5: '5m', 15: '15m', 60: '1h', 360: '6h', 1440: '24h' };
@@ -19,7 +20,6 @@ const PERCENTILES = [
   { key: 'p99', color: '#ef4444' },
 ] as const;
 
-const clock = (ms: number) => formatTime(new Date(ms).toISOString());
 const percent = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)} %`);
 const perSecond = (n: number) => (n >= 10 ? n.toFixed(0) : n > 0 && n < 0.01 ? '< 0.01' : n.toFixed(2));
 
@@ -48,24 +48,9 @@ function TimeChart(props: {
     <figure className="chart" aria-label={props.label} style={{ margin: 0 }}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={props.rows} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
-          <CartesianGrid stroke="rgba(113, 113, 122, 0.2)" strokeDasharray="3 3" vertical={false} />
-          <XAxis
-            dataKey="at"
-            type="number"
-            scale="time"
-            domain={['dataMin', 'dataMax']}
-            tickFormatter={clock}
-            tick={{ fontSize: 12 }}
-            stroke="rgba(113, 113, 122, 0.6)"
-            minTickGap={40}
-          />
-          <YAxis
-            tick={{ fontSize: 12 }}
-            stroke="rgba(113, 113, 122, 0.6)"
-            width={props.yWidth ?? 64}
-            tickFormatter={props.format}
-            allowDecimals={props.allowDecimals}
-          />
+          <CartesianGrid {...GRID} />
+          <XAxis {...TIME_AXIS} />
+          <YAxis {...AXIS} width={props.yWidth ?? 64} tickFormatter={props.format} allowDecimals={props.allowDecimals} />
           <Tooltip
             labelFormatter={(at) => (typeof at === 'number' ? clock(at) : '')}
             formatter={(value) => (typeof value === 'number' ? props.format(value) : '—')}

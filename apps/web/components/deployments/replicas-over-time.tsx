@@ -2,11 +2,11 @@
 
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatTime } from '@/lib/client/format';
 import { DEFAULT_SCALING_MINUTES, useDeploymentScaling } from '@/lib/client/queries';
 import type { Deployment, ScalingSample, VariantScaling } from '@/lib/client/types';
 import { EmptyState, QueryContent } from '../states';
 import { WindowSelect, type TimeWindow } from './window-select';
+import { AXIS, clock, GRID, TIME_AXIS } from './chart-style';
 
 /**
  * A sample every 5 s per variant, and the API returns the newest 2,000: about 2¾ hours. Longer windows
@@ -56,8 +56,6 @@ function ScalingSummary({ samples, desiredNow }: { samples: ScalingSample[]; des
   );
 }
 
-const clock = (ms: number) => formatTime(new Date(ms).toISOString());
-
 function Chart({ label, samples, maxReplicas }: { label: string; samples: ScalingSample[]; maxReplicas: number }) {
   // On a time axis: a wake or a restart of the worker spaces samples unevenly.
   const data = samples.map((s) => ({ ...s, at: Date.parse(s.t) }));
@@ -68,21 +66,11 @@ function Chart({ label, samples, maxReplicas }: { label: string; samples: Scalin
     <figure className="chart" aria-label={label} style={{ margin: 0 }}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
-          <CartesianGrid stroke="rgba(113, 113, 122, 0.2)" strokeDasharray="3 3" vertical={false} />
-          <XAxis
-            dataKey="at"
-            type="number"
-            scale="time"
-            domain={['dataMin', 'dataMax']}
-            tickFormatter={clock}
-            tick={{ fontSize: 12 }}
-            stroke="rgba(113, 113, 122, 0.6)"
-            minTickGap={40}
-          />
+          <CartesianGrid {...GRID} />
+          <XAxis {...TIME_AXIS} />
           <YAxis
             yAxisId="replicas"
-            tick={{ fontSize: 12 }}
-            stroke="rgba(113, 113, 122, 0.6)"
+            {...AXIS}
             allowDecimals={false}
             domain={[0, top]}
             width={48}
@@ -91,8 +79,7 @@ function Chart({ label, samples, maxReplicas }: { label: string; samples: Scalin
           <YAxis
             yAxisId="load"
             orientation="right"
-            tick={{ fontSize: 12 }}
-            stroke="rgba(113, 113, 122, 0.6)"
+            {...AXIS}
             width={56}
             label={{ value: 'in flight', angle: 90, position: 'insideRight', fontSize: 12, fill: 'rgba(113, 113, 122, 0.9)' }}
           />
