@@ -38,8 +38,10 @@ export async function readJsonText(req: Request): Promise<string> {
   try {
     return await readBoundedText(req, webEnv().SLIPWAY_MAX_JSON_BYTES);
   } catch (error) {
-    // The rest of the body is never read, so the connection cannot carry another request.
-    if (error instanceof BodyTooLargeError) throw new ApiError('payload_too_large', error.message, { connection: 'close' });
+    // A body too large to drop whole is never read to its end, so its connection cannot carry another request.
+    if (error instanceof BodyTooLargeError) {
+      throw new ApiError('payload_too_large', error.message, error.discardingRest ? undefined : { connection: 'close' });
+    }
     throw error;
   }
 }
