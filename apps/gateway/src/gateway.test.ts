@@ -5,7 +5,7 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { at, encodeFrame, FrameDecoder, FrameKind, framedAddress } from '@slipway/core';
+import { encodeFrame, FrameDecoder, FrameKind, framedAddress } from '@slipway/core';
 import { createDb, generateApiKey, hashApiKey, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
 import { channels, createRedis, publishAccessChanged, type RoutedDeployment, type RoutingTable, type WakeRequest } from '@slipway/queue';

@@ -28,13 +28,6 @@ afterAll(async () => {
 
 const newDestDir = () => join(work, 'out', `artifact-${outputs++}`);
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 async function leftovers(destDir: string): Promise<string[]> {
   const siblings = await readdir(dirname(destDir)).catch(() => [] as string[]);
   return siblings.filter((name) => name === basename(destDir) || name.startsWith(basename(destDir) + PARTIAL_SUFFIX));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   autoscalingSchema,
   deploymentSpecSchema,
+  replicaCountSchema,
   strategySchema,
   variantNameSchema,
   variantRoles,
@@ -35,7 +36,7 @@ export const declaredVariantSchema = z
     versionLabel: z.number().int().positive().optional(),
     machineType: z.string().min(1),
     /** Fixed count; with autoscaling, the count to start from (default: the current one within the bounds). */
-    replicas: z.number().int().min(0).max(64).optional(),
+    replicas: replicaCountSchema.optional(),
     autoscaling: autoscalingSchema.optional(),
     /** Default: 100 when it is the only variant serving callers. */
     weight: z.number().int().min(0).max(100).optional(),

@@ -20,13 +20,18 @@ export const variantNameSchema = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z
  */
 export const DEFAULT_TARGET_ONGOING_REQUESTS = 32;
 
+/** The most replicas one variant may run, wherever a count is written (create, update, scale, autoscaling, a file in git). */
+export const MAX_REPLICAS = 64;
+/** A replica count; 0 only where a variant may sleep (callers add `.min(1)` elsewhere). */
+export const replicaCountSchema = z.number().int().min(0).max(MAX_REPLICAS);
+
 /** Bounds for a period: from each `cron` fire (in `timeZone`) until the next entry's fire. */
 export const scalingScheduleSchema = z
   .object({
     cron: z.string().min(9).max(100),
     timeZone: z.string().min(1).max(64).default('UTC'),
-    minReplicas: z.number().int().min(0).max(64),
-    maxReplicas: z.number().int().min(1).max(64).optional(),
+    minReplicas: replicaCountSchema,
+    maxReplicas: replicaCountSchema.min(1).optional(),
   })
   .superRefine((entry, ctx) => {
     const problem = scheduleProblem(entry.cron, entry.timeZone);
@@ -37,9 +42,9 @@ export type ScalingSchedule = z.infer<typeof scalingScheduleSchema>;
 /** Ray Serve's knobs, with its names and meanings (camelCase): users recognise them. */
 export const autoscalingSchema = z
   .object({
-    minReplicas: z.number().int().min(0).max(64).default(1),
-    maxReplicas: z.number().int().min(1).max(64).default(4),
-    initialReplicas: z.number().int().min(0).max(64).optional(),
+    minReplicas: replicaCountSchema.default(1),
+    maxReplicas: replicaCountSchema.min(1).default(4),
+    initialReplicas: replicaCountSchema.optional(),
     targetOngoingRequests: z.number().positive().max(10_000).default(DEFAULT_TARGET_ONGOING_REQUESTS),
     upscaleDelaySeconds: z.number().min(0).max(3_600).default(3),
     downscaleDelaySeconds: z.number().min(0).max(86_400).default(60),
@@ -65,7 +70,7 @@ export const variantSpecSchema = z.object({
   versionLabel: z.number().int().positive(),
   machineType: z.string().min(1),
   /** Fixed replica count; with `autoscaling`, the count it starts from (0 only when it may sleep). */
-  replicas: z.number().int().min(0).max(64),
+  replicas: replicaCountSchema,
   /** When set, the autoscaler moves the replica count within these bounds. */
   autoscaling: autoscalingSchema.optional(),
   /** Share of callers' requests, in percent; the non-shadow variants' weights sum to 100. */

@@ -5,16 +5,16 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
-import { describeMachine, formatCost, shortDigest } from '@/lib/client/format';
+import { formatCost, shortDigest } from '@/lib/client/format';
 import { queryKeys, useMachineTypes, useModel, useModels } from '@/lib/client/queries';
 import type { MachineType, ModelSummary, Version } from '@/lib/client/types';
 import { CopyButton } from '../copy-button';
 import { QuotaImpact } from '../quota/quota-impact';
 import { PageHeader } from '../page-header';
 import { EmptyState, FormError, QueryContent } from '../states';
+import { assertReplicaCount, MachineFields } from './machine-fields';
 
 const HOURS_PER_MONTH = 730;
-const MAX_REPLICAS = 16;
 const DIGEST_PATTERN = /^(sha256:)?([a-f0-9]{64})$/;
 
 /** "sha256:<hex>" or the bare hex → the hex; null when it is not a sha256 digest. */
@@ -160,9 +160,7 @@ function Form({ models, machineTypes, initialModel, initialVersion, initialName 
     mutationFn: () => {
       const version = chosenVersion(choice);
       if (!machine) throw new Error('Choose a machine type.');
-      if (!Number.isInteger(replicaCount) || replicaCount < 1 || replicaCount > MAX_REPLICAS) {
-        throw new Error(`Replicas must be a whole number from 1 to ${MAX_REPLICAS}.`);
-      }
+      assertReplicaCount(replicaCount);
       return api.createDeployment({ name, modelName, ...version, machineType: machine.name, replicas: replicaCount });
     },
     onSuccess: (deployment) => {
@@ -213,31 +211,7 @@ function Form({ models, machineTypes, initialModel, initialVersion, initialName 
       </div>
       <VersionChooser versions={versions} loading={model.isPending} choice={choice} onChange={setVersionChoice} />
       <FormError error={model.error} />
-      <div className="form-row">
-        <div className="field" style={{ flex: '3 1 260px' }}>
-          <label htmlFor="deploy-machine">Machine type</label>
-          <select id="deploy-machine" className="select" value={machine?.name ?? ''} onChange={(e) => setMachineChoice(e.target.value)}>
-            {machineTypes.map((m) => (
-              <option key={m.id} value={m.name}>
-                {describeMachine(m)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field" style={{ flex: '1 1 100px' }}>
-          <label htmlFor="deploy-replicas">Replicas</label>
-          <input
-            id="deploy-replicas"
-            className="input"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={MAX_REPLICAS}
-            value={replicas}
-            onChange={(e) => setReplicas(e.target.value)}
-          />
-        </div>
-      </div>
+      <MachineFields id="deploy" machineTypes={machineTypes} machine={machine} onMachine={setMachineChoice} replicas={replicas} onReplicas={setReplicas} />
       {machine && teamId && Number.isInteger(replicaCount) && replicaCount > 0 && (
         <div className="stack" style={{ gap: 4 }}>
           <QuotaImpact teamId={teamId} variants={[{ machineType: machine.name, replicas: replicaCount }]} deploymentName={name} />

@@ -33,17 +33,7 @@ export function useDeploymentUpdate(name: string) {
 }
 
 /** A 409 because another rollout is still going: the server's reason plus the way out it names. */
-export function UpdateError({
-  error,
-  deployment,
-  onSupersede,
-  pending,
-}: {
-  error: Error | null;
-  deployment: Deployment;
-  onSupersede: () => void;
-  pending: boolean;
-}) {
+function UpdateError({ error, deployment, onSupersede, pending }: { error: Error | null; deployment: Deployment; onSupersede: () => void; pending: boolean }) {
   if (!(error instanceof ApiError && error.status === 409 && isRollingOut(deployment))) return <FormError error={error} />;
   return (
     <div className="alert alert-error stack" role="alert" style={{ gap: 8 }}>
@@ -59,7 +49,7 @@ export function UpdateError({
 }
 
 /** What the server did with an update (shown while that revision is the target): its changes, or that nothing changed. */
-export function UpdateOutcome({ revision, changes }: { revision: number; changes: string[] }) {
+function UpdateOutcome({ revision, changes }: { revision: number; changes: string[] }) {
   if (changes.length === 0) {
     return (
       <div className="alert alert-info" role="status">
@@ -71,5 +61,61 @@ export function UpdateOutcome({ revision, changes }: { revision: number; changes
     <div className="alert alert-success" role="status">
       <strong>Revision {revision} is rolling out:</strong> {changes.join('; ')}.
     </div>
+  );
+}
+
+/**
+ * The end of every form that sends an update: the refusal (with the way out of a 409), what the
+ * server did, the submit button, Reset while there is a draft, and which revision it becomes.
+ */
+export function UpdateSubmit({
+  update,
+  deployment,
+  send,
+  label,
+  pendingLabel,
+  onReset,
+  becomes,
+}: {
+  update: ReturnType<typeof useDeploymentUpdate>;
+  deployment: Deployment;
+  /** Sends the form again; `true` replaces a rollout in progress. */
+  send: (supersede: boolean) => void;
+  label: string;
+  pendingLabel: string;
+  /** Drops the draft; no Reset button without one. */
+  onReset?: () => void;
+  /** What the new revision does, after "Becomes revision N". */
+  becomes?: string;
+}) {
+  return (
+    <>
+      <UpdateError error={update.error} deployment={deployment} onSupersede={() => send(true)} pending={update.isPending} />
+      {update.data && !update.isPending && update.data.revision === deployment.revision && (
+        <UpdateOutcome revision={update.data.revision} changes={update.data.changes} />
+      )}
+      <div className="row">
+        <button type="submit" className="btn btn-primary" disabled={update.isPending}>
+          {update.isPending ? pendingLabel : label}
+        </button>
+        {onReset && (
+          <button
+            type="button"
+            className="btn btn-ghost"
+            onClick={() => {
+              onReset();
+              update.reset();
+            }}
+          >
+            Reset
+          </button>
+        )}
+        <span className="hint">
+          {isRollingOut(deployment)
+            ? `Revision ${deployment.revision} is still rolling out; you will be asked before it is replaced.`
+            : `Becomes revision ${deployment.revision + 1}${becomes ? `; ${becomes}` : ''}.`}
+        </span>
+      </div>
+    </>
   );
 }

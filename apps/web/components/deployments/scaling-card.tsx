@@ -3,13 +3,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { formatTime } from '@/lib/client/format';
-import { DEFAULT_SCALING_MINUTES, isRollingOut, useDeploymentEvents, useDeploymentScaling, useModel } from '@/lib/client/queries';
+import { DEFAULT_SCALING_MINUTES, useDeploymentEvents, useDeploymentScaling, useModel } from '@/lib/client/queries';
 import { usageQueryKey } from '@/lib/client/quota';
 import type { Autoscaling, Deployment, DeploymentSpec, Variant, VariantScaling } from '@/lib/client/types';
 import { QuotaImpact } from '../quota/quota-impact';
 import { EmptyState, QueryContent } from '../states';
 import { AutoscalingFields } from './autoscaling-fields';
-import { UpdateError, UpdateOutcome, useDeploymentUpdate } from './deployment-mutations';
+import { UpdateSubmit, useDeploymentUpdate } from './deployment-mutations';
 import { ScheduleFields } from './schedule-fields';
 import { MAX_REPLICAS, draftFromSpec, previewTransitions, scalingProblems, sizeOfDraft, sizeOfSpec, toScalingUpdate, type ScalingDraft } from './scaling-draft';
 import { TransitionList } from './scaling-transitions';
@@ -248,32 +248,15 @@ function ScalingForm({ deployment, spec, teamId }: { deployment: Deployment; spe
         )}
       </div>
       {teamId && <QuotaImpact teamId={teamId} variants={sized} deploymentName={deployment.name} />}
-      <UpdateError error={update.error} deployment={deployment} onSupersede={() => send(true)} pending={update.isPending} />
-      {update.data && !update.isPending && update.data.revision === deployment.revision && (
-        <UpdateOutcome revision={update.data.revision} changes={update.data.changes} />
-      )}
-      <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={update.isPending}>
-          {update.isPending ? 'Applying…' : 'Apply scaling'}
-        </button>
-        {draftInput && (
-          <button
-            type="button"
-            className="btn btn-ghost"
-            onClick={() => {
-              setDraft(null);
-              update.reset();
-            }}
-          >
-            Reset
-          </button>
-        )}
-        <span className="hint">
-          {isRollingOut(deployment)
-            ? `Revision ${deployment.revision} is still rolling out; you will be asked before it is replaced.`
-            : `Becomes revision ${deployment.revision + 1}; the same replicas keep serving while the count changes.`}
-        </span>
-      </div>
+      <UpdateSubmit
+        update={update}
+        deployment={deployment}
+        send={send}
+        label="Apply scaling"
+        pendingLabel="Applying…"
+        onReset={draftInput ? () => setDraft(null) : undefined}
+        becomes="the same replicas keep serving while the count changes"
+      />
     </form>
   );
 }

@@ -1,9 +1,9 @@
-import { autoscalingSchema, nextTransitions, scheduleProblem } from '@slipway/core';
+import { autoscalingSchema, MAX_REPLICAS, nextTransitions, scheduleProblem } from '@slipway/core';
 import type { VariantDraft as SizedDraft } from '@/lib/client/quota';
 import type { Autoscaling, ScalingTransition, VariantSpec } from '@/lib/client/types';
 
 /** The API's limits (packages/core's autoscalingSchema): a form that passes these is not refused for its numbers. */
-export const MAX_REPLICAS = 64;
+export { MAX_REPLICAS };
 export const MAX_SCHEDULES = 16;
 const LIMITS = {
   upscaleDelaySeconds: 3_600,

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useModel } from '@/lib/client/queries';
 import type { Deployment, DeploymentSpec, Version, VariantRole, VariantUpdate } from '@/lib/client/types';
 import { EmptyState, QueryContent } from '../states';
-import { UpdateError, UpdateOutcome, useDeploymentUpdate } from './deployment-mutations';
+import { UpdateSubmit, useDeploymentUpdate } from './deployment-mutations';
 
 const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
@@ -265,27 +265,14 @@ function TrafficForm({ deployment, spec, versions }: { deployment: Deployment; s
         </button>
       </div>
       <span className="hint">New variants run on the primary’s machine type with one replica; change that with Update once they exist.</span>
-      <UpdateError error={update.error} deployment={deployment} onSupersede={() => send(true)} pending={update.isPending} />
-      {update.data && !update.isPending && update.data.revision === deployment.revision && (
-        <UpdateOutcome revision={update.data.revision} changes={update.data.changes} />
-      )}
-      <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={update.isPending}>
-          {update.isPending ? 'Applying…' : 'Apply traffic split'}
-        </button>
-        {draft && (
-          <button
-            type="button"
-            className="btn btn-ghost"
-            onClick={() => {
-              setDraft(null);
-              update.reset();
-            }}
-          >
-            Reset
-          </button>
-        )}
-      </div>
+      <UpdateSubmit
+        update={update}
+        deployment={deployment}
+        send={send}
+        label="Apply traffic split"
+        pendingLabel="Applying…"
+        onReset={draft ? () => setDraft(null) : undefined}
+      />
     </form>
   );
 }

@@ -1,14 +1,13 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { describeMachine, formatCost, shortDigest } from '@/lib/client/format';
-import { isRollingOut, useMachineTypes, useModel } from '@/lib/client/queries';
+import { formatCost, shortDigest } from '@/lib/client/format';
+import { useMachineTypes, useModel } from '@/lib/client/queries';
 import type { Deployment, DeploymentSpec, MachineType, Version } from '@/lib/client/types';
 import { EmptyState, QueryContent } from '../states';
-import { UpdateError, UpdateOutcome, useDeploymentUpdate } from './deployment-mutations';
+import { UpdateSubmit, useDeploymentUpdate } from './deployment-mutations';
+import { assertReplicaCount, MachineFields } from './machine-fields';
 import { defaultStrategyDraft, StrategyFields, toStrategy, type StrategyDraft } from './strategy-fields';
-
-const MAX_REPLICAS = 16;
 
 function UpdateForm({
   deployment,
@@ -41,9 +40,7 @@ function UpdateForm({
   const build = () => {
     if (versionLabel === null) throw new Error('This model has no ready version to roll out.');
     if (!machine) throw new Error('Choose a machine type.');
-    if (!Number.isInteger(replicaCount) || replicaCount < 1 || replicaCount > MAX_REPLICAS) {
-      throw new Error(`Replicas must be a whole number from 1 to ${MAX_REPLICAS}.`);
-    }
+    assertReplicaCount(replicaCount);
     return { variant: variant.name, versionLabel, machineType: machine.name, replicas: replicaCount, strategy: toStrategy(strategy) };
   };
   const send = (supersede?: boolean) =>
@@ -100,51 +97,21 @@ function UpdateForm({
           validation are listed.
         </span>
       </div>
-      <div className="form-row">
-        <div className="field" style={{ flex: '3 1 260px' }}>
-          <label htmlFor="update-machine">Machine type</label>
-          <select id="update-machine" className="select" value={machine?.name ?? ''} onChange={(e) => setMachineChoice(e.target.value)}>
-            {machineTypes.map((m) => (
-              <option key={m.id} value={m.name}>
-                {describeMachine(m)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field" style={{ flex: '1 1 100px' }}>
-          <label htmlFor="update-replicas">Replicas</label>
-          <input
-            id="update-replicas"
-            className="input"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={MAX_REPLICAS}
-            value={replicas}
-            onChange={(e) => setReplicasInput(e.target.value)}
-          />
-        </div>
-      </div>
+      <MachineFields id="update" machineTypes={machineTypes} machine={machine} onMachine={setMachineChoice} replicas={replicas} onReplicas={setReplicasInput} />
       {machine && Number.isInteger(replicaCount) && replicaCount > 0 && (
         <p className="hint" aria-live="polite">
           Estimated cost for {variant.name}: {formatCost(machine.hourlyCost * replicaCount)} for {replicaCount} {replicaCount === 1 ? 'replica' : 'replicas'}.
         </p>
       )}
       <StrategyFields id="update" draft={strategy} onChange={setStrategy} />
-      <UpdateError error={update.error} deployment={deployment} onSupersede={() => send(true)} pending={update.isPending} />
-      {update.data && !update.isPending && update.data.revision === deployment.revision && (
-        <UpdateOutcome revision={update.data.revision} changes={update.data.changes} />
-      )}
-      <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={update.isPending}>
-          {update.isPending ? 'Rolling out…' : 'Roll out'}
-        </button>
-        <span className="hint">
-          {isRollingOut(deployment)
-            ? `Revision ${deployment.revision} is still rolling out; you will be asked before it is replaced.`
-            : `Becomes revision ${deployment.revision + 1}; the history below keeps every revision.`}
-        </span>
-      </div>
+      <UpdateSubmit
+        update={update}
+        deployment={deployment}
+        send={send}
+        label="Roll out"
+        pendingLabel="Rolling out…"
+        becomes="the history below keeps every revision"
+      />
     </form>
   );
 }

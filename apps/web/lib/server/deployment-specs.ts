@@ -2,6 +2,7 @@ import {
   autoscalingSchema,
   deploymentSpecSchema,
   mergeSpec,
+  replicaCountSchema,
   resourceNameSchema,
   strategySchema,
   variantNameSchema,
@@ -27,7 +28,7 @@ export const variantInputSchema = z
     role: z.enum(variantRoles).optional(),
     ...versionRef,
     machineType: z.string().min(1).optional(),
-    replicas: z.number().int().min(0).max(64).optional(),
+    replicas: replicaCountSchema.optional(),
     /** Ray Serve's autoscaling knobs; null turns autoscaling off. */
     autoscaling: autoscalingSchema.nullable().optional(),
     weight: z.number().int().min(0).max(100).optional(),
@@ -45,7 +46,7 @@ export const updateDeploymentSchema = z
     variant: variantNameSchema.optional(),
     ...versionRef,
     machineType: z.string().min(1).optional(),
-    replicas: z.number().int().min(0).max(64).optional(),
+    replicas: replicaCountSchema.optional(),
     autoscaling: autoscalingSchema.nullable().optional(),
     /** Or the complete list of variants (weights, candidates, shadows); one left out is removed. */
     variants: z.array(variantInputSchema).min(1).max(8).optional(),
@@ -87,7 +88,7 @@ export const createDeploymentSchema = z
       .transform((d) => d.replace(/^sha256:/, ''))
       .optional(),
     machineType: z.string().min(1),
-    replicas: z.number().int().min(1).max(16).default(1),
+    replicas: replicaCountSchema.min(1).default(1),
   })
   .refine((b) => (b.versionLabel === undefined) !== (b.versionDigest === undefined), {
     message: 'give exactly one of versionLabel and versionDigest',
@@ -174,10 +175,10 @@ export const scaleSchema = z
     /** Default: the primary. */
     variant: variantNameSchema.optional(),
     /** A fixed replica count (turns autoscaling off), as a script that knows its schedule sets it. */
-    replicas: z.number().int().min(1).max(64).optional(),
+    replicas: replicaCountSchema.min(1).optional(),
     /** The autoscaler's bounds (turns it on with its defaults for the other knobs). */
-    minReplicas: z.number().int().min(0).max(64).optional(),
-    maxReplicas: z.number().int().min(1).max(64).optional(),
+    minReplicas: replicaCountSchema.optional(),
+    maxReplicas: replicaCountSchema.min(1).optional(),
     supersede: z.boolean().optional(),
   })
   .refine((b) => (b.replicas !== undefined) !== (b.minReplicas !== undefined || b.maxReplicas !== undefined), {

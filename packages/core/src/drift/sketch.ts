@@ -240,7 +240,6 @@ export function binOf(edges: readonly number[], value: number): number {
 
 /** Integer class labels below this are tallied in an array by value (no text, no map lookup per value), named on read. */
 const TALLIED_LABELS = 256;
-const LABEL_NAMES = Array.from({ length: TALLIED_LABELS }, (_, label) => String(label));
 
 export class CategoryCounts {
   private readonly named = new Map<string, number>();

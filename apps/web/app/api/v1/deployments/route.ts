@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { requireTeamRole, visibleTeamIds } from '@/lib/server/auth';
 import { serverContext } from '@/lib/server/context';
 import { deploy, nameNotAvailable } from '@slipway/controller';
