@@ -8,6 +8,7 @@ import type { WorkerContext } from './context';
 import { collectGarbage } from './collect-garbage';
 import { abandonReconcile, reconcileDeployment } from './controller/reconcile';
 import { compactDriftWindows, recordDriftWindow } from './drift-windows';
+import { pruneDeploymentEvents } from './event-retention';
 import { inspectVersion } from './inspect-version';
 import { compactLatencyRollups, compactShadowRollups } from './rollup-compaction';
 import { fetchReplicaMetrics, sampleRemoteReplicas } from './resources/remote-sampler';
@@ -28,6 +29,10 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
       const now = Date.now();
       await compactLatencyRollups(ctx.db, now);
       await compactShadowRollups(ctx.db, now);
+    },
+    pruneDeploymentEvents: async () => {
+      const deleted = await pruneDeploymentEvents(ctx.db, Date.now());
+      if (deleted > 0) console.log(JSON.stringify({ msg: 'deployment events pruned', deleted }));
     },
     sampleRemoteReplicas: async () => void (await sampleRemoteReplicas({ db: ctx.db, fetchMetrics: fetchReplicaMetrics, clock: Date.now })),
     evaluateAlerts: async () =>

@@ -73,6 +73,12 @@ export const JOBS = {
     schema: z.object({}),
     jobId: () => 'compact-rollups',
   },
+  /** Periodic: deployment events past a month deleted, each deployment's newest 200 kept. */
+  pruneDeploymentEvents: {
+    queue: 'monitoring',
+    schema: z.object({}),
+    jobId: () => 'prune-deployment-events',
+  },
   /** Periodic: CPU and memory of replicas no worker reads from /proc (Kubernetes pods), from their /metrics. */
   sampleRemoteReplicas: {
     queue: 'monitoring',
