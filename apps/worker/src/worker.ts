@@ -8,7 +8,7 @@ import type { WorkerContext } from './context';
 import { collectGarbage } from './collect-garbage';
 import { abandonReconcile, reconcileDeployment } from './controller/reconcile';
 import { compactDriftWindows, recordDriftWindow } from './drift-windows';
-import { pruneDeploymentEvents } from './event-retention';
+import { pruneDeploymentEvents, pruneEndedReplicas } from './history-retention';
 import { inspectVersion } from './inspect-version';
 import { compactLatencyRollups, compactShadowRollups } from './rollup-compaction';
 import { fetchReplicaMetrics, sampleRemoteReplicas } from './resources/remote-sampler';
@@ -30,9 +30,10 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
       await compactLatencyRollups(ctx.db, now);
       await compactShadowRollups(ctx.db, now);
     },
-    pruneDeploymentEvents: async () => {
-      const deleted = await pruneDeploymentEvents(ctx.db, Date.now());
-      if (deleted > 0) console.log(JSON.stringify({ msg: 'deployment events pruned', deleted }));
+    pruneHistory: async () => {
+      const now = Date.now();
+      const pruned = { events: await pruneDeploymentEvents(ctx.db, now), replicas: await pruneEndedReplicas(ctx.db, now) };
+      if (pruned.events + pruned.replicas > 0) console.log(JSON.stringify({ msg: 'history pruned', ...pruned }));
     },
     sampleRemoteReplicas: async () => void (await sampleRemoteReplicas({ db: ctx.db, fetchMetrics: fetchReplicaMetrics, clock: Date.now })),
     evaluateAlerts: async () =>

@@ -73,11 +73,11 @@ export const JOBS = {
     schema: z.object({}),
     jobId: () => 'compact-rollups',
   },
-  /** Periodic: deployment events past a month deleted, each deployment's newest 200 kept. */
-  pruneDeploymentEvents: {
+  /** Periodic: deployment events and ended replicas past a month deleted (each deployment's newest 200 events kept). */
+  pruneHistory: {
     queue: 'monitoring',
     schema: z.object({}),
-    jobId: () => 'prune-deployment-events',
+    jobId: () => 'prune-history',
   },
   /** Periodic: CPU and memory of replicas no worker reads from /proc (Kubernetes pods), from their /metrics. */
   sampleRemoteReplicas: {
