@@ -99,6 +99,13 @@ describe('drift monitoring', () => {
     await page.getByRole('heading', { name: '0 of 4 features drifted' }).waitFor();
     const table = page.getByRole('table');
     for (const feature of ['sepal_length', 'petal_width', 'label']) await table.getByRole('button', { name: feature, exact: true }).waitFor();
+    // Beside each score, PSI and the share outside the reference's range: the reference's own rows never leave it.
+    for (const feature of ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']) {
+      await table
+        .getByRole('row', { name: new RegExp(feature) })
+        .getByText(/^PSI \d\.\d\d · 0\.0 % out of range$/)
+        .waitFor();
+    }
     await table.getByRole('button', { name: 'petal_length', exact: true }).click();
     await page.getByRole('heading', { name: 'petal_length over time' }).waitFor();
     // The traffic fell into one window so far: one point of the score line, drawn as a dot.

@@ -1,5 +1,6 @@
 'use client';
 
+import { DRIFT_PERSISTENCE, recentBreaches } from '@slipway/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
@@ -25,6 +26,8 @@ const STATUS: Record<FeatureStatus, { label: string; tone: string }> = {
 
 const fmt = (v: number | null, digits = 3) => (v === null ? '—' : v.toFixed(digits));
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
+/** `missing` counts values that were NaN, ±Inf or absent, apart from `count`. */
+const missingShare = (f: Feature) => (f.count + f.missing > 0 ? f.missing / (f.count + f.missing) : 0);
 
 /** Reference vs current shares over the reference's decile bins (or categories), small enough for a table cell. */
 function MiniHistogram({ feature }: { feature: Feature }) {
@@ -40,6 +43,27 @@ function MiniHistogram({ feature }: { feature: Feature }) {
         </BarChart>
       </ResponsiveContainer>
     </figure>
+  );
+}
+
+/** Beside the score: PSI (bands 0.1 / 0.25) and the share outside the reference's range, or of unseen categories; and missing values. */
+function SecondaryStats({ feature: f }: { feature: Feature }) {
+  const missing = missingShare(f);
+  const parts = f.score === null ? [] : f.kind === 'numeric' ? [`PSI ${fmt(f.psi, 2)}`, `${pct(f.outOfRange)} out of range`] : [`${pct(f.unseen)} unseen`];
+  if (missing > 0) parts.push(`${pct(missing)} missing`);
+  return parts.length > 0 ? <div className="hint">{parts.join(' · ')}</div> : null;
+}
+
+/** Why a feature over its threshold may still be OK: drift needs the breach to persist. */
+function Persistence({ feature: f }: { feature: Feature }) {
+  if (f.score === null || f.status === 'too_few') return null;
+  const over = recentBreaches(f.overTime.map((w) => w.status));
+  if (over === 0) return null;
+  const { of, needed } = DRIFT_PERSISTENCE;
+  return (
+    <div className="hint">
+      over in {over} of the last {of} windows{f.status === 'drift' ? '' : ` (drift at ${needed})`}
+    </div>
   );
 }
 
@@ -106,12 +130,16 @@ function FeatureTable({ features, selected, onSelect }: { features: Feature[]; s
               <td>
                 <MiniHistogram feature={f} />
               </td>
-              <td title={f.kind === 'numeric' ? `PSI ${fmt(f.psi)} · out of range ${pct(f.outOfRange)}` : `unseen ${pct(f.unseen)}`}>{fmt(f.score)}</td>
+              <td>
+                {fmt(f.score)}
+                <SecondaryStats feature={f} />
+              </td>
               <td>{fmt(f.threshold)}</td>
               <td>
                 <span className="badge" data-tone={STATUS[f.status].tone}>
                   {STATUS[f.status].label}
                 </span>
+                <Persistence feature={f} />
               </td>
             </tr>
           ))}
@@ -238,7 +266,7 @@ function DriftDetail({ name, report }: { name: string; report: DriftReport }) {
                       : feature.kind === 'numeric'
                         ? 'Mean per window (no reference to score against).'
                         : 'Values per window (no reference to score against).'}{' '}
-                    {feature.count.toLocaleString('en')} values, {pct(feature.missing)} missing.
+                    {feature.count.toLocaleString('en')} values, {pct(missingShare(feature))} missing.
                   </p>
                 </div>
               </div>

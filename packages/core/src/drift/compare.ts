@@ -172,8 +172,7 @@ export function compareFeature(
       overTime,
     };
   }
-  const judged = overTime.map((w) => w.status ?? 'too_few');
-  const status: FeatureStatus = persistentDrift(judged.filter((s) => s !== 'too_few')) ? 'drift' : whole.count < minCount ? 'too_few' : 'ok';
+  const status: FeatureStatus = persistentDrift(overTime.map((w) => w.status)) ? 'drift' : whole.count < minCount ? 'too_few' : 'ok';
   return { name, kind, status, ...whole, overTime };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { binOf, RELATIVE_ACCURACY, type NumericSketch } from './sketch';
+import { binOf, type NumericSketch } from './sketch';
 
 /** Per-feature threshold calibration (see thresholds.ts): scores of reference chunks of `chunkRows` rows each. */
 export const calibrationSchema = z.object({ chunkRows: z.number().positive(), mean: z.number(), std: z.number() });
@@ -66,7 +66,7 @@ export function sortedSample(sorted: ArrayLike<number>, missing = 0): NumericSam
   };
 }
 
-/** A window given as a sketch. Values within the sketch's 1 % of the range's ends count as inside. */
+/** A window given as a sketch. Values in the bins holding the range's ends (within the sketch's 1 % of them) count as inside. */
 export function sketchSample(sketch: NumericSketch): NumericSample {
   return {
     count: sketch.count,
@@ -74,11 +74,7 @@ export function sketchSample(sketch: NumericSketch): NumericSample {
     mean: sketch.mean,
     quantile: (q) => sketch.quantile(q),
     histogram: (edges) => sketch.histogram(edges),
-    outside(lo, hi) {
-      const tolerance = (x: number) => Math.abs(x) * RELATIVE_ACCURACY;
-      const counts = sketch.histogram([-Infinity, lo - tolerance(lo), hi + tolerance(hi), Infinity]);
-      return counts[0]! + counts[2]!;
-    },
+    outside: (lo, hi) => sketch.outside(lo, hi),
   };
 }
 

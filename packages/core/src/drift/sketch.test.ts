@@ -55,6 +55,41 @@ describe('sketches', () => {
     expect(sketch.histogram(edges)).toEqual([3, 4, 3]);
   });
 
+  it('counts values outside a range to its accuracy, never the extremes the range was taken from', () => {
+    // Measurements on a 0.1 grid, like the iris features, as float64 and as the float32 a model receives.
+    for (const [lo, hi] of [
+      [4.3, 7.9],
+      [2, 4.4],
+      [1, 6.9],
+      [0.1, 2.5],
+      [-7.9, -4.3],
+    ] as const) {
+      const grid = Array.from({ length: Math.round((hi - lo) * 10) + 1 }, (_, i) => lo + i / 10);
+      for (const values of [grid, Array.from(Float32Array.from(grid))]) {
+        const sketch = new NumericSketch();
+        for (const v of values) sketch.add(v);
+        expect(sketch.outside(Math.min(...grid), Math.max(...grid))).toBe(0);
+      }
+    }
+    // Elsewhere, between the exact counts outside the range and outside it widened by twice the accuracy.
+    const values = [...stream(20_000, 3)];
+    const sketch = new NumericSketch();
+    for (const v of values) sketch.add(v);
+    const exactOutside = (lo: number, hi: number) => values.filter((v) => v < lo || v > hi).length;
+    for (const [lo, hi] of [
+      [-50, 50],
+      [-80, -20],
+      [20, 80],
+      [-50, 0],
+      [0, 50],
+    ] as const) {
+      const widened = exactOutside(lo - 0.02 * Math.abs(lo), hi + 0.02 * Math.abs(hi));
+      expect(sketch.outside(lo, hi)).toBeGreaterThanOrEqual(widened);
+      expect(sketch.outside(lo, hi)).toBeLessThanOrEqual(exactOutside(lo, hi));
+      expect(widened).toBeGreaterThan(0.35 * values.length);
+    }
+  });
+
   it('keeps memory bounded: never more than BIN_LIMIT bins per sign, however many values and however spread', () => {
     const sketch = new NumericSketch();
     // 12.5 decades of magnitude on both signs: about 1,430 bins per sign at 1 % accuracy, more than the limit.

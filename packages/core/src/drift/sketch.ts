@@ -178,6 +178,19 @@ export class NumericSketch {
   }
 
   /**
+   * Values below `lo` or above `hi`, to the sketch's accuracy: the bins holding `lo` and `hi` count as inside, so
+   * the extremes of the very values a range was taken from are never outside it. The upper edge given to
+   * `histogram` is a point of the bin after the one holding `hi`, since a bin that holds an edge is counted from it up.
+   */
+  outside(lo: number, hi: number): number {
+    const { mapping } = this.sketch;
+    const tiny = mapping.minPossible;
+    const aboveHi = hi > tiny ? mapping.value(mapping.key(hi) + 1) : hi < -tiny ? -mapping.value(mapping.key(-hi) - 1) : mapping.value(mapping.key(tiny) + 1);
+    const counts = this.histogram([Number.NEGATIVE_INFINITY, lo, aboveHi, Number.POSITIVE_INFINITY]);
+    return counts[0]! + counts[2]!;
+  }
+
+  /**
    * Adds another sketch's values. Done bin by bin here because the library's own merge drops the negative values
    * (sketches-js 2.1.1 merges only the positive store).
    */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { categoricalDrift, jensenShannon, UNSEEN_CATEGORY } from './categorical';
 import { exactQuantile, numericDrift, psi, psiBand, referenceFromSorted, sortedSample, wasserstein } from './numeric';
-import { calibrate, persistentDrift, thresholdFor, windowStatus } from './thresholds';
+import { calibrate, persistentDrift, recentBreaches, thresholdFor, windowStatus } from './thresholds';
 
 const sorted = (values: number[]) => Float64Array.from(values).sort();
 
@@ -92,5 +92,8 @@ describe('drift statistics', () => {
     expect(persistentDrift(['drift', 'ok', 'ok'])).toBe(false);
     expect(persistentDrift(['ok', 'drift', 'ok', 'drift'])).toBe(true);
     expect(persistentDrift(['drift', 'drift', 'ok', 'ok'])).toBe(false);
+    // Windows with too few values to judge are passed over, not counted as quiet.
+    expect(persistentDrift(['drift', 'too_few', null, 'drift'])).toBe(true);
+    expect([recentBreaches(['drift', 'ok', 'ok', 'drift']), recentBreaches(['drift', 'too_few']), recentBreaches([])]).toEqual([1, 1, 0]);
   });
 });

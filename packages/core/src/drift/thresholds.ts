@@ -69,7 +69,18 @@ export function windowStatus(score: number, threshold: number, count: number, mi
   return score > threshold ? 'drift' : 'ok';
 }
 
-/** An alert only when a breach persists: at least 2 of the last 3 windows (oldest first) drifted. */
-export function persistentDrift(statuses: readonly WindowStatus[], of = 3, needed = 2): boolean {
-  return statuses.slice(-of).filter((s) => s === 'drift').length >= needed;
+/** A feature drifts only when a breach persists: `needed` of its last `of` judged windows over the threshold. */
+export const DRIFT_PERSISTENCE = { of: 3, needed: 2 };
+
+/** Of the last `of` windows with enough values to judge (statuses oldest first), how many breached. */
+export function recentBreaches(statuses: readonly (WindowStatus | null)[], of = DRIFT_PERSISTENCE.of): number {
+  return statuses
+    .filter((s) => s === 'ok' || s === 'drift')
+    .slice(-of)
+    .filter((s) => s === 'drift').length;
+}
+
+/** An alert only when a breach persists (windows with too few values are passed over). */
+export function persistentDrift(statuses: readonly (WindowStatus | null)[], of = DRIFT_PERSISTENCE.of, needed = DRIFT_PERSISTENCE.needed): boolean {
+  return recentBreaches(statuses, of) >= needed;
 }
