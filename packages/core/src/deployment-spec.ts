@@ -22,6 +22,8 @@ export const DEFAULT_TARGET_ONGOING_REQUESTS = 32;
 
 /** The most replicas one variant may run, wherever a count is written (create, update, scale, autoscaling, a file in git). */
 export const MAX_REPLICAS = 64;
+/** The most schedule entries one autoscaler may have. */
+export const MAX_SCHEDULES = 16;
 /** A replica count; 0 only where a variant may sleep (callers add `.min(1)` elsewhere). */
 export const replicaCountSchema = z.number().int().min(0).max(MAX_REPLICAS);
 
@@ -52,7 +54,7 @@ export const autoscalingSchema = z
     scaleToZeroDelaySeconds: z.number().min(0).max(86_400).default(300),
     /** The load signal is averaged over this window. */
     lookBackSeconds: z.number().min(1).max(600).default(10),
-    schedules: z.array(scalingScheduleSchema).max(16).default([]),
+    schedules: z.array(scalingScheduleSchema).max(MAX_SCHEDULES).default([]),
   })
   .refine((a) => a.minReplicas <= a.maxReplicas, { message: 'minReplicas must not exceed maxReplicas', path: ['minReplicas'] })
   .refine((a) => a.initialReplicas === undefined || (a.initialReplicas >= a.minReplicas && a.initialReplicas <= a.maxReplicas), {

@@ -1,5 +1,6 @@
 'use client';
 
+import { MAX_REPLICAS } from '@slipway/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { formatTime } from '@/lib/client/format';
@@ -11,7 +12,7 @@ import { EmptyState, QueryContent } from '../states';
 import { AutoscalingFields } from './autoscaling-fields';
 import { UpdateSubmit, useDeploymentUpdate } from './deployment-mutations';
 import { ScheduleFields } from './schedule-fields';
-import { MAX_REPLICAS, draftFromSpec, previewTransitions, scalingProblems, sizeOfDraft, sizeOfSpec, toScalingUpdate, type ScalingDraft } from './scaling-draft';
+import { draftFromSpec, previewTransitions, scalingProblems, sizeOfDraft, sizeOfSpec, toScalingUpdate, type ScalingDraft } from './scaling-draft';
 import { TransitionList } from './scaling-transitions';
 
 const FORM_ID = 'scaling';

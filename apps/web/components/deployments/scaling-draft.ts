@@ -1,10 +1,8 @@
-import { autoscalingSchema, MAX_REPLICAS, nextTransitions, scheduleProblem } from '@slipway/core';
+import { autoscalingSchema, MAX_REPLICAS, MAX_SCHEDULES, nextTransitions, scheduleProblem } from '@slipway/core';
 import type { VariantDraft as SizedDraft } from '@/lib/client/quota';
 import type { Autoscaling, ScalingTransition, VariantSpec } from '@/lib/client/types';
 
-/** The API's limits (packages/core's autoscalingSchema): a form that passes these is not refused for its numbers. */
-export { MAX_REPLICAS };
-export const MAX_SCHEDULES = 16;
+/** The API's limits (packages/core's autoscalingSchema, with MAX_REPLICAS and MAX_SCHEDULES): a form that passes these is not refused for its numbers. */
 const LIMITS = {
   upscaleDelaySeconds: 3_600,
   downscaleDelaySeconds: 86_400,

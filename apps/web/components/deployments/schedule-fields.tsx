@@ -1,8 +1,9 @@
 'use client';
 
+import { MAX_REPLICAS, MAX_SCHEDULES } from '@slipway/core';
 import { useMemo, useRef, useState } from 'react';
 import type { ScalingTransition } from '@/lib/client/types';
-import { MAX_REPLICAS, MAX_SCHEDULES, newSchedule, type ScheduleDraft } from './scaling-draft';
+import { newSchedule, type ScheduleDraft } from './scaling-draft';
 import { TransitionList } from './scaling-transitions';
 
 /** The browser's list of IANA time zones, for the time-zone inputs' suggestions. */
