@@ -41,19 +41,28 @@ export const scalingScheduleSchema = z
   });
 export type ScalingSchedule = z.infer<typeof scalingScheduleSchema>;
 
+/** The autoscaler's knobs' upper bounds (the lower ones are 0, and 1 s for the look-back), for forms to check against. */
+export const AUTOSCALING_LIMITS = {
+  targetOngoingRequests: 10_000,
+  upscaleDelaySeconds: 3_600,
+  downscaleDelaySeconds: 86_400,
+  scaleToZeroDelaySeconds: 86_400,
+  lookBackSeconds: 600,
+};
+
 /** Ray Serve's knobs, with its names and meanings (camelCase): users recognise them. */
 export const autoscalingSchema = z
   .object({
     minReplicas: replicaCountSchema.default(1),
     maxReplicas: replicaCountSchema.min(1).default(4),
     initialReplicas: replicaCountSchema.optional(),
-    targetOngoingRequests: z.number().positive().max(10_000).default(DEFAULT_TARGET_ONGOING_REQUESTS),
-    upscaleDelaySeconds: z.number().min(0).max(3_600).default(3),
-    downscaleDelaySeconds: z.number().min(0).max(86_400).default(60),
+    targetOngoingRequests: z.number().positive().max(AUTOSCALING_LIMITS.targetOngoingRequests).default(DEFAULT_TARGET_ONGOING_REQUESTS),
+    upscaleDelaySeconds: z.number().min(0).max(AUTOSCALING_LIMITS.upscaleDelaySeconds).default(3),
+    downscaleDelaySeconds: z.number().min(0).max(AUTOSCALING_LIMITS.downscaleDelaySeconds).default(60),
     /** Idle this long (nothing in flight) with minReplicas 0: down to zero replicas. */
-    scaleToZeroDelaySeconds: z.number().min(0).max(86_400).default(300),
+    scaleToZeroDelaySeconds: z.number().min(0).max(AUTOSCALING_LIMITS.scaleToZeroDelaySeconds).default(300),
     /** The load signal is averaged over this window. */
-    lookBackSeconds: z.number().min(1).max(600).default(10),
+    lookBackSeconds: z.number().min(1).max(AUTOSCALING_LIMITS.lookBackSeconds).default(10),
     schedules: z.array(scalingScheduleSchema).max(MAX_SCHEDULES).default([]),
   })
   .refine((a) => a.minReplicas <= a.maxReplicas, { message: 'minReplicas must not exceed maxReplicas', path: ['minReplicas'] })

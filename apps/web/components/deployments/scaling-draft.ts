@@ -1,15 +1,6 @@
-import { autoscalingSchema, MAX_REPLICAS, MAX_SCHEDULES, nextTransitions, scheduleProblem } from '@slipway/core';
+import { AUTOSCALING_LIMITS as LIMITS, autoscalingSchema, MAX_REPLICAS, MAX_SCHEDULES, nextTransitions, scheduleProblem } from '@slipway/core';
 import type { VariantDraft as SizedDraft } from '@/lib/client/quota';
 import type { Autoscaling, ScalingTransition, VariantSpec } from '@/lib/client/types';
-
-/** The API's limits (packages/core's autoscalingSchema, with MAX_REPLICAS and MAX_SCHEDULES): a form that passes these is not refused for its numbers. */
-const LIMITS = {
-  upscaleDelaySeconds: 3_600,
-  downscaleDelaySeconds: 86_400,
-  scaleToZeroDelaySeconds: 86_400,
-  lookBackSeconds: 600,
-  targetOngoingRequests: 10_000,
-};
 
 /** The server's defaults for the knobs a user leaves alone (Ray Serve's meanings, Slipway's values). */
 export const AUTOSCALING_DEFAULTS: Autoscaling = autoscalingSchema.parse({});
