@@ -297,8 +297,8 @@ export class CategoryCounts {
   addInt64Column(values: BigInt64Array, words: Int32Array, first: number, stride: number): void {
     for (let i = first; i < values.length; i += stride) {
       const low = words[2 * i]!;
-      const category = words[2 * i + 1] === 0 && low >= 0 && low < TALLIED_LABELS ? this.labelCategory[low] : undefined;
-      if (category !== undefined) {
+      const tallied = words[2 * i + 1] === 0 && low >= 0 && low < TALLIED_LABELS;
+      if (tallied && this.labelCategory[low] !== undefined) {
         this.tally ??= new Float64Array(TALLIED_LABELS);
         this.tally[low]!++;
         this.count++;
@@ -306,7 +306,7 @@ export class CategoryCounts {
       }
       const name = String(values[i]);
       this.add(name);
-      if (words[2 * i + 1] === 0 && low >= 0 && low < TALLIED_LABELS) this.labelCategory[low] = this.named.has(name) ? name : OTHER_CATEGORY;
+      if (tallied) this.labelCategory[low] = this.named.has(name) ? name : OTHER_CATEGORY;
     }
   }
 
