@@ -18,8 +18,7 @@ export async function loadRevision(db: Tx, deploymentId: string, number: number 
   return row && { number: row.number, spec: deploymentSpecSchema.parse(row.spec), reason: row.reason, author: row.author, createdAt: row.createdAt };
 }
 
-const lockRow = (tx: Prisma.TransactionClient, deploymentId: string) =>
-  tx.$queryRaw`SELECT id FROM "Deployment" WHERE id = ${deploymentId}::uuid FOR UPDATE`;
+const lockRow = (tx: Prisma.TransactionClient, deploymentId: string) => tx.$queryRaw`SELECT id FROM "Deployment" WHERE id = ${deploymentId}::uuid FOR UPDATE`;
 
 /**
  * Locks the deployment's row until the transaction ends and reads it as it stands then: checks made on

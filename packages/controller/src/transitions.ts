@@ -54,6 +54,12 @@ async function admit(tx: Prisma.TransactionClient, teamId: string, spec: Deploym
   await admission(tx, spec);
 }
 
+/**
+ * Concurrent changes of one deployment queue on its row lock (and on the pool for a connection): they wait
+ * their turn rather than fail after Prisma's default 2 s, and the refusal they then get is the 409.
+ */
+const QUEUED_BEHIND_LOCK = { maxWait: 10_000, timeout: 15_000 };
+
 async function wake(t: Transitions, deploymentId: string): Promise<void> {
   await t.producer.enqueue('reconcileDeployment', { deploymentId }, { promoteDelayed: true });
 }
@@ -141,7 +147,7 @@ export async function update(
       progress: 0,
     });
     return { revision: number, changes };
-  });
+  }, QUEUED_BEHIND_LOCK);
   if (result.changes.length > 0) await wake(t, deployment.id);
   return result;
 }
