@@ -37,7 +37,7 @@ describe('plan and apply API', () => {
     expect(plan.body.summary).toEqual({ add: 2, change: 0, destroy: 0, line: 'Plan: 2 to add, 0 to change, 0 to destroy.' });
     expect(plan.body.deployments.map((d: any) => d.quota.ok)).toEqual([true, false]);
     expect(plan.body.deployments[1].quota.message).toBe(
-      `this deployment needs up to 2 replicas (2 × cpu-small) but team 'plan-${suffix}' already uses 1 of its 2 replicas: 1 remains`,
+      `this deployment would hold up to 2 replicas (2 × cpu-small), but team 'plan-${suffix}' may use 2 replicas and its other deployments hold 1: 1 remains for this one`,
     );
     expect(plan.body.deployments[0].usage.after).toMatchObject({ replicas: 1 });
 

@@ -83,7 +83,7 @@ describe('compute quotas', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error).toEqual({
       code: 'compute_quota_exceeded',
-      message: `this deployment needs up to 4 vCPU (2 × cpu-medium) but team '${teamName}' already uses 0 of its 3 vCPU: 3 remain`,
+      message: `this deployment would hold up to 4 vCPU (2 × cpu-medium), but team '${teamName}' may use 3 vCPU and its other deployments hold 0: 3 remain for this one`,
     });
     expect((await admin.request('GET', `/api/v1/deployments/${tooBig}`)).status).toBe(404);
   });
@@ -99,7 +99,7 @@ describe('compute quotas', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error).toEqual({
       code: 'compute_quota_exceeded',
-      message: `this deployment needs up to 2 vCPU (2 × cpu-small) but team '${teamName}' already uses 2 of its 3 vCPU: 1 remains`,
+      message: `this deployment would hold up to 2 vCPU (2 × cpu-small), but team '${teamName}' may use 3 vCPU and its other deployments hold 2: 1 remains for this one`,
     });
     expect((await admin.request('GET', `/api/v1/deployments/${second}`)).status).toBe(404);
   });
@@ -109,8 +109,8 @@ describe('compute quotas', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error).toEqual({
       code: 'compute_quota_exceeded',
-      // Its own 2 vCPU are what the update replaces, not something else the team uses.
-      message: `this deployment needs up to 4 vCPU (4 × cpu-small) but team '${teamName}' already uses 0 of its 3 vCPU: 3 remain`,
+      // Its own 2 vCPU are what the update replaces, not something else the team uses: said as what it holds now.
+      message: `this deployment holds up to 2 vCPU now and would hold up to 4 (4 × cpu-small), but team '${teamName}' may use 3 vCPU and its other deployments hold 0: 3 remain for this one`,
     });
     const { deployment } = (await admin.request('GET', `/api/v1/deployments/${fits}`)).body;
     expect(deployment).toMatchObject({ status: 'ready', revision: 1, stableRevision: 1 });

@@ -2,7 +2,16 @@ import type { NextConfig } from 'next';
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript sources; Next compiles them with the app.
-  transpilePackages: ['@slipway/artifacts', '@slipway/controller', '@slipway/core', '@slipway/db', '@slipway/queue', '@slipway/storage'],
+  transpilePackages: [
+    '@slipway/artifacts',
+    '@slipway/client',
+    '@slipway/controller',
+    '@slipway/core',
+    '@slipway/db',
+    '@slipway/http',
+    '@slipway/queue',
+    '@slipway/storage',
+  ],
   // Native addons and Node-only clients stay plain `require`s on the server instead of being bundled.
   serverExternalPackages: ['onnxruntime-node', 'bullmq', 'ioredis', 'pg', '@prisma/adapter-pg'],
   // `tsc -b` type-checks the app before every build (scripts/lib/web-build.ts, Dockerfile): Next's own

@@ -1,26 +1,28 @@
-/** HTTP status per error code: the web server answers uploads with these. */
-const STATUS_BY_CODE = {
-  unsupported_format: 415,
-  unsafe_path: 400,
-  link_entry: 400,
-  special_file: 400,
-  too_large: 413,
-  compression_ratio: 413,
-  nested_archive: 400,
-  duplicate_entry: 400,
-  corrupt_archive: 400,
-  no_model: 422,
-  ambiguous_model: 422,
-  invalid_manifest: 422,
-  not_onnx: 422,
-} as const;
+import { errorStatus, type ErrorCode } from '@slipway/core';
 
-export type ArtifactErrorCode = keyof typeof STATUS_BY_CODE;
-export type ArtifactErrorStatus = (typeof STATUS_BY_CODE)[ArtifactErrorCode];
+/** The codes an artifact is refused with; each one's status and default message is in the core error catalogue. */
+export const ARTIFACT_ERROR_CODES = [
+  'unsupported_format',
+  'unsafe_path',
+  'link_entry',
+  'special_file',
+  'too_large',
+  'compression_ratio',
+  'nested_archive',
+  'duplicate_entry',
+  'corrupt_archive',
+  'no_model',
+  'ambiguous_model',
+  'invalid_manifest',
+  'not_onnx',
+] as const satisfies readonly ErrorCode[];
+
+export type ArtifactErrorCode = (typeof ARTIFACT_ERROR_CODES)[number];
 
 /** A problem with an uploaded artifact; `message` is written for the user who uploaded it. */
 export class ArtifactError extends Error {
-  readonly status: ArtifactErrorStatus;
+  /** The HTTP status the web answers an upload with, from the catalogue. */
+  readonly status: number;
 
   constructor(
     readonly code: ArtifactErrorCode,
@@ -29,7 +31,7 @@ export class ArtifactError extends Error {
   ) {
     super(message, options);
     this.name = 'ArtifactError';
-    this.status = STATUS_BY_CODE[code];
+    this.status = errorStatus(code);
   }
 }
 

@@ -1,4 +1,4 @@
-export { ArtifactError, type ArtifactErrorCode, type ArtifactErrorStatus } from './errors';
+export { ARTIFACT_ERROR_CODES, ArtifactError, type ArtifactErrorCode } from './errors';
 export { DEFAULT_UNPACK_LIMITS, type UnpackLimits } from './limits';
 export { checkManifestAgainstSignature, slipwayManifestSchema, type SlipwayManifest } from './manifest';
 export type { MlflowModel } from './mlflow';

@@ -1,3 +1,4 @@
+import { formatBytes } from '@slipway/core';
 import { ArtifactError } from './errors';
 
 export interface UnpackLimits {
@@ -20,17 +21,6 @@ export const DEFAULT_UNPACK_LIMITS: Readonly<UnpackLimits> = {
  * once it has produced a lot of output.
  */
 const RATIO_FREE_BYTES = 1024 ** 2;
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`;
-}
 
 /** Counts entries and bytes as an archive is extracted, and throws as soon as a limit is crossed. */
 export class UnpackBudget {

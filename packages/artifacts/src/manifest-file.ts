@@ -1,10 +1,10 @@
 import { stat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatBytes } from '@slipway/core';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 import { normalizeEntryPath } from './entry-path';
 import { ArtifactError } from './errors';
-import { formatBytes } from './limits';
 import type { ArtifactFile } from './staging-dir';
 
 const MAX_MANIFEST_BYTES = 1024 ** 2;

@@ -220,7 +220,7 @@ describe('limits', () => {
 
   it('stops at maxTotalBytes, naming the entry', async () => {
     const error = await unpackFixture(() => fixtures.tarGzFlat(), { maxTotalBytes: 100 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'too_large', message: expect.stringMatching(/more than 100 bytes .*'model\.onnx'/) });
+    expect(error).toMatchObject({ code: 'too_large', message: expect.stringMatching(/more than 100 B .*'model\.onnx'/) });
   });
 
   it('stops a highly compressed tar.gz at maxRatio', async () => {

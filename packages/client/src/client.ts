@@ -9,30 +9,8 @@ import type {
   DeploymentPlan,
   PerformanceWindow,
 } from '@slipway/core';
+import { SlipwayError, toSlipwayError } from './errors';
 import type { Deployment, DeploymentEvent, Model, ModelSummary, Revision, UpdateResult, Version } from './types';
-
-/** An answer of the API's `{"error": {"code", "message"}}` kind, or a request that never got one (status 0). */
-export class SlipwayError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SlipwayError';
-  }
-}
-
-/** Reads an error body; anything else (a proxy's HTML page, an empty body) still yields a message. */
-export function toSlipwayError(status: number, text: string): SlipwayError {
-  try {
-    const { error } = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (error?.code && error.message) return new SlipwayError(status, error.code, error.message);
-  } catch {
-    // Not JSON: fall through.
-  }
-  return new SlipwayError(status, 'http_error', `the server answered ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
-}
 
 export interface ClientOptions {
   /** The console's address, e.g. http://127.0.0.1:3000 (the API is under /api/v1). */

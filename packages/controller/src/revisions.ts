@@ -18,6 +18,17 @@ export async function loadRevision(db: Tx, deploymentId: string, number: number 
   return row && { number: row.number, spec: deploymentSpecSchema.parse(row.spec), reason: row.reason, author: row.author, createdAt: row.createdAt };
 }
 
+const lockRow = (tx: Prisma.TransactionClient, deploymentId: string) => tx.$queryRaw`SELECT id FROM "Deployment" WHERE id = ${deploymentId}::uuid FOR UPDATE`;
+
+/**
+ * Locks the deployment's row until the transaction ends and reads it as it stands then: checks made on
+ * this row (a rollout in progress, the status) hold until the revision they admit is written.
+ */
+export async function lockDeployment(tx: Prisma.TransactionClient, deploymentId: string) {
+  await lockRow(tx, deploymentId);
+  return tx.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+}
+
 /**
  * Appends the next revision and makes it the target: the controller starts over towards it
  * (fresh rollout state, people's pause and promote cleared). The deployment row is locked so two
@@ -29,7 +40,7 @@ export async function appendRevision(
   spec: DeploymentSpec,
   change: { reason: string; author: string; status?: 'pending' },
 ): Promise<number> {
-  await tx.$queryRaw`SELECT id FROM "Deployment" WHERE id = ${deploymentId}::uuid FOR UPDATE`;
+  await lockRow(tx, deploymentId);
   const last = await tx.deploymentRevision.findFirst({ where: { deploymentId }, orderBy: { number: 'desc' }, select: { number: true } });
   const number = (last?.number ?? 0) + 1;
   await tx.deploymentRevision.create({
@@ -47,9 +58,4 @@ export async function appendRevision(
     },
   });
   return number;
-}
-
-/** A rollout is in progress while the target revision is not yet the stable one. */
-export function rolloutInProgress(d: { status: string; targetRevision: number; stableRevision: number | null }): boolean {
-  return (d.status === 'pending' || d.status === 'deploying') && d.targetRevision !== d.stableRevision;
 }

@@ -1,8 +1,8 @@
-import { describeStrategy, diffSpecs, type DeploymentSpec } from '@slipway/core';
+import { describeStrategy, diffSpecs, errorStatus, ROLLING_OUT_STATUSES, rolloutInProgress, type DeploymentSpec, type ErrorCode } from '@slipway/core';
 import type { Db, Prisma } from '@slipway/db';
 import type { JobProducer } from '@slipway/queue';
 import { recordEvent } from './events';
-import { appendRevision, loadRevision, rolloutInProgress } from './revisions';
+import { appendRevision, loadRevision, lockDeployment } from './revisions';
 
 /**
  * What people (and the controller's automatic rollback) can do to a deployment. Each one writes
@@ -13,15 +13,18 @@ export interface Transitions {
   producer: Pick<JobProducer, 'enqueue'>;
 }
 
+/** The codes a transition refuses with; their statuses come from the core error catalogue. */
+export type TransitionErrorCode = Extract<ErrorCode, 'conflict' | 'not_found'>;
+
 export class TransitionError extends Error {
   constructor(
-    readonly code: 'conflict' | 'not_found',
+    readonly code: TransitionErrorCode,
     message: string,
   ) {
     super(message);
   }
   get status(): number {
-    return this.code === 'conflict' ? 409 : 404;
+    return errorStatus(this.code);
   }
 }
 
@@ -40,11 +43,22 @@ interface DeploymentState {
  */
 export type Admission = (tx: Prisma.TransactionClient, spec: DeploymentSpec) => Promise<void>;
 
+/** The team's lock, taken before any deployment row's (always in this order, so two changes cannot deadlock). */
+async function lockTeam(tx: Prisma.TransactionClient, teamId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+}
+
 async function admit(tx: Prisma.TransactionClient, teamId: string, spec: DeploymentSpec, admission: Admission | undefined): Promise<void> {
   if (!admission) return;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+  await lockTeam(tx, teamId);
   await admission(tx, spec);
 }
+
+/**
+ * Concurrent changes of one deployment queue on its row lock (and on the pool for a connection): they wait
+ * their turn rather than fail after Prisma's default 2 s, and the refusal they then get is the 409.
+ */
+const QUEUED_BEHIND_LOCK = { maxWait: 10_000, timeout: 15_000 };
 
 async function wake(t: Transitions, deploymentId: string): Promise<void> {
   await t.producer.enqueue('reconcileDeployment', { deploymentId }, { promoteDelayed: true });
@@ -107,30 +121,35 @@ export async function targetSpec(t: Transitions, deploymentId: string, targetRev
   return (await loadRevision(t.db, deploymentId, targetRevision))?.spec ?? null;
 }
 
-/** A change of spec (version, machine type, replicas, weights, mirrors, strategy) as a new revision. */
+/**
+ * A change of spec (version, machine type, replicas, weights, mirrors, strategy) as a new revision. The
+ * deployment is judged as it stands under its row's lock, not as the caller read it: of concurrent
+ * changes without `supersede`, one starts a rollout and the others find it in progress (409).
+ */
 export async function update(
   t: Transitions,
   deployment: DeploymentState,
   spec: DeploymentSpec,
   options: { author: string; supersede?: boolean; reason?: string; admit?: Admission },
 ): Promise<{ revision: number; changes: string[] }> {
-  refuseWhenNotRunning(deployment);
-  refuseWhileRollingOut(deployment, options.supersede, 'send the update');
-  const current = await targetSpec(t, deployment.id, deployment.targetRevision);
-  const changes = diffSpecs(current, spec);
-  if (changes.length === 0) return { revision: deployment.targetRevision, changes };
-  const revision = await t.db.$transaction(async (tx) => {
-    await admit(tx, deployment.teamId, spec, options.admit);
-    const number = await appendRevision(tx, deployment.id, spec, { reason: options.reason ?? 'update', author: options.author, status: 'pending' });
-    await recordEvent(tx, deployment.id, {
+  const result = await t.db.$transaction(async (tx) => {
+    if (options.admit) await lockTeam(tx, deployment.teamId);
+    const now = await lockDeployment(tx, deployment.id);
+    refuseWhenNotRunning(now);
+    refuseWhileRollingOut(now, options.supersede, 'send the update');
+    const changes = diffSpecs((await loadRevision(tx, now.id, now.targetRevision))?.spec ?? null, spec);
+    if (changes.length === 0) return { revision: now.targetRevision, changes };
+    await options.admit?.(tx, spec);
+    const number = await appendRevision(tx, now.id, spec, { reason: options.reason ?? 'update', author: options.author, status: 'pending' });
+    await recordEvent(tx, now.id, {
       step: 'revision',
       message: `Revision ${number} by ${options.author} (${describeStrategy(spec.strategy)}): ${changes.join('; ')}`,
       progress: 0,
     });
-    return number;
-  });
-  await wake(t, deployment.id);
-  return { revision, changes };
+    return { revision: number, changes };
+  }, QUEUED_BEHIND_LOCK);
+  if (result.changes.length > 0) await wake(t, deployment.id);
+  return result;
 }
 
 /** Makes an earlier revision's spec current again, as a new revision rolled out blue-green. */
@@ -173,7 +192,10 @@ async function setControl(
   message: string,
 ): Promise<DeploymentState> {
   // Only while the same rollout is still in progress: a control must not leak into the next revision.
-  const { count } = await t.db.deployment.updateMany({ where: { id: deployment.id, targetRevision: deployment.targetRevision }, data });
+  const { count } = await t.db.deployment.updateMany({
+    where: { id: deployment.id, targetRevision: deployment.targetRevision, status: { in: [...ROLLING_OUT_STATUSES] } },
+    data,
+  });
   if (count === 0) throw new TransitionError('conflict', `the rollout of '${deployment.name}' changed meanwhile; look again`);
   await recordEvent(t.db, deployment.id, { step: 'control', message, progress: 0 });
   await wake(t, deployment.id);

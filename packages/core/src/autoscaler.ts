@@ -1,4 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
+import { cronFiresAfter, lastFire } from './cron-schedule';
 import type { Autoscaling } from './deployment-spec';
 
 /**
@@ -97,27 +97,6 @@ function formatLoad(load: number): string {
 }
 
 /** A cron expression's most recent fire at or before `now` in its time zone; null when it never fired. */
-function lastFire(cron: string, timeZone: string, now: number): number | null {
-  try {
-    return CronExpressionParser.parse(cron, { currentDate: new Date(now + 1), tz: timeZone })
-      .prev()
-      .toDate()
-      .getTime();
-  } catch {
-    return null;
-  }
-}
-
-/** Whether a schedule entry parses: a message to show when it does not. */
-export function scheduleProblem(cron: string, timeZone: string): string | null {
-  try {
-    CronExpressionParser.parse(cron, { tz: timeZone }).next();
-    return null;
-  } catch (error) {
-    return `'${cron}' in ${timeZone} is not a valid cron schedule: ${(error as Error).message}`;
-  }
-}
-
 /** The bounds in effect at `now`: those of the schedule entry that fired last, else the config's. */
 export function boundsAt(config: Autoscaling, now: number): { min: number; max: number; schedule?: number } {
   let latest: { at: number; index: number } | null = null;
@@ -140,13 +119,8 @@ export function peakReplicas(config: Autoscaling): number {
 export function nextTransitions(config: Autoscaling, now: number, count = 3): { at: string; minReplicas: number; maxReplicas: number }[] {
   const upcoming: { at: number; minReplicas: number; maxReplicas: number }[] = [];
   for (const entry of config.schedules) {
-    try {
-      const times = CronExpressionParser.parse(entry.cron, { currentDate: new Date(now), tz: entry.timeZone });
-      for (let i = 0; i < count; i++) {
-        upcoming.push({ at: times.next().toDate().getTime(), minReplicas: entry.minReplicas, maxReplicas: entry.maxReplicas ?? config.maxReplicas });
-      }
-    } catch {
-      // An unparsable entry is refused when the spec is written; nothing to show.
+    for (const at of cronFiresAfter(entry.cron, entry.timeZone, now, count)) {
+      upcoming.push({ at, minReplicas: entry.minReplicas, maxReplicas: entry.maxReplicas ?? config.maxReplicas });
     }
   }
   return upcoming

@@ -10,7 +10,8 @@ import {
   planSummary,
   type DeclaredDeployment,
 } from './declarative';
-import { diffSpecs, type DeploymentSpec } from './deployment-spec';
+import type { DeploymentSpec } from './deployment-spec';
+import { diffSpecs } from './spec-fields';
 import { fieldChanges, formatFieldChange } from './spec-fields';
 
 const V1 = { digest: 'a'.repeat(64), label: 1 };

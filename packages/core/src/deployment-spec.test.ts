@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deploymentSpecSchema, diffSpecs, mergeSpec, type DeploymentSpec } from './deployment-spec';
+import { deploymentSpecSchema, mergeSpec, type DeploymentSpec } from './deployment-spec';
+import { diffSpecs } from './spec-fields';
 
 const digest = (c: string) => c.repeat(64);
 const spec: DeploymentSpec = deploymentSpecSchema.parse({

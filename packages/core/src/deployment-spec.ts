@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { scheduleProblem } from './autoscaler';
-import { fieldChanges, formatFieldChange } from './spec-fields';
+import { scheduleProblem } from './cron-schedule';
 
 /**
  * A deployment's desired state. Every change is stored as a new immutable revision; the
@@ -175,45 +174,6 @@ export function specProblems(spec: { variants: VariantSpec[] }): { path: (string
 /** Identity of a variant's replica set: a new version or machine type means new replicas. */
 export function templateOf(v: Pick<VariantSpec, 'name' | 'versionDigest' | 'machineType'>): string {
   return `${v.name}@${v.versionDigest.slice(0, 16)}@${v.machineType}`;
-}
-
-/** A readable list of what changed from one revision to the next, e.g. "primary: v1 → v2". */
-export function diffSpecs(before: DeploymentSpec | null, after: DeploymentSpec): string[] {
-  if (!before) return after.variants.map((v) => `${v.name}: added (v${v.versionLabel} on ${v.machineType}, ${describeTraffic(v)})`);
-  const changes: string[] = [];
-  const old = new Map(before.variants.map((v) => [v.name, v]));
-  for (const v of after.variants) {
-    const was = old.get(v.name);
-    old.delete(v.name);
-    if (!was) {
-      changes.push(`${v.name}: added (v${v.versionLabel} on ${v.machineType}, ${describeTraffic(v)})`);
-      continue;
-    }
-    if (was.versionDigest !== v.versionDigest) changes.push(`${v.name}: v${was.versionLabel} → v${v.versionLabel}`);
-    if (was.machineType !== v.machineType) changes.push(`${v.name}: machine ${was.machineType} → ${v.machineType}`);
-    if (was.replicas !== v.replicas && !(was.autoscaling && v.autoscaling)) changes.push(`${v.name}: replicas ${was.replicas} → ${v.replicas}`);
-    if (describeAutoscaling(was) !== describeAutoscaling(v)) changes.push(`${v.name}: autoscaling ${describeAutoscaling(was)} → ${describeAutoscaling(v)}`);
-    if (was.role !== v.role) changes.push(`${v.name}: role ${was.role} → ${v.role}`);
-    if (was.weight !== v.weight) changes.push(`${v.name}: weight ${was.weight}% → ${v.weight}%`);
-    if (was.mirrorPercent !== v.mirrorPercent) changes.push(`${v.name}: mirror ${was.mirrorPercent}% → ${v.mirrorPercent}%`);
-  }
-  for (const name of old.keys()) changes.push(`${name}: removed`);
-  if (describeStrategy(before.strategy) !== describeStrategy(after.strategy)) {
-    changes.push(`strategy: ${describeStrategy(before.strategy)} → ${describeStrategy(after.strategy)}`);
-  }
-  // Knobs the summary leaves out (an autoscaler delay, a guardrail) still change the spec.
-  return changes.length ? changes : fieldChanges(before, after).map(formatFieldChange);
-}
-
-function describeAutoscaling(v: VariantSpec): string {
-  const a = v.autoscaling;
-  if (!a) return 'off';
-  const schedules = a.schedules.length ? `, ${a.schedules.length} schedule(s)` : '';
-  return `${a.minReplicas}..${a.maxReplicas} at ${a.targetOngoingRequests} in flight per replica${schedules}`;
-}
-
-function describeTraffic(v: VariantSpec): string {
-  return v.role === 'shadow' ? `mirror ${v.mirrorPercent}%` : `weight ${v.weight}%`;
 }
 
 export function describeStrategy(s: Strategy): string {

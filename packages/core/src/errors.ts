@@ -37,6 +37,20 @@ export const ERROR_CATALOGUE = {
   unsupported_media_type: { status: 415, message: 'unsupported content type', services: ['web'], protocols: CONTROL_PLANE },
   rate_limited: { status: 429, message: 'rate limit exceeded for this API key', services: ['gateway'], protocols: DATA_PLANE },
   too_many_requests: { status: 429, message: 'too many failed sign-ins; try again later', services: ['web'], protocols: CONTROL_PLANE },
+  // An uploaded artifact refused (packages/artifacts' ArtifactError): the archive or the model in it.
+  unsupported_format: { status: 415, message: 'the artifact is not in a supported format', services: ['web'], protocols: CONTROL_PLANE },
+  unsafe_path: { status: 400, message: 'the archive has an entry outside its root', services: ['web'], protocols: CONTROL_PLANE },
+  link_entry: { status: 400, message: 'the archive holds a symbolic or hard link', services: ['web'], protocols: CONTROL_PLANE },
+  special_file: { status: 400, message: 'the archive holds a device, FIFO or other special file', services: ['web'], protocols: CONTROL_PLANE },
+  too_large: { status: 413, message: 'the artifact unpacks to more than allowed', services: ['web'], protocols: CONTROL_PLANE },
+  compression_ratio: { status: 413, message: 'the archive decompresses too far for its size', services: ['web'], protocols: CONTROL_PLANE },
+  nested_archive: { status: 400, message: 'the archive holds another archive', services: ['web'], protocols: CONTROL_PLANE },
+  duplicate_entry: { status: 400, message: 'the archive holds the same path twice', services: ['web'], protocols: CONTROL_PLANE },
+  corrupt_archive: { status: 400, message: 'the archive is corrupt or truncated', services: ['web'], protocols: CONTROL_PLANE },
+  no_model: { status: 422, message: 'the artifact holds no model', services: ['web'], protocols: CONTROL_PLANE },
+  ambiguous_model: { status: 422, message: 'the artifact holds several models and names none of them', services: ['web'], protocols: CONTROL_PLANE },
+  invalid_manifest: { status: 422, message: 'the manifest is invalid', services: ['web'], protocols: CONTROL_PLANE },
+  not_onnx: { status: 422, message: 'the file is not an ONNX model', services: ['web'], protocols: CONTROL_PLANE },
   // Server side: 5xx. A replica's 500 means the model failed on a valid input.
   internal: { status: 500, message: 'internal error', services: ['web', 'runtime'], protocols: DATA_PLANE },
   model_error: { status: 500, message: 'the model failed on this input', services: ['runtime'], protocols: DATA_PLANE },
@@ -59,6 +73,11 @@ export type ServiceErrorCode<S extends ErrorService> = {
 
 export function errorStatus(code: ErrorCode): number {
   return ERROR_CATALOGUE[code].status;
+}
+
+/** Slipway's error body: what every control-plane answer and the data plane's `slipway` protocol send on an error. */
+export interface SlipwayErrorBody {
+  error: { code: string; message: string };
 }
 
 /** Status and JSON body of an error in the caller's protocol; the message defaults to the catalogue's. */

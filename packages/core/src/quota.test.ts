@@ -70,7 +70,8 @@ describe('compute quota check', () => {
     const verdict = checkComputeQuota(team({ vcpu: 12 }), used, { spec: { variants: [autoscaled] }, machineTypes: catalog });
     expect(verdict).toEqual({
       ok: false,
-      message: "this deployment needs up to 4 vCPU (2 × cpu-medium at maxReplicas 2) but team 'default' already uses 10 of its 12 vCPU: 2 remain",
+      message:
+        "this deployment would hold up to 4 vCPU (2 × cpu-medium at maxReplicas 2), but team 'default' may use 12 vCPU and its other deployments hold 10: 2 remain for this one",
     });
   });
 
@@ -82,10 +83,10 @@ describe('compute quota check', () => {
     });
     expect(verdict.ok).toBe(false);
     expect(!verdict.ok && verdict.message.split('; ')).toEqual([
-      "this deployment needs up to 12 vCPU (primary: 2 × cpu-medium at maxReplicas 2, shadow: 2 × gpu-t4) but team 'default' already uses 10 of its 12 vCPU: 2 remain",
-      "this deployment needs up to 40960 MB of memory (primary: 2 × cpu-medium at maxReplicas 2, shadow: 2 × gpu-t4) but team 'default' already uses 20480 of its 40960 MB of memory: 20480 remain",
-      "this deployment needs up to 4 replicas (primary: 2 × cpu-medium at maxReplicas 2, shadow: 2 × gpu-t4) but team 'default' already uses 5 of its 6 replicas: 1 remains",
-      "this deployment needs up to 2 nvidia-t4 GPUs (2 × gpu-t4) but team 'default' already uses 3 of its 4 nvidia-t4 GPUs: 1 remains",
+      "this deployment would hold up to 12 vCPU (primary: 2 × cpu-medium at maxReplicas 2, shadow: 2 × gpu-t4), but team 'default' may use 12 vCPU and its other deployments hold 10: 2 remain for this one",
+      "this deployment would hold up to 40960 MB of memory (primary: 2 × cpu-medium at maxReplicas 2, shadow: 2 × gpu-t4), but team 'default' may use 40960 MB of memory and its other deployments hold 20480: 20480 remain for this one",
+      "this deployment would hold up to 4 replicas (primary: 2 × cpu-medium at maxReplicas 2, shadow: 2 × gpu-t4), but team 'default' may use 6 replicas and its other deployments hold 5: 1 remains for this one",
+      "this deployment would hold up to 2 nvidia-t4 GPUs (2 × gpu-t4), but team 'default' may use 4 nvidia-t4 GPUs and its other deployments hold 3: 1 remains for this one",
     ]);
   });
 
@@ -93,7 +94,19 @@ describe('compute quota check', () => {
     const request = { spec: { variants: [variant({ machineType: 'cpu-small', replicas: 1 })] }, machineTypes: catalog };
     expect(checkComputeQuota(team({ replicas: 4, gpus: { 'nvidia-t4': 1 } }), used, request)).toEqual({
       ok: false,
-      message: "this deployment needs up to 1 replica (1 × cpu-small) but team 'default' already uses 5 of its 4 replicas: none remain",
+      message:
+        "this deployment would hold up to 1 replica (1 × cpu-small), but team 'default' may use 4 replicas and its other deployments hold 5: none remain for this one",
+    });
+  });
+
+  it('says what a changed deployment holds now and would hold, beside what the rest of the team holds', () => {
+    // The team's usage shows 3 replicas, all of them this deployment's, over a quota lowered to 2.
+    const holdsNow = worstCaseUsage({ variants: [variant({ machineType: 'cpu-small', replicas: 3 })] }, catalog);
+    const spec = { variants: [variant({ machineType: 'cpu-small', replicas: 4 })] };
+    expect(checkComputeQuota(team({ replicas: 2 }), NO_USAGE, { spec, machineTypes: catalog, replacing: holdsNow })).toEqual({
+      ok: false,
+      message:
+        "this deployment holds up to 3 replicas now and would hold up to 4 (4 × cpu-small), but team 'default' may use 2 replicas and its other deployments hold 0: 2 remain for this one",
     });
   });
 

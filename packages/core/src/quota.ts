@@ -127,6 +127,32 @@ function describeDemand(variants: readonly SizedVariant[]): string {
 
 const remains = (n: number) => (n <= 0 ? 'none remain' : n === 1 ? '1 remains' : `${n} remain`);
 
+/** What the refusal of one limit says: what the deployment holds now and would hold, beside what the rest of the team holds. */
+export interface QuotaShortfall {
+  teamName: string;
+  unit: (n: number) => string;
+  limit: number;
+  /** The new spec's worst case, with its variants as "2 × cpu-medium at maxReplicas 2". */
+  wouldHold: number;
+  demand: string;
+  /** The worst case of the spec it replaces (absent for a new deployment). */
+  holdsNow: number | undefined;
+  /** The team's other deployments, this one left out. */
+  othersHold: number;
+}
+
+/**
+ * "this deployment holds up to 3 replicas now and would hold up to 4 (4 × cpu-small), but team 'ml' may use 2
+ * replicas and its other deployments hold 0: 2 remain for this one".
+ */
+export function describeShortfall(s: QuotaShortfall): string {
+  const wouldHold =
+    s.holdsNow === undefined
+      ? `this deployment would hold up to ${s.wouldHold} ${s.unit(s.wouldHold)} (${s.demand})`
+      : `this deployment holds up to ${s.holdsNow} ${s.unit(s.holdsNow)} now and would hold up to ${s.wouldHold} (${s.demand})`;
+  return `${wouldHold}, but team '${s.teamName}' may use ${s.limit} ${s.unit(s.limit)} and its other deployments hold ${s.othersHold}: ${remains(s.limit - s.othersHold)} for this one`;
+}
+
 /**
  * Whether a deployment's worst case fits beside what the team's other deployments use, with one
  * sentence per limit it would pass. `replacing` is the worst case of the spec it replaces: a change
@@ -145,9 +171,8 @@ export function checkComputeQuota(
     if (limit === null || need === 0 || used + need <= limit) return [];
     if (requested.replacing && need <= amount(requested.replacing)) return [];
     const demand = describeDemand(requested.spec.variants.filter((v) => takes(byName.get(v.machineType))));
-    return [
-      `this deployment needs up to ${need} ${unit(need)} (${demand}) but team '${quota.teamName}' already uses ${used} of its ${limit} ${unit(limit)}: ${remains(limit - used)}`,
-    ];
+    const holdsNow = requested.replacing && amount(requested.replacing);
+    return [describeShortfall({ teamName: quota.teamName, unit, limit, wouldHold: need, demand, holdsNow, othersHold: used })];
   });
   return problems.length ? { ok: false, message: problems.join('; ') } : { ok: true };
 }

@@ -1,3 +1,4 @@
+import { SlipwayError as ApiError, toSlipwayError as toApiError } from '@slipway/client';
 import type {
   DeploymentPerformance,
   AlertHistoryPage,
@@ -31,17 +32,8 @@ import type {
 
 const BASE = '/api/v1';
 
-/** An error answered by the API (`{"error": {"code", "message"}}`) or a failed request. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+/** An error answered by the API (`{"error": {"code", "message"}}`) or a failed request: the typed client's, under the console's name. */
+export { ApiError, toApiError };
 
 /** A 4xx: asking again cannot turn bad input, a missing thing or a refusal into an answer. */
 export const isClientError = (error: unknown) => error instanceof ApiError && error.status >= 400 && error.status < 500;
@@ -59,17 +51,6 @@ export function leaveTo(url: string): void {
 export function redirectToLogin(): void {
   if (typeof window === 'undefined') return;
   leaveTo(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-}
-
-/** Reads the API's error body; anything else (a proxy's HTML page, an empty body) still yields a message. */
-export function toApiError(status: number, text: string): ApiError {
-  try {
-    const { error } = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (error?.code && error.message) return new ApiError(status, error.code, error.message);
-  } catch {
-    // Not JSON: fall through.
-  }
-  return new ApiError(status, 'http_error', `the server answered ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
 }
 
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {

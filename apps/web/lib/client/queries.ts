@@ -1,5 +1,6 @@
 'use client';
 
+import { rolloutInProgress } from '@slipway/core';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from './api';
 import type { Deployment, DeploymentStatus, PerformanceWindow, Version } from './types';
@@ -37,7 +38,7 @@ export const isInspecting = (version: Version | null | undefined) => version?.st
 
 /** The target revision is not the stable one yet: an update is refused (409) unless it supersedes. */
 export const isRollingOut = (d: Pick<Deployment, 'status' | 'revision' | 'stableRevision'>) =>
-  (d.status === 'pending' || d.status === 'deploying') && d.revision !== d.stableRevision;
+  rolloutInProgress({ status: d.status, targetRevision: d.revision, stableRevision: d.stableRevision });
 
 export const useMe = () => useQuery({ queryKey: queryKeys.me, queryFn: api.me, staleTime: 60_000 });
 

@@ -56,7 +56,7 @@ describe('bounded request bodies', () => {
     const { req, pulled, ended } = chunkedRequest(32, 64 * KiB);
     req.headers.set('content-length', String(2 * MiB));
     const error = await refusal(readBoundedText(req, MiB, { bytes: 16 * MiB, ms: 60_000 }));
-    expect([error instanceof BodyTooLargeError, error.message, error.discardingRest]).toEqual([true, 'the request body is larger than 1 MiB', true]);
+    expect([error instanceof BodyTooLargeError, error.message, error.discardingRest]).toEqual([true, 'the request body is larger than 1.0 MB', true]);
     expect(await ended).toBe('closed');
     expect(pulled()).toBe(32);
   });

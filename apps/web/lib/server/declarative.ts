@@ -9,6 +9,7 @@ import {
   NO_USAGE,
   planAction,
   planSummary,
+  rolloutInProgress,
   worstCaseUsage,
   type DeclaredDeployment,
   type DeploymentPlan,
@@ -17,7 +18,7 @@ import {
   type PlannedDeployment,
   type ResolvedVersion,
 } from '@slipway/core';
-import { deploy, rolloutInProgress, stop, targetSpec, update } from '@slipway/controller';
+import { deploy, stop, targetSpec, update } from '@slipway/controller';
 import type { Deployment, Model, TeamRole } from '@slipway/db';
 import { requireTeamRole, visibleTeamIds, type SessionUser } from './auth';
 import { assertComputeQuota, worstCaseByDeployment } from './compute-quota';

@@ -1,25 +1,12 @@
 import { TransitionError } from '@slipway/controller';
-import { ERROR_CATALOGUE, errorStatus, type ErrorCode } from '@slipway/core';
+import { ERROR_CATALOGUE, errorStatus, type ServiceErrorCode } from '@slipway/core';
 import { ZodError } from 'zod';
 
-/** The codes the control plane answers with; each is defined (status, message) once, in the core error catalogue. */
-export type ApiErrorCode = Extract<
-  ErrorCode,
-  | 'validation_error'
-  | 'invalid_json'
-  | 'unauthorized'
-  | 'invalid_credentials'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'quota_exceeded'
-  | 'compute_quota_exceeded'
-  | 'unsupported_media_type'
-  | 'too_many_requests'
-  | 'gateway_unavailable'
-  | 'internal'
->;
+/**
+ * The codes the control plane answers with: those the core error catalogue lists for the web (an uploaded
+ * artifact's refusals among them), each defined (status, message) once there.
+ */
+export type ApiErrorCode = ServiceErrorCode<'web'>;
 
 /** The one error type route handlers throw; `errorResponse` maps it (and anything else) to JSON. */
 export class ApiError extends Error {
@@ -36,7 +23,7 @@ export class ApiError extends Error {
   }
 }
 
-/** An error whose code and status come from a package's own taxonomy (e.g. a refused archive's `unsafe_path`, 400). */
+/** An error whose status comes from a library's own refusal (tus's upload protocol), with the catalogue code closest to it. */
 export class ForeignApiError extends Error {
   constructor(
     readonly code: string,

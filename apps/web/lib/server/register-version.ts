@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { artifactFormatFromFilename } from '@slipway/core';
+import { artifactFormatFromFilename, formatBytes } from '@slipway/core';
 import { Prisma } from '@slipway/db';
 import { ArtifactError, inspectArtifact, uploadDetails } from '@slipway/artifacts';
 import { BlobTooLargeError, type StagedBlob } from '@slipway/storage';
 import { serverContext } from './context';
 import { webEnv } from './env';
-import { ApiError, ForeignApiError } from './errors';
+import { ApiError } from './errors';
 import { serializeVersion, versionInclude } from './serializers';
 
 /**
@@ -64,7 +64,7 @@ export async function registerVersion(options: {
     }
     await checkQuota(model.team, staged.sizeBytes);
     const artifact = await inspectArtifact({ archivePath: staged.path, filename: options.filename }).catch((error: unknown) => {
-      throw error instanceof ArtifactError ? new ForeignApiError(error.code, error.status, error.message) : error;
+      throw error instanceof ArtifactError ? new ApiError(error.code, error.message) : error;
     });
     version = await createWithNextLabel(options.modelId, {
       digest: staged.digest,
@@ -101,16 +101,6 @@ export async function checkQuota(team: { id: string; name: string; storageQuotaB
       `team '${team.name}' would use ${formatBytes(used + incomingBytes)} of its ${formatBytes(quota)} storage quota; delete unused versions or ask an admin to raise it`,
     );
   }
-}
-
-function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 /** Labels are v1, v2 … per model; a concurrent upload taking the same label retries. */

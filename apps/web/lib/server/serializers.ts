@@ -3,6 +3,7 @@ import {
   diffSpecs,
   modelSignatureSchema,
   referenceStatsSchema,
+  rolloutInProgress,
   rolloutStateSchema,
   targetFraction,
   type DeploymentSpec,
@@ -103,7 +104,7 @@ const parseSpec = (raw: unknown): DeploymentSpec | null => {
 
 /** Where a rollout stands, for the progress card: phase, canary step and the share of traffic moved. */
 function rolloutView(d: DeploymentRow, target: DeploymentSpec | null) {
-  if (!target || d.targetRevision === d.stableRevision || (d.status !== 'pending' && d.status !== 'deploying')) return null;
+  if (!target || !rolloutInProgress(d)) return null;
   const state = rolloutStateSchema.safeParse(d.rollout);
   const strategy = target.strategy;
   return {

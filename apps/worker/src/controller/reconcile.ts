@@ -5,6 +5,7 @@ import {
   evaluateGuardrails,
   initialRolloutState,
   peakReplicas,
+  rolloutInProgress,
   rolloutStateSchema,
   splitForJudgement,
   targetFraction,
@@ -204,7 +205,7 @@ async function reconcileOnce(c: Controller, deploymentId: string): Promise<void 
 export async function abandonReconcile(c: Controller, deploymentId: string, reason: string): Promise<void> {
   const deployment = await c.db.deployment.findUnique({ where: { id: deploymentId } });
   if (!deployment) return;
-  if (deployment.stableRevision !== deployment.targetRevision && (deployment.status === 'pending' || deployment.status === 'deploying')) {
+  if (rolloutInProgress(deployment)) {
     await failRollout(c, deploymentId, deployment.stableRevision, deployment.targetRevision, `gave up after repeated errors: ${reason}`);
     return;
   }
