@@ -17,7 +17,8 @@ import { LocalDriver } from '../drivers/local-driver';
 import { startWorkers } from '../worker';
 import { Autoscaler } from './autoscale';
 import { ReplicaHealth } from './health';
-import { reconcileDeployment, type Controller } from './reconcile';
+import type { Controller } from './context';
+import { reconcileDeployment } from './reconcile';
 
 /**
  * The controller against real Postgres, Redis, the local driver and runtime processes. Jobs are not
