@@ -7,7 +7,7 @@ import { deploy, loadRevision, promote, update, type Transitions } from '@slipwa
 import { DEFAULT_MACHINE_CATALOG, LATENCY_BUCKET_COUNT, bucketIndex, deploymentSpecSchema, REPLICA_TOKEN_HEADER, type DeploymentSpec } from '@slipway/core';
 import { createDb, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
-import { channels, createRedis, JobProducer, routingTableSchema, type JobName, type JobPayload } from '@slipway/queue';
+import { channels, createRedis, JobProducer, routingTableSchema, type JobName, type JobPayload, type RoutingTable } from '@slipway/queue';
 import { FsBlobStore } from '@slipway/storage';
 import { requireTestEnv } from '@slipway/testkit';
 import type { Redis } from 'ioredis';
@@ -89,6 +89,30 @@ describe('deployment controller', () => {
     return table.deployments[name];
   }
 
+  /** Collects the routing tables published to gateways until `stop()`, which waits for every one published before it. */
+  async function watchRouting() {
+    const subscriber = redis.duplicate();
+    const tables: RoutingTable[] = [];
+    const END = 'end of the watch';
+    let ended = () => undefined as void;
+    const done = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
+    subscriber.on('message', (_channel: string, message: string) => {
+      if (message === END) ended();
+      else tables.push(routingTableSchema.parse(JSON.parse(message)));
+    });
+    await subscriber.subscribe(channels(prefix).routingChanged);
+    return {
+      async stop(): Promise<RoutingTable[]> {
+        await redis.publish(channels(prefix).routingChanged, END);
+        await done;
+        subscriber.disconnect();
+        return tables;
+      },
+    };
+  }
+
   async function liveReplicas(deploymentId: string) {
     return db.replica.findMany({
       where: { variant: { deploymentId }, state: { in: ['starting', 'ready'] } },
@@ -158,11 +182,15 @@ describe('deployment controller', () => {
     const { changes } = await update(transitions, deployment, specOf(2), { author: 'test@example.com' });
     expect(changes).toEqual(['primary: v1 → v2']);
 
-    // The first pass starts v2 and switches traffic; v1 keeps serving until then.
+    // The first pass starts v2 and switches traffic; v1 keeps serving until then. Gateways get one table: the switch.
+    const watch = await watchRouting();
     const first = await reconcileDeployment(controller(), id);
     expect(first).toEqual({ requeueAfterMs: 1_000 });
+    const published = await watch.stop();
     const table = await routed(name);
+    expect(published.map((t) => t.deployments[name])).toEqual([table]);
     expect(table?.variants.map((v) => [v.weight, v.replicas.length])).toEqual([[100, 2]]);
+    expect(table?.variants[0]?.replicas.map((r) => r.id)).not.toContain(before[0]);
     const draining = await db.replica.findMany({ where: { id: { in: before } } });
     expect(draining.map((r) => r.state)).toEqual(['draining', 'draining']);
 
