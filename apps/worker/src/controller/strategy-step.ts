@@ -85,23 +85,26 @@ export async function strategyStep(c: Controller, seen: Observed, { rows, wanted
     }
     case 'rollback':
       return failRollout(c, deployment.id, stable?.number ?? null, target.number, decision.reason, routing);
-    case 'finish': {
-      await finishDrains(c, deployment.id, routing, true);
-      await retire(c, oldSets);
-      const { count } = await db.deployment.updateMany({
-        where: { id: deployment.id, targetRevision: target.number, status: 'deploying' },
-        data: { stableRevision: target.number, status: 'ready', rollout: Prisma.DbNull },
-      });
-      if (count === 0) return 'again';
-      routing.markDirty();
-      await routing.flush();
-      const split = target.spec.variants
-        .map((v) => `${v.name} v${v.versionLabel} ${v.role === 'shadow' ? `mirror ${v.mirrorPercent}%` : `${v.weight}%`}`)
-        .join(', ');
-      await recordEvent(db, deployment.id, { step: 'routed', message: `Revision ${target.number} is live: ${split}`, progress: 1 });
-      return;
-    }
+    case 'finish':
+      return finishRollout(c, seen, oldSets, routing);
   }
+}
+
+/** The old sets drained: stop and retire them, and mark the target revision stable and live. */
+async function finishRollout(c: Controller, { deployment, target }: Observed, oldSets: string[], routing: RoutingUpdate): Promise<void | 'again'> {
+  await finishDrains(c, deployment.id, routing, true);
+  await retire(c, oldSets);
+  const { count } = await c.db.deployment.updateMany({
+    where: { id: deployment.id, targetRevision: target.number, status: 'deploying' },
+    data: { stableRevision: target.number, status: 'ready', rollout: Prisma.DbNull },
+  });
+  // A newer target was written meanwhile: converge towards it.
+  if (count === 0) return 'again';
+  // Gateways already route by the target alone (since the switch): a deployment's status is not in the table.
+  const split = target.spec.variants
+    .map((v) => `${v.name} v${v.versionLabel} ${v.role === 'shadow' ? `mirror ${v.mirrorPercent}%` : `${v.weight}%`}`)
+    .join(', ');
+  await recordEvent(c.db, deployment.id, { step: 'routed', message: `Revision ${target.number} is live: ${split}`, progress: 1 });
 }
 
 /** A canary step's verdict from the gateways' rollups since the step began: candidates against the sets they replace. */
