@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { deploy, loadRevision, promote, update, type Transitions } from '@slipway/controller';
+import { deploy, loadRevision, promote, stop, update, type Transitions } from '@slipway/controller';
 import { DEFAULT_MACHINE_CATALOG, LATENCY_BUCKET_COUNT, bucketIndex, deploymentSpecSchema, REPLICA_TOKEN_HEADER, type DeploymentSpec } from '@slipway/core';
 import { createDb, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
@@ -296,6 +296,27 @@ describe('deployment controller', () => {
     await converge(id);
     expect(await db.deployment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'ready', stableRevision: 2 });
     expect((await liveReplicas(id)).map((r) => r.variant.version.label)).toEqual([2]);
+  });
+
+  it('stops a deployment out of routing first: its replicas drain while gateways no longer send them anything, then stop', async () => {
+    const { id, name } = await newDeployment(1, 1);
+    const [replica] = await liveReplicas(id);
+    await stop(transitions, await db.deployment.findUniqueOrThrow({ where: { id } }), 'test@example.com');
+
+    const watch = await watchRouting();
+    expect(await reconcileDeployment(controller(), id)).toEqual({ requeueAfterMs: 1_000 });
+    const published = await watch.stop();
+    expect(published.map((t) => t.deployments[name])).toEqual([undefined]);
+    expect(await routed(name)).toBeUndefined();
+    // Out of routing, still running: what it was sent before the switch finishes.
+    expect(await db.replica.findUniqueOrThrow({ where: { id: replica!.id } })).toMatchObject({ state: 'draining' });
+    expect(() => process.kill(replica!.pid!, 0)).not.toThrow();
+
+    now += 1_000;
+    await converge(id);
+    expect(await db.deployment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'stopped', stableRevision: null });
+    expect(await db.replica.findUniqueOrThrow({ where: { id: replica!.id } })).toMatchObject({ state: 'stopped' });
+    expect(() => process.kill(replica!.pid!, 0)).toThrow();
   });
 
   it('replaces a replica killed with SIGKILL and says so', async () => {
