@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { ArtifactCache } from './artifact-cache';
 import type { Autoscaler } from './controller/autoscale';
 import type { ReplicaHealth } from './controller/health';
-import type { Controller } from './controller/reconcile';
+import type { Controller } from './controller/context';
 import type { ReplicaDriver } from './drivers/driver';
 
 /** What every job handler is given: built once in main (or a test) and passed down. */

@@ -90,6 +90,8 @@ const SYSTEM_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'NODE_ENV'
 export interface RuntimeLaunch {
   port: number;
   host: string;
+  /** The framed transport's port on `host`; absent: the runtime picks a free one. */
+  framedPort?: number;
   modelPath: string;
   modelName: string;
   modelVersion: string;
@@ -99,21 +101,25 @@ export interface RuntimeLaunch {
   featureNames?: readonly string[];
   intraOpThreads?: number;
   executionProvider?: 'cpu' | 'cuda';
+  /** Where the driver fixes how long a replica may take to stop (a pod's termination grace period): over the host's tunable. */
+  drainTimeoutMs?: number;
 }
 
 /**
- * A replica's whole environment: the launch values plus an allowlist from the host's, so the
- * starter's secrets (database URL, storage keys, internal token) never reach a model process.
+ * A replica's runtime settings, for every driver: the host's runtime tunables (RUNTIME_TUNABLES, as an operator set
+ * them on the worker) under the launch values. A process on this host gets them with SYSTEM_ENV (runtimeLaunchEnv);
+ * a pod gets them as its container's env, so a tunable reaches every replica wherever it is placed.
  */
-export function runtimeLaunchEnv(launch: RuntimeLaunch, hostEnv: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function replicaRuntimeEnv(launch: RuntimeLaunch, hostEnv: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of [...SYSTEM_ENV, ...RUNTIME_TUNABLES]) {
+  for (const name of RUNTIME_TUNABLES) {
     const value = hostEnv[name];
     if (value !== undefined) env[name] = value;
   }
-  Object.assign(env, {
+  return Object.assign(env, {
     PORT: String(launch.port),
     HOST: launch.host,
+    ...(launch.framedPort !== undefined && { SLIPWAY_FRAMED_PORT: String(launch.framedPort) }),
     SLIPWAY_MODEL_PATH: launch.modelPath,
     SLIPWAY_MODEL_NAME: launch.modelName,
     SLIPWAY_MODEL_VERSION: launch.modelVersion,
@@ -122,8 +128,22 @@ export function runtimeLaunchEnv(launch: RuntimeLaunch, hostEnv: NodeJS.ProcessE
     ...(launch.featureNames && { SLIPWAY_FEATURE_NAMES: JSON.stringify(launch.featureNames) }),
     ...(launch.intraOpThreads !== undefined && { SLIPWAY_INTRA_OP_THREADS: String(launch.intraOpThreads) }),
     ...(launch.executionProvider && { SLIPWAY_EXECUTION_PROVIDER: launch.executionProvider }),
-    ...extra,
+    ...(launch.drainTimeoutMs !== undefined && { SLIPWAY_DRAIN_TIMEOUT_MS: String(launch.drainTimeoutMs) }),
   });
+}
+
+/**
+ * A replica process's whole environment on this host: what it needs from the host to run at all, and its runtime
+ * settings (replicaRuntimeEnv). An allowlist, so the starter's secrets (database URL, storage keys, internal token)
+ * never reach a model process.
+ */
+export function runtimeLaunchEnv(launch: RuntimeLaunch, hostEnv: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: Record<string, string> = {};
+  for (const name of SYSTEM_ENV) {
+    const value = hostEnv[name];
+    if (value !== undefined) env[name] = value;
+  }
+  Object.assign(env, replicaRuntimeEnv(launch, hostEnv), extra);
   // Next.js's types declare NODE_ENV as always set; a replica's environment need not have it.
   return env as NodeJS.ProcessEnv;
 }

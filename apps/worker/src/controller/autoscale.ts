@@ -2,7 +2,7 @@ import { loadRevision, recordEvent } from '@slipway/controller';
 import { boundsAt, decideScale, INITIAL_SCALE_STATE, templateOf, type Autoscaling, type DeploymentSpec, type ScaleState } from '@slipway/core';
 import type { JobProducer } from '@slipway/queue';
 import type { Redis } from 'ioredis';
-import type { Controller } from './reconcile';
+import type { Controller } from './context';
 
 /** One scale sample per variant this often, for the replicas-over-time chart. */
 const SAMPLE_EVERY_MS = 5_000;

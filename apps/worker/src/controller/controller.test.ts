@@ -3,11 +3,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { deploy, loadRevision, promote, update, type Transitions } from '@slipway/controller';
+import { deploy, loadRevision, promote, stop, update, type Transitions } from '@slipway/controller';
 import { DEFAULT_MACHINE_CATALOG, LATENCY_BUCKET_COUNT, bucketIndex, deploymentSpecSchema, REPLICA_TOKEN_HEADER, type DeploymentSpec } from '@slipway/core';
 import { createDb, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
-import { channels, createRedis, JobProducer, routingTableSchema, type JobName, type JobPayload } from '@slipway/queue';
+import { channels, createRedis, JobProducer, routingTableSchema, type JobName, type JobPayload, type RoutingTable } from '@slipway/queue';
 import { FsBlobStore } from '@slipway/storage';
 import { requireTestEnv } from '@slipway/testkit';
 import type { Redis } from 'ioredis';
@@ -17,7 +17,8 @@ import { LocalDriver } from '../drivers/local-driver';
 import { startWorkers } from '../worker';
 import { Autoscaler } from './autoscale';
 import { ReplicaHealth } from './health';
-import { reconcileDeployment, type Controller } from './reconcile';
+import type { Controller } from './context';
+import { reconcileDeployment } from './reconcile';
 
 /**
  * The controller against real Postgres, Redis, the local driver and runtime processes. Jobs are not
@@ -86,6 +87,30 @@ describe('deployment controller', () => {
   async function routed(name: string) {
     const table = routingTableSchema.parse(JSON.parse((await redis.get(channels(prefix).routingKey))!));
     return table.deployments[name];
+  }
+
+  /** Collects the routing tables published to gateways until `stop()`, which waits for every one published before it. */
+  async function watchRouting() {
+    const subscriber = redis.duplicate();
+    const tables: RoutingTable[] = [];
+    const END = 'end of the watch';
+    let ended = () => undefined as void;
+    const done = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
+    subscriber.on('message', (_channel: string, message: string) => {
+      if (message === END) ended();
+      else tables.push(routingTableSchema.parse(JSON.parse(message)));
+    });
+    await subscriber.subscribe(channels(prefix).routingChanged);
+    return {
+      async stop(): Promise<RoutingTable[]> {
+        await redis.publish(channels(prefix).routingChanged, END);
+        await done;
+        subscriber.disconnect();
+        return tables;
+      },
+    };
   }
 
   async function liveReplicas(deploymentId: string) {
@@ -157,11 +182,15 @@ describe('deployment controller', () => {
     const { changes } = await update(transitions, deployment, specOf(2), { author: 'test@example.com' });
     expect(changes).toEqual(['primary: v1 → v2']);
 
-    // The first pass starts v2 and switches traffic; v1 keeps serving until then.
+    // The first pass starts v2 and switches traffic; v1 keeps serving until then. Gateways get one table: the switch.
+    const watch = await watchRouting();
     const first = await reconcileDeployment(controller(), id);
     expect(first).toEqual({ requeueAfterMs: 1_000 });
+    const published = await watch.stop();
     const table = await routed(name);
+    expect(published.map((t) => t.deployments[name])).toEqual([table]);
     expect(table?.variants.map((v) => [v.weight, v.replicas.length])).toEqual([[100, 2]]);
+    expect(table?.variants[0]?.replicas.map((r) => r.id)).not.toContain(before[0]);
     const draining = await db.replica.findMany({ where: { id: { in: before } } });
     expect(draining.map((r) => r.state)).toEqual(['draining', 'draining']);
 
@@ -267,6 +296,27 @@ describe('deployment controller', () => {
     await converge(id);
     expect(await db.deployment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'ready', stableRevision: 2 });
     expect((await liveReplicas(id)).map((r) => r.variant.version.label)).toEqual([2]);
+  });
+
+  it('stops a deployment out of routing first: its replicas drain while gateways no longer send them anything, then stop', async () => {
+    const { id, name } = await newDeployment(1, 1);
+    const [replica] = await liveReplicas(id);
+    await stop(transitions, await db.deployment.findUniqueOrThrow({ where: { id } }), 'test@example.com');
+
+    const watch = await watchRouting();
+    expect(await reconcileDeployment(controller(), id)).toEqual({ requeueAfterMs: 1_000 });
+    const published = await watch.stop();
+    expect(published.map((t) => t.deployments[name])).toEqual([undefined]);
+    expect(await routed(name)).toBeUndefined();
+    // Out of routing, still running: what it was sent before the switch finishes.
+    expect(await db.replica.findUniqueOrThrow({ where: { id: replica!.id } })).toMatchObject({ state: 'draining' });
+    expect(() => process.kill(replica!.pid!, 0)).not.toThrow();
+
+    now += 1_000;
+    await converge(id);
+    expect(await db.deployment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'stopped', stableRevision: null });
+    expect(await db.replica.findUniqueOrThrow({ where: { id: replica!.id } })).toMatchObject({ state: 'stopped' });
+    expect(() => process.kill(replica!.pid!, 0)).toThrow();
   });
 
   it('replaces a replica killed with SIGKILL and says so', async () => {

@@ -1,6 +1,7 @@
-import { publishRoutingTable, recordEvent } from '@slipway/controller';
+import { recordEvent } from '@slipway/controller';
 import type { JobProducer } from '@slipway/queue';
-import type { Controller } from './reconcile';
+import type { Controller } from './context';
+import { RoutingUpdate } from './routing';
 
 /** Consecutive failed readiness probes after which a ready replica is replaced. */
 const PROBE_MISSES = 2;
@@ -45,7 +46,7 @@ export class ReplicaHealth {
     const { count } = await db.replica.updateMany({ where: { id: replicaId, state: { in: ['starting', 'ready'] } }, data: { state: 'failed', reason } });
     if (count === 0) return false;
     this.misses.delete(replicaId);
-    await publishRoutingTable(db, this.c.redis, this.c.prefix);
+    await RoutingUpdate.of(this.c).beforeStopping();
     await this.c.driver.stop({ id: replica.id, pid: replica.pid }).catch(() => undefined);
     await recordEvent(db, replica.variant.deploymentId, {
       step: 'healing',

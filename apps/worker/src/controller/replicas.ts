@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ArtifactError, slipwayManifestSchema } from '@slipway/artifacts';
-import { publishRoutingTable, recordEvent } from '@slipway/controller';
-import type { Prisma, Replica, ReplicaState } from '@slipway/db';
+import { recordEvent } from '@slipway/controller';
+import type { Replica, ReplicaState } from '@slipway/db';
 import { modelFile } from '../artifact-cache';
 import { DriverError, ReadyTimeoutError } from '../drivers/driver';
-import type { Controller } from './reconcile';
+import type { Controller, VariantRow } from './context';
+import type { RoutingUpdate } from './routing';
 
 /** A replica set that cannot come up however often it is tried (the version cannot load, no GPU here). */
 export class TerminalStartError extends Error {
@@ -16,7 +17,7 @@ export class TerminalStartError extends Error {
   }
 }
 
-type Row = Prisma.VariantGetPayload<{ include: { replicaList: true } }>;
+type Row = VariantRow;
 type DeploymentRef = { id: string; name: string; teamId: string; targetRevision: number };
 
 /** Failed starts of one replica set within this window before it counts as unable to start. */
@@ -27,9 +28,10 @@ const START_FAILED = 'start failed: ';
 /**
  * Brings each replica set to its wanted count: adopts replicas an interrupted pass left starting,
  * starts the missing ones (in parallel) and waits until they are ready, and takes surplus ones out of
- * routing to drain. A start that times out is retried by the next pass; a terminal one throws.
+ * routing to drain. A start that times out is retried by the next pass; a terminal one throws. Replicas that
+ * become ready are marked in `routing` for the pass to publish.
  */
-export async function startReplicas(c: Controller, deployment: DeploymentRef, rows: Row[], wanted: Map<string, number>): Promise<void> {
+export async function startReplicas(c: Controller, deployment: DeploymentRef, rows: Row[], wanted: Map<string, number>, routing: RoutingUpdate): Promise<void> {
   const { db } = c;
   const deploymentId = deployment.id;
   const work: Promise<void>[] = [];
@@ -37,7 +39,7 @@ export async function startReplicas(c: Controller, deployment: DeploymentRef, ro
   for (const row of rows) {
     const want = wanted.get(row.templateKey) ?? 0;
     const live = row.replicaList.filter((r) => r.state === 'starting' || r.state === 'ready');
-    for (const orphan of live.filter((r) => r.state === 'starting')) work.push(adopt(c, deploymentId, row, orphan));
+    for (const orphan of live.filter((r) => r.state === 'starting')) work.push(adopt(c, deploymentId, row, orphan, routing));
     // Scaling down never takes a replica that is still starting.
     const excess = live.length - want;
     if (excess > 0) surplus = surplus.concat(live.filter((r) => r.state === 'ready').slice(-excess));
@@ -53,11 +55,13 @@ export async function startReplicas(c: Controller, deployment: DeploymentRef, ro
         `${recentFailures.length} replicas of ${row.name} failed to start, the last with: ${recentFailures[0]!.reason!.slice(START_FAILED.length)}`,
       );
     }
-    for (let i = 0; i < missing; i++) work.push(startOne(c, deployment, row, live.length + i + 1, want));
+    for (let i = 0; i < missing; i++) work.push(startOne(c, deployment, row, live.length + i + 1, want, routing));
   }
   if (surplus.length > 0) {
     await db.replica.updateMany({ where: { id: { in: surplus.map((r) => r.id) } }, data: { state: 'draining' } });
-    await publishRoutingTable(db, c.redis, c.prefix);
+    // Their drain time runs from now: out of the gateways' table now, not after the starts below (which may take minutes).
+    routing.markDirty();
+    await routing.flush();
     await recordEvent(db, deploymentId, { step: 'scaled', message: `Draining ${surplus.length} surplus replica(s)`, progress: 1 });
   }
   const results = await Promise.allSettled(work);
@@ -76,7 +80,7 @@ async function variantToken({ db }: Controller, variantId: string): Promise<stri
   return (await db.variant.findUniqueOrThrow({ where: { id: variantId }, select: { replicaToken: true } })).replicaToken!;
 }
 
-async function startOne(c: Controller, deployment: DeploymentRef, row: Row, index: number, total: number): Promise<void> {
+async function startOne(c: Controller, deployment: DeploymentRef, row: Row, index: number, total: number, routing: RoutingUpdate): Promise<void> {
   const { db, driver } = c;
   const deploymentId = deployment.id;
   const version = await db.modelVersion.findUniqueOrThrow({ where: { id: row.versionId } });
@@ -122,15 +126,15 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
     if (terminal) throw new TerminalStartError(row.templateKey, reason);
     return;
   }
-  await markReady(c, deploymentId, replica.id, `${label} is ready`);
+  await markReady(c, deploymentId, replica.id, `${label} is ready`, routing);
 }
 
 /** A replica an interrupted pass (or a killed worker) left starting: wait for it, or replace it. */
-async function adopt(c: Controller, deploymentId: string, row: Row, replica: Replica): Promise<void> {
+async function adopt(c: Controller, deploymentId: string, row: Row, replica: Replica, routing: RoutingUpdate): Promise<void> {
   if (replica.address) {
     try {
       await c.driver.waitReady({ address: replica.address, pid: replica.pid }, c.readyTimeoutMs);
-      return markReady(c, deploymentId, replica.id, `Replica of ${row.name} started by an earlier pass is ready`);
+      return markReady(c, deploymentId, replica.id, `Replica of ${row.name} started by an earlier pass is ready`, routing);
     } catch {
       // Fall through: not coming up.
     }
@@ -139,11 +143,11 @@ async function adopt(c: Controller, deploymentId: string, row: Row, replica: Rep
   await c.db.replica.update({ where: { id: replica.id }, data: { state: 'failed', reason: 'lost while starting (the worker stopped)' } });
 }
 
-async function markReady(c: Controller, deploymentId: string, replicaId: string, message: string): Promise<void> {
+async function markReady(c: Controller, deploymentId: string, replicaId: string, message: string, routing: RoutingUpdate): Promise<void> {
   // Only a replica still starting: a probe or exit may have failed it meanwhile.
   const { count } = await c.db.replica.updateMany({ where: { id: replicaId, state: 'starting' }, data: { state: 'ready' } });
   if (count === 0) return;
-  await publishRoutingTable(c.db, c.redis, c.prefix);
+  routing.markDirty();
   await recordEvent(c.db, deploymentId, { step: 'replica-ready', message, progress: 0.4 });
 }
 

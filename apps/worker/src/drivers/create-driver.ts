@@ -30,6 +30,8 @@ export async function createDriver(env: WorkerEnv, db: Db, log: (line: string) =
     gpuScheduling: env.SLIPWAY_K8S_GPU_SCHEDULING,
     drainSeconds: env.SLIPWAY_K8S_DRAIN_SECONDS,
     progressDeadlineSeconds: env.SLIPWAY_K8S_PROGRESS_DEADLINE_SECONDS,
+    // The runtime tunables set on the worker reach pods as they reach local replicas (only those are read).
+    hostEnv: process.env,
     placeTimeoutMs: env.SLIPWAY_K8S_PLACE_TIMEOUT_MS,
     teamQuota: async (teamId) => {
       const team = await db.team.findUniqueOrThrow({ where: { id: teamId } });

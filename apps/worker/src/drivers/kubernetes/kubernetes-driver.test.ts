@@ -25,6 +25,7 @@ const cluster: ClusterOptions = {
   gpuScheduling: {},
   drainSeconds: 10,
   progressDeadlineSeconds: 600,
+  hostEnv: {},
 };
 
 let fake: FakeKubernetesApi;

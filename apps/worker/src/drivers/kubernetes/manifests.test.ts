@@ -28,6 +28,7 @@ const options: ClusterOptions = {
   },
   drainSeconds: 10,
   progressDeadlineSeconds: 600,
+  hostEnv: {},
 };
 
 const cpu: VariantPlacement = {

@@ -1,4 +1,4 @@
-import type { ComputeQuota } from '@slipway/core';
+import { type ComputeQuota, replicaRuntimeEnv } from '@slipway/core';
 import type { V1Deployment, V1EnvVar, V1ResourceQuota, V1Service, V1Toleration } from '@kubernetes/client-node';
 
 /**
@@ -28,6 +28,11 @@ export interface ClusterOptions {
   drainSeconds: number;
   /** A rollout of a variant's pods that makes no progress for this long is reported as failed. */
   progressDeadlineSeconds: number;
+  /**
+   * The worker's environment: the runtime tunables an operator set there (SLIPWAY_BATCHING, SLIPWAY_MAX_BATCH_SIZE …,
+   * see RUNTIME_TUNABLES) reach every pod, as they reach local replicas. Nothing else of it is read.
+   */
+  hostEnv: Readonly<Record<string, string | undefined>>;
 }
 
 export interface GpuScheduling {
@@ -155,7 +160,6 @@ function gpuSchedulingOf(p: VariantPlacement, options: ClusterOptions): Partial<
 export function buildVariantDeployment(p: VariantPlacement, replicas: number, options: ClusterOptions): V1Deployment {
   const labels = variantLabels(p, options);
   const image = (p.gpuCount > 0 && options.gpuImage) || options.image;
-  const modelDir = `${CACHE_MOUNT}/artifacts/${p.versionDigest}`;
   const storageEnv = [{ secretRef: { name: options.storageSecret } }];
   const { nodeSelector, tolerations } = gpuSchedulingOf(p, options);
   return {
@@ -208,20 +212,7 @@ export function buildVariantDeployment(p: VariantPlacement, replicas: number, op
                 { name: 'http', containerPort: RUNTIME_PORT },
                 { name: 'framed', containerPort: FRAMED_PORT },
               ],
-              env: [
-                { name: 'HOST', value: '0.0.0.0' },
-                { name: 'PORT', value: String(RUNTIME_PORT) },
-                { name: 'SLIPWAY_FRAMED_PORT', value: String(FRAMED_PORT) },
-                { name: 'SLIPWAY_MODEL_PATH', value: `${modelDir}/${p.modelFile}` },
-                { name: 'SLIPWAY_MODEL_NAME', value: p.deploymentName },
-                { name: 'SLIPWAY_MODEL_VERSION', value: String(p.versionLabel) },
-                { name: 'SLIPWAY_REPLICA_TOKEN', value: p.token },
-                { name: 'SLIPWAY_INTRA_OP_THREADS', value: String(Math.max(1, p.vcpu)) },
-                { name: 'SLIPWAY_EXECUTION_PROVIDER', value: p.gpuCount > 0 ? 'cuda' : 'cpu' },
-                { name: 'SLIPWAY_DRAIN_TIMEOUT_MS', value: String(options.drainSeconds * 1000) },
-                ...(p.featureNames ? [{ name: 'SLIPWAY_FEATURE_NAMES', value: JSON.stringify(p.featureNames) }] : []),
-                ...driftEnv(p, options),
-              ],
+              env: runtimeEnv(p, options),
               resources: resourcesOf(p),
               volumeMounts: [{ name: 'artifact-cache', mountPath: CACHE_MOUNT, readOnly: true }],
               // The runtime loads and warms the model before it listens: a large model may take minutes.
@@ -236,16 +227,40 @@ export function buildVariantDeployment(p: VariantPlacement, replicas: number, op
   };
 }
 
-/** What a pod needs to send its drift windows to the worker, or collection switched off when there is no Redis to send to. */
-function driftEnv(p: VariantPlacement, options: ClusterOptions): V1EnvVar[] {
-  if (options.driftSecret === null) return [{ name: 'SLIPWAY_DRIFT_WINDOW_MS', value: '0' }];
-  return [
-    { name: 'SLIPWAY_VARIANT_ID', value: p.variantId },
-    { name: 'SLIPWAY_PREFIX', value: options.owner },
-    // Windows are deduplicated per replica: the pod's name, since every pod's process is pid 1.
-    { name: 'SLIPWAY_REPLICA_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-    { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: options.driftSecret, key: 'REDIS_URL' } } },
-  ];
+/**
+ * The runtime container's env: the replica's runtime settings as every driver builds them (replicaRuntimeEnv, with
+ * the worker's tunables), placed for a pod. What differs from a local replica, and why:
+ * - it listens on every interface at fixed ports, on the threads its machine type buys, and drains within the pod's
+ *   termination grace period;
+ * - drift windows go to the Redis of the drift secret (never the worker's own URL, which would sit in plain text in
+ *   the Deployment), under the platform's prefix, labelled by the pod's name; without that secret, collection is off.
+ */
+export function runtimeEnv(p: VariantPlacement, options: ClusterOptions): V1EnvVar[] {
+  const drift = options.driftSecret !== null;
+  const { REDIS_URL: _workersRedis, ...values } = replicaRuntimeEnv(
+    {
+      port: RUNTIME_PORT,
+      host: '0.0.0.0',
+      framedPort: FRAMED_PORT,
+      modelPath: `${CACHE_MOUNT}/artifacts/${p.versionDigest}/${p.modelFile}`,
+      modelName: p.deploymentName,
+      modelVersion: String(p.versionLabel),
+      token: p.token,
+      ...(drift && { variantId: p.variantId }),
+      featureNames: p.featureNames,
+      intraOpThreads: Math.max(1, p.vcpu),
+      executionProvider: p.gpuCount > 0 ? 'cuda' : 'cpu',
+      drainTimeoutMs: options.drainSeconds * 1000,
+    },
+    options.hostEnv,
+  );
+  const env: V1EnvVar[] = Object.entries({ ...values, SLIPWAY_PREFIX: options.owner, ...(!drift && { SLIPWAY_DRIFT_WINDOW_MS: '0' }) }).map(
+    ([name, value]) => ({ name, value }),
+  );
+  // Windows are deduplicated per replica: the pod's name, since every pod's process is pid 1.
+  env.push({ name: 'SLIPWAY_REPLICA_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+  if (drift) env.push({ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: options.driftSecret!, key: 'REDIS_URL' } } });
+  return env;
 }
 
 /**

@@ -87,6 +87,7 @@ describe("the worker's Role", () => {
       gpuScheduling: {},
       drainSeconds: 10,
       progressDeadlineSeconds: 600,
+      hostEnv: {},
       placeTimeoutMs: 10_000,
     });
     const replicaId = randomUUID();

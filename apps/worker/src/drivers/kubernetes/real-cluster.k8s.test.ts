@@ -48,6 +48,7 @@ describe('the kubernetes driver on a real cluster', () => {
       gpuScheduling: {},
       drainSeconds: 5,
       progressDeadlineSeconds: 300,
+      hostEnv: {},
       placeTimeoutMs: READY_MS,
     });
     const variantId = randomUUID();
