@@ -2,6 +2,7 @@
 import { blobStoreConfigFromEnv, createBlobStore } from '@slipway/storage';
 import { z } from 'zod';
 import { fetchArtifact } from './drivers/kubernetes/fetch-artifact';
+import { createLogger } from '@slipway/log';
 
 const env = z
   .object({
@@ -18,4 +19,4 @@ const dir = await fetchArtifact({
   digest: env.SLIPWAY_ARTIFACT_DIGEST,
   filename: env.SLIPWAY_ARTIFACT_FILENAME,
 });
-console.log(JSON.stringify({ msg: 'artifact ready', digest: env.SLIPWAY_ARTIFACT_DIGEST, dir }));
+createLogger({ process: 'fetch-artifact' }).info({ digest: env.SLIPWAY_ARTIFACT_DIGEST, dir }, 'artifact ready');

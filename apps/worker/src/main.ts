@@ -11,6 +11,7 @@ import { parseWorkerEnv } from './env';
 import { readProcess } from './resources/proc-stats';
 import { ResourceSampler } from './resources/resource-sampler';
 import { startWorkers } from './worker';
+import { log } from './log';
 
 const env = parseWorkerEnv();
 const db = createDb(env.DATABASE_URL);
@@ -39,7 +40,10 @@ const ctx = { db, redis, driver, store, artifacts, prefix: env.SLIPWAY_PREFIX, c
 const subscriber = redis.duplicate();
 subscriber.on('message', (_channel: string, message: string) => {
   const request = wakeRequestSchema.safeParse(JSON.parse(message));
-  if (request.success) void autoscaler.wake(request.data.deploymentId, request.data.variantIds).catch((e) => console.error('waking failed', e));
+  if (request.success)
+    void autoscaler
+      .wake(request.data.deploymentId, request.data.variantIds)
+      .catch((err) => log.error({ err, deploymentId: request.data.deploymentId }, 'waking failed'));
 });
 await subscriber.subscribe(channels(env.SLIPWAY_PREFIX).wake);
 
@@ -59,7 +63,7 @@ if (env.SLIPWAY_RESOURCE_SAMPLE_MS > 0) {
   sampler.start(env.SLIPWAY_RESOURCE_SAMPLE_MS);
   await producer.schedule('sampleRemoteReplicas', {}, env.SLIPWAY_RESOURCE_SAMPLE_MS);
 }
-console.log(JSON.stringify({ msg: 'worker started', driver: driver.name, prefix: env.SLIPWAY_PREFIX }));
+log.info({ driver: driver.name, prefix: env.SLIPWAY_PREFIX }, 'worker started');
 
 let closing = false;
 async function shutdown(): Promise<void> {

@@ -12,6 +12,7 @@ import { pruneDeploymentEvents, pruneEndedReplicas } from './history-retention';
 import { inspectVersion } from './inspect-version';
 import { compactLatencyRollups, compactShadowRollups } from './rollup-compaction';
 import { fetchReplicaMetrics, sampleRemoteReplicas } from './resources/remote-sampler';
+import { log } from './log';
 
 export function jobHandlers(ctx: WorkerContext): JobHandlers {
   return {
@@ -21,7 +22,7 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
     autoscaleDeployments: () => ctx.autoscaler.tick(),
     collectGarbage: async ({ graceMs }) => {
       const { deleted } = await collectGarbage(ctx, graceMs);
-      if (deleted.length > 0) console.log(JSON.stringify({ msg: 'garbage collected', blobs: deleted }));
+      if (deleted.length > 0) log.info({ blobs: deleted }, 'garbage collected');
     },
     recordDriftWindow: async (window) => void (await recordDriftWindow(ctx.db, window)),
     compactDriftWindows: async () => void (await compactDriftWindows(ctx.db, Date.now())),
@@ -33,7 +34,7 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
     pruneHistory: async () => {
       const now = Date.now();
       const pruned = { events: await pruneDeploymentEvents(ctx.db, now), replicas: await pruneEndedReplicas(ctx.db, now) };
-      if (pruned.events + pruned.replicas > 0) console.log(JSON.stringify({ msg: 'history pruned', ...pruned }));
+      if (pruned.events + pruned.replicas > 0) log.info(pruned, 'history pruned');
     },
     sampleRemoteReplicas: async () => void (await sampleRemoteReplicas({ db: ctx.db, fetchMetrics: fetchReplicaMetrics, clock: Date.now })),
     evaluateAlerts: async () =>
@@ -75,12 +76,14 @@ export function startWorkers(ctx: WorkerContext, options: { concurrency?: number
     );
     worker.on('failed', (job, error) => {
       const attempts = job?.opts.attempts ?? 1;
-      console.error(JSON.stringify({ msg: 'job failed', job: job?.name, id: job?.id, attempt: job?.attemptsMade, of: attempts, error: error.message }));
+      log.error({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, of: attempts, error: error.message }, 'job failed');
       if (job?.name === 'reconcileDeployment' && job.attemptsMade >= attempts) {
-        void abandonReconcile(ctx.controller, job.data.deploymentId, error.message).catch((e) => console.error('giving up on a deployment failed', e));
+        void abandonReconcile(ctx.controller, job.data.deploymentId, error.message).catch((err) =>
+          log.error({ err, deploymentId: job.data.deploymentId }, 'giving up on a deployment failed'),
+        );
       }
       if (job?.name === 'deliverAlert' && job.attemptsMade >= attempts) {
-        void markDeliveryFailed(ctx.db, job.data.eventId).catch((e) => console.error('recording a failed webhook failed', e));
+        void markDeliveryFailed(ctx.db, job.data.eventId).catch((err) => log.error({ err }, 'recording a failed webhook failed'));
       }
     });
     return worker;

@@ -2,6 +2,7 @@ import { recordEvent } from '@slipway/controller';
 import type { JobProducer } from '@slipway/queue';
 import type { Controller } from './context';
 import { RoutingUpdate } from './routing';
+import { log } from '../log';
 
 /** Consecutive failed readiness probes after which a ready replica is replaced. */
 const PROBE_MISSES = 2;
@@ -32,7 +33,7 @@ export class ReplicaHealth {
     c.driver.onExit((replicaId, detail) => {
       const how = detail.signal ? `signal ${detail.signal}` : `code ${detail.code}`;
       const replacing = this.replace(replicaId, detail.reason ?? `exited (${how})`)
-        .catch((error) => console.error('replacing a replica failed', error))
+        .catch((err) => log.error({ err }, 'replacing a replica failed'))
         .finally(() => this.exiting.delete(replacing));
       this.exiting.add(replacing);
     });
@@ -69,7 +70,7 @@ export class ReplicaHealth {
     const live = new Set(rows.filter((r) => r.state !== 'failed' && r.state !== 'stopped').map((r) => r.id));
     const orphans = running.filter((r) => !live.has(r.id));
     await Promise.all(orphans.map((r) => this.c.driver.stop(r)));
-    if (orphans.length > 0) console.log(JSON.stringify({ msg: 'stopped orphaned replicas', replicas: orphans.map((r) => r.id) }));
+    if (orphans.length > 0) log.info({ replicas: orphans.map((r) => r.id) }, 'stopped orphaned replicas');
     return orphans.length;
   }
 

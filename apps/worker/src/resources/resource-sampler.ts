@@ -1,6 +1,7 @@
 import type { Db } from '@slipway/db';
 import type { ReplicaDriver } from '../drivers/driver';
 import { cpuPercent, type ProcessReading } from './proc-stats';
+import { log } from '../log';
 
 /** The Performance page's longest window. */
 const RETENTION_MS = 24 * 60 * 60_000;
@@ -66,7 +67,7 @@ export class ResourceSampler {
       // One round at a time: a tick that finds the last still running (a slow database) is skipped.
       if (this.round) return;
       this.round = this.sample()
-        .catch((e) => console.error('resource sampling failed', e))
+        .catch((err) => log.error({ err }, 'resource sampling failed'))
         .finally(() => (this.round = undefined));
     }, intervalMs);
     this.timer.unref();
