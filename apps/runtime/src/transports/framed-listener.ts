@@ -1,6 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { encodeFrame, type Frame, FrameDecoder, FrameKind, parseRequestHead } from '@slipway/core';
-import type { Answer, BodyReader, Reply } from './server';
+import type { Answer, RequestHandler } from '../exchange';
+import { parseJsonBytes } from './body-reader';
+import type { TokenMatcher } from './replica-token';
 
 export interface FramedListener {
   server: Server;
@@ -18,12 +20,7 @@ const HEAD_ALLOWANCE_BYTES = 64 * 1024;
  * Answers finished in the same tick (a batch) leave in one write. A connection that sends anything that
  * is not a frame is closed: the gateway retries what it had in flight there.
  */
-export function createFramedListener(options: {
-  handle(method: string, path: string, authorized: boolean, readBody: BodyReader, reply: Reply): Promise<void>;
-  tokenMatches(presented: Buffer): boolean;
-  maxBodyBytes: number;
-  parseBody(bytes: Buffer): unknown;
-}): FramedListener {
+export function createFramedListener(options: { handle: RequestHandler; tokenMatches: TokenMatcher; maxBodyBytes: number }): FramedListener {
   const sockets = new Set<Socket>();
 
   const server = createServer({ noDelay: true }, (socket) => {
@@ -53,13 +50,8 @@ export function createFramedListener(options: {
       const target = frame.kind === FrameKind.request ? parseRequestHead(frame.head) : undefined;
       if (!target) throw new Error(`unexpected frame on a replica connection: kind ${frame.kind}, head '${frame.head.slice(0, 40)}'`);
       const { body, id } = frame;
-      void options.handle(
-        target.method,
-        target.path,
-        authorized,
-        async () => options.parseBody(body),
-        (a) => answer(id, a),
-      );
+      const request = { method: target.method, path: target.path, authorized, readBody: async () => parseJsonBytes(body, options.maxBodyBytes) };
+      void options.handle(request, (a) => answer(id, a));
     };
     socket.on('data', (chunk: Buffer) => {
       try {
