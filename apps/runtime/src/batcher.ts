@@ -1,5 +1,5 @@
 import type { TensorData } from '@slipway/core';
-import type { Feeds, ModelRunner, Outputs } from './model';
+import type { Feeds, ModelRunner, Outputs } from './runner';
 
 export interface Inferencer {
   infer(feeds: Feeds): Promise<Outputs>;
@@ -11,7 +11,7 @@ export interface BatchObserver {
   onBatch(size: number): void;
 }
 
-/** Runs each request on its own `session.run`. */
+/** Runs each request on its own `run`. */
 export class DirectInferencer implements Inferencer {
   constructor(
     private readonly model: ModelRunner,
@@ -37,7 +37,7 @@ interface Pending {
 
 /**
  * Dynamic batching for models with a dynamic first dimension: requests that arrive while a
- * batch runs are concatenated along that dimension into the next `session.run`, and the outputs
+ * batch runs are concatenated along that dimension into the next `run`, and the outputs
  * are split back per request. An idle model runs a request at once (or after `maxQueueDelayMs`),
  * so batching costs nothing at low load and multiplies throughput under load.
  */

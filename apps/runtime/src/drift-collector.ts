@@ -1,6 +1,6 @@
 import { CategoryCounts, NumericSketch, type ModelSignature, type TensorData } from '@slipway/core';
 import type { DriftWindowPayload } from '@slipway/queue';
-import type { Feeds, Outputs } from './model';
+import type { Feeds, Outputs } from './runner';
 
 /** Wider tensors (images, embeddings) are not tabular features: their columns are not tracked one by one. */
 export const MAX_TRACKED_COLUMNS = 100;

@@ -1,5 +1,5 @@
 import { conciseOrtMessage, type DType, type ModelSignature, type TensorData } from '@slipway/core';
-import type { Feeds, ModelRunner } from './model';
+import type { Feeds, ModelRunner } from './runner';
 
 const ZEROS: Record<Exclude<DType, 'string'>, new (length: number) => Exclude<TensorData, string[]>> = {
   bool: Uint8Array,

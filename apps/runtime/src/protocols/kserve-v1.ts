@@ -1,8 +1,26 @@
 import { InvalidInputError, type ModelSignature } from '@slipway/core';
 import { z } from 'zod';
-import type { Feeds, Outputs } from '../model';
+import type { Feeds, Outputs } from '../runner';
+import { json, type ProtocolRoutes } from './context';
 import { badRequest, describeIssue } from './errors';
+import { checkServedModel } from './model-path';
 import { namedFeeds, nestedOutputs } from './named-inputs';
+
+const V1_MODEL = /^\/v1\/models\/([^/:]+)(:predict)?$/;
+
+/** KServe V1: `GET /v1/models/<name>` (readiness) and `POST /v1/models/<name>:predict`. */
+export const kserveV1Routes: ProtocolRoutes = async ({ method, path, readBody }, { model, inference, state }) => {
+  const match = V1_MODEL.exec(path);
+  if (!match) return undefined;
+  const [, name, predict] = match;
+  checkServedModel(model, name!, undefined);
+  if (method === 'GET' && !predict) return json(200, { name: model.name, ready: !state.draining });
+  if (method === 'POST' && predict) {
+    const feeds = parseV1Request(model.signature, await readBody());
+    return json(200, v1Response(await inference.infer(feeds)));
+  }
+  return undefined;
+};
 
 const v1RequestSchema = z.object({ instances: z.array(z.unknown()).min(1) });
 

@@ -1,6 +1,6 @@
 import { checkInputNames, InvalidInputError, nestedToTensorValue, nestValues, tensorDataToJson, type ModelSignature } from '@slipway/core';
 import { z } from 'zod';
-import type { Feeds, Outputs } from '../model';
+import type { Feeds, Outputs } from '../runner';
 import { badRequest } from './errors';
 
 const predictRequestSchema = z.union([

@@ -9,8 +9,28 @@ import {
   type ModelSignature,
 } from '@slipway/core';
 import { z } from 'zod';
-import type { Feeds, Outputs } from '../model';
+import type { Feeds, Outputs } from '../runner';
+import { json, type ProtocolRoutes, type ServedModel } from './context';
 import { badRequest, describeIssue } from './errors';
+import { checkServedModel } from './model-path';
+
+const OIP_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
+
+/** Open Inference Protocol v2 model endpoints: metadata, readiness and infer, with or without a version. */
+export const oipRoutes: ProtocolRoutes = async ({ method, path, readBody }, { model, inference, state }) => {
+  const match = OIP_MODEL.exec(path);
+  if (!match) return undefined;
+  const [, name, version, action] = match;
+  checkServedModel(model, name!, version);
+  if (method === 'GET' && action === undefined) return json(200, oipModelMetadata(model));
+  if (method === 'GET' && action === '/ready') return json(200, { name: model.name, ready: !state.draining });
+  if (method === 'POST' && action === '/infer') {
+    const request = parseOipInferRequest(model.signature, await readBody());
+    const outputs = await inference.infer(request.feeds);
+    return json(200, oipInferResponse(model, request, outputs));
+  }
+  return undefined;
+};
 
 const parametersSchema = z.record(z.string(), z.unknown());
 
@@ -83,7 +103,8 @@ export function oipInferResponse(model: { name: string; version: string }, reque
   };
 }
 
-export function oipModelMetadata(model: { name: string; version: string }, signature: ModelSignature) {
+export function oipModelMetadata(model: ServedModel) {
+  const { signature } = model;
   const tensor = (t: ModelSignature['inputs'][number]) => ({
     name: t.name,
     datatype: toOipDatatype(t.dtype),
@@ -92,7 +113,7 @@ export function oipModelMetadata(model: { name: string; version: string }, signa
   return {
     name: model.name,
     versions: [model.version],
-    platform: 'onnxruntime_onnx',
+    platform: model.platform,
     inputs: signature.inputs.map(tensor),
     outputs: signature.outputs.map(tensor),
   };

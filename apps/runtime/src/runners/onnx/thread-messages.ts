@@ -1,6 +1,7 @@
 import type { ModelSignature } from '@slipway/core';
-import type { Feeds, Outputs } from './model';
+import type { Feeds, Outputs } from '../../runner';
 
+/** Messages between `OnnxThreadRunner` (the replica's thread) and `inference-worker.ts` (the session's thread). */
 export type WorkerRequest = { type: 'run'; id: number; feeds: Feeds } | { type: 'release' };
 
 export type WorkerReply =

@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { ModelSignature } from '@slipway/core';
-import type { Feeds, LoadOptions, ModelRunner, Outputs } from './model';
-import { transferList, type WorkerReply, type WorkerRequest } from './worker-protocol';
+import type { Feeds, ModelRunner, Outputs } from '../../runner';
+import { ONNX_PLATFORM, type OnnxLoadOptions } from './session-runner';
+import { transferList, type WorkerReply, type WorkerRequest } from './thread-messages';
 
-/** A model whose session lives in a worker thread; requests and answers cross as transferred buffers. */
-export class WorkerModel implements ModelRunner {
+/** An ONNX model whose session lives in a worker thread; requests and answers cross as transferred buffers. */
+export class OnnxThreadRunner implements ModelRunner {
+  readonly platform = ONNX_PLATFORM;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve(outputs: Outputs): void; reject(error: Error): void }>();
 
@@ -21,7 +23,7 @@ export class WorkerModel implements ModelRunner {
     });
   }
 
-  static async load(options: LoadOptions): Promise<WorkerModel> {
+  static async load(options: OnnxLoadOptions): Promise<OnnxThreadRunner> {
     const { log, ...workerData } = options;
     const worker = new Worker(new URL('./inference-worker-entry.mjs', import.meta.url), { workerData });
     const signature = await new Promise<ModelSignature>((resolve, reject) => {
@@ -32,7 +34,7 @@ export class WorkerModel implements ModelRunner {
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`inference worker exited with code ${code} while loading`)));
     });
-    const model = new WorkerModel(worker, signature);
+    const runner = new OnnxThreadRunner(worker, signature);
     // A worker that dies after loading takes the replica with it: the gateway retries elsewhere.
     worker.once('exit', (code) => {
       if (code !== 0) {
@@ -40,7 +42,7 @@ export class WorkerModel implements ModelRunner {
         process.exit(1);
       }
     });
-    return model;
+    return runner;
   }
 
   run(feeds: Feeds): Promise<Outputs> {
@@ -51,7 +53,7 @@ export class WorkerModel implements ModelRunner {
     });
   }
 
-  async release(): Promise<void> {
+  async close(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage({ type: 'release' } satisfies WorkerRequest);
     await exited;
