@@ -7,15 +7,11 @@ import { loadRunner } from './runners';
 import { createRuntimeServer } from './server';
 import { listen } from './transports/listen';
 import { roundMs, warmUp } from './warm-up';
+import { log } from './log';
 
 // A replica outlives a SIGKILLed worker, which takes the read end of these pipes with it: losing
 // log lines beats crashing on EPIPE (e.g. on the `draining` line, skipping the drain).
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-
-/** Structured log lines on stdout; the driver reads the `listening` line to learn the port. */
-function log(msg: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ msg, ...fields })}\n`);
-}
 
 const env = parseRuntimeEnv();
 // Cold start, for benchmarks: bootMs from process start to loading (Node and module imports), then load, then warm-up.

@@ -7,6 +7,7 @@ import { kserveV1Routes } from './kserve-v1';
 import { metricsRoutes } from './metrics';
 import { oipRoutes } from './oip';
 import { predictRoutes } from './predict';
+import { logger } from '../log';
 
 type Protocol = ErrorProtocol | 'ops';
 
@@ -40,7 +41,7 @@ function errorAnswer(protocol: Protocol, error: unknown): Answer {
       : error instanceof InvalidInputError
         ? new RequestError('invalid_input', error.message)
         : new RequestError('internal', 'internal error');
-  if (requestError.status === 500) console.error(error);
+  if (requestError.status === 500) logger.error({ err: error }, 'request failed');
   const { status, body } = renderError(protocol === 'ops' ? 'slipway' : protocol, requestError.code, requestError.message);
   return json(status, body);
 }

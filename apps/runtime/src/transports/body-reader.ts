@@ -1,37 +1,19 @@
 import type { IncomingMessage } from 'node:http';
-import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '@slipway/core';
+import { formatBytes, jsonNestsDeeperThan, MAX_JSON_DEPTH } from '@slipway/core';
+import { BodyTooLargeError, declaredLength, readBoundedBody } from '@slipway/http';
 import { RequestError } from '../protocols/errors';
 
-/** Reads an HTTP request's JSON body up to `limit` bytes; larger bodies get a 413 before they are buffered. */
-export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) {
-    req.resume();
-    return Promise.reject(tooLarge(limit));
+/**
+ * Reads an HTTP request's JSON body up to `limit` bytes with the platform's one body reader (`@slipway/http`):
+ * a declared or actual size past the limit is a 413 before the body is buffered.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  try {
+    const bytes = await readBoundedBody(req, { limitBytes: limit, declaredBytes: declaredLength(req.headers['content-length']), cancel: () => req.destroy() });
+    return parseJsonBytes(bytes, limit);
+  } catch (error) {
+    throw error instanceof BodyTooLargeError ? tooLarge(limit) : error;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('error', reject);
-    req.once('end', () => {
-      if (size > limit) return;
-      try {
-        resolve(parseJsonBytes(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), limit));
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
 }
 
 /** A whole body as JSON: a 413 beyond `limit`, a 400 when too deeply nested or not JSON. */
@@ -46,5 +28,5 @@ export function parseJsonBytes(bytes: Buffer, limit: number): unknown {
 }
 
 function tooLarge(limit: number): RequestError {
-  return new RequestError('payload_too_large', `the body exceeds the ${Math.round(limit / 1024)} KiB limit`);
+  return new RequestError('payload_too_large', `the request body is larger than ${formatBytes(limit)}`);
 }
