@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { generateApiKey } from '@slipway/db';
 import { seedDeployment } from '@slipway/testkit';
 import { serverContext } from './context';
@@ -75,9 +76,13 @@ export interface Callers {
 
 /** A deployment (with its team, model v1 and a member holding an API key), and a platform admin's API key. */
 export async function seedRouteFixture() {
-  const { db } = serverContext();
+  const { db, store } = serverContext();
   const name = `fx-${randomUUID().slice(0, 8)}`;
   const seeded = await seedDeployment(db, name, ['primary']);
+  // The version's artifact is really stored, so downloading it works.
+  const staged = await store.stage(Readable.from([Buffer.from(`artifact of ${name}`)]), { maxBytes: 1024 });
+  await staged.commit();
+  await db.modelVersion.updateMany({ where: { model: { name } }, data: { digest: staged.digest, sizeBytes: staged.sizeBytes } });
   const adminKey = generateApiKey();
   await db.user.create({
     data: {
