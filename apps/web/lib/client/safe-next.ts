@@ -8,7 +8,7 @@ const PLACEHOLDER_ORIGIN = 'http://slipway.invalid';
  */
 export function safeNextPath(next: string | null | undefined): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused here.
-  if (!next?.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(next)) return FALLBACK;
+  if (!next || !next.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(next)) return FALLBACK;
   let url: URL;
   try {
     url = new URL(next, PLACEHOLDER_ORIGIN);
