@@ -39,7 +39,7 @@ export interface CallOptions {
   params?: Record<string, string>;
   query?: Record<string, string>;
   headers?: Record<string, string>;
-  /** Sent as is (a string) or as JSON. */
+  /** Sent as is (a string or bytes) or as JSON. */
   body?: unknown;
 }
 
@@ -59,8 +59,9 @@ function urlOf(options: CallOptions): string {
 
 export async function callRoute(handler: Handler, options: CallOptions): Promise<Response> {
   const headers = new Headers(options.headers);
-  let body: string | undefined;
-  if (options.body !== undefined && options.method !== 'GET' && options.method !== 'HEAD') {
+  let body: BodyInit | undefined;
+  if (options.body instanceof Uint8Array) body = new Blob([options.body as Uint8Array<ArrayBuffer>]);
+  else if (options.body !== undefined && options.method !== 'GET' && options.method !== 'HEAD') {
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   }
