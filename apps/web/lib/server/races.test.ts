@@ -20,7 +20,7 @@ describe('requests racing each other', () => {
     return { status: response.status, body: response.status === 204 ? null : ((await response.json()) as { error?: { code: string } }) };
   };
 
-  it('the same new artifact uploaded at once by several callers: one new version, the others deduplicated or a conflict, never a 500', async () => {
+  it('the same new artifact uploaded at once by several callers: one new version, the others that version, deduplicated', async () => {
     const artifact = await readFile(new URL('../../../../models/iris/iris.onnx', import.meta.url));
     const upload = () =>
       call('POST /models/{name}/versions', {
