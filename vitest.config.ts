@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // The Kubernetes journey needs a real cluster: it exists as a project only when one is given.
@@ -10,6 +11,8 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       {
+        // The web app's own `@/` imports (apps/web/tsconfig.json), for tests that call its route handlers.
+        resolve: { alias: [{ find: /^@\//, replacement: fileURLToPath(new URL('./apps/web/', import.meta.url)) }] },
         test: {
           name: 'unit+integration',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/web/lib/**/*.test.ts', 'scripts/**/*.test.ts'],

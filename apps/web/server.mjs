@@ -1,10 +1,9 @@
 // The web process: Next.js behind a node:http server that owns the socket, so the client address the
 // login throttle counts is the socket's (or a trusted proxy's view), never what the caller claims.
 // `node server.mjs` with PORT (3000) and HOST (127.0.0.1) replaces `next start`.
-import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { forwardedForAtEdge, trustsProxy } from './edge.mjs';
+import { createEdgeServer, trustsProxy } from './edge.mjs';
 
 // `next start` sets this before loading Next; without it React would run its development build.
 process.env.NODE_ENV ??= 'production';
@@ -16,7 +15,4 @@ const app = next({ dir: path.dirname(fileURLToPath(import.meta.url)), hostname, 
 const handle = app.getRequestHandler();
 await app.prepare();
 
-createServer((req, res) => {
-  req.headers['x-forwarded-for'] = forwardedForAtEdge(req.headers['x-forwarded-for'], req.socket.remoteAddress, trustProxy);
-  void handle(req, res);
-}).listen(port, hostname, () => console.log(`web listening on http://${hostname}:${port}`));
+createEdgeServer(handle, { trustProxy }).listen(port, hostname, () => console.log(`web listening on http://${hostname}:${port}`));

@@ -20,7 +20,7 @@ const DATA_PLANE = ['slipway', 'oip', 'kserve-v1'] as const;
 
 export const ERROR_CATALOGUE = {
   // Caller mistakes: 4xx.
-  bad_request: { status: 400, message: 'the request is malformed', services: ['gateway', 'runtime'], protocols: DATA_PLANE },
+  bad_request: { status: 400, message: 'the request is malformed', services: ['web', 'gateway', 'runtime'], protocols: DATA_PLANE },
   invalid_input: { status: 400, message: "the inputs do not fit the model's signature", services: ['runtime'], protocols: DATA_PLANE },
   validation_error: { status: 400, message: 'the request body or query is invalid', services: ['web'], protocols: CONTROL_PLANE },
   invalid_json: { status: 400, message: 'the body is not valid JSON', services: ['web'], protocols: CONTROL_PLANE },
@@ -34,6 +34,8 @@ export const ERROR_CATALOGUE = {
   conflict: { status: 409, message: 'conflicts with the current state', services: ['web'], protocols: CONTROL_PLANE },
   payload_too_large: { status: 413, message: 'the body is too large', services: ['web', 'gateway', 'runtime'], protocols: DATA_PLANE },
   quota_exceeded: { status: 413, message: "the team's storage quota does not leave room for this", services: ['web'], protocols: CONTROL_PLANE },
+  /** The web server's HTTP parser gave up waiting for the request. */
+  request_timeout: { status: 408, message: 'the request was not received in time', services: ['web'], protocols: CONTROL_PLANE },
   unsupported_media_type: { status: 415, message: 'unsupported content type', services: ['web'], protocols: CONTROL_PLANE },
   rate_limited: { status: 429, message: 'rate limit exceeded for this API key', services: ['gateway'], protocols: DATA_PLANE },
   too_many_requests: { status: 429, message: 'too many failed sign-ins; try again later', services: ['web'], protocols: CONTROL_PLANE },
@@ -51,6 +53,8 @@ export const ERROR_CATALOGUE = {
   ambiguous_model: { status: 422, message: 'the artifact holds several models and names none of them', services: ['web'], protocols: CONTROL_PLANE },
   invalid_manifest: { status: 422, message: 'the manifest is invalid', services: ['web'], protocols: CONTROL_PLANE },
   not_onnx: { status: 422, message: 'the file is not an ONNX model', services: ['web'], protocols: CONTROL_PLANE },
+  /** A URL or headers past the web server's 16 KB. */
+  headers_too_large: { status: 431, message: 'the URL or the request headers are too large', services: ['web'], protocols: CONTROL_PLANE },
   // Server side: 5xx. A replica's 500 means the model failed on a valid input.
   internal: { status: 500, message: 'internal error', services: ['web', 'runtime'], protocols: DATA_PLANE },
   model_error: { status: 500, message: 'the model failed on this input', services: ['runtime'], protocols: DATA_PLANE },

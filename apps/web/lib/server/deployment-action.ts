@@ -1,6 +1,7 @@
 import type { Transitions } from '@slipway/controller';
 import { serverContext } from './context';
 import { findDeployment } from './deployments';
+import type { OperationSpec } from './api-catalogue';
 import { route } from './route';
 import { type DeploymentRow, deploymentInclude, serializeDeployment, serializeUpdate } from './serializers';
 import type { SessionUser } from './auth';
@@ -8,8 +9,8 @@ import type { SessionUser } from './auth';
 type Action = (t: Transitions, deployment: Awaited<ReturnType<typeof findDeployment>>, author: string) => Promise<unknown>;
 
 /** POST handlers for stop, promote, pause, resume and abort: a member's call, answered with the updated deployment. */
-export function deploymentAction(action: Action) {
-  return route<{ name: string }>({}, async ({ user, params }) => {
+export function deploymentAction(operation: OperationSpec & { path: `/deployments/{name}/${string}` }, action: Action) {
+  return route(operation, async ({ user, params }) => {
     const { db, transitions } = serverContext();
     const deployment = await findDeployment(user, params.name, 'member');
     await action(transitions, deployment, user.email);

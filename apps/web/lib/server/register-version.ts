@@ -84,6 +84,11 @@ export async function registerVersion(options: {
       const stillUsed = await db.modelVersion.count({ where: { digest: staged.digest } });
       if (stillUsed === 0) await store.delete(staged.digest);
     }
+    // The same bytes uploaded at the same moment by another request won the race: this upload is that version.
+    const winner = isUniqueViolation(error)
+      ? await db.modelVersion.findUnique({ where: { modelId_digest: { modelId: options.modelId, digest: staged.digest } }, include: versionInclude })
+      : null;
+    if (winner) return { version: serializeVersion(winner), created: false };
     throw error;
   }
   return { version: serializeVersion(version), created: true };
@@ -103,6 +108,8 @@ export async function checkQuota(team: { id: string; name: string; storageQuotaB
   }
 }
 
+const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
 /** Labels are v1, v2 … per model; a concurrent upload taking the same label retries. */
 async function createWithNextLabel(modelId: string, data: Omit<Prisma.ModelVersionUncheckedCreateInput, 'modelId' | 'label'>) {
   const { db } = serverContext();
@@ -111,8 +118,8 @@ async function createWithNextLabel(modelId: string, data: Omit<Prisma.ModelVersi
     try {
       return await db.modelVersion.create({ data: { ...data, modelId, label: (last?.label ?? 0) + 1 }, include: versionInclude });
     } catch (error) {
-      const labelTaken = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-      if (!labelTaken || attempt >= 3) throw error;
+      // The label, or the same bytes (then registerVersion answers with the version that took them).
+      if (!isUniqueViolation(error) || attempt >= 3) throw error;
     }
   }
 }

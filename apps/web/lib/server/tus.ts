@@ -5,9 +5,11 @@ import { artifactFormatFromFilename, must } from '@slipway/core';
 import { currentUser, requireTeamRole, type SessionUser } from './auth';
 import { serverContext } from './context';
 import { webEnv } from './env';
+import { fromDatabaseError } from './database-errors';
 import { ApiError, errorResponse, ForeignApiError, notFound } from './errors';
 import { checkQuota, registerVersion } from './register-version';
 import { RedisLocker } from './redis-locker';
+import { unstorableText } from './request-text';
 import { assertNotCrossSite } from './route';
 
 /** The tus endpoint: POST creates an upload, HEAD tells its offset, PATCH appends, DELETE cancels. */
@@ -99,6 +101,13 @@ async function authorize(store: FileStore, req: Request, uploadId: string): Prom
 async function checkNewUpload(user: SessionUser, upload: Upload): Promise<Upload['metadata']> {
   const filename = upload.metadata?.filename?.trim();
   const modelName = upload.metadata?.model?.trim();
+  for (const [field, value] of [
+    ['filename', filename],
+    ['model', modelName],
+  ] as const) {
+    const problem = value === undefined ? null : unstorableText(value);
+    if (problem) throw new ApiError('validation_error', `Upload-Metadata ${field}: ${problem}`);
+  }
   if (!filename || filename.length > 255) throw new ApiError('validation_error', 'Upload-Metadata needs a filename of 1 to 255 characters');
   if (!modelName) throw new ApiError('validation_error', 'Upload-Metadata needs the model name');
   if (!artifactFormatFromFilename(filename)) {
@@ -157,6 +166,8 @@ type TusError = { status_code: number; body: string };
 const isTusError = (error: unknown): error is TusError => typeof error === 'object' && error !== null && 'status_code' in error && 'body' in error;
 
 function asApiError(error: unknown): unknown {
+  const fromDatabase = fromDatabaseError(error);
+  if (fromDatabase) return fromDatabase;
   if (error === ERRORS.ERR_MAX_SIZE_EXCEEDED) {
     return new ApiError('payload_too_large', `the file is larger than the ${formatGiB(webEnv().SLIPWAY_MAX_UPLOAD_BYTES)} upload limit`);
   }

@@ -1,12 +1,12 @@
 import { generateApiKey } from '@slipway/db';
-import { z } from 'zod';
 import { serverContext } from '@/lib/server/context';
 import { webEnv } from '@/lib/server/env';
 import { ApiError, forbidden } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 import { serializeApiKey } from '@/lib/server/serializers';
 
-export const GET = route({}, async ({ user }) => {
+export const GET = route(API.listApiKeys, async ({ user }) => {
   const keys = await serverContext().db.apiKey.findMany({
     where: { userId: user.id, revokedAt: null },
     orderBy: { createdAt: 'desc' },
@@ -14,13 +14,7 @@ export const GET = route({}, async ({ user }) => {
   return { apiKeys: keys.map(serializeApiKey) };
 });
 
-/** The plaintext key is in this one response only; the database keeps its hash. */
-const createKey = z.object({
-  name: z.string().trim().min(1).max(100),
-  rateLimitPerSecond: z.number().int().min(1).max(10_000_000).optional(),
-});
-
-export const POST = route({ body: createKey }, async ({ user, body }) => {
+export const POST = route(API.createApiKey, async ({ user, body }) => {
   if (body.rateLimitPerSecond !== undefined && !user.isAdmin) throw forbidden("only platform admins can set a key's rate limit");
   const { key, prefix, hash } = generateApiKey();
   const max = webEnv().SLIPWAY_MAX_API_KEYS_PER_USER;

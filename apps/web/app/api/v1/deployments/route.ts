@@ -2,12 +2,13 @@ import { requireTeamRole, visibleTeamIds } from '@/lib/server/auth';
 import { serverContext } from '@/lib/server/context';
 import { deploy, nameNotAvailable } from '@slipway/controller';
 import { assertComputeQuota } from '@/lib/server/compute-quota';
-import { createDeploymentSchema, specForCreate } from '@/lib/server/deployment-specs';
+import { specForCreate } from '@/lib/server/deployment-specs';
 import { notFound } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 import { deploymentInclude, serializeDeployment } from '@/lib/server/serializers';
 
-export const GET = route({}, async ({ user }) => {
+export const GET = route(API.listDeployments, async ({ user }) => {
   const teams = visibleTeamIds(user);
   const deployments = await serverContext().db.deployment.findMany({
     where: teams ? { teamId: { in: teams } } : {},
@@ -17,7 +18,7 @@ export const GET = route({}, async ({ user }) => {
   return { deployments: deployments.map((d) => serializeDeployment(d, user)) };
 });
 
-export const POST = route({ body: createDeploymentSchema }, async ({ user, body }) => {
+export const POST = route(API.createDeployment, async ({ user, body }) => {
   const { db, transitions } = serverContext();
   const model = await db.model.findUnique({ where: { name: body.modelName } });
   if (!model) throw notFound(`model '${body.modelName}'`);

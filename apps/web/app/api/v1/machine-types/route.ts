@@ -1,10 +1,11 @@
 import { serverContext } from '@/lib/server/context';
 import { ApiError } from '@/lib/server/errors';
-import { assertGpuSpecConsistent, newMachineTypeSchema } from '@/lib/server/machine-types';
+import { assertGpuSpecConsistent } from '@/lib/server/machine-types';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 import { machineTypeSelect, serializeMachineType } from '@/lib/server/serializers';
 
-export const GET = route({}, async () => {
+export const GET = route(API.listMachineTypes, async () => {
   const machineTypes = await serverContext().db.machineType.findMany({
     select: machineTypeSelect,
     orderBy: [{ gpuCount: 'asc' }, { hourlyCost: 'asc' }],
@@ -12,7 +13,7 @@ export const GET = route({}, async () => {
   return { machineTypes: machineTypes.map(serializeMachineType) };
 });
 
-export const POST = route({ auth: 'admin', body: newMachineTypeSchema }, async ({ body }) => {
+export const POST = route(API.createMachineType, async ({ body }) => {
   assertGpuSpecConsistent(body);
   const { db } = serverContext();
   if (await db.machineType.findUnique({ where: { name: body.name } })) {

@@ -1,12 +1,11 @@
-import { resourceNameSchema } from '@slipway/core';
-import { z } from 'zod';
 import { hasTeamRole, requireTeamRole, visibleTeamIds } from '@/lib/server/auth';
 import { serverContext } from '@/lib/server/context';
 import { ApiError } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 import { modelInclude, serializeModel, serializeModelSummary } from '@/lib/server/serializers';
 
-export const GET = route({}, async ({ user }) => {
+export const GET = route(API.listModels, async ({ user }) => {
   const teams = visibleTeamIds(user);
   const models = await serverContext().db.model.findMany({
     where: teams ? { teamId: { in: teams } } : {},
@@ -16,13 +15,7 @@ export const GET = route({}, async ({ user }) => {
   return { models: models.map(serializeModelSummary) };
 });
 
-const createModel = z.object({
-  name: resourceNameSchema,
-  description: z.string().max(2000).default(''),
-  teamId: z.string().uuid().optional(),
-});
-
-export const POST = route({ body: createModel }, async ({ user, body }) => {
+export const POST = route(API.createModel, async ({ user, body }) => {
   const { db } = serverContext();
   // Without a team, the model goes to the user's first team where they may create things.
   const teamId = body.teamId ?? [...user.roles].find(([, role]) => role !== 'viewer')?.[0];

@@ -1,4 +1,5 @@
 import { controlPlaneOpenApi } from '@/lib/server/control-plane-openapi';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 
 /** The address the caller used (behind a proxy, what it forwarded), for the document's `servers`. */
@@ -10,4 +11,4 @@ function callerOrigin(req: Request): string {
 }
 
 /** The control plane's own OpenAPI 3.1 document, generated from the routes' zod schemas. */
-export const GET = route({ auth: 'public' }, async ({ req }) => controlPlaneOpenApi(callerOrigin(req)));
+export const GET = route(API.getOpenApi, async ({ req }) => controlPlaneOpenApi(callerOrigin(req)));

@@ -1,15 +1,16 @@
 import { hashPassword } from '@slipway/db';
 import { serverContext } from '@/lib/server/context';
 import { ApiError } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
-import { createUserSchema, serializeUser } from '@/lib/server/users';
+import { serializeUser } from '@/lib/server/users';
 
-export const GET = route({ auth: 'admin' }, async () => {
+export const GET = route(API.listUsers, async () => {
   const users = await serverContext().db.user.findMany({ orderBy: { createdAt: 'asc' } });
   return { users: users.map(serializeUser) };
 });
 
-export const POST = route({ auth: 'admin', body: createUserSchema }, async ({ body }) => {
+export const POST = route(API.createUser, async ({ body }) => {
   const { db } = serverContext();
   if (await db.user.findUnique({ where: { email: body.email } })) {
     throw new ApiError('conflict', `a user with email '${body.email}' already exists`);

@@ -2,9 +2,10 @@ import { channels } from '@slipway/queue';
 import { serverContext } from '@/lib/server/context';
 import { webEnv } from '@/lib/server/env';
 import { notFound } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 
-export const DELETE = route<{ id: string }>({}, async ({ user, params }) => {
+export const DELETE = route(API.revokeApiKey, async ({ user, params }) => {
   const { db, redis } = serverContext();
   const { count } = await db.apiKey.updateMany({
     where: { id: params.id, userId: user.id, revokedAt: null },

@@ -1,5 +1,4 @@
 import { hashPassword, verifyPassword } from '@slipway/db';
-import { z } from 'zod';
 import { createSession, sessionCookie } from '@/lib/server/auth';
 import { clientAddress } from '@/lib/server/client-request';
 import { serverContext } from '@/lib/server/context';
@@ -7,9 +6,8 @@ import { checkCredentials } from '@/lib/server/credentials';
 import { webEnv } from '@/lib/server/env';
 import { ApiError } from '@/lib/server/errors';
 import { createLoginThrottle } from '@/lib/server/login-throttle';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
-
-const login = z.object({ email: z.string().email().max(320), password: z.string().min(1).max(1024) });
 
 function loginThrottle() {
   const env = webEnv();
@@ -22,7 +20,7 @@ function loginThrottle() {
 }
 
 /** Signs in with email and password; too many failures (per account or per address) answer 429 until the window ends. */
-export const POST = route({ auth: 'public', body: login }, async ({ req, body }) => {
+export const POST = route(API.signIn, async ({ req, body }) => {
   const email = body.email.toLowerCase();
   const address = clientAddress(req.headers);
   const throttle = loginThrottle();

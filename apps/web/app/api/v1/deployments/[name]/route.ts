@@ -1,19 +1,20 @@
 import { targetSpec, update } from '@slipway/controller';
 import { assertComputeQuota } from '@/lib/server/compute-quota';
 import { serverContext } from '@/lib/server/context';
-import { specForUpdate, updateDeploymentSchema } from '@/lib/server/deployment-specs';
+import { specForUpdate } from '@/lib/server/deployment-specs';
 import { findDeployment } from '@/lib/server/deployments';
 import { ApiError } from '@/lib/server/errors';
 import { updateResponse } from '@/lib/server/deployment-action';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 import { deploymentInclude, serializeDeployment } from '@/lib/server/serializers';
 
-export const GET = route<{ name: string }>({}, async ({ user, params }) => ({
+export const GET = route(API.getDeployment, async ({ user, params }) => ({
   deployment: serializeDeployment(await findDeployment(user, params.name, 'viewer'), user),
 }));
 
 /** A change of desired state: a new revision that the controller rolls out with the given strategy. */
-export const PATCH = route<{ name: string }, typeof updateDeploymentSchema>({ body: updateDeploymentSchema }, async ({ user, params, body }) => {
+export const PATCH = route(API.updateDeployment, async ({ user, params, body }) => {
   const { db, transitions } = serverContext();
   const deployment = await findDeployment(user, params.name, 'member');
   const current = await targetSpec(transitions, deployment.id, deployment.targetRevision);

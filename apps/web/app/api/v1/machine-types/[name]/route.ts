@@ -1,6 +1,7 @@
 import { serverContext } from '@/lib/server/context';
 import { ApiError, notFound } from '@/lib/server/errors';
-import { assertGpuSpecConsistent, machineTypeChangesSchema } from '@/lib/server/machine-types';
+import { assertGpuSpecConsistent } from '@/lib/server/machine-types';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 import { machineTypeSelect, serializeMachineType } from '@/lib/server/serializers';
 
@@ -11,7 +12,7 @@ async function findMachineType(name: string) {
 }
 
 /** Changes apply to new rollouts; running replicas keep the spec they started with. */
-export const PATCH = route<{ name: string }, typeof machineTypeChangesSchema>({ auth: 'admin', body: machineTypeChangesSchema }, async ({ params, body }) => {
+export const PATCH = route(API.updateMachineType, async ({ params, body }) => {
   const current = await findMachineType(params.name);
   assertGpuSpecConsistent({ ...current, ...body });
   const machineType = await serverContext().db.machineType.update({ where: { id: current.id }, data: body, select: machineTypeSelect });
@@ -19,7 +20,7 @@ export const PATCH = route<{ name: string }, typeof machineTypeChangesSchema>({ 
 });
 
 /** Variants keep their machine type even once stopped, so any reference blocks the delete. */
-export const DELETE = route<{ name: string }>({ auth: 'admin' }, async ({ params }) => {
+export const DELETE = route(API.deleteMachineType, async ({ params }) => {
   const { db } = serverContext();
   const machineType = await findMachineType(params.name);
   const usedBy = await db.deployment.findMany({

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { serverContext } from '@/lib/server/context';
 import { notFound } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
-import { quotaUpdate, serializeTeam, teamQuotaChangesSchema, usageByTeam } from '@/lib/server/teams';
+import { quotaUpdate, serializeTeam, usageByTeam } from '@/lib/server/teams';
 
 /**
  * Admins set any of a team's quotas (null lifts one): storage (uploads over it are refused before
  * their bytes are committed) and compute (deploys and changes whose worst case would pass it are refused).
  */
-export const PATCH = route<{ id: string }, typeof teamQuotaChangesSchema>({ auth: 'admin', body: teamQuotaChangesSchema }, async ({ params, body }) => {
+export const PATCH = route(API.updateTeam, async ({ params, body }) => {
   const { db } = serverContext();
   const exists = z.uuid().safeParse(params.id).success && (await db.team.findUnique({ where: { id: params.id } }));
   if (!exists) throw notFound(`team '${params.id}'`);

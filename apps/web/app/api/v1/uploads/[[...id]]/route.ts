@@ -1,3 +1,5 @@
+import { API, type OperationSpec } from '@/lib/server/api-catalogue';
+import { declareHandler } from '@/lib/server/route';
 import { handleUploadRequest } from '@/lib/server/tus';
 
 // Resumable uploads over the tus protocol (https://tus.io/protocols/resumable-upload):
@@ -5,6 +7,11 @@ import { handleUploadRequest } from '@/lib/server/tus';
 // Route handlers stream `request.body` unbuffered: Next's body size limit applies only when a proxy (middleware) runs.
 export const dynamic = 'force-dynamic';
 
-const handler = (req: Request) => handleUploadRequest(req);
+const tus = (operation: OperationSpec) => declareHandler(operation, (req: Request) => handleUploadRequest(req));
 
-export { handler as GET, handler as HEAD, handler as POST, handler as PATCH, handler as DELETE, handler as OPTIONS };
+export const POST = tus(API.createUpload);
+export const OPTIONS = tus(API.getUploadCapabilities);
+export const HEAD = tus(API.getUploadOffset);
+export const PATCH = tus(API.appendUpload);
+export const DELETE = tus(API.cancelUpload);
+export const GET = tus(API.getUpload);

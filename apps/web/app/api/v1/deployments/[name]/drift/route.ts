@@ -1,19 +1,7 @@
-import { z } from 'zod';
 import { findDeployment } from '@/lib/server/deployments';
 import { deploymentDrift } from '@/lib/server/drift';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 
-const querySchema = z.object({
-  minutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(30 * 24 * 60)
-    .default(60),
-  variant: z.string().min(1).max(100).optional(),
-});
-
 /** Data drift of one variant over the window (lib/server/drift.ts). */
-export const GET = route<{ name: string }, undefined, typeof querySchema>({ query: querySchema }, async ({ user, params, query }) =>
-  deploymentDrift(await findDeployment(user, params.name, 'viewer'), query),
-);
+export const GET = route(API.getDeploymentDrift, async ({ user, params, query }) => deploymentDrift(await findDeployment(user, params.name, 'viewer'), query));

@@ -1,4 +1,5 @@
 import { pause } from '@slipway/controller';
+import { API } from '@/lib/server/api-catalogue';
 import { deploymentAction } from '@/lib/server/deployment-action';
 
-export const POST = deploymentAction(pause);
+export const POST = deploymentAction(API.pauseDeployment, pause);

@@ -1,7 +1,8 @@
-import { type DeploymentPerformance, performanceQuerySchema, performanceReport, performanceSlots } from '@slipway/core';
+import { type DeploymentPerformance, performanceReport, performanceSlots } from '@slipway/core';
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
 import { ApiError } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 
 /**
@@ -9,7 +10,7 @@ import { route } from '@/lib/server/route';
  * p50/p95/p99 per variant and version from the gateway's rollups; replicas running and restarts from the replica
  * rows; CPU and memory per replica from the worker's samples. `variant` narrows it to one variant name.
  */
-export const GET = route<{ name: string }, undefined, typeof performanceQuerySchema>({ query: performanceQuerySchema }, async ({ user, params, query }) => {
+export const GET = route(API.getDeploymentPerformance, async ({ user, params, query }) => {
   const { db } = serverContext();
   const deployment = await findDeployment(user, params.name, 'viewer');
   const to = Date.now();

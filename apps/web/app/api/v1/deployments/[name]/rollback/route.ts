@@ -1,16 +1,14 @@
 import { rollback } from '@slipway/controller';
-import { z } from 'zod';
 import { assertComputeQuota } from '@/lib/server/compute-quota';
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
 import { updateResponse } from '@/lib/server/deployment-action';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 import { deploymentInclude } from '@/lib/server/serializers';
 
-const rollbackBody = z.object({ revision: z.number().int().positive(), supersede: z.boolean().optional() });
-
 /** Restores an earlier revision's spec as a new revision (rolled out blue-green). */
-export const POST = route<{ name: string }, typeof rollbackBody>({ body: rollbackBody }, async ({ user, params, body }) => {
+export const POST = route(API.rollbackDeployment, async ({ user, params, body }) => {
   const { db, transitions } = serverContext();
   const deployment = await findDeployment(user, params.name, 'member');
   const { revision, changes } = await rollback(transitions, deployment, body.revision, {

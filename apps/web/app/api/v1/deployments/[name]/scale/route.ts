@@ -1,10 +1,11 @@
 import { targetSpec, update } from '@slipway/controller';
 import { assertComputeQuota } from '@/lib/server/compute-quota';
 import { serverContext } from '@/lib/server/context';
-import { scaleSchema, specForScale } from '@/lib/server/deployment-specs';
+import { specForScale } from '@/lib/server/deployment-specs';
 import { findDeployment } from '@/lib/server/deployments';
 import { ApiError } from '@/lib/server/errors';
 import { updateResponse } from '@/lib/server/deployment-action';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 import { deploymentInclude } from '@/lib/server/serializers';
 
@@ -12,7 +13,7 @@ import { deploymentInclude } from '@/lib/server/serializers';
  * Scaling for scripts and schedules outside Slipway: `{replicas}` pins a count, `{minReplicas, maxReplicas}`
  * sets the autoscaler's bounds. Each is a revision like any other change (who, when, what).
  */
-export const PUT = route<{ name: string }, typeof scaleSchema>({ body: scaleSchema }, async ({ user, params, body }) => {
+export const PUT = route(API.scaleDeployment, async ({ user, params, body }) => {
   const { db, transitions } = serverContext();
   const deployment = await findDeployment(user, params.name, 'member');
   const current = await targetSpec(transitions, deployment.id, deployment.targetRevision);

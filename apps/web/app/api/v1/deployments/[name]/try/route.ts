@@ -1,13 +1,14 @@
 import { webEnv } from '@/lib/server/env';
 import { findDeployment } from '@/lib/server/deployments';
 import { ApiError } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { readJsonText, route } from '@/lib/server/route';
 
 /**
  * The console's "try it": forwards the body through the gateway, like any client would, and answers
  * with the gateway's status and body; `Server-Timing: gateway;dur=<ms>` tells it from the web's own errors.
  */
-export const POST = route<{ name: string }>({}, async ({ req, user, params }) => {
+export const POST = route(API.tryDeployment, async ({ req, user, params }) => {
   await findDeployment(user, params.name, 'viewer');
   const env = webEnv();
   if (!env.SLIPWAY_INTERNAL_TOKEN) throw new ApiError('gateway_unavailable', 'SLIPWAY_INTERNAL_TOKEN is not configured');

@@ -1,20 +1,12 @@
 import { publishAccessChanged } from '@slipway/queue';
-import { z } from 'zod';
 import { serverContext } from '@/lib/server/context';
 import { webEnv } from '@/lib/server/env';
 import { notFound } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 
-const addMember = z.object({
-  email: z
-    .string()
-    .email()
-    .transform((e) => e.toLowerCase()),
-  role: z.enum(['admin', 'member', 'viewer']),
-});
-
 /** Adds the user to the team, or changes their role if they are in it already. */
-export const POST = route<{ id: string }, typeof addMember>({ auth: 'admin', body: addMember }, async ({ body, params }) => {
+export const POST = route(API.addTeamMember, async ({ body, params }) => {
   const { db, redis } = serverContext();
   const team = await db.team.findUnique({ where: { id: params.id } });
   if (!team) throw notFound('team');

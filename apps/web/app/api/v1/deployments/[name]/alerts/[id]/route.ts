@@ -1,8 +1,9 @@
-import { alertRuleFieldsSchema, alertRulePatchSchema, applyRulePatch } from '@slipway/core';
+import { alertRuleFieldsSchema, applyRulePatch } from '@slipway/core';
 import { findRule, toRuleView } from '@/lib/server/alerts';
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
 import { ApiError } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 
 /**
@@ -10,7 +11,7 @@ import { route } from '@/lib/server/route';
  * sense (a threshold for its kind, a feature only for drift), or nothing is written. A firing rule that is disabled
  * resolves at the next evaluation.
  */
-export const PATCH = route<{ name: string; id: string }, typeof alertRulePatchSchema>({ body: alertRulePatchSchema }, async ({ user, params, body }) => {
+export const PATCH = route(API.updateAlertRule, async ({ user, params, body }) => {
   const deployment = await findDeployment(user, params.name, 'member');
   const row = await findRule(deployment.id, params.id);
   const edited = applyRulePatch(alertRuleFieldsSchema.parse(row), body);
@@ -20,7 +21,7 @@ export const PATCH = route<{ name: string; id: string }, typeof alertRulePatchSc
 });
 
 /** Deletes a rule; its history stays (the events keep their kind, values and delivery). */
-export const DELETE = route<{ name: string; id: string }>({}, async ({ user, params }) => {
+export const DELETE = route(API.deleteAlertRule, async ({ user, params }) => {
   const deployment = await findDeployment(user, params.name, 'member');
   const rule = await findRule(deployment.id, params.id);
   await serverContext().db.alertRule.deleteMany({ where: { id: rule.id } });

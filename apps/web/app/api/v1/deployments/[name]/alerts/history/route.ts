@@ -1,19 +1,13 @@
 import type { AlertHistoryPage } from '@slipway/core';
-import { z } from 'zod';
 import { toEventView } from '@/lib/server/alerts';
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
 import { ApiError } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 
-const querySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  /** The `nextCursor` of the page before: events older than that one. */
-  before: z.uuid().optional(),
-});
-
 /** Firings and resolvings of the deployment's rules with their webhook delivery, newest first, a page at a time. */
-export const GET = route<{ name: string }, undefined, typeof querySchema>({ query: querySchema }, async ({ user, params, query }) => {
+export const GET = route(API.listAlertEvents, async ({ user, params, query }) => {
   const { db } = serverContext();
   const deployment = await findDeployment(user, params.name, 'viewer');
   if (query.before && !(await db.alertEvent.findFirst({ where: { id: query.before, deploymentId: deployment.id }, select: { id: true } }))) {

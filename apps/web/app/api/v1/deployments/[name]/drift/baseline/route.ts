@@ -1,21 +1,17 @@
 import { freezeBaseline } from '@slipway/core';
 import { loadDriftWindows, type Prisma } from '@slipway/db';
-import { z } from 'zod';
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
 import { pickVariant } from '@/lib/server/drift';
 import { ApiError } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
-
-const bodySchema = z
-  .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), variant: z.string().min(1).max(100).optional() })
-  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { message: "'from' must be before 'to'", path: ['to'] });
 
 /**
  * Freezes a drift baseline from a window of the variant's traffic, for a version uploaded without reference data.
  * Replaces an earlier frozen baseline of the same version.
  */
-export const POST = route<{ name: string }, typeof bodySchema>({ body: bodySchema }, async ({ user, params, body }) => {
+export const POST = route(API.freezeDriftBaseline, async ({ user, params, body }) => {
   const { db } = serverContext();
   const deployment = await findDeployment(user, params.name, 'member');
   const variant = pickVariant(deployment.variants, body.variant, deployment.name);

@@ -1,15 +1,16 @@
 import { serverContext } from '@/lib/server/context';
 import { ApiError } from '@/lib/server/errors';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 import { serializeVersion } from '@/lib/server/serializers';
 import { findVersion } from '@/lib/server/versions';
 
-export const GET = route<{ name: string; label: string }>({}, async ({ user, params }) => ({
+export const GET = route(API.getVersion, async ({ user, params }) => ({
   version: serializeVersion(await findVersion(user, params, 'viewer')),
 }));
 
 /** Deletes a version no live deployment uses; its blob goes too unless another version shares the bytes. */
-export const DELETE = route<{ name: string; label: string }>({}, async ({ user, params }) => {
+export const DELETE = route(API.deleteVersion, async ({ user, params }) => {
   const { db, store } = serverContext();
   const version = await findVersion(user, params, 'member');
   const users = await db.variant.findMany({ where: { versionId: version.id }, include: { deployment: { select: { id: true, name: true, status: true } } } });

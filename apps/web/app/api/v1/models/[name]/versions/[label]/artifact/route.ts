@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import contentDisposition from 'content-disposition';
 import { serverContext } from '@/lib/server/context';
+import { API } from '@/lib/server/api-catalogue';
 import { route } from '@/lib/server/route';
 import { findVersion } from '@/lib/server/versions';
 
 /** The original artifact, byte for byte as uploaded, streamed from storage. */
-export const GET = route<{ name: string; label: string }>({}, async ({ user, params }) => {
+export const GET = route(API.downloadArtifact, async ({ user, params }) => {
   const version = await findVersion(user, params, 'viewer');
   const stream = await serverContext().store.createReadStream(version.digest);
   return new Response(Readable.toWeb(stream) as ReadableStream, {

@@ -1,0 +1,66 @@
+import { resourceNameSchema } from '@slipway/core';
+import { z } from 'zod';
+import { MAX_INT4 } from './path-params';
+import { storageQuotaSchema } from './teams';
+
+/**
+ * Bodies and query strings of the control plane's operations that belong to no other module; the catalogue
+ * (api-catalogue.ts) declares them beside each operation, the route factory validates with them.
+ */
+
+export const loginBody = z.object({ email: z.string().email().max(320), password: z.string().min(1).max(1024) });
+
+/** The plaintext key is in the creation's response only; the database keeps its hash. */
+export const createApiKeyBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  rateLimitPerSecond: z.number().int().min(1).max(10_000_000).optional(),
+});
+
+export const createModelBody = z.object({
+  name: resourceNameSchema,
+  description: z.string().max(2000).default(''),
+  teamId: z.uuid().optional(),
+});
+
+/** `curl -T model.onnx "…/versions?filename=model.onnx"`. */
+export const uploadQuery = z.object({ filename: z.string().min(1).max(255) });
+
+export const createTeamBody = z.object({ name: z.string().trim().min(2).max(63), storageQuotaBytes: storageQuotaSchema.optional() });
+
+export const addMemberBody = z.object({
+  email: z
+    .string()
+    .email()
+    .transform((e) => e.toLowerCase()),
+  role: z.enum(['admin', 'member', 'viewer']),
+});
+
+/** A revision number: an `integer` column. */
+export const rollbackBody = z.object({ revision: z.number().int().positive().max(MAX_INT4), supersede: z.boolean().optional() });
+
+/** `?version=N`: a version label. */
+export const deploymentOpenApiQuery = z.object({ version: z.coerce.number().int().positive().max(MAX_INT4).optional() });
+
+export const driftQuery = z.object({
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 60)
+    .default(60),
+  variant: z.string().min(1).max(100).optional(),
+});
+
+export const driftBaselineBody = z
+  .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), variant: z.string().min(1).max(100).optional() })
+  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { message: "'from' must be before 'to'", path: ['to'] });
+
+export const alertHistoryQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The `nextCursor` of the page before: events older than that one. */
+  before: z.uuid().optional(),
+});
+
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const planQuery = z.object({ prune: flag.optional() });
+export const applyQuery = z.object({ prune: flag.optional(), supersede: flag.optional() });
