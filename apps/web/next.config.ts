@@ -9,11 +9,12 @@ const config: NextConfig = {
     '@slipway/core',
     '@slipway/db',
     '@slipway/http',
+    '@slipway/log',
     '@slipway/queue',
     '@slipway/storage',
   ],
   // Native addons and Node-only clients stay plain `require`s on the server instead of being bundled.
-  serverExternalPackages: ['onnxruntime-node', 'bullmq', 'ioredis', 'pg', '@prisma/adapter-pg'],
+  serverExternalPackages: ['onnxruntime-node', 'bullmq', 'ioredis', 'pg', '@prisma/adapter-pg', 'pino', 'pino-pretty'],
   // `tsc -b` type-checks the app before every build (scripts/lib/web-build.ts, Dockerfile): Next's own
   // check would read the referenced packages' declarations before anything built them.
   typescript: { ignoreBuildErrors: true },

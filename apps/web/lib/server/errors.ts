@@ -1,6 +1,7 @@
 import { TransitionError } from '@slipway/controller';
 import { ERROR_CATALOGUE, errorStatus, type ServiceErrorCode } from '@slipway/core';
 import { ZodError } from 'zod';
+import { log } from './log';
 
 /**
  * The codes the control plane answers with: those the core error catalogue lists for the web (an uploaded
@@ -53,7 +54,7 @@ export function errorResponse(error: unknown): Response {
   if (isClientAbort(error)) {
     return Response.json({ error: { code: 'upload_aborted', message: ERROR_CATALOGUE.upload_aborted.message } }, { status: errorStatus('upload_aborted') });
   }
-  console.error(error);
+  log.error({ err: error }, 'request failed');
   return Response.json({ error: { code: 'internal', message: 'internal server error' } }, { status: errorStatus('internal') });
 }
 

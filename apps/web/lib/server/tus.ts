@@ -11,6 +11,7 @@ import { checkQuota, registerVersion } from './register-version';
 import { RedisLocker } from './redis-locker';
 import { unstorableText } from './request-text';
 import { assertNotCrossSite } from './route';
+import { log } from './log';
 
 /** The tus endpoint: POST creates an upload, HEAD tells its offset, PATCH appends, DELETE cancels. */
 const UPLOADS_PATH = '/api/v1/uploads';
@@ -56,7 +57,7 @@ function uploadServer(): UploadServer {
       onResponseError: (_req, error) => errorBody(error),
     });
     setInterval(() => {
-      server.cleanUpExpiredUploads().catch((error: unknown) => console.error('cleaning up expired uploads failed', error));
+      server.cleanUpExpiredUploads().catch((err: unknown) => log.error({ err }, 'cleaning up expired uploads failed'));
     }, CLEAN_UP_EVERY_MS).unref();
     globalForTus.slipwayUploads = { server, store };
   }
@@ -77,7 +78,7 @@ export async function handleUploadRequest(req: Request): Promise<Response> {
     // Removed here rather than in onUploadFinish: tus's POST handler (creation-with-upload)
     // still reads the upload after that hook returns.
     const finished = requests.get(req)?.finishedUploadId;
-    if (finished) await store.remove(finished).catch((error: unknown) => console.error(`removing finished upload ${finished} failed`, error));
+    if (finished) await store.remove(finished).catch((err: unknown) => log.error({ err, upload: finished }, 'removing a finished upload failed'));
   }
 }
 
