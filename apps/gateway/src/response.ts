@@ -94,7 +94,7 @@ export class Responder {
   }
 }
 
-/** Answers a request that failed inside the gateway: 413 for a body over the limit, else 503 (or a cut connection mid-answer). */
+/** Answers a request that failed inside the gateway: 413 for a body over the limit, else upstream_unavailable (or a cut connection mid-answer). */
 export function failRequest(res: ServerResponse, protocol: MatchedRoute['protocol'], error: unknown, maxBodyBytes: number): void {
   if (error instanceof BodyTooLargeError) {
     sendError(res, protocol, 'payload_too_large', `request body exceeds ${maxBodyBytes} bytes`);
