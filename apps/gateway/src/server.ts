@@ -4,7 +4,7 @@ import type { Db } from '@slipway/db';
 import type { Redis } from 'ioredis';
 import { createAdmission } from './admission';
 import { ApiKeyCache } from './api-keys';
-import { apiKeyOf, bearerOf, tokenMatches } from './credentials';
+import { apiKeyOf } from './credentials';
 import { sendError } from './errors';
 import { FramedTransport } from './framed-client';
 import { RequestHold } from './hold';
@@ -14,13 +14,13 @@ import { inferenceHandler } from './inference';
 import { LatencyRecorder } from './latency-recorder';
 import { GatewayMetrics } from './metrics';
 import { ShadowMirror } from './mirror';
-import { matchModelDocs, serveModelDocs } from './model-docs';
 import { OutlierDetector } from './outliers';
 import { RateLimiter } from './rate-limiter';
 import { Responder } from './response';
 import { RollupTimer } from './rollups';
 import { INFERENCE_ROUTES, pathOf, RouteTable } from './routes';
 import { RoutingState } from './routing-state';
+import { healthRoute, metricsRoute, modelDocsRoute } from './operational-routes';
 import { ShadowStats } from './shadow';
 import { Upstream } from './upstream';
 import { Waker } from './wake';
@@ -92,31 +92,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const metricsText = options.hostMetrics?.(renderMetrics) ?? (async () => renderMetrics());
 
   const routes = new RouteTable()
-    .add({
-      name: 'health',
-      match: (_method, path) => (path === '/healthz' ? true : undefined),
-      handle: (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'),
-    })
-    .add({
-      name: 'metrics',
-      match: (_method, path) => (path === '/metrics' ? true : undefined),
-      handle: (req, res) => {
-        // Names every deployment and variant: only for a scraper holding the metrics token.
-        if (!options.metricsToken || !tokenMatches(bearerOf(req), options.metricsToken)) {
-          return sendError(res, 'slipway', 'unauthorized', 'send "Authorization: Bearer <SLIPWAY_METRICS_TOKEN>" to read the metrics');
-        }
-        void metricsText().then((text) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text));
-      },
-    })
-    .add({
-      name: 'model-docs',
-      match: matchModelDocs,
-      handle: (req, res, name) =>
-        void serveModelDocs({ db: options.db, keys, routing, apiKeyOf }, req, res, name).catch((error) => {
-          console.error('gateway error', error);
-          if (!res.headersSent) sendError(res, 'slipway', 'upstream_unavailable', 'the gateway could not load the API docs');
-        }),
-    });
+    .add(healthRoute)
+    .add(metricsRoute(options.metricsToken, metricsText))
+    .add(modelDocsRoute({ db: options.db, keys, routing, apiKeyOf }));
   for (const kind of INFERENCE_ROUTES) routes.add({ ...kind, handle: inference });
 
   const server: Server = createServer((req, res) => {
