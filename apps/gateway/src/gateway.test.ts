@@ -626,55 +626,62 @@ describe('gateway', () => {
     });
 
     it('wakes a sleeping primary of a 70/30 A/B and holds the requests routed to it by weight, sticky key or pin', async () => {
-      const split = [
-        { name: 'a', weight: 70 },
-        { name: 'b', weight: 30 },
-      ];
-      await publish(
-        table([
-          { name: 'a', weight: 70, replicas: [], desiredReplicas: 0 },
-          { name: 'b', weight: 30, replicas: [replicas.b] },
-        ]),
-      );
-      const releasedBefore = (await outcome(gateway, 'released')) ?? 0;
-      const firstWake = nextWake();
-      let answered = 0;
-      const answer = async (r: Response) => {
-        const body = await r.json();
-        answered++;
-        return { status: r.status, variant: r.headers.get('x-slipway-variant'), label: body.outputs?.label?.[0] };
-      };
-      const keys = Array.from({ length: 20 }, (_, i) => `ab-caller-${i}`);
-      const expected = keys.map((k) => pickWeighted(split, stickyUnit(k))!.name);
-      const sticky = keys.map((k) => predict({ 'x-slipway-key': k }).then(answer));
-      const pinned = Array.from({ length: 5 }, () => predict({ 'x-slipway-variant': 'a' }).then(answer));
-      const byWeight = Array.from({ length: 20 }, () => predict().then(answer));
-      expect(await firstWake).toEqual({ deploymentId: seeded.deployment.id, variantIds: [seeded.variantIds.a] });
+      // A fresh gateway: its waker has asked for nothing yet (it asks at most once a second per deployment).
+      const fresh = await startGateway(gatewayOptions());
+      try {
+        const split = [
+          { name: 'a', weight: 70 },
+          { name: 'b', weight: 30 },
+        ];
+        await publish(
+          table([
+            { name: 'a', weight: 70, replicas: [], desiredReplicas: 0 },
+            { name: 'b', weight: 30, replicas: [replicas.b] },
+          ]),
+          [gateway, fresh],
+        );
+        const firstWake = nextWake();
+        let answered = 0;
+        const answer = async (r: Response) => {
+          const body = await r.json();
+          answered++;
+          return { status: r.status, variant: r.headers.get('x-slipway-variant'), label: body.outputs?.label?.[0] };
+        };
+        const keys = Array.from({ length: 20 }, (_, i) => `ab-caller-${i}`);
+        const expected = keys.map((k) => pickWeighted(split, stickyUnit(k))!.name);
+        const sticky = keys.map((k) => predict({ 'x-slipway-key': k }, seeded.key, fresh).then(answer));
+        const pinned = Array.from({ length: 5 }, () => predict({ 'x-slipway-variant': 'a' }, seeded.key, fresh).then(answer));
+        const byWeight = Array.from({ length: 20 }, () => predict({}, seeded.key, fresh).then(answer));
+        expect(await firstWake).toEqual({ deploymentId: seeded.deployment.id, variantIds: [seeded.variantIds.a] });
 
-      // The candidate answers its share at once; the primary's share waits for it, in flight for it.
-      await expect.poll(async () => ((await held(gateway)) ?? 0) + answered).toBe(45);
-      const heldForA = (await held(gateway))!;
-      expect(heldForA).toBeGreaterThanOrEqual(expected.filter((v) => v === 'a').length + 5);
-      expect(await metric(gateway, `slipway_gateway_in_flight{variant="${seeded.variantIds.a}"}`)).toBe(heldForA);
+        // The candidate answers its share at once; the primary's share waits for it, in flight for it.
+        await expect.poll(async () => ((await held(fresh)) ?? 0) + answered).toBe(45);
+        const heldForA = (await held(fresh))!;
+        expect(heldForA).toBeGreaterThanOrEqual(expected.filter((v) => v === 'a').length + 5);
+        expect(await metric(fresh, `slipway_gateway_in_flight{variant="${seeded.variantIds.a}"}`)).toBe(heldForA);
 
-      await publish(
-        table([
-          { name: 'a', weight: 70, replicas: [replicas.a1] },
-          { name: 'b', weight: 30, replicas: [replicas.b] },
-        ]),
-      );
-      const stickyAnswers = await Promise.all(sticky);
-      expect(stickyAnswers.map((r) => r.variant)).toEqual(expected);
-      expect(stickyAnswers.every((r) => r.status === 200 && r.label === 0)).toBe(true);
-      expect((await Promise.all(pinned)).map((r) => [r.status, r.variant])).toEqual(Array(5).fill([200, 'a']));
-      const weighted = await Promise.all(byWeight);
-      expect(weighted.every((r) => r.status === 200)).toBe(true);
-      expect(weighted.filter((r) => r.variant === 'a').length).toBeGreaterThan(0);
-      // Each request `a` answered had waited in the hold for it.
-      const answeredByA = [...stickyAnswers, ...weighted].filter((r) => r.variant === 'a').length + 5;
-      expect(answeredByA).toBe(heldForA);
-      expect((await outcome(gateway, 'released')) ?? 0).toBe(releasedBefore + heldForA);
-      expect(await held(gateway)).toBe(0);
+        await publish(
+          table([
+            { name: 'a', weight: 70, replicas: [replicas.a1] },
+            { name: 'b', weight: 30, replicas: [replicas.b] },
+          ]),
+          [gateway, fresh],
+        );
+        const stickyAnswers = await Promise.all(sticky);
+        expect(stickyAnswers.map((r) => r.variant)).toEqual(expected);
+        expect(stickyAnswers.every((r) => r.status === 200 && r.label === 0)).toBe(true);
+        expect((await Promise.all(pinned)).map((r) => [r.status, r.variant])).toEqual(Array(5).fill([200, 'a']));
+        const weighted = await Promise.all(byWeight);
+        expect(weighted.every((r) => r.status === 200)).toBe(true);
+        expect(weighted.filter((r) => r.variant === 'a').length).toBeGreaterThan(0);
+        // Each request `a` answered had waited in the hold for it.
+        const answeredByA = [...stickyAnswers, ...weighted].filter((r) => r.variant === 'a').length + 5;
+        expect(answeredByA).toBe(heldForA);
+        expect(await outcome(fresh, 'released')).toBe(heldForA);
+        expect(await held(fresh)).toBe(0);
+      } finally {
+        await fresh.close();
+      }
     });
 
     it('answers a request held past SLIPWAY_HOLD_TIMEOUT_MS with 503, Retry-After and hold_timeout, in each protocol', async () => {
