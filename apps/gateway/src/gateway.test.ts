@@ -5,7 +5,7 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeFrame, FrameDecoder, FrameKind, framedAddress } from '@slipway/core';
+import { encodeFrame, FrameDecoder, FrameKind, framedAddress, pickWeighted, stickyUnit } from '@slipway/core';
 import { createDb, generateApiKey, hashApiKey, type Db } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
 import { channels, createRedis, publishAccessChanged, type RoutedDeployment, type RoutingTable, type WakeRequest } from '@slipway/queue';
@@ -49,9 +49,19 @@ describe('gateway', () => {
     holdTimeoutMs: 30_000,
   });
 
-  /** `desiredReplicas` defaults to the replicas listed, as the controller publishes a settled variant. */
+  /**
+   * `desiredReplicas` defaults to the replicas listed, as the controller publishes a settled variant; `role`
+   * to primary for `a`, shadow for a mirrored variant and candidate for the others.
+   */
   function table(
-    variants: { name: (typeof variantNames)[number]; weight: number; mirrorPercent?: number; replicas: RunningRuntime[]; desiredReplicas?: number }[],
+    variants: {
+      name: (typeof variantNames)[number];
+      weight: number;
+      mirrorPercent?: number;
+      replicas: RunningRuntime[];
+      desiredReplicas?: number;
+      role?: 'primary' | 'candidate' | 'shadow';
+    }[],
   ): RoutingTable {
     return {
       generatedAt: new Date().toISOString(),
@@ -64,6 +74,7 @@ describe('gateway', () => {
             id: seeded.variantIds[v.name],
             name: v.name,
             weight: v.weight,
+            role: v.role ?? (v.name === 'a' ? 'primary' : (v.mirrorPercent ?? 0) > 0 ? 'shadow' : 'candidate'),
             mirrorPercent: v.mirrorPercent ?? 0,
             replicas: v.replicas.map((r, i) => ({
               id: `${v.name}-${i}`,
@@ -295,6 +306,44 @@ describe('gateway', () => {
     const metrics = await (await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
     expect(metrics).toContain(`slipway_shadow_requests_total{variant="${shadow}",outcome="agreed"} 20`);
     expect(metrics).toContain(`slipway_shadow_requests_total{variant="${rival}",outcome="disagreed"} 20`);
+  });
+
+  it('measures a shadow against the primary only: byte-identical to it under a 70/30 A/B, it reads 100 % agreement', async () => {
+    // A fresh gateway: its shadow counters hold only what this test sends. The candidate `b` runs another model.
+    const fresh = await startGateway(gatewayOptions());
+    try {
+      await publish(
+        table([
+          { name: 'a', weight: 70, replicas: [replicas.a1] },
+          { name: 'b', weight: 30, replicas: [replicas.rival] },
+          { name: 'shadow', weight: 0, mirrorPercent: 100, replicas: [replicas.shadow] },
+        ]),
+        [gateway, fresh],
+      );
+      const since = new Date();
+      const answeredBy = { a: 0, b: 0 };
+      for (let i = 0; i < 40; i++) {
+        const response = await predict({ 'x-slipway-key': `shadowed-caller-${i}` }, seeded.key, fresh);
+        await response.arrayBuffer();
+        answeredBy[response.headers.get('x-slipway-variant') as 'a' | 'b']++;
+      }
+      expect(answeredBy.a).toBeGreaterThan(0);
+      expect(answeredBy.b).toBeGreaterThan(0);
+      const { shadow } = seeded.variantIds;
+      await expect.poll(() => fresh.shadows.byVariant.get(shadow)?.mirrored).toBe(40);
+      // Mirrored either way; compared only where the primary answered.
+      expect(fresh.shadows.byVariant.get(shadow)).toMatchObject({ agreed: answeredBy.a, disagreed: 0, failed: 0, uncompared: answeredBy.b });
+
+      await fresh.shadows.flush();
+      const rows = await db.shadowRollup.findMany({ where: { variantId: shadow, windowEnd: { gte: since } } });
+      const agreed = rows.reduce((n, r) => n + r.agreed, 0);
+      const disagreed = rows.reduce((n, r) => n + r.disagreed, 0);
+      expect(agreed / (agreed + disagreed)).toBe(1);
+      expect(rows.reduce((n, r) => n + r.mirrored, 0)).toBe(40);
+      expect(await metric(fresh, `slipway_shadow_requests_total{variant="${shadow}",outcome="uncompared"}`)).toBe(answeredBy.b);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('answers 429 with Retry-After once a key exceeds its rate limit', async () => {
@@ -574,6 +623,65 @@ describe('gateway', () => {
       expect(await metric(gateway, `slipway_gateway_hold_wait_seconds_count{deployment="${name}"}`)).toBe(50);
       expect(await outcome(gateway, 'released')).toBe(50);
       await expect.poll(() => metric(gateway, `slipway_gateway_in_flight{variant="${seeded.variantIds.a}"}`)).toBe(0);
+    });
+
+    it('wakes a sleeping primary of a 70/30 A/B and holds the requests routed to it by weight, sticky key or pin', async () => {
+      // A fresh gateway: its waker has asked for nothing yet (it asks at most once a second per deployment).
+      const fresh = await startGateway(gatewayOptions());
+      try {
+        const split = [
+          { name: 'a', weight: 70 },
+          { name: 'b', weight: 30 },
+        ];
+        await publish(
+          table([
+            { name: 'a', weight: 70, replicas: [], desiredReplicas: 0 },
+            { name: 'b', weight: 30, replicas: [replicas.b] },
+          ]),
+          [gateway, fresh],
+        );
+        const firstWake = nextWake();
+        let answered = 0;
+        const answer = async (r: Response) => {
+          const body = await r.json();
+          answered++;
+          return { status: r.status, variant: r.headers.get('x-slipway-variant'), label: body.outputs?.label?.[0] };
+        };
+        const keys = Array.from({ length: 20 }, (_, i) => `ab-caller-${i}`);
+        const expected = keys.map((k) => pickWeighted(split, stickyUnit(k))!.name);
+        const sticky = keys.map((k) => predict({ 'x-slipway-key': k }, seeded.key, fresh).then(answer));
+        const pinned = Array.from({ length: 5 }, () => predict({ 'x-slipway-variant': 'a' }, seeded.key, fresh).then(answer));
+        const byWeight = Array.from({ length: 20 }, () => predict({}, seeded.key, fresh).then(answer));
+        expect(await firstWake).toEqual({ deploymentId: seeded.deployment.id, variantIds: [seeded.variantIds.a] });
+
+        // The candidate answers its share at once; the primary's share waits for it, in flight for it.
+        await expect.poll(async () => ((await held(fresh)) ?? 0) + answered).toBe(45);
+        const heldForA = (await held(fresh))!;
+        expect(heldForA).toBeGreaterThanOrEqual(expected.filter((v) => v === 'a').length + 5);
+        expect(await metric(fresh, `slipway_gateway_in_flight{variant="${seeded.variantIds.a}"}`)).toBe(heldForA);
+
+        await publish(
+          table([
+            { name: 'a', weight: 70, replicas: [replicas.a1] },
+            { name: 'b', weight: 30, replicas: [replicas.b] },
+          ]),
+          [gateway, fresh],
+        );
+        const stickyAnswers = await Promise.all(sticky);
+        expect(stickyAnswers.map((r) => r.variant)).toEqual(expected);
+        expect(stickyAnswers.every((r) => r.status === 200 && r.label === 0)).toBe(true);
+        expect((await Promise.all(pinned)).map((r) => [r.status, r.variant])).toEqual(Array(5).fill([200, 'a']));
+        const weighted = await Promise.all(byWeight);
+        expect(weighted.every((r) => r.status === 200)).toBe(true);
+        expect(weighted.filter((r) => r.variant === 'a').length).toBeGreaterThan(0);
+        // Each request `a` answered had waited in the hold for it.
+        const answeredByA = [...stickyAnswers, ...weighted].filter((r) => r.variant === 'a').length + 5;
+        expect(answeredByA).toBe(heldForA);
+        expect(await outcome(fresh, 'released')).toBe(heldForA);
+        expect(await held(fresh)).toBe(0);
+      } finally {
+        await fresh.close();
+      }
     });
 
     it('answers a request held past SLIPWAY_HOLD_TIMEOUT_MS with 503, Retry-After and hold_timeout, in each protocol', async () => {

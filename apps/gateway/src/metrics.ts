@@ -65,9 +65,12 @@ export class GatewayMetrics {
     }
     lines.push('# HELP slipway_gateway_in_flight Requests in flight per variant.', '# TYPE slipway_gateway_in_flight gauge');
     for (const id of variantIds) lines.push(`slipway_gateway_in_flight{variant="${id}"} ${inFlight.get(id)}`);
-    lines.push('# HELP slipway_shadow_requests_total Mirrored requests by outcome.', '# TYPE slipway_shadow_requests_total counter');
+    lines.push(
+      '# HELP slipway_shadow_requests_total Mirrored requests by outcome (uncompared: a variant other than the primary answered the caller).',
+      '# TYPE slipway_shadow_requests_total counter',
+    );
     for (const [id, c] of shadows.byVariant) {
-      for (const outcome of ['agreed', 'disagreed', 'failed'] as const) {
+      for (const outcome of ['agreed', 'disagreed', 'failed', 'uncompared'] as const) {
         lines.push(`slipway_shadow_requests_total{variant="${id}",outcome="${outcome}"} ${c[outcome]}`);
       }
     }

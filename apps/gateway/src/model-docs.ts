@@ -22,12 +22,14 @@ function requestOrigin(req: IncomingMessage): string {
  * The OpenAPI document of a serving deployment's current version, for the same API keys that may call it.
  * Docs are read rarely, so they come from Postgres on each request rather than from the routing table.
  */
-export async function serveModelDocs(
-  deps: { db: Db; keys: ApiKeyCache; routing: RoutingState; apiKeyOf: (req: IncomingMessage) => string | undefined },
-  req: IncomingMessage,
-  res: ServerResponse,
-  name: string,
-): Promise<void> {
+export interface ModelDocsDeps {
+  db: Db;
+  keys: ApiKeyCache;
+  routing: RoutingState;
+  apiKeyOf: (req: IncomingMessage) => string | undefined;
+}
+
+export async function serveModelDocs(deps: ModelDocsDeps, req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
   const key = deps.apiKeyOf(req);
   if (!key) return sendError(res, 'slipway', 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
   const principal = deps.keys.cached(key) ?? (await deps.keys.authenticate(key));

@@ -25,18 +25,26 @@ export function outputsAgree(a: unknown, b: unknown, tolerance = 1e-4): boolean 
   return a === b;
 }
 
+/**
+ * How a mirrored request went: the shadow answered like the primary or not, failed (or the caller's answer
+ * was an error), or answered when another variant than the primary had answered the caller: nothing to
+ * compare with (counted as mirrored, never as agreement or disagreement).
+ */
+export type ShadowOutcome = 'agreed' | 'disagreed' | 'failed' | 'uncompared';
+
 export interface ShadowCounters {
   mirrored: number;
   agreed: number;
   disagreed: number;
   failed: number;
+  uncompared: number;
   latency: LatencyHistogram;
 }
 
 function countersOf(map: Map<string, ShadowCounters>, variantId: string): ShadowCounters {
   let c = map.get(variantId);
   if (!c) {
-    c = { mirrored: 0, agreed: 0, disagreed: 0, failed: 0, latency: new LatencyHistogram() };
+    c = { mirrored: 0, agreed: 0, disagreed: 0, failed: 0, uncompared: 0, latency: new LatencyHistogram() };
     map.set(variantId, c);
   }
   return c;
@@ -44,7 +52,7 @@ function countersOf(map: Map<string, ShadowCounters>, variantId: string): Shadow
 
 /**
  * Per shadow variant: how often it was mirrored and whether it answered like the primary, written as
- * one ShadowRollup row per window like latency; `byVariant` keeps the totals since start for /metrics.
+ * one ShadowRollup row per window like latency (`mirrored` counts the uncompared too); `byVariant` keeps the totals since start for /metrics.
  */
 export class ShadowStats implements RollupSource {
   readonly byVariant = new Map<string, ShadowCounters>();
@@ -53,7 +61,7 @@ export class ShadowStats implements RollupSource {
 
   constructor(private readonly db: Db) {}
 
-  record(variantId: string, outcome: 'agreed' | 'disagreed' | 'failed', latencyMs: number): void {
+  record(variantId: string, outcome: ShadowOutcome, latencyMs: number): void {
     for (const map of [this.byVariant, this.current]) {
       const c = countersOf(map, variantId);
       c.mirrored++;

@@ -1,16 +1,5 @@
 import { channels, type RoutedDeployment, type WakeRequest } from '@slipway/queue';
 import type { Redis } from 'ioredis';
-import type { RoutedVariant } from './routing-state';
-
-/**
- * The serving variants a request could go to (of the pinned name, if any) when none of them has a
- * ready replica, so each is asleep or waking and the request should wait. Undefined when it need not
- * wait: a replica is ready, or nothing serves.
- */
-export function awaitedVariants(deployment: RoutedDeployment, pinned: string | undefined): RoutedVariant[] | undefined {
-  const serving = deployment.variants.filter((v) => v.weight > 0 && (pinned === undefined || v.name === pinned));
-  return serving.length > 0 && serving.every((v) => v.replicas.length === 0) ? serving : undefined;
-}
 
 /** Asks the worker to wake a deployment's sleeping serving variants, at most once per deployment per interval. */
 export class Waker {

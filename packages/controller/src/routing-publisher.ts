@@ -29,6 +29,7 @@ export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
         id: v.id,
         name: v.name,
         weight: v.trafficWeight,
+        role: v.role,
         mirrorPercent: v.mirrorPercent,
         replicas: v.replicaList
           .filter((r) => r.address)

@@ -17,6 +17,8 @@ export const routingTableSchema = z.object({
           id: z.string(),
           name: z.string(),
           weight: z.number().int().min(0),
+          /** The variant's role in its deployment: shadows' answers are compared with the `primary`'s. */
+          role: z.enum(['primary', 'candidate', 'shadow']).optional(),
           /** Shadow variants: the percentage of requests mirrored to them (their answers are discarded). */
           mirrorPercent: z.number().int().min(0).max(100).default(0),
           /**
