@@ -65,7 +65,10 @@ export interface Started {
 
 /** A child process that prints `{"msg":"listening", "port"|"url": …}` once it listens (the bare proxy, a second gateway). */
 export async function startListening(args: string[], env?: NodeJS.ProcessEnv): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...(env ?? process.env), LOG_FORMAT: 'json' },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       // The bare proxy prints the runtime's listening line (launch contract); a gateway prints its URL.

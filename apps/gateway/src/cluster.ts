@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { gatherMetricsInPrimary } from './cluster-metrics';
+import { log as gatewayLog } from './log';
 
 /** `SLIPWAY_GATEWAY_WORKERS`: a number of processes, or `auto` for one per core. */
 export function gatewayProcessCount(setting: number | 'auto', cores = availableParallelism()): number {
@@ -13,7 +14,7 @@ export function restartDelayMs(previousDelayMs: number | undefined, uptimeMs: nu
   return Math.min(10_000, previousDelayMs * 2);
 }
 
-const log = (fields: Record<string, unknown>) => console.log(JSON.stringify({ role: 'gateway-primary', ...fields }));
+const log = gatewayLog.child({ role: 'gateway-primary' });
 
 /**
  * The primary of a gateway cluster: `count` processes share one port (the primary hands out connections),
@@ -36,7 +37,7 @@ export function superviseGatewayProcesses(count: number): void {
     if (stopping) return;
     const delayMs = restartDelayMs(state?.delayMs, Date.now() - (state?.startedAt ?? 0));
     const how = signal ? `signal ${signal}` : `code ${code}`;
-    log({ msg: `gateway process ${worker.process.pid} exited (${how}); restarting in ${delayMs} ms`, slot });
+    log.warn({ slot }, `gateway process ${worker.process.pid} exited (${how}); restarting in ${delayMs} ms`);
     setTimeout(() => {
       if (!stopping) fork(slot, delayMs);
     }, delayMs);
@@ -60,6 +61,6 @@ export function superviseGatewayProcesses(count: number): void {
   process.once('SIGINT', stop);
 
   gatherMetricsInPrimary();
-  log({ msg: 'starting gateway processes', count });
+  log.info({ count }, 'starting gateway processes');
   for (let slot = 0; slot < count; slot++) fork(slot);
 }

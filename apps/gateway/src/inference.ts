@@ -30,13 +30,13 @@ export function inferenceHandler(deps: InferenceDeps) {
         if (relayed.outcome === 'asleep') return deps.holding.hold(call, relayed.variant, relay);
         sendError(call.res, call.route.protocol, relayed.code, `no replica of '${call.deployment.name}' could take the request`);
       })
-      .catch((error) => failRequest(call.res, call.route.protocol, error, deps.maxBodyBytes));
+      .catch((error) => failRequest(call.res, call.route.protocol, error));
   };
   return (req: IncomingMessage, res: ServerResponse, route: MatchedRoute): void => {
     const accounting = startAccounting(deps.accounting, res, route);
     deps
       .admit(req, res, route, accounting)
       .then((call) => call && relay(call))
-      .catch((error) => failRequest(res, route.protocol, error, deps.maxBodyBytes));
+      .catch((error) => failRequest(res, route.protocol, error));
   };
 }

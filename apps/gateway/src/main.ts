@@ -5,6 +5,7 @@ import { gatewayProcessCount, superviseGatewayProcesses } from './cluster';
 import { clusterMetrics } from './cluster-metrics';
 import { parseGatewayEnv } from './env';
 import { startGateway } from './server';
+import { log } from './log';
 
 const env = parseGatewayEnv();
 const processes = gatewayProcessCount(env.SLIPWAY_GATEWAY_WORKERS);
@@ -30,7 +31,7 @@ async function serve(): Promise<void> {
     holdTimeoutMs: env.SLIPWAY_HOLD_TIMEOUT_MS,
     hostMetrics: cluster.isWorker ? clusterMetrics : undefined,
   });
-  console.log(JSON.stringify({ msg: 'listening', url: gateway.url, pid: process.pid }));
+  log.info({ url: gateway.url }, 'listening');
 
   const shutdown = async () => {
     await gateway.close();

@@ -3,6 +3,7 @@ import { bearerOf, tokenMatches } from './credentials';
 import { sendError } from './errors';
 import { matchModelDocs, type ModelDocsDeps, serveModelDocs } from './model-docs';
 import type { RouteKind } from './routes';
+import { log } from './log';
 
 /** Matches one exact path, whatever the method. */
 const exactly = (wanted: string) => (_method: string, path: string) => (path === wanted ? true : undefined);
@@ -35,7 +36,7 @@ export function modelDocsRoute(deps: ModelDocsDeps): RouteKind<string> {
     match: matchModelDocs,
     handle: (req, res, name) =>
       void serveModelDocs(deps, req, res, name).catch((error) => {
-        console.error('gateway error', error);
+        log.error({ err: error }, 'gateway error');
         if (!res.headersSent) sendError(res, 'slipway', 'upstream_unavailable', 'the gateway could not load the API docs');
       }),
   };

@@ -1,5 +1,6 @@
 import { TokenBucket } from '@slipway/core';
 import type { Redis } from 'ioredis';
+import { log } from './log';
 
 export type Admission = { ok: true } | { ok: false; retryAfterMs: number };
 
@@ -114,7 +115,7 @@ export class RateLimiter {
       lease.tokens += granted;
       if (granted < want) lease.deniedUntil = this.clock() + Math.max(1, waitMs);
     } catch (error) {
-      if (!this.warned) console.error(JSON.stringify({ msg: 'rate limits are per process until Redis answers again', error: String(error) }));
+      if (!this.warned) log.warn({ error: String(error) }, 'rate limits are per process until Redis answers again');
       this.warned = true;
       lease.fallback ??= new TokenBucket(lease.rate, burst, this.clock());
       const taken = lease.fallback.take(this.clock());

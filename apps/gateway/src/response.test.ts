@@ -92,11 +92,11 @@ describe('responder', () => {
 
 describe('failRequest', () => {
   it('answers 413 for a body over the limit and upstream_unavailable (502) for anything else, in the caller protocol', async () => {
-    const errors = [new BodyTooLargeError(), new Error('boom')];
-    const server = await listen((_req, res) => failRequest(res, 'oip', errors.shift(), 1024));
+    const errors = [new BodyTooLargeError(1024, true), new Error('boom')];
+    const server = await listen((_req, res) => failRequest(res, 'oip', errors.shift()));
     try {
       const tooLarge = await fetch(server.url);
-      expect([tooLarge.status, await tooLarge.json()]).toEqual([413, { error: 'request body exceeds 1024 bytes' }]);
+      expect([tooLarge.status, await tooLarge.json()]).toEqual([413, { error: 'the request body is larger than 1.0 KB' }]);
       const other = await fetch(server.url);
       expect([other.status, await other.json()]).toEqual([502, { error: 'the gateway could not complete the request' }]);
     } finally {

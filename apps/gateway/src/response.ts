@@ -11,6 +11,7 @@ import type { OutlierDetector } from './outliers';
 import { RequestAccounting } from './request-accounting';
 import type { MatchedRoute } from './routes';
 import type { RouteTarget } from './routing-state';
+import { log } from './log';
 
 /** Upstream answers up to this size are buffered and sent in one write; larger ones stream. */
 export const BUFFERED_RESPONSE_BYTES = 1024 * 1024;
@@ -95,12 +96,14 @@ export class Responder {
 }
 
 /** Answers a request that failed inside the gateway: 413 for a body over the limit, else upstream_unavailable (or a cut connection mid-answer). */
-export function failRequest(res: ServerResponse, protocol: MatchedRoute['protocol'], error: unknown, maxBodyBytes: number): void {
+export function failRequest(res: ServerResponse, protocol: MatchedRoute['protocol'], error: unknown): void {
   if (error instanceof BodyTooLargeError) {
-    sendError(res, protocol, 'payload_too_large', `request body exceeds ${maxBodyBytes} bytes`);
+    // Too much declared to drop: nothing was read, so the connection cannot carry another request.
+    if (!error.discardingRest) res.setHeader('connection', 'close');
+    sendError(res, protocol, 'payload_too_large', error.message);
     return;
   }
-  console.error('gateway error', error);
+  log.error({ err: error }, 'gateway error');
   if (!res.headersSent) sendError(res, protocol, 'upstream_unavailable', 'the gateway could not complete the request');
   else res.destroy();
 }

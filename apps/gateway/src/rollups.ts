@@ -1,4 +1,5 @@
 import type { Db } from '@slipway/db';
+import { log } from './log';
 
 /** Counters kept in memory and written as one rollup row per variant when their window closes. */
 export interface RollupSource {
@@ -12,7 +13,7 @@ export class RollupTimer {
   constructor(private readonly sources: readonly RollupSource[]) {}
 
   start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.flush().catch((e) => console.error('rollup flush failed', e)), intervalMs);
+    this.timer = setInterval(() => void this.flush().catch((err) => log.error({ err }, 'rollup flush failed')), intervalMs);
     this.timer.unref();
   }
 

@@ -1,5 +1,6 @@
 import { channels, type RoutedDeployment, type WakeRequest } from '@slipway/queue';
 import type { Redis } from 'ioredis';
+import { log } from './log';
 
 /** Asks the worker to wake a deployment's sleeping serving variants, at most once per deployment per interval. */
 export class Waker {
@@ -24,7 +25,7 @@ export class Waker {
     this.published.set(deployment.name, (this.published.get(deployment.name) ?? 0) + 1);
     const request: WakeRequest = { deploymentId: deployment.id, variantIds };
     // Held requests time out if this is lost; the next request or routing update asks again.
-    this.redis.publish(this.channel, JSON.stringify(request)).catch((error) => console.error('wake request failed', error));
+    this.redis.publish(this.channel, JSON.stringify(request)).catch((err) => log.error({ err }, 'wake request failed'));
   }
 
   metricLines(): string[] {
