@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { bundlePath } from './app-build';
 import { processEnv, type PlatformEnv } from './platform';
 import { supervise, type SupervisedProcess } from './supervisor';
 
@@ -45,7 +46,7 @@ export function startProcess(
   return child;
 }
 
-/** How to run one app of the platform: gateway and worker from source, web from its Next.js build (server.mjs). */
+/** How to run one app of the platform: gateway and worker from their bundles (buildApps), web from its Next.js build (server.mjs). */
 export function appCommand(
   env: PlatformEnv,
   app: ProcessName,
@@ -53,14 +54,14 @@ export function appCommand(
 ): { command: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv } {
   const host = options.host ?? '127.0.0.1';
   const childEnv = { ...processEnv(env, options.gatewayUrl), ...options.extraEnv };
-  const tsxApp = ['--import', 'tsx', path.join(env.root, 'apps', app, 'src', 'main.ts')];
   // The web's server.mjs: Next.js behind a node:http server that owns the client address.
   if (app === 'web') {
     const cwd = path.join(env.root, 'apps', 'web');
     return { command: process.execPath, args: [path.join(cwd, 'server.mjs')], cwd, env: { ...childEnv, PORT: String(options.port), HOST: host } };
   }
-  if (app === 'gateway') return { command: process.execPath, args: tsxApp, cwd: env.root, env: { ...childEnv, PORT: String(options.port), HOST: host } };
-  return { command: process.execPath, args: tsxApp, cwd: env.root, env: childEnv };
+  const compiledApp = [bundlePath(env.root, { app, out: 'main.js' })];
+  if (app === 'gateway') return { command: process.execPath, args: compiledApp, cwd: env.root, env: { ...childEnv, PORT: String(options.port), HOST: host } };
+  return { command: process.execPath, args: compiledApp, cwd: env.root, env: childEnv };
 }
 
 /** Polls until `url` answers; `signal` aborts the wait (with its reason) when a process died while starting. */
