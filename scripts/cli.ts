@@ -8,6 +8,8 @@ import { preparePlatform, processEnv } from './lib/platform';
 import { prismaGenerate } from './lib/prisma';
 import { runAsync } from './lib/run';
 import { lint } from './lib/lint';
+import { ensureSystemPackages } from './lib/system-packages';
+import { testRequirements } from './lib/test-requirements';
 import { typecheck } from './lib/typecheck';
 import { buildWebIfStale } from './lib/web-build';
 
@@ -39,6 +41,8 @@ async function start(): Promise<void> {
 }
 
 async function test(): Promise<void> {
+  // First, before anything slow: what the machine lacks is installed (as root) or named with the command to run.
+  ensureSystemPackages(testRequirements(root, process.argv.slice(3)));
   await lint(root);
   const env = await preparePlatform(root, 'test');
   // After preparePlatform: the Prisma client it generates is part of what gets checked.
