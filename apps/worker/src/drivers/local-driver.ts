@@ -11,7 +11,7 @@ const STOP_GRACE_MS = 5_000;
 const EXIT_POLL_MS = 50;
 const REPLICA_ID_ENV = 'SLIPWAY_REPLICA_ID';
 /** Which platform (key prefix) a replica belongs to, so one platform never touches another's replicas. */
-const OWNER_ENV = 'SLIPWAY_REPLICA_OWNER';
+export const OWNER_ENV = 'SLIPWAY_REPLICA_OWNER';
 
 /**
  * Runs each replica as a runtime child process on this host: the embedded default. Each replica leads its
