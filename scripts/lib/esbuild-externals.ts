@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
-import type { Plugin, PluginBuild } from 'esbuild';
+import type { ImportKind, Plugin, PluginBuild } from 'esbuild';
 
 /** Our own workspace packages: their TypeScript sources are bundled into each app. */
 const WORKSPACE_SCOPE = '@slipway/';
@@ -89,7 +89,7 @@ async function resolveFile(
   build: PluginBuild,
   specifier: string,
   resolveDir: string,
-  kind: Parameters<PluginBuild['resolve']>[1]['kind'],
+  kind: ImportKind,
 ): Promise<string | null> {
   const resolved = await build.resolve(specifier, { kind, resolveDir, pluginData: INNER_RESOLVE });
   return resolved.errors.length > 0 || !resolved.path ? null : resolved.path;
