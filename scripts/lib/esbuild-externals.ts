@@ -85,12 +85,7 @@ function bundleDir(build: PluginBuild): string {
   return resolved;
 }
 
-async function resolveFile(
-  build: PluginBuild,
-  specifier: string,
-  resolveDir: string,
-  kind: ImportKind,
-): Promise<string | null> {
+async function resolveFile(build: PluginBuild, specifier: string, resolveDir: string, kind: ImportKind): Promise<string | null> {
   const resolved = await build.resolve(specifier, { kind, resolveDir, pluginData: INNER_RESOLVE });
   return resolved.errors.length > 0 || !resolved.path ? null : resolved.path;
 }
