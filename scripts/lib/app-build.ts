@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 import { externalDependencies, REQUIRE_BANNER } from './esbuild-externals';
 import { done, step } from './log';
 
@@ -56,5 +56,7 @@ export async function buildApps(root: string): Promise<void> {
   step('building gateway, worker and runtime (esbuild → apps/*/dist)');
   const started = performance.now();
   await Promise.all(APP_BUNDLES.map((bundle) => bundleEntry(path.join(root, 'apps', bundle.app, bundle.entry), bundlePath(root, bundle))));
+  // esbuild's service process would otherwise live as long as this one (a test run's, which counts survivors).
+  await stop();
   done(`apps built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stop } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleEntry } from './app-build';
 import { isEsmFile, relativeSpecifier } from './esbuild-externals';
@@ -9,6 +10,7 @@ import { isEsmFile, relativeSpecifier } from './esbuild-externals';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dirs: string[] = [];
 afterAll(async () => {
+  await stop();
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
