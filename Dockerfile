@@ -16,4 +16,5 @@ COPY packages/artifacts/package.json packages/artifacts/
 COPY packages/testkit/package.json packages/testkit/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN node scripts/bootstrap.mjs generate && npx tsc -b apps/web && cd apps/web && npx next build
+# Gateway, worker and runtime run as bundles (apps/*/dist, esbuild); the web as its Next.js build.
+RUN node scripts/bootstrap.mjs generate && node scripts/bootstrap.mjs build && npx tsc -b apps/web && cd apps/web && npx next build

@@ -6,6 +6,7 @@ const realCluster = !!process.env.SLIPWAY_E2E_KUBECONFIG;
 
 // `npm test` prepares Postgres, Redis, the test database and the web build (scripts/cli.ts),
 // then runs the projects one after the other: tests beside the code, then journeys against the whole platform.
+// Every project's run fails if a process it started outlives it (scripts/lib/test-run.ts).
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -17,6 +18,7 @@ export default defineConfig({
           name: 'unit+integration',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/web/lib/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: [...configDefaults.exclude, '**/*.k8s.test.ts'],
+          globalSetup: ['scripts/lib/test-run.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -25,13 +27,26 @@ export default defineConfig({
         test: {
           name: 'platform',
           include: ['e2e/**/*.test.ts'],
-          globalSetup: ['e2e/global-setup.ts'],
+          // Teardowns run in reverse: the platform stops (with its replicas) before the run looks for survivors.
+          globalSetup: ['scripts/lib/test-run.ts', 'e2e/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 240_000,
           fileParallelism: false,
         },
       },
-      ...(realCluster ? [{ test: { name: 'kubernetes', include: ['apps/*/src/**/*.k8s.test.ts'], testTimeout: 600_000, hookTimeout: 120_000 } }] : []),
+      ...(realCluster
+        ? [
+            {
+              test: {
+                name: 'kubernetes',
+                include: ['apps/*/src/**/*.k8s.test.ts'],
+                globalSetup: ['scripts/lib/test-run.ts'],
+                testTimeout: 600_000,
+                hookTimeout: 120_000,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

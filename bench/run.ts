@@ -9,6 +9,7 @@ import { benchDrift } from './drift';
 import { benchRateLimit } from './rate-limit';
 import { benchRollout } from './rollout';
 import { benchServing } from './serving';
+import { benchStartup } from './startup';
 import { benchUploadMemory } from './upload-memory';
 
 const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
@@ -19,6 +20,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   drift: benchDrift,
   'rate-limit': benchRateLimit,
   'body-limits': benchBodyLimits,
+  startup: benchStartup,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

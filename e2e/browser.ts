@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_PATH } from '../scripts/lib/test-requirements';
 
 /**
  * Debian's Chromium, headless. Without the background-networking flags it keeps trying to reach
@@ -6,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
  */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
       '--no-sandbox',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { buildApps } from '../scripts/lib/app-build';
 import { freePort, launchPlatform, type RunningPlatform } from '../scripts/lib/launch';
 import type { PlatformEnv } from '../scripts/lib/platform';
 
@@ -43,6 +44,8 @@ export async function setup(project: TestProject): Promise<void> {
   process.env.SLIPWAY_RESOURCE_SAMPLE_MS ??= '1000';
   // Alert rules evaluated every second, so a rule fires within a second or two of its window breaching.
   process.env.SLIPWAY_ALERT_INTERVAL_MS ??= '1000';
+  // The journeys run the bundles `npm start` runs (a second or two to build, so always fresh).
+  await buildApps(root);
   platform = await launchPlatform(env, { webPort: await freePort(), gatewayPort: await freePort(), quiet: !process.env.SLIPWAY_TEST_VERBOSE });
   project.provide('stack', {
     webUrl: platform.webUrl,

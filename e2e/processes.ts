@@ -37,7 +37,7 @@ export function platformPid(app: 'worker'): number {
   const prefix = process.env.SLIPWAY_PREFIX;
   const pid = pids().find((p) => {
     try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`apps/${app}/src/main.ts`) && environOf(p)?.get('SLIPWAY_PREFIX') === prefix;
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`apps/${app}/dist/main.js`) && environOf(p)?.get('SLIPWAY_PREFIX') === prefix;
     } catch {
       return false;
     }

@@ -1,12 +1,15 @@
 // `npm start` / `npm test` / `npm run bench` after dependencies are installed (see bootstrap.mjs).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildApps } from './lib/app-build';
 import { launchPlatform } from './lib/launch';
 import { done, step } from './lib/log';
 import { preparePlatform, processEnv } from './lib/platform';
 import { prismaGenerate } from './lib/prisma';
 import { runAsync } from './lib/run';
 import { lint } from './lib/lint';
+import { ensureSystemPackages } from './lib/system-packages';
+import { testRequirements } from './lib/test-requirements';
 import { typecheck } from './lib/typecheck';
 import { buildWebIfStale } from './lib/web-build';
 
@@ -16,6 +19,7 @@ const command = process.argv[2] ?? 'start';
 async function start(): Promise<void> {
   const env = await preparePlatform(root, 'start');
   buildWebIfStale(root);
+  await buildApps(root);
   const webPort = Number(process.env.SLIPWAY_WEB_PORT ?? 3000);
   const gatewayPort = Number(process.env.SLIPWAY_GATEWAY_PORT ?? 8081);
   const host = process.env.SLIPWAY_HOST ?? '127.0.0.1';
@@ -37,6 +41,8 @@ async function start(): Promise<void> {
 }
 
 async function test(): Promise<void> {
+  // First, before anything slow: what the machine lacks is installed (as root) or named with the command to run.
+  ensureSystemPackages(testRequirements(root, process.argv.slice(3)));
   await lint(root);
   const env = await preparePlatform(root, 'test');
   // After preparePlatform: the Prisma client it generates is part of what gets checked.
@@ -57,6 +63,7 @@ async function test(): Promise<void> {
 async function bench(): Promise<void> {
   const env = await preparePlatform(root, 'bench');
   buildWebIfStale(root);
+  await buildApps(root);
   const code = await runAsync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'run.ts'), ...process.argv.slice(3)], {
     cwd: root,
     env: { ...processEnv(env, ''), SLIPWAY_BENCH_ENV: JSON.stringify(env) },
@@ -70,6 +77,8 @@ const commands: Record<string, () => Promise<void>> = {
   bench,
   /** Migrate and seed only (docker-compose's setup service). */
   migrate: async () => void (await preparePlatform(root, 'start')),
+  /** The bundles production runs (the Dockerfile's build step). */
+  build: () => buildApps(root),
   lint: () => lint(root, process.argv.slice(3)),
   typecheck: async () => {
     prismaGenerate(root);

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { bundlePath } from './app-build';
+import { OWNER_ENV } from '../../apps/worker/src/drivers/local-driver';
 import { processEnv, type PlatformEnv } from './platform';
+import { listProcesses, markedProcesses, stopMarked } from './process-sweep';
 import { supervise, type SupervisedProcess } from './supervisor';
 
 export type ProcessName = 'web' | 'gateway' | 'worker';
@@ -45,7 +48,7 @@ export function startProcess(
   return child;
 }
 
-/** How to run one app of the platform: gateway and worker from source, web from its Next.js build (server.mjs). */
+/** How to run one app of the platform: gateway and worker from their bundles (buildApps), web from its Next.js build (server.mjs). */
 export function appCommand(
   env: PlatformEnv,
   app: ProcessName,
@@ -53,14 +56,14 @@ export function appCommand(
 ): { command: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv } {
   const host = options.host ?? '127.0.0.1';
   const childEnv = { ...processEnv(env, options.gatewayUrl), ...options.extraEnv };
-  const tsxApp = ['--import', 'tsx', path.join(env.root, 'apps', app, 'src', 'main.ts')];
   // The web's server.mjs: Next.js behind a node:http server that owns the client address.
   if (app === 'web') {
     const cwd = path.join(env.root, 'apps', 'web');
     return { command: process.execPath, args: [path.join(cwd, 'server.mjs')], cwd, env: { ...childEnv, PORT: String(options.port), HOST: host } };
   }
-  if (app === 'gateway') return { command: process.execPath, args: tsxApp, cwd: env.root, env: { ...childEnv, PORT: String(options.port), HOST: host } };
-  return { command: process.execPath, args: tsxApp, cwd: env.root, env: childEnv };
+  const compiledApp = [bundlePath(env.root, { app, out: 'main.js' })];
+  if (app === 'gateway') return { command: process.execPath, args: compiledApp, cwd: env.root, env: { ...childEnv, PORT: String(options.port), HOST: host } };
+  return { command: process.execPath, args: compiledApp, cwd: env.root, env: childEnv };
 }
 
 /** Polls until `url` answers; `signal` aborts the wait (with its reason) when a process died while starting. */
@@ -78,7 +81,16 @@ export async function waitForHttp(url: string, name: string, signal: AbortSignal
   throw new Error(`${name} did not answer at ${url} within ${timeoutMs / 1000} s`);
 }
 
-/** Starts gateway, worker and web (the built Next.js app) as child processes. */
+/**
+ * Stops the replicas the platform's workers started, once the workers are gone. A worker stops its own
+ * on SIGTERM, but not those it adopted from an earlier worker process (one restarted after a crash),
+ * nor any when it is SIGKILLed after the supervisor's grace: they lead their own process groups.
+ */
+export async function stopReplicas(owner: string): Promise<void> {
+  await stopMarked(markedProcesses(listProcesses(), OWNER_ENV, owner), OWNER_ENV, owner);
+}
+
+/** Starts gateway, worker and web (the built Next.js app) as child processes; stop() ends them and their replicas. */
 export async function launchPlatform(
   env: PlatformEnv,
   options: { webPort: number; gatewayPort: number; host?: string; quiet?: boolean },
@@ -87,7 +99,10 @@ export async function launchPlatform(
   const gatewayUrl = `http://${host}:${options.gatewayPort}`;
   const webUrl = `http://${host}:${options.webPort}`;
   const processes: Partial<RunningPlatform['processes']> = {};
-  const stop = async () => void (await Promise.all(Object.values(processes).map((supervised) => supervised.stop())));
+  const stop = async () => {
+    await Promise.all(Object.values(processes).map((supervised) => supervised.stop()));
+    await stopReplicas(env.prefix);
+  };
   let starting = true;
   const startupFailed = new AbortController();
   const startSupervised = (name: ProcessName, port?: number) => {

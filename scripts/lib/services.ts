@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { capture, isRoot, run } from './run';
 import { done, step } from './log';
+import { ensureSystemPackages, onPath } from './system-packages';
 
 const PRIVATE_PG_PORT = 54329;
 const PRIVATE_REDIS_PORT = 63799;
@@ -36,15 +37,6 @@ function redisAnswers(url: string): Promise<boolean> {
   });
 }
 
-function aptInstall(pkg: string, why: string): void {
-  if (!isRoot() || !capture('which', ['apt-get'])) {
-    throw new Error(`${why} Install it with: sudo apt-get install -y ${pkg}   (or set the URL in the environment)`);
-  }
-  step(`installing ${pkg} with apt-get (${why})`);
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', pkg], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-}
-
 function postgresBinDir(): string | null {
   if (capture('which', ['initdb'])) return path.dirname(capture('which', ['initdb'])!.trim());
   const base = '/usr/lib/postgresql';
@@ -67,12 +59,10 @@ export async function ensurePostgres(dataDir: string): Promise<string> {
       return candidate;
     }
   }
-  let bin = postgresBinDir();
-  if (!bin) {
-    aptInstall('postgresql', 'PostgreSQL is not installed.');
-    bin = postgresBinDir();
-    if (!bin) throw new Error('PostgreSQL binaries not found after installing postgresql');
-  }
+  ensureSystemPackages([
+    { purpose: 'a private PostgreSQL', packages: ['postgresql'], present: () => postgresBinDir() !== null, alternative: 'or set DATABASE_URL' },
+  ]);
+  const bin = postgresBinDir()!;
   const cluster = path.join(dataDir, 'postgres');
   const asPostgres = (command: string, args: string[]) => (isRoot() ? run('runuser', ['-u', 'postgres', '--', command, ...args]) : run(command, args));
   if (!existsSync(path.join(cluster, 'PG_VERSION'))) {
@@ -127,7 +117,7 @@ export async function ensureRedis(dataDir: string): Promise<string> {
       return candidate;
     }
   }
-  if (!capture('which', ['redis-server'])) aptInstall('redis-server', 'Redis is not installed.');
+  ensureSystemPackages([{ purpose: 'a private Redis', packages: ['redis-server'], present: () => onPath('redis-server'), alternative: 'or set REDIS_URL' }]);
   const dir = path.join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, '.keep'), '');

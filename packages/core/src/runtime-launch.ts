@@ -84,8 +84,11 @@ export const RUNTIME_TUNABLES = [
   'SLIPWAY_PREFIX',
 ] as const satisfies readonly (keyof RuntimeEnv)[];
 
-/** What a process needs from its host to run at all (and onnxruntime to find CUDA). */
-const SYSTEM_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'NODE_ENV', 'LD_LIBRARY_PATH', 'CUDA_VISIBLE_DEVICES'];
+/**
+ * What a process needs from its host to run at all (and onnxruntime to find CUDA), and the marker of
+ * the test run that started it (SLIPWAY_TEST_RUN), by which the run finds and stops what outlives it.
+ */
+const SYSTEM_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'NODE_ENV', 'LD_LIBRARY_PATH', 'CUDA_VISIBLE_DEVICES', 'SLIPWAY_TEST_RUN'];
 
 export interface RuntimeLaunch {
   port: number;

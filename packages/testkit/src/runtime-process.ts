@@ -1,10 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { framedAddress, type ListeningPorts, parseListeningLine, REPLICA_TOKEN_HEADER, runtimeLaunchEnv } from '@slipway/core';
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const RUNTIME_ENTRY = fileURLToPath(new URL('../../../apps/runtime/src/main.ts', import.meta.url));
+import { runtimeCommand } from '@slipway/core/runtime-command';
 
 export interface RunningRuntime {
   address: string;
@@ -31,7 +28,9 @@ export async function startRuntime(options: {
     process.env,
     options.env,
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNTIME_ENTRY], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As the local driver does: from source here, under vitest, so tests exercise the code under change.
+  const { command, args, cwd } = runtimeCommand();
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
   const { port, framedPort } = await new Promise<ListeningPorts>((resolve, reject) => {

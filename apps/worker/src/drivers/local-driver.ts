@@ -3,17 +3,15 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { framedAddress, intraOpThreads, type ListeningPorts, parseListeningLine, runtimeLaunchEnv } from '@slipway/core';
+import { runtimeCommand } from '@slipway/core/runtime-command';
 import { DriverError, type PlacedReplica, ReadyTimeoutError, type ReplicaDriver, type ReplicaExitListener, type ReplicaRef, type ReplicaSpec } from './driver';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const RUNTIME_ENTRY = fileURLToPath(new URL('../../../runtime/src/main.ts', import.meta.url));
 const STOP_GRACE_MS = 5_000;
 const EXIT_POLL_MS = 50;
 const REPLICA_ID_ENV = 'SLIPWAY_REPLICA_ID';
 /** Which platform (key prefix) a replica belongs to, so one platform never touches another's replicas. */
-const OWNER_ENV = 'SLIPWAY_REPLICA_OWNER';
+export const OWNER_ENV = 'SLIPWAY_REPLICA_OWNER';
 
 /**
  * Runs each replica as a runtime child process on this host: the embedded default. Each replica leads its
@@ -35,8 +33,10 @@ export class LocalDriver implements ReplicaDriver {
           'pick a CPU machine type or run Slipway where GPUs are available',
       );
     }
-    const child = spawn(process.execPath, ['--import', 'tsx', RUNTIME_ENTRY], {
-      cwd: REPO_ROOT,
+    // Compiled when this worker runs compiled (npm start, the image), from source under tsx or vitest.
+    const { command, args, cwd } = runtimeCommand();
+    const child = spawn(command, args, {
+      cwd,
       // Only what a replica needs: never the worker's database URL, storage keys or internal token.
       env: runtimeLaunchEnv(
         {

@@ -190,7 +190,7 @@ export function buildVariantDeployment(p: VariantPlacement, replicas: number, op
               name: 'fetch-artifact',
               image,
               imagePullPolicy: options.imagePullPolicy,
-              command: ['node', '--import', 'tsx', 'apps/worker/src/fetch-artifact.ts'],
+              command: ['node', 'apps/worker/dist/fetch-artifact.js'],
               envFrom: storageEnv,
               env: [
                 { name: 'SLIPWAY_ARTIFACT_DIGEST', value: p.versionDigest },
@@ -207,7 +207,7 @@ export function buildVariantDeployment(p: VariantPlacement, replicas: number, op
               name: 'runtime',
               image,
               imagePullPolicy: options.imagePullPolicy,
-              command: ['node', '--import', 'tsx', 'apps/runtime/src/main.ts'],
+              command: ['node', 'apps/runtime/dist/main.js'],
               ports: [
                 { name: 'http', containerPort: RUNTIME_PORT },
                 { name: 'framed', containerPort: FRAMED_PORT },
