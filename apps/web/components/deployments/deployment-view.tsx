@@ -3,7 +3,6 @@
 import Link from 'next/link';
 import { deploymentBadge, headerLine } from '@/lib/client/deployment-truth';
 import { exampleRequest } from '@/lib/client/example-request';
-import { timeAgo } from '@/lib/client/format';
 import { useAlertRules, useDeployment } from '@/lib/client/queries';
 import type { Deployment } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
@@ -21,6 +20,7 @@ import { StopButton } from './stop-button';
 import { TrafficCard } from './traffic-controls';
 import { TryIt } from './try-it';
 import { UpdateCard } from './update-card';
+import { TimeAgo } from '../time-ago';
 
 /** The API redeploys a stopped or failed deployment in place, so its endpoint URL stays the same. */
 function RedeployLink({ deployment }: { deployment: Deployment }) {
@@ -135,7 +135,7 @@ export function DeploymentView({ name }: { name: string }) {
         subtitle={
           data && (
             <>
-              <HeaderSummary deployment={data} /> · revision {data.revision} · updated {timeAgo(data.updatedAt)}
+              <HeaderSummary deployment={data} /> · revision {data.revision} · updated <TimeAgo iso={data.updatedAt} />
             </>
           )
         }
