@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { deploymentBadge } from '@/lib/client/deployment-truth';
 import { useDeployments } from '@/lib/client/queries';
 import type { Deployment } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
@@ -46,7 +47,7 @@ function DeploymentsTable({ deployments }: { deployments: Deployment[] }) {
                 <span className="muted mono"> {deployment.variants.map((v) => `v${v.version.label}`).join(', ')}</span>
               </td>
               <td>
-                <StatusBadge status={deployment.status} />
+                <StatusBadge status={deployment.status} look={deploymentBadge(deployment)} />
               </td>
               <td className="muted">{describeMachines(deployment)}</td>
               <td className="muted">
