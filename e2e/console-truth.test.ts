@@ -98,6 +98,11 @@ describe('console truth: the deployment page says what is true', () => {
     await expect.poll(() => status().textContent(), { timeout: 60_000 }).toBe('Stopped');
     await page.getByText(/^Stopped — nothing serving · revision \d+ ·/).waitFor();
     expect(await header().textContent()).not.toMatch(/Serving/);
+
+    // Its Performance page says why no traffic arrives, instead of inviting a call to a placeholder gateway.
+    await page.goto(`/deployments/${rolling}/performance`);
+    await page.getByRole('heading', { name: /^Stopped: nothing serves, so no traffic arrives/ }).waitFor({ timeout: 15_000 });
+    expect(await page.getByText('$SLIPWAY_GATEWAY').count()).toBe(0);
   }, 180_000);
 
   it('says a deployment scaled to zero is asleep, and a failed one why it failed', async () => {

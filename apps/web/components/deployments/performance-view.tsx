@@ -4,9 +4,9 @@ import Link from 'next/link';
 import { type ReactNode, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatBytes, formatMs, formatTime } from '@/lib/client/format';
-import { liveReplicaIds, splitByLiveness, TOTAL_COLOR, variantColor } from '@/lib/client/performance-series';
+import { liveReplicaIds, noTrafficReason, splitByLiveness, TOTAL_COLOR, variantColor } from '@/lib/client/performance-series';
 import { useDeployment, useDeploymentPerformance } from '@/lib/client/queries';
-import type { DeploymentPerformance, PerformanceWindow, TrafficPoint } from '@/lib/client/types';
+import type { Deployment, DeploymentPerformance, PerformanceWindow, TrafficPoint } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
 import { EmptyState, QueryContent } from '../states';
 import { WINDOWS, WindowSelect } from './window-select';
@@ -309,13 +309,21 @@ function Resources({ report, live }: { report: DeploymentPerformance; live: Set<
   );
 }
 
-function NoTraffic({ name }: { name: string }) {
+/** Why the window is empty; while it serves, the call to make, to this deployment's own endpoint. */
+function NoTraffic({ deployment }: { deployment: Deployment | null }) {
+  const reason = noTrafficReason(deployment);
   return (
     <section className="card">
-      <EmptyState compact title="No traffic yet: send a request with Try it on the deployment page, or with curl">
-        <code>
-          curl -X POST $SLIPWAY_GATEWAY/models/{name}/predict -H "Authorization: Bearer $SLIPWAY_KEY" -H 'content-type: application/json' -d '{'{"inputs": …}'}'
-        </code>
+      <EmptyState compact title={reason.title}>
+        {reason.callable && deployment ? (
+          <>
+            <code>
+              curl -X POST {deployment.endpoints.predict} -H "Authorization: Bearer $SLIPWAY_KEY" -H 'content-type: application/json' -d '{'{"inputs": …}'}'
+            </code>
+            <br />
+            <span className="hint">$SLIPWAY_KEY: an API key, made on the API keys page.</span>
+          </>
+        ) : null}
       </EmptyState>
     </section>
   );
@@ -370,7 +378,7 @@ export function PerformanceView({ name }: { name: string }) {
         {(report) => (
           <div className="stack">
             <Summary report={report} />
-            {report.summary.requests === 0 ? <NoTraffic name={name} /> : <Traffic report={report} />}
+            {report.summary.requests === 0 ? <NoTraffic deployment={deployment ?? null} /> : <Traffic report={report} />}
             <Replicas report={report} />
             <Resources report={report} live={live} />
           </div>

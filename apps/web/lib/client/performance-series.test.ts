@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liveReplicaIds, splitByLiveness, TOTAL_COLOR, VARIANT_COLORS, variantColor } from './performance-series';
+import { liveReplicaIds, noTrafficReason, splitByLiveness, TOTAL_COLOR, VARIANT_COLORS, variantColor } from './performance-series';
 import type { Deployment } from './types';
 
 type V = Deployment['variants'][number];
@@ -34,5 +34,17 @@ describe('series colours', () => {
     for (let i = 0; i < VARIANT_COLORS.length * 2; i++) expect(variantColor(i)).not.toBe(TOTAL_COLOR);
     expect(variantColor(0)).toBe(VARIANT_COLORS[0]);
     expect(variantColor(VARIANT_COLORS.length)).toBe(VARIANT_COLORS[0]);
+  });
+});
+
+describe('an empty Performance window', () => {
+  it('says a stopped or failed deployment gets no traffic because nothing serves, without offering a call', () => {
+    expect(noTrafficReason({ status: 'stopped' })).toEqual({ title: expect.stringMatching(/^Stopped: nothing serves/), callable: false });
+    expect(noTrafficReason({ status: 'failed' })).toMatchObject({ callable: false });
+  });
+
+  it('offers a call while it serves or is not known yet', () => {
+    expect(noTrafficReason({ status: 'ready' })).toMatchObject({ callable: true, title: expect.stringMatching(/^No traffic yet/) });
+    expect(noTrafficReason(null)).toMatchObject({ callable: true });
   });
 });

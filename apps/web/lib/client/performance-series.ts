@@ -22,3 +22,16 @@ export function splitByLiveness<T extends { replicaId: string }>(replicas: T[], 
   if (live === null) return { running: replicas, ended: [] };
   return { running: replicas.filter((r) => live.has(r.replicaId)), ended: replicas.filter((r) => !live.has(r.replicaId)) };
 }
+
+/** Why a window has no traffic, and what to do about it: a stopped deployment answers nobody; a live one awaits calls. */
+export function noTrafficReason(deployment: Pick<Deployment, 'status'> | null): { title: string; callable: boolean } {
+  switch (deployment?.status) {
+    case 'stopped':
+    case 'stopping':
+      return { title: 'Stopped: nothing serves, so no traffic arrives. Redeploy it from its page to serve again.', callable: false };
+    case 'failed':
+      return { title: 'Failed: nothing serves, so no traffic arrives. Its page says why.', callable: false };
+    default:
+      return { title: 'No traffic yet: send a request with Try it on the deployment page, or with curl', callable: true };
+  }
+}
