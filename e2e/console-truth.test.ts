@@ -108,6 +108,15 @@ describe('console truth: the deployment page says what is true', () => {
   it('says a deployment scaled to zero is asleep, and a failed one why it failed', async () => {
     await page.goto(`/deployments/${sleepy}`);
     await expect.poll(() => status().textContent(), { timeout: 60_000 }).toBe('Asleep — wakes on the next request');
+    // The autoscaler's decision is on the timeline, but not under the rollout's progress bar.
+    const rollout = page.getByRole('region', { name: 'Rollout', exact: true });
+    await rollout
+      .getByRole('list', { name: 'Rollout events' })
+      .getByText(/primary: scaled 1 → 0/)
+      .waitFor({ timeout: 15_000 });
+    const caption = rollout.locator('.progress-caption').first();
+    await caption.waitFor();
+    expect(await caption.textContent()).not.toMatch(/scaled|surplus/);
 
     await page.goto(`/deployments/${broken}`);
     await expect.poll(() => status().textContent(), { timeout: 15_000 }).toBe('Failed');
