@@ -1,3 +1,4 @@
+import type { Badge } from '@/lib/client/deployment-truth';
 import type { DeploymentStatus, ReplicaState, VersionStatus } from '@/lib/client/types';
 
 type Status = VersionStatus | DeploymentStatus | ReplicaState;
@@ -20,8 +21,8 @@ const LOOK: Record<Status, { tone: Tone; text: string; live?: boolean }> = {
  * With a `label` the badge is a live region (role="status"), so screen readers hear a
  * status change and tests can find it by name.
  */
-export function StatusBadge({ status, label }: { status: Status; label?: string }) {
-  const look = LOOK[status];
+export function StatusBadge({ status, label, look: decided }: { status: Status; label?: string; look?: Badge }) {
+  const look = decided ?? LOOK[status];
   return (
     <span className="badge" data-tone={look.tone} data-live={look.live ? 'true' : undefined} role={label ? 'status' : undefined} aria-label={label}>
       {look.text}

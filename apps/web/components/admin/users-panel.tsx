@@ -3,10 +3,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
-import { timeAgo } from '@/lib/client/format';
 import { queryKeys, useUsers } from '@/lib/client/queries';
 import type { AdminUser, NewUser } from '@/lib/client/types';
 import { EmptyState, FormError, QueryContent } from '../states';
+import { TimeAgo } from '../time-ago';
 
 const EMPTY_USER: NewUser = { email: '', name: '', password: '', isAdmin: false };
 
@@ -93,7 +93,9 @@ function UsersTable({ users }: { users: AdminUser[] }) {
               <td className="cell-title">{user.name}</td>
               <td>{user.email}</td>
               <td>{user.isAdmin ? <span className="tag">Platform admin</span> : <span className="muted">User</span>}</td>
-              <td className="muted">{timeAgo(user.createdAt)}</td>
+              <td className="muted">
+                <TimeAgo iso={user.createdAt} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -3,12 +3,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
-import { timeAgo } from '@/lib/client/format';
 import { queryKeys, useApiKeys } from '@/lib/client/queries';
 import type { ApiKey } from '@/lib/client/types';
 import { CopyButton } from '../copy-button';
 import { PageHeader } from '../page-header';
 import { EmptyState, FormError, QueryContent } from '../states';
+import { useInlineConfirm } from '../use-inline-confirm';
+import { TimeAgo } from '../time-ago';
 
 /** The plaintext key exists only in the create response: show it once, plainly, with a way to copy it. */
 function NewKeyNotice({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
@@ -70,7 +71,7 @@ function CreateKeyForm() {
 
 function RevokeButton({ apiKey }: { apiKey: ApiKey }) {
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
+  const { confirming, open, cancel, triggerRef } = useInlineConfirm();
   const revoke = useMutation({
     mutationFn: () => api.revokeApiKey(apiKey.id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys }),
@@ -78,7 +79,7 @@ function RevokeButton({ apiKey }: { apiKey: ApiKey }) {
 
   if (!confirming) {
     return (
-      <button type="button" className="btn btn-sm btn-danger" onClick={() => setConfirming(true)} aria-label={`Revoke ${apiKey.name}`}>
+      <button type="button" className="btn btn-sm btn-danger" ref={triggerRef} onClick={open} aria-label={`Revoke ${apiKey.name}`}>
         Revoke
       </button>
     );
@@ -93,7 +94,7 @@ function RevokeButton({ apiKey }: { apiKey: ApiKey }) {
       <button type="button" className="btn btn-sm btn-danger-solid" onClick={() => revoke.mutate()} disabled={revoke.isPending}>
         {revoke.isPending ? 'Revoking…' : `Revoke ${apiKey.name}`}
       </button>
-      <button type="button" className="btn btn-sm" onClick={() => setConfirming(false)} autoFocus>
+      <button type="button" className="btn btn-sm" onClick={cancel} autoFocus>
         Cancel
       </button>
     </span>
@@ -120,8 +121,10 @@ function ApiKeysTable({ keys }: { keys: ApiKey[] }) {
             <tr key={key.id}>
               <td className="cell-title">{key.name}</td>
               <td className="mono muted">{key.prefix}…</td>
-              <td className="muted">{timeAgo(key.createdAt)}</td>
-              <td className="muted">{key.lastUsedAt ? timeAgo(key.lastUsedAt) : 'Never'}</td>
+              <td className="muted">
+                <TimeAgo iso={key.createdAt} />
+              </td>
+              <td className="muted">{key.lastUsedAt ? <TimeAgo iso={key.lastUsedAt} /> : 'Never'}</td>
               <td className="actions">
                 <RevokeButton apiKey={key} />
               </td>

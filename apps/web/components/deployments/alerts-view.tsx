@@ -5,12 +5,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
-import { formatDuration, formatMs, timeAgo } from '@/lib/client/format';
+import { formatDuration, formatMs } from '@/lib/client/format';
 import { queryKeys, useAlertHistory, useAlertRules, useDeployment } from '@/lib/client/queries';
 import type { AlertEvent, AlertKind, AlertRule, AlertRuleInput } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
 import { EmptyState, FormError, QueryContent } from '../states';
 import { ConfirmAction } from './confirm-action';
+import { TimeAgo } from '../time-ago';
 
 const KINDS: Record<AlertKind, { label: string; help: string }> = {
   error_rate: { label: 'Error rate', help: 'The share of requests answered with a 5xx over the window.' },
@@ -335,15 +336,7 @@ function RulesTable({ deploymentName, rules, canChange }: { deploymentName: stri
                 <td>
                   <RuleState rule={rule} />
                 </td>
-                <td>
-                  {rule.lastFiredAt ? (
-                    <time dateTime={rule.lastFiredAt} title={new Date(rule.lastFiredAt).toLocaleString('en')}>
-                      {timeAgo(rule.lastFiredAt)}
-                    </time>
-                  ) : (
-                    <span className="muted">never</span>
-                  )}
-                </td>
+                <td>{rule.lastFiredAt ? <TimeAgo iso={rule.lastFiredAt} /> : <span className="muted">never</span>}</td>
                 <td className="mono">{rule.webhookUrl ? new URL(rule.webhookUrl).host : <span className="muted">history only</span>}</td>
                 <td className="actions">
                   {canChange && (
@@ -450,9 +443,7 @@ function HistoryCard({ deploymentName }: { deploymentName: string }) {
                     .map((event) => (
                       <tr key={event.id} aria-label={`${event.kind} ${event.state}`}>
                         <td>
-                          <time dateTime={event.at} title={new Date(event.at).toLocaleString('en')}>
-                            {timeAgo(event.at)}
-                          </time>
+                          <TimeAgo iso={event.at} />
                         </td>
                         <td>
                           <span className="badge" data-tone={event.state === 'fired' ? 'red' : 'green'}>

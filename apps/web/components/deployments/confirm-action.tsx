@@ -1,8 +1,9 @@
 'use client';
 
 import { useMutation } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { FormError } from '../states';
+import { useInlineConfirm } from '../use-inline-confirm';
 
 /**
  * Two steps, as the Stop button: the action, then a confirmation that says what will happen.
@@ -34,14 +35,14 @@ export function ConfirmAction<T>({
   tone?: 'danger' | 'accent';
   size?: 'sm';
 }) {
-  const [confirming, setConfirming] = useState(false);
   const run = useMutation({
     mutationFn: action,
     onSuccess: (result) => {
-      setConfirming(false);
+      done();
       return onDone?.(result);
     },
   });
+  const { confirming, open, done, cancel, triggerRef } = useInlineConfirm(() => run.reset());
   const sm = size === 'sm' ? ' btn-sm' : '';
 
   if (!confirming) {
@@ -51,7 +52,8 @@ export function ConfirmAction<T>({
         className={`btn${sm}${tone === 'danger' ? ' btn-danger' : ''}`}
         aria-label={ariaLabel}
         disabled={disabled}
-        onClick={() => setConfirming(true)}
+        ref={triggerRef}
+        onClick={open}
       >
         {label}
       </button>
@@ -69,15 +71,7 @@ export function ConfirmAction<T>({
         >
           {run.isPending ? pendingLabel : confirmLabel}
         </button>
-        <button
-          type="button"
-          className="btn btn-sm"
-          onClick={() => {
-            setConfirming(false);
-            run.reset();
-          }}
-          autoFocus
-        >
+        <button type="button" className="btn btn-sm" onClick={cancel} autoFocus>
           Cancel
         </button>
       </div>

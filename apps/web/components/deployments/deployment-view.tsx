@@ -1,8 +1,8 @@
 'use client';
 
 import Link from 'next/link';
+import { deploymentBadge, headerLine } from '@/lib/client/deployment-truth';
 import { exampleRequest } from '@/lib/client/example-request';
-import { timeAgo } from '@/lib/client/format';
 import { useAlertRules, useDeployment } from '@/lib/client/queries';
 import type { Deployment } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
@@ -20,6 +20,7 @@ import { StopButton } from './stop-button';
 import { TrafficCard } from './traffic-controls';
 import { TryIt } from './try-it';
 import { UpdateCard } from './update-card';
+import { TimeAgo } from '../time-ago';
 
 /** The API redeploys a stopped or failed deployment in place, so its endpoint URL stays the same. */
 function RedeployLink({ deployment }: { deployment: Deployment }) {
@@ -33,11 +34,36 @@ function RedeployLink({ deployment }: { deployment: Deployment }) {
   );
 }
 
-/** "v1", or "v1, v2" while both get traffic: versions that answer callers or get mirrored requests now. */
-function servingVersions(deployment: Deployment): string {
-  const live = deployment.variants.filter((v) => v.trafficWeight > 0 || v.mirrorPercent > 0);
-  const labels = [...new Set((live.length > 0 ? live : deployment.variants).map((v) => v.version.label))].sort((a, b) => a - b);
-  return labels.map((label) => `v${label}`).join(', ');
+/** What the deployment does now, in one line: what it serves, or why it serves nothing. */
+function HeaderSummary({ deployment }: { deployment: Deployment }) {
+  const line = headerLine(deployment);
+  const model = <Link href={`/models/${deployment.model.name}`}>{deployment.model.name}</Link>;
+  switch (line.kind) {
+    case 'serving':
+      return (
+        <>
+          Serving {model} {line.versions}
+        </>
+      );
+    case 'starting':
+      return (
+        <>
+          Starting {model}
+          {line.versions ? `; serving ${line.versions} meanwhile` : ' — not serving yet'}
+        </>
+      );
+    case 'stopping':
+      return <>Stopping — {model} no longer takes requests</>;
+    case 'stopped':
+      return <>Stopped — nothing serving</>;
+    case 'failed':
+      return (
+        <>
+          Failed: {line.reason}
+          {line.stillServing ? ` — still serving ${line.stillServing}` : ''}
+        </>
+      );
+  }
 }
 
 /** Why the last rollout did not go as asked (e.g. rolled back automatically) while the deployment still serves. */
@@ -109,15 +135,14 @@ export function DeploymentView({ name }: { name: string }) {
         subtitle={
           data && (
             <>
-              Serving <Link href={`/models/${data.model.name}`}>{data.model.name}</Link> {servingVersions(data)} · revision {data.revision} · updated{' '}
-              {timeAgo(data.updatedAt)}
+              <HeaderSummary deployment={data} /> · revision {data.revision} · updated <TimeAgo iso={data.updatedAt} />
             </>
           )
         }
         actions={
           data && (
             <>
-              <StatusBadge status={data.status} label="Deployment status" />
+              <StatusBadge status={data.status} look={deploymentBadge(data)} label="Deployment status" />
               <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/performance`}>
                 Performance
               </Link>

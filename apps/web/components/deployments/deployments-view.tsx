@@ -1,13 +1,14 @@
 'use client';
 
 import Link from 'next/link';
-import { timeAgo } from '@/lib/client/format';
+import { deploymentBadge } from '@/lib/client/deployment-truth';
 import { useDeployments } from '@/lib/client/queries';
 import type { Deployment } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
 import { UsageBars } from '../quota/usage-bars';
 import { EmptyState, QueryContent } from '../states';
 import { StatusBadge } from '../status-badge';
+import { TimeAgo } from '../time-ago';
 
 /** "cpu-small × 2", or "cpu-small × 0 (autoscaled 0–2)": the count now, and its bounds when it moves. */
 function describeMachines(deployment: Deployment): string {
@@ -46,10 +47,12 @@ function DeploymentsTable({ deployments }: { deployments: Deployment[] }) {
                 <span className="muted mono"> {deployment.variants.map((v) => `v${v.version.label}`).join(', ')}</span>
               </td>
               <td>
-                <StatusBadge status={deployment.status} />
+                <StatusBadge status={deployment.status} look={deploymentBadge(deployment)} />
               </td>
               <td className="muted">{describeMachines(deployment)}</td>
-              <td className="muted">{timeAgo(deployment.updatedAt)}</td>
+              <td className="muted">
+                <TimeAgo iso={deployment.updatedAt} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -4,8 +4,9 @@ import Link from 'next/link';
 import { type ReactNode, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatBytes, formatMs, formatTime } from '@/lib/client/format';
-import { useDeploymentPerformance } from '@/lib/client/queries';
-import type { DeploymentPerformance, PerformanceWindow, TrafficPoint } from '@/lib/client/types';
+import { liveReplicaIds, noTrafficReason, splitByLiveness, TOTAL_COLOR, variantColor } from '@/lib/client/performance-series';
+import { useDeployment, useDeploymentPerformance } from '@/lib/client/queries';
+import type { Deployment, DeploymentPerformance, PerformanceWindow, TrafficPoint } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
 import { EmptyState, QueryContent } from '../states';
 import { WINDOWS, WindowSelect } from './window-select';
@@ -13,7 +14,6 @@ import { AXIS, clock, GRID, TIME_AXIS } from './chart-style';
 
 /** The window picker speaks minutes; the API names windows. */
 const WINDOW_OF_MINUTES: Record<number, PerformanceWindow> = { 5: '5m', 15: '15m', 60: '1h', 360: '6h', 1440: '24h' };
-const COLORS = ['#6366f1', '#10b981', '#f59e0b', '#ec4899', '#0ea5e9', '#8b5cf6', '#84cc16', '#f97316'];
 const PERCENTILES = [
   { key: 'p50', color: '#6366f1' },
   { key: 'p95', color: '#f59e0b' },
@@ -136,7 +136,7 @@ function Traffic({ report }: { report: DeploymentPerformance }) {
   const many = report.byVariant.length > 1;
   const variantColumns = (pick: (p: TrafficPoint) => number | null) =>
     report.byVariant.map((v) => ({ key: v.variantId, values: v.points.map((p) => (p.requests > 0 ? pick(p) : null)) }));
-  const variantSeries = report.byVariant.map((v, i) => ({ key: v.variantId, name: variantLabel(v), color: COLORS[i % COLORS.length]! }));
+  const variantSeries = report.byVariant.map((v, i) => ({ key: v.variantId, name: variantLabel(v), color: variantColor(i) }));
   const rps = rowsOf(times, [{ key: 'total', values: report.total.map((p) => p.rps) }, ...(many ? variantColumns((p) => p.rps) : [])]);
   const errors = rowsOf(times, [
     { key: 'clientErrorRate', values: report.total.map((p) => p.clientErrorRate) },
@@ -149,7 +149,10 @@ function Traffic({ report }: { report: DeploymentPerformance }) {
           label="Requests per second"
           rows={rps}
           format={perSecond}
-          series={[{ key: 'total', name: many ? 'All variants' : 'Requests/s', color: '#6366f1', dashed: many }, ...(many ? variantSeries : [])]}
+          series={[
+            { key: 'total', name: many ? 'All variants' : 'Requests/s', color: many ? TOTAL_COLOR : variantColor(0), dashed: many },
+            ...(many ? variantSeries : []),
+          ]}
         />
       </Card>
       <Card id="errors-title" title="Error rate" description="Share of requests answered 4xx (the caller's mistake) and 5xx (the model or a replica failed).">
@@ -210,9 +213,9 @@ function Replicas({ report }: { report: DeploymentPerformance }) {
         allowDecimals={false}
         markers={report.restarts.map((r) => ({ at: slotOf(Date.parse(r.at)), label: 'restart' }))}
         series={[
-          { key: 'total', name: 'All replicas', color: '#6366f1', step: true },
+          { key: 'total', name: 'All replicas', color: report.variants.length > 1 ? TOTAL_COLOR : variantColor(0), step: true },
           ...(report.variants.length > 1
-            ? report.variants.map((v, i) => ({ key: v.id, name: variantLabel(v), color: COLORS[(i + 1) % COLORS.length]!, step: true, dashed: true }))
+            ? report.variants.map((v, i) => ({ key: v.id, name: variantLabel(v), color: variantColor(i), step: true, dashed: true }))
             : []),
         ]}
       />
@@ -229,7 +232,38 @@ function Replicas({ report }: { report: DeploymentPerformance }) {
   );
 }
 
-function Resources({ report }: { report: DeploymentPerformance }) {
+type ReplicaResources = DeploymentPerformance['resources'][number];
+
+function ResourceTable({ caption, rows, labelOf }: { caption: string; rows: ReplicaResources[]; labelOf: (r: ReplicaResources) => string }) {
+  if (rows.length === 0) return null;
+  return (
+    <table className="table">
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Replica</th>
+          <th scope="col">Latest CPU</th>
+          <th scope="col">Latest memory</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => {
+          const latest = r.points.findLast((p) => p.cpuPercent !== null);
+          return (
+            <tr key={r.replicaId}>
+              <td>{labelOf(r)}</td>
+              <td>{latest?.cpuPercent == null ? '—' : `${latest.cpuPercent.toFixed(1)} %`}</td>
+              <td>{latest?.rssBytes == null ? '—' : formatBytes(latest.rssBytes)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** `live`: the replicas running now (null until known); the table lists them, and ended ones apart. */
+function Resources({ report, live }: { report: DeploymentPerformance; live: Set<string> | null }) {
   if (report.resources.length === 0) {
     return (
       <Card id="resources-title" title="CPU and memory per replica" description="Sampled by the worker from each replica process.">
@@ -242,8 +276,9 @@ function Resources({ report }: { report: DeploymentPerformance }) {
   }
   const times = report.resources[0]!.points.map((p) => p.t);
   const nameOf = new Map(report.variants.map((v) => [v.id, variantLabel(v)]));
-  const labelOf = (r: (typeof report.resources)[number]) => `${nameOf.get(r.variantId) ?? ''} · ${r.replicaId.slice(0, 8)}`;
-  const series = report.resources.map((r, i) => ({ key: r.replicaId, name: labelOf(r), color: COLORS[i % COLORS.length]! }));
+  const labelOf = (r: ReplicaResources) => `${nameOf.get(r.variantId) ?? ''} · ${r.replicaId.slice(0, 8)}`;
+  const { running, ended } = splitByLiveness(report.resources, live);
+  const series = report.resources.map((r, i) => ({ key: r.replicaId, name: labelOf(r), color: variantColor(i) }));
   const cpu = rowsOf(
     times,
     report.resources.map((r) => ({ key: r.replicaId, values: r.points.map((p) => p.cpuPercent) })),
@@ -260,39 +295,35 @@ function Resources({ report }: { report: DeploymentPerformance }) {
     >
       <TimeChart label="CPU per replica" rows={cpu} format={(v) => `${Math.round(v)} %`} yWidth={56} series={series} />
       <TimeChart label="Memory per replica" rows={memory} format={formatBytes} yWidth={72} series={series} />
-      <table className="table">
-        <caption className="visually-hidden">Latest CPU and memory per replica</caption>
-        <thead>
-          <tr>
-            <th scope="col">Replica</th>
-            <th scope="col">Latest CPU</th>
-            <th scope="col">Latest memory</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.resources.map((r) => {
-            const latest = r.points.findLast((p) => p.cpuPercent !== null);
-            return (
-              <tr key={r.replicaId}>
-                <td>{labelOf(r)}</td>
-                <td>{latest?.cpuPercent == null ? '—' : `${latest.cpuPercent.toFixed(1)} %`}</td>
-                <td>{latest?.rssBytes == null ? '—' : formatBytes(latest.rssBytes)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ResourceTable caption="Latest CPU and memory per running replica" rows={running} labelOf={labelOf} />
+      {running.length === 0 && <p className="hint">No replica runs now.</p>}
+      {ended.length > 0 && (
+        <details>
+          <summary>
+            {ended.length} {ended.length === 1 ? 'replica' : 'replicas'} ended in this window
+          </summary>
+          <ResourceTable caption="Latest CPU and memory of replicas that ended" rows={ended} labelOf={labelOf} />
+        </details>
+      )}
     </Card>
   );
 }
 
-function NoTraffic({ name }: { name: string }) {
+/** Why the window is empty; while it serves, the call to make, to this deployment's own endpoint. */
+function NoTraffic({ deployment }: { deployment: Deployment | null }) {
+  const reason = noTrafficReason(deployment);
   return (
     <section className="card">
-      <EmptyState compact title="No traffic yet: send a request with Try it on the deployment page, or with curl">
-        <code>
-          curl -X POST $SLIPWAY_GATEWAY/models/{name}/predict -H "Authorization: Bearer $SLIPWAY_KEY" -H 'content-type: application/json' -d '{'{"inputs": …}'}'
-        </code>
+      <EmptyState compact title={reason.title}>
+        {reason.callable && deployment ? (
+          <>
+            <code>
+              curl -X POST {deployment.endpoints.predict} -H "Authorization: Bearer $SLIPWAY_KEY" -H 'content-type: application/json' -d '{'{"inputs": …}'}'
+            </code>
+            <br />
+            <span className="hint">$SLIPWAY_KEY: an API key, made on the API keys page.</span>
+          </>
+        ) : null}
       </EmptyState>
     </section>
   );
@@ -304,6 +335,8 @@ export function PerformanceView({ name }: { name: string }) {
   const [variant, setVariant] = useState<string | undefined>(undefined);
   const query = useDeploymentPerformance(name, WINDOW_OF_MINUTES[minutes] ?? '1h', variant);
   const names = query.data?.variantNames ?? [];
+  const deployment = useDeployment(name).data;
+  const live = deployment ? liveReplicaIds(deployment) : null;
   return (
     <>
       <PageHeader
@@ -345,9 +378,9 @@ export function PerformanceView({ name }: { name: string }) {
         {(report) => (
           <div className="stack">
             <Summary report={report} />
-            {report.summary.requests === 0 ? <NoTraffic name={name} /> : <Traffic report={report} />}
+            {report.summary.requests === 0 ? <NoTraffic deployment={deployment ?? null} /> : <Traffic report={report} />}
             <Replicas report={report} />
-            <Resources report={report} />
+            <Resources report={report} live={live} />
           </div>
         )}
       </QueryContent>

@@ -2,12 +2,12 @@
 
 import { useState } from 'react';
 import { api } from '@/lib/client/api';
-import { timeAgo } from '@/lib/client/format';
 import { isRollingOut, useDeploymentRevisions } from '@/lib/client/queries';
 import type { Deployment, Revision, RevisionHistory } from '@/lib/client/types';
 import { EmptyState, QueryContent } from '../states';
 import { ConfirmAction } from './confirm-action';
 import { useApplyDeployment } from './deployment-mutations';
+import { TimeAgo } from '../time-ago';
 
 const SHOWN_AT_FIRST = 10;
 
@@ -97,7 +97,7 @@ function RevisionsTable({ deployment, history }: { deployment: Deployment; histo
                 </td>
                 <td>
                   <time dateTime={revision.createdAt} title={new Date(revision.createdAt).toLocaleString('en')}>
-                    {timeAgo(revision.createdAt)}
+                    <TimeAgo iso={revision.createdAt} />
                   </time>
                   <div className="cell-sub">{revision.author}</div>
                 </td>

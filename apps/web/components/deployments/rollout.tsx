@@ -2,24 +2,12 @@
 
 import { useEffect, useRef } from 'react';
 import { formatTime } from '@/lib/client/format';
+import { rolloutCaption, rolloutProgress } from '@/lib/client/rollout-events';
 import type { Deployment, DeploymentEvent } from '@/lib/client/types';
 import { ProgressBar } from '../progress-bar';
 import { EmptyState } from '../states';
 
-/** Events that start a rollout over: a new revision (an update, a rollback, a redeploy). */
-const STARTS = ['revision', 'accepted'];
-
-/**
- * Progress of the current rollout: events since the last start (a new revision starts over),
- * taking the highest value so a later housekeeping event at 0 does not move the bar back.
- */
-function rolloutProgress(events: DeploymentEvent[]): number {
-  const start = events.findLastIndex((e) => STARTS.includes(e.step));
-  return Math.max(0, ...events.slice(Math.max(start, 0)).map((e) => e.progress));
-}
-
 export function RolloutProgress({ deployment, events }: { deployment: Deployment; events: DeploymentEvent[] }) {
-  const latest = events.at(-1);
   const percent = Math.round(rolloutProgress(events) * 100);
   const tone = deployment.status === 'failed' ? 'red' : deployment.status === 'ready' ? 'green' : undefined;
   return (
@@ -27,7 +15,7 @@ export function RolloutProgress({ deployment, events }: { deployment: Deployment
       label="Rollout progress"
       value={percent}
       tone={tone}
-      caption={latest?.message ?? 'Waiting for the worker to pick up the rollout…'}
+      caption={rolloutCaption(events) ?? 'Waiting for the worker to pick up the rollout…'}
       detail={`${percent}%`}
     />
   );

@@ -1,19 +1,19 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { api } from '@/lib/client/api';
 import { queryKeys } from '@/lib/client/queries';
 import { FormError } from '../states';
+import { useInlineConfirm } from '../use-inline-confirm';
 
 /** Two steps: Stop, then confirm; the replicas shut down and the endpoint stops answering. */
 export function StopButton({ deploymentName, disabled }: { deploymentName: string; disabled: boolean }) {
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
+  const { confirming, open, done, cancel, triggerRef } = useInlineConfirm();
   const stop = useMutation({
     mutationFn: () => api.stopDeployment(deploymentName),
     onSuccess: (deployment) => {
-      setConfirming(false);
+      done();
       queryClient.setQueryData(queryKeys.deployment(deploymentName), deployment);
       return queryClient.invalidateQueries({ queryKey: queryKeys.deployments });
     },
@@ -21,7 +21,7 @@ export function StopButton({ deploymentName, disabled }: { deploymentName: strin
 
   if (!confirming) {
     return (
-      <button type="button" className="btn btn-danger" disabled={disabled} onClick={() => setConfirming(true)}>
+      <button type="button" className="btn btn-danger" disabled={disabled} ref={triggerRef} onClick={open}>
         Stop
       </button>
     );
@@ -33,7 +33,7 @@ export function StopButton({ deploymentName, disabled }: { deploymentName: strin
         <button type="button" className="btn btn-sm btn-danger-solid" onClick={() => stop.mutate()} disabled={stop.isPending}>
           {stop.isPending ? 'Stopping…' : 'Stop deployment'}
         </button>
-        <button type="button" className="btn btn-sm" onClick={() => setConfirming(false)} autoFocus>
+        <button type="button" className="btn btn-sm" onClick={cancel} autoFocus>
           Cancel
         </button>
       </div>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { actualTraffic } from '@/lib/client/deployment-truth';
 import { useModel } from '@/lib/client/queries';
 import type { Deployment, DeploymentSpec, Version, VariantRole, VariantUpdate } from '@/lib/client/types';
 import { EmptyState, QueryContent } from '../states';
@@ -169,6 +170,17 @@ function VariantRow({
   );
 }
 
+/** While a rollout runs, the table shows the split it moves to; this says where callers' requests go now. */
+function RolloutTraffic({ deployment }: { deployment: Deployment }) {
+  const now = actualTraffic(deployment);
+  if (now === null) return null;
+  return (
+    <p className="alert alert-info" role="note" aria-label="Traffic now">
+      Revision {deployment.revision} is rolling out: the table shows the split it moves to. Now: {now}.
+    </p>
+  );
+}
+
 let nextKey = 0;
 
 function TrafficForm({ deployment, spec, versions }: { deployment: Deployment; spec: DeploymentSpec; versions: Version[] }) {
@@ -212,6 +224,7 @@ function TrafficForm({ deployment, spec, versions }: { deployment: Deployment; s
 
   return (
     <form className="stack" onSubmit={submit} noValidate aria-label="Traffic split">
+      <RolloutTraffic deployment={deployment} />
       <div className="table-wrap">
         <table className="table table-compact">
           <caption className="visually-hidden">Variants of revision {deployment.revision}</caption>

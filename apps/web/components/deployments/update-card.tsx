@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { describeVariantNow, variantNow } from '@/lib/client/deployment-truth';
 import { formatCost, shortDigest } from '@/lib/client/format';
 import { useMachineTypes, useModel } from '@/lib/client/queries';
 import type { Deployment, DeploymentSpec, MachineType, Version } from '@/lib/client/types';
@@ -35,6 +36,8 @@ function UpdateForm({
   const machine = machineTypes.find((m) => m.name === (machineChoice ?? variant.machineType));
   const replicas = replicasInput ?? String(variant.replicas);
   const replicaCount = Number(replicas);
+  // The revision says what should run; the replica sets say what answers callers: they differ while a rollout runs.
+  const now = variantNow(deployment, variant);
 
   const update = useDeploymentUpdate(deployment.name);
   const build = () => {
@@ -92,9 +95,9 @@ function UpdateForm({
           ))}
         </select>
         <span id="update-version-hint" className="hint">
-          {variant.name} runs v{variant.versionLabel} now
-          {chosenVersion && chosenVersion.digest !== variant.versionDigest ? `; v${chosenVersion.label} would replace it.` : '.'} Only versions that passed
-          validation are listed.
+          {now.converging ? describeVariantNow(now) : `${variant.name} runs v${variant.versionLabel} now`}
+          {now.converging ? '' : chosenVersion && chosenVersion.digest !== variant.versionDigest ? `; v${chosenVersion.label} would replace it.` : '.'} Only
+          versions that passed validation are listed.
         </span>
       </div>
       <MachineFields id="update" machineTypes={machineTypes} machine={machine} onMachine={setMachineChoice} replicas={replicas} onReplicas={setReplicasInput} />

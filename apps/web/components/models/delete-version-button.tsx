@@ -1,19 +1,18 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { api } from '@/lib/client/api';
 import { queryKeys } from '@/lib/client/queries';
 import { FormError } from '../states';
+import { useInlineConfirm } from '../use-inline-confirm';
 
 /** Two steps: Delete, then confirm. A version a live deployment serves is refused (409) with the server's reason. */
 export function DeleteVersionButton({ modelName, label }: { modelName: string; label: number }) {
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
   const remove = useMutation({
     mutationFn: () => api.deleteVersion(modelName, label),
     onSuccess: () => {
-      setConfirming(false);
+      done();
       return Promise.all([
         queryClient.invalidateQueries({ queryKey: queryKeys.model(modelName) }),
         queryClient.invalidateQueries({ queryKey: queryKeys.models }),
@@ -21,9 +20,10 @@ export function DeleteVersionButton({ modelName, label }: { modelName: string; l
     },
   });
 
+  const { confirming, open, done, cancel, triggerRef } = useInlineConfirm(() => remove.reset());
   if (!confirming) {
     return (
-      <button type="button" className="btn btn-sm btn-danger" aria-label={`Delete v${label}`} onClick={() => setConfirming(true)}>
+      <button type="button" className="btn btn-sm btn-danger" aria-label={`Delete v${label}`} ref={triggerRef} onClick={open}>
         Delete
       </button>
     );
@@ -35,15 +35,7 @@ export function DeleteVersionButton({ modelName, label }: { modelName: string; l
         <button type="button" className="btn btn-sm btn-danger-solid" onClick={() => remove.mutate()} disabled={remove.isPending}>
           {remove.isPending ? 'Deleting…' : `Delete v${label}`}
         </button>
-        <button
-          type="button"
-          className="btn btn-sm"
-          onClick={() => {
-            setConfirming(false);
-            remove.reset();
-          }}
-          autoFocus
-        >
+        <button type="button" className="btn btn-sm" onClick={cancel} autoFocus>
           Keep
         </button>
       </div>

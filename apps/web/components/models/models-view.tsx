@@ -1,12 +1,12 @@
 'use client';
 
 import Link from 'next/link';
-import { timeAgo } from '@/lib/client/format';
 import { useModels } from '@/lib/client/queries';
 import type { ModelSummary } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
 import { EmptyState, QueryContent } from '../states';
 import { StatusBadge } from '../status-badge';
+import { TimeAgo } from '../time-ago';
 
 function ModelsTable({ models }: { models: ModelSummary[] }) {
   return (
@@ -44,7 +44,9 @@ function ModelsTable({ models }: { models: ModelSummary[] }) {
                 )}
               </td>
               <td className="num">{model.versionCount}</td>
-              <td className="muted">{timeAgo(model.createdAt)}</td>
+              <td className="muted">
+                <TimeAgo iso={model.createdAt} />
+              </td>
             </tr>
           ))}
         </tbody>

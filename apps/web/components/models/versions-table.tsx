@@ -1,9 +1,10 @@
 import Link from 'next/link';
-import { formatBytes, shortDigest, timeAgo } from '@/lib/client/format';
+import { formatBytes, shortDigest } from '@/lib/client/format';
 import type { Version } from '@/lib/client/types';
 import { CopyButton } from '../copy-button';
 import { StatusBadge } from '../status-badge';
 import { DeleteVersionButton } from './delete-version-button';
+import { TimeAgo } from '../time-ago';
 
 const artifactUrl = (modelName: string, label: number) => `/api/v1/models/${encodeURIComponent(modelName)}/versions/${label}/artifact`;
 
@@ -47,7 +48,9 @@ export function VersionsTable({ modelName, versions }: { modelName: string; vers
                 {version.status === 'failed' && version.statusReason && <div className="reason">{version.statusReason}</div>}
               </td>
               <td>
-                <div>{timeAgo(version.createdAt)}</div>
+                <div>
+                  <TimeAgo iso={version.createdAt} />
+                </div>
                 <div className="cell-sub">{version.uploadedBy?.email}</div>
               </td>
               <td className="actions">
