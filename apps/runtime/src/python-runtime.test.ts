@@ -49,6 +49,8 @@ class Doubler:
         x = inputs["x"]
         if (x < 0).any():
             raise ValueError("negative inputs are not allowed")
+        if x[0, 0] == 99:
+            return {"doubled": x[:, :2], "rows": np.arange(len(x))}
         return {"doubled": x * self.factor, "rows": np.arange(len(x))}
 `;
 
@@ -74,7 +76,9 @@ describe('a Python predictor served by a replica', () => {
     const metadata = await (await fetch(`${runtime.address}/v2/models/doubler`)).json();
     expect(metadata).toMatchObject({ name: 'doubler', platform: 'slipway_python', inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 3] }] });
 
-    const oip = await post(runtime.address, '/v2/models/doubler/infer', { inputs: [{ name: 'x', datatype: 'FP32', shape: [2, 3], data: [1, 2, 3, 0.5, 1.5, 2.5] }] });
+    const oip = await post(runtime.address, '/v2/models/doubler/infer', {
+      inputs: [{ name: 'x', datatype: 'FP32', shape: [2, 3], data: [1, 2, 3, 0.5, 1.5, 2.5] }],
+    });
     expect(oip.status).toBe(200);
     expect(oip.body.outputs).toEqual([
       { name: 'doubled', datatype: 'FP32', shape: [2, 3], data: [2, 4, 6, 1, 3, 5] },
@@ -88,7 +92,7 @@ describe('a Python predictor served by a replica', () => {
     expect(v1).toMatchObject({ status: 200, body: { predictions: [{ doubled: [2, 2, 2], rows: 0 }] } });
   });
 
-  it('batches concurrent requests into calls of predict and answers each caller its own rows', async () => {
+  it('answers concurrent requests (batched into calls of predict) each with its own rows', async () => {
     const rows = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, n, n]);
     const answers = await Promise.all(rows.map((row) => post(runtime.address, '/predict', { inputs: { x: [row] } })));
     expect(answers.map((a) => a.body.outputs.doubled)).toEqual(rows.map((row) => [row.map((v) => v * 2)]));
@@ -106,6 +110,23 @@ describe('a Python predictor served by a replica', () => {
 
     const next = await post(runtime.address, '/predict', { inputs: { x: [[1, 2, 3]] } });
     expect(next).toMatchObject({ status: 200, body: { outputs: { doubled: [[2, 4, 6]] } } });
+  });
+
+  it('answers outputs that do not fit the declared signature as model_error', async () => {
+    const misfit = await post(runtime.address, '/predict', { inputs: { x: [[99, 1, 1]] } });
+    expect(misfit.status).toBe(500);
+    expect(misfit.body.error.message).toBe(
+      "the model failed on this input: predict's output 'doubled' has shape [1, 2] for 1 input rows, the signature declares [-1, 3]",
+    );
+    expect((await post(runtime.address, '/predict', { inputs: { x: [[1, 1, 1]] } })).status).toBe(200);
+  });
+
+  it('refuses to start when the predictor fails to load, saying why', async () => {
+    const dir = modelDir(root, 'broken', {
+      'broken.py': 'class Broken:\n    def load(self, model_dir):\n        raise RuntimeError("no weights in " + model_dir)\n',
+    });
+    const starting = startRuntime({ modelPath: dir, name: 'broken', python: { predictor: 'broken:Broken', signature: DOUBLER_SIGNATURE } });
+    await expect(starting).rejects.toThrow(/the predictor broken:Broken failed to load: RuntimeError: no weights in \/model/);
   });
 });
 
@@ -193,7 +214,10 @@ describe('a Python predictor’s isolation', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'slipway-python-test-'));
   const dataDir = path.join(root, 'data');
   const secretFile = path.join(dataDir, 'credentials.txt');
-  const signature: ModelSignature = { inputs: [{ name: 'x', dtype: 'float32', shape: [null, 1] }], outputs: [{ name: 'seen', dtype: 'string', shape: [null] }] };
+  const signature: ModelSignature = {
+    inputs: [{ name: 'x', dtype: 'float32', shape: [null, 1] }],
+    outputs: [{ name: 'seen', dtype: 'string', shape: [null] }],
+  };
   const started: RunningRuntime[] = [];
 
   beforeAll(() => {

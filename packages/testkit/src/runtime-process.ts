@@ -29,7 +29,15 @@ export async function startRuntime(options: {
   env?: Record<string, string>;
 }): Promise<RunningRuntime> {
   const env = runtimeLaunchEnv(
-    { port: 0, host: '127.0.0.1', modelPath: options.modelPath, modelName: options.name, modelVersion: options.version ?? '1', token: options.token, python: options.python },
+    {
+      port: 0,
+      host: '127.0.0.1',
+      modelPath: options.modelPath,
+      modelName: options.name,
+      modelVersion: options.version ?? '1',
+      token: options.token,
+      python: options.python,
+    },
     process.env,
     options.env,
   );

@@ -113,7 +113,10 @@ export class PythonRunner implements ModelRunner {
     const waiter = this.pending.get(reply.id);
     this.pending.delete(reply.id);
     if (!waiter) return;
-    if (reply.type === 'error') return waiter.reject(new Error(describe(reply)));
+    if (reply.type === 'error') {
+      waiter.reject(new Error(describe(reply)));
+      return;
+    }
     try {
       waiter.resolve(checkedOutputs(this.signature.outputs, frame.tensors, waiter.rows));
     } catch (error) {
