@@ -266,3 +266,44 @@ describe('a Python predictor’s isolation', () => {
     expect(seen.cwd).toMatch(/slipway-python-/);
   });
 });
+
+const SLEEPER = `
+import threading
+
+class Sleeper:
+    def predict(self, inputs):
+        x = inputs["x"]
+        if x[0, 0] == 7:
+            threading.Event().wait()  # stuck for good
+        return {"doubled": x * 2, "rows": x[:, 0].astype("int64")}
+`;
+
+describe('a stuck Python predictor', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'slipway-python-test-'));
+  let runtime: RunningRuntime;
+
+  beforeAll(async () => {
+    const dir = modelDir(root, 'sleeper', { 'sleeper.py': SLEEPER });
+    runtime = await startRuntime({
+      modelPath: dir,
+      name: 'sleeper',
+      python: { predictor: 'sleeper:Sleeper', signature: DOUBLER_SIGNATURE },
+      env: { SLIPWAY_PREDICT_TIMEOUT_MS: '1000' },
+    });
+  });
+  afterAll(() => runtime?.stop());
+
+  it('answers model_error past the predict timeout, then the replica exits to be replaced, saying why', async () => {
+    expect((await post(runtime.address, '/predict', { inputs: { x: [[1, 2, 3]] } })).status).toBe(200);
+    const died = logLine(runtime, (line) => line.includes('python process died'));
+    const exited = new Promise<number | null>((resolve) => runtime.process.once('exit', (code) => resolve(code)));
+    const stuck = await post(runtime.address, '/predict', { inputs: { x: [[7, 0, 0]] } });
+    expect(stuck.status).toBe(500);
+    expect(stuck.body.error).toEqual({
+      code: 'model_error',
+      message: 'the model failed on this input: predict did not answer within 1000 ms; the replica is being replaced',
+    });
+    expect(JSON.parse(await died)).toMatchObject({ reason: 'predict did not answer within 1000 ms' });
+    expect(await exited).toBe(1);
+  });
+});

@@ -30,6 +30,8 @@ export const runtimeEnvSchema = z
       .string()
       .optional()
       .transform((v) => (v ? modelSignatureSchema.parse(JSON.parse(v)) : undefined)),
+    /** How long a Python predictor may take on one batch; past it the process is killed and the replica exits to be replaced. */
+    SLIPWAY_PREDICT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     /** User code under bubblewrap: `auto` when `bwrap` is installed, `on` refuses to start without it. */
     SLIPWAY_SANDBOX: onOff.default('auto'),
     SLIPWAY_MODEL_NAME: z.string().min(1),
@@ -102,6 +104,7 @@ export const RUNTIME_TUNABLES = [
   'SLIPWAY_DRAIN_TIMEOUT_MS',
   'SLIPWAY_DRIFT_WINDOW_MS',
   'SLIPWAY_SANDBOX',
+  'SLIPWAY_PREDICT_TIMEOUT_MS',
   // Drift windows are handed to the worker through Redis (see SLIPWAY_VARIANT_ID).
   'REDIS_URL',
   'SLIPWAY_PREFIX',

@@ -29,10 +29,11 @@ const LOADERS: Record<RunnerKind, RunnerLoader> = {
       predictor: launch.SLIPWAY_PREDICTOR!,
       signature: launch.SLIPWAY_SIGNATURE!,
       bwrap: resolveBwrap(launch.SLIPWAY_SANDBOX),
+      predictTimeoutMs: launch.SLIPWAY_PREDICT_TIMEOUT_MS,
       log,
-      // A replica whose Python process died cannot serve: it exits, and the controller replaces it.
-      onDeath: (code, signal) => {
-        log('python process died', { code, signal });
+      // A replica whose Python process died (or was killed, stuck) cannot serve: it exits, and the controller replaces it.
+      onDeath: (reason) => {
+        log('python process died', { reason });
         process.exit(1);
       },
     }),

@@ -69,6 +69,7 @@ describe('the Python runner', () => {
         predictor: 'echo:Echo',
         signature,
         bwrap,
+        predictTimeoutMs: 60_000,
         log: (msg, fields) => logs.push(JSON.stringify({ msg, ...fields })),
         onDeath: () => logs.push('died'),
       });

@@ -25,13 +25,15 @@ export interface PythonLoadOptions {
   signature: ModelSignature;
   /** The bubblewrap binary, or undefined to run without a sandbox. */
   bwrap: string | undefined;
+  /** How long one `predict` may take before the process is killed (a stuck predictor never answers again). */
+  predictTimeoutMs: number;
   log: Log;
-  /** Called when the Python process dies after loading (the replica is then of no use). */
-  onDeath(code: number | null, signal: string | null): void;
+  /** Called when the Python process dies after loading, or was killed for being stuck (the replica is then of no use). */
+  onDeath(reason: string): void;
   hostEnv?: NodeJS.ProcessEnv;
 }
 
-type Waiter = { resolve(outputs: Outputs): void; reject(error: Error): void; rows: number | undefined };
+type Waiter = { resolve(outputs: Outputs): void; reject(error: Error): void; rows: number | undefined; timer: NodeJS.Timeout };
 
 /** The batch's row count: the first dimension its inputs share. */
 function batchRows(feeds: Feeds): number | undefined {
@@ -44,12 +46,15 @@ export class PythonRunner implements ModelRunner {
   private nextId = 0;
   private readonly pending = new Map<number, Waiter>();
   private closing = false;
+  /** Why the process was killed, when the runner killed it. */
+  private killedBecause: string | undefined;
 
   private constructor(
     private readonly child: ChildProcess,
     private readonly requests: Writable,
     private readonly scratchDir: string,
     readonly signature: ModelSignature,
+    private readonly predictTimeoutMs: number,
   ) {}
 
   static async load(options: PythonLoadOptions): Promise<PythonRunner> {
@@ -62,7 +67,7 @@ export class PythonRunner implements ModelRunner {
     const requests = child.stdio[3] as Writable;
     const answers = child.stdio[4] as Readable;
     requests.on('error', () => {}); // A dead process is reported by its exit, not by a write to its pipe.
-    const runner = new PythonRunner(child, requests, scratchDir, options.signature);
+    const runner = new PythonRunner(child, requests, scratchDir, options.signature, options.predictTimeoutMs);
     const ready = new Promise<WireReply>((resolve, reject) => {
       runner.onReply = resolve;
       child.once('error', reject);
@@ -103,9 +108,21 @@ export class PythonRunner implements ModelRunner {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.reject(new Error('the Python process has exited'));
     const id = this.nextId++;
     return new Promise<Outputs>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, rows: batchRows(feeds) });
+      const timer = setTimeout(() => this.stuck(), this.predictTimeoutMs);
+      this.pending.set(id, { resolve, reject, rows: batchRows(feeds), timer });
       this.send({ type: 'predict', id }, feeds);
     });
+  }
+
+  /** A predict past its timeout: every waiting caller is answered, and the process killed (its exit reports the death). */
+  private stuck(): void {
+    this.killedBecause = `predict did not answer within ${this.predictTimeoutMs} ms`;
+    for (const waiter of this.pending.values()) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new Error(`${this.killedBecause}; the replica is being replaced`));
+    }
+    this.pending.clear();
+    this.child.kill('SIGKILL');
   }
 
   private settle(reply: WireReply, frame: Frame<WireReply>): void {
@@ -113,6 +130,7 @@ export class PythonRunner implements ModelRunner {
     const waiter = this.pending.get(reply.id);
     this.pending.delete(reply.id);
     if (!waiter) return;
+    clearTimeout(waiter.timer);
     if (reply.type === 'error') {
       waiter.reject(new Error(describe(reply)));
       return;
@@ -125,10 +143,13 @@ export class PythonRunner implements ModelRunner {
   }
 
   private died(code: number | null, signal: string | null, onDeath: PythonLoadOptions['onDeath']): void {
-    for (const waiter of this.pending.values()) waiter.reject(new Error('the Python process exited'));
+    for (const waiter of this.pending.values()) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new Error('the Python process exited'));
+    }
     this.pending.clear();
     rmSync(this.scratchDir, { recursive: true, force: true });
-    if (!this.closing) onDeath(code, signal);
+    if (!this.closing) onDeath(this.killedBecause ?? `the Python process exited (${signal ?? `code ${code}`})`);
   }
 
   async close(): Promise<void> {
