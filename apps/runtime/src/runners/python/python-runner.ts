@@ -101,7 +101,10 @@ export class PythonRunner implements ModelRunner {
 
   private send(request: Exclude<WireRequest, { type: 'predict' }> | { type: 'predict'; id: number }, feeds: Feeds = {}): void {
     const tensors = Object.entries(feeds).map(([name, value]) => ({ name, ...value }));
+    // One writev for the frame's prefix, header and tensors.
+    this.requests.cork();
     for (const chunk of encodeFrame(request, tensors)) this.requests.write(chunk);
+    this.requests.uncork();
   }
 
   run(feeds: Feeds): Promise<Outputs> {

@@ -122,29 +122,46 @@ export function decodeTensorData(dtype: DType, bytes: Buffer): TensorData {
   return new Typed(copy);
 }
 
-/** Splits a byte stream into frames: feed it chunks as they arrive, it calls `onFrame` per whole frame. */
+/**
+ * Splits a byte stream into frames: feed it chunks as they arrive, it calls `onFrame` per whole frame. Chunks are
+ * joined only once a whole frame (or prefix) has arrived, so a large tensor costs one copy, not one per chunk.
+ */
 export class FrameReader<H extends object> {
-  private buffered: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private length = 0;
+  /** Bytes needed before the next step: the prefix, then the whole frame it announces. */
+  private needed = PREFIX_BYTES;
 
   constructor(private readonly onFrame: (frame: Frame<H>) => void) {}
 
   push(chunk: Buffer): void {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    while (this.buffered.length >= PREFIX_BYTES) {
-      const headerLength = this.buffered.readUInt32LE(0);
-      const bodyLength = this.buffered.readUInt32LE(4);
-      const end = PREFIX_BYTES + headerLength + bodyLength;
-      if (this.buffered.length < end) return;
-      const header = JSON.parse(this.buffered.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerLength)) as H;
-      const body = this.buffered.subarray(PREFIX_BYTES + headerLength, end);
-      this.buffered = this.buffered.subarray(end);
-      const tensors = ((header as { tensors?: WireTensor[] }).tensors ?? []).map((t) => ({
-        name: t.name,
-        dtype: t.dtype,
-        shape: t.shape,
-        data: decodeTensorData(t.dtype, body.subarray(t.offset, t.offset + t.length)),
-      }));
-      this.onFrame({ header, tensors });
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    while (this.length >= this.needed) {
+      const buffered = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
+      this.chunks = [buffered];
+      const headerLength = buffered.readUInt32LE(0);
+      const end = PREFIX_BYTES + headerLength + buffered.readUInt32LE(4);
+      if (buffered.length < end) {
+        this.needed = end;
+        return;
+      }
+      const rest = buffered.subarray(end);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.length = rest.length;
+      this.needed = PREFIX_BYTES;
+      this.onFrame(decodeFrame<H>(buffered.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength), buffered.subarray(PREFIX_BYTES + headerLength, end)));
     }
   }
+}
+
+function decodeFrame<H extends object>(headerBytes: Buffer, body: Buffer): Frame<H> {
+  const header = JSON.parse(headerBytes.toString('utf8')) as H;
+  const tensors = ((header as { tensors?: WireTensor[] }).tensors ?? []).map((t) => ({
+    name: t.name,
+    dtype: t.dtype,
+    shape: t.shape,
+    data: decodeTensorData(t.dtype, body.subarray(t.offset, t.offset + t.length)),
+  }));
+  return { header, tensors };
 }
