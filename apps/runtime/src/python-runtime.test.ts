@@ -126,7 +126,7 @@ describe('a Python predictor served by a replica', () => {
       'broken.py': 'class Broken:\n    def load(self, model_dir):\n        raise RuntimeError("no weights in " + model_dir)\n',
     });
     const starting = startRuntime({ modelPath: dir, name: 'broken', python: { predictor: 'broken:Broken', signature: DOUBLER_SIGNATURE } });
-    await expect(starting).rejects.toThrow(/the predictor broken:Broken failed to load: RuntimeError: no weights in \/model/);
+    await expect(starting).rejects.toThrow(/the predictor broken:Broken failed to load: RuntimeError: no weights in \//);
   });
 });
 

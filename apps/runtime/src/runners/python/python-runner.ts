@@ -182,6 +182,8 @@ export function checkedOutputs(specs: readonly TensorSpec[], tensors: Frame<unkn
   for (const spec of specs) {
     const tensor = byName.get(spec.name);
     if (!tensor) throw new Error(`predict returned no output '${spec.name}'`);
+    // The runner script casts every output to its declared datatype; anything else is a broken runner, not a model.
+    if (tensor.dtype !== spec.dtype) throw new Error(`output '${spec.name}' came back as ${tensor.dtype}, the signature declares ${spec.dtype}`);
     const fits =
       tensor.shape.length === spec.shape.length &&
       spec.shape.every((d, i) => d === tensor.shape[i] || (d === null && (i > 0 || rows === undefined || tensor.shape[0] === rows))) &&
