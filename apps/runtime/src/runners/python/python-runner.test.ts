@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DType, ModelSignature, TensorData } from '@slipway/core';
 import { describe, expect, it } from 'vitest';
+import { createInference } from '../../inference';
 import type { Feeds } from '../../runner';
 import { PythonRunner } from './python-runner';
 import { resolveBwrap } from './sandbox';
@@ -87,6 +88,41 @@ describe('the Python runner', () => {
       // Loaded, and closing is not mistaken for a death.
       expect(logs).toHaveLength(1);
       expect(JSON.parse(logs[0]!)).toMatchObject({ msg: 'python predictor loaded', sandboxed: bwrap !== undefined });
+    }
+  });
+
+  it('is handed a batch of concurrent requests as one predict call, and each caller gets its own rows back', async () => {
+    const modelDir = mkdtempSync(path.join(tmpdir(), 'slipway-python-batch-'));
+    writeFileSync(
+      path.join(modelDir, 'counter.py'),
+      'import numpy as np\n\nclass Counter:\n    def predict(self, inputs):\n        x = inputs["x"]\n        return {"y": x + 1, "batch": np.full(len(x), len(x))}\n',
+    );
+    const runner = await PythonRunner.load({
+      python: '/usr/bin/python3',
+      modelDir,
+      predictor: 'counter:Counter',
+      signature: {
+        inputs: [{ name: 'x', dtype: 'float32', shape: [null, 1] }],
+        outputs: [
+          { name: 'y', dtype: 'float32', shape: [null, 1] },
+          { name: 'batch', dtype: 'int32', shape: [null] },
+        ],
+      },
+      bwrap: resolveBwrap('auto'),
+      predictTimeoutMs: 60_000,
+      log: () => {},
+      onDeath: () => {},
+    });
+    try {
+      const batches: number[] = [];
+      const inference = createInference({ runner, batching: { maxBatchSize: 8, maxQueueDelayMs: 0 }, onBatch: (rows) => batches.push(rows) });
+      const answers = await Promise.all([1, 2, 3, 4].map((v) => inference.infer({ x: { dtype: 'float32', shape: [1, 1], data: new Float32Array([v]) } })));
+      expect(answers.map((a) => [...(a.y!.data as Float32Array)])).toEqual([[2], [3], [4], [5]]);
+      // The first request finds Python idle and runs alone; the other three wait for it and share the next call.
+      expect(batches).toEqual([1, 3]);
+      expect(answers.map((a) => [...(a.batch!.data as Int32Array)])).toEqual([[1], [3], [3], [3]]);
+    } finally {
+      await runner.close();
     }
   });
 });
