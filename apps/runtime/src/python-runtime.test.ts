@@ -268,28 +268,32 @@ describe('a Python predictor’s isolation', () => {
 });
 
 const SLEEPER = `
-import threading
+import os, threading
 
 class Sleeper:
     def predict(self, inputs):
         x = inputs["x"]
         if x[0, 0] == 7:
             threading.Event().wait()  # stuck for good
+        if x[0, 0] == 13:
+            os._exit(3)  # as if killed for memory
         return {"doubled": x * 2, "rows": x[:, 0].astype("int64")}
 `;
 
-describe('a stuck Python predictor', () => {
+describe('a stuck or dying Python predictor', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'slipway-python-test-'));
-  let runtime: RunningRuntime;
-
-  beforeAll(async () => {
-    const dir = modelDir(root, 'sleeper', { 'sleeper.py': SLEEPER });
-    runtime = await startRuntime({
+  const dir = modelDir(root, 'sleeper', { 'sleeper.py': SLEEPER });
+  const start = () =>
+    startRuntime({
       modelPath: dir,
       name: 'sleeper',
       python: { predictor: 'sleeper:Sleeper', signature: DOUBLER_SIGNATURE },
       env: { SLIPWAY_PREDICT_TIMEOUT_MS: '1000' },
     });
+  let runtime: RunningRuntime;
+
+  beforeAll(async () => {
+    runtime = await start();
   });
   afterAll(() => runtime?.stop());
 
@@ -305,5 +309,19 @@ describe('a stuck Python predictor', () => {
     });
     expect(JSON.parse(await died)).toMatchObject({ reason: 'predict did not answer within 1000 ms' });
     expect(await exited).toBe(1);
+  });
+
+  it('answers model_error when the Python process dies mid-predict, then the replica exits to be replaced', async () => {
+    const dying = await start();
+    try {
+      const died = logLine(dying, (line) => line.includes('python process died'));
+      const exited = new Promise<number | null>((resolve) => dying.process.once('exit', (code) => resolve(code)));
+      const answer = await post(dying.address, '/predict', { inputs: { x: [[13, 0, 0]] } });
+      expect(answer).toEqual({ status: 500, body: { error: { code: 'model_error', message: 'the model failed on this input: the Python process exited' } } });
+      expect(JSON.parse(await died)).toMatchObject({ reason: 'the Python process exited (code 3)' });
+      expect(await exited).toBe(1);
+    } finally {
+      await dying.stop();
+    }
   });
 });

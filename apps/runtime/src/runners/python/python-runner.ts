@@ -152,7 +152,10 @@ export class PythonRunner implements ModelRunner {
     }
     this.pending.clear();
     rmSync(this.scratchDir, { recursive: true, force: true });
-    if (!this.closing) onDeath(this.killedBecause ?? `the Python process exited (${signal ?? `code ${code}`})`);
+    if (this.closing) return;
+    // After the callers just rejected have been answered (their answers are written in the promise jobs run first).
+    const reason = this.killedBecause ?? `the Python process exited (${signal ?? `code ${code}`})`;
+    setImmediate(() => onDeath(reason));
   }
 
   async close(): Promise<void> {
