@@ -7,7 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { formatShape, type ModelSignature, type TensorSpec } from '@slipway/core';
 import type { Feeds, Log, ModelRunner, OutputTensor, Outputs } from '../../runner';
-import { pythonCommand } from './sandbox';
+import { type PythonCommand, pythonCommand } from './sandbox';
 import { encodeFrame, type Frame, FrameReader, type WireReply, type WireRequest } from './wire';
 
 /** What OIP model metadata reports for a Python model. */
@@ -60,13 +60,7 @@ export class PythonRunner implements ModelRunner {
   static async load(options: PythonLoadOptions): Promise<PythonRunner> {
     const scratchDir = mkdtempSync(path.join(tmpdir(), 'slipway-python-'));
     const command = pythonCommand({ ...options, runnerDir: RUNNER_DIR, scratchDir, hostEnv: options.hostEnv ?? process.env });
-    const child = spawn(command.command, command.args, { env: command.env, cwd: command.cwd, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
-    for (const stream of ['stdout', 'stderr'] as const) {
-      createInterface({ input: child[stream]! }).on('line', (line) => options.log('python', { stream, line }));
-    }
-    const requests = child.stdio[3] as Writable;
-    const answers = child.stdio[4] as Readable;
-    requests.on('error', () => {}); // A dead process is reported by its exit, not by a write to its pipe.
+    const { child, requests, answers } = startProcess(command, options.log);
     const runner = new PythonRunner(child, requests, scratchDir, options.signature, options.predictTimeoutMs);
     const ready = new Promise<WireReply>((resolve, reject) => {
       runner.onReply = resolve;
@@ -168,6 +162,17 @@ export class PythonRunner implements ModelRunner {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/** Starts the runner script: its stdout and stderr become log lines, the protocol runs on fds 3 and 4. */
+function startProcess(command: PythonCommand, log: Log): { child: ChildProcess; requests: Writable; answers: Readable } {
+  const child = spawn(command.command, command.args, { env: command.env, cwd: command.cwd, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    createInterface({ input: child[stream]! }).on('line', (line) => log('python', { stream, line }));
+  }
+  const requests = child.stdio[3] as Writable;
+  requests.on('error', () => {}); // A dead process is reported by its exit, not by a write to its pipe.
+  return { child, requests, answers: child.stdio[4] as Readable };
 }
 
 /** A Python exception as the caller sees it: its type and message (the traceback stays in the replica's log). */
