@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { onPath, type SystemRequirement } from './system-packages';
@@ -20,6 +21,16 @@ export const JOURNEY_REQUIREMENTS: readonly SystemRequirement[] = [
   { purpose: 'the Python client journey (e2e/python-client.test.ts)', packages: ['python3'], present: () => onPath('python3') },
 ];
 
+/** What the Python model runtime's tests (apps/runtime, real Python from Debian) need: numpy, scikit-learn, bubblewrap. */
+export const PYTHON_MODEL_REQUIREMENTS: readonly SystemRequirement[] = [
+  {
+    purpose: 'Python models (apps/runtime/src/runners/python)',
+    packages: ['python3-numpy', 'python3-sklearn'],
+    present: () => spawnSync('/usr/bin/python3', ['-c', 'import numpy, sklearn'], { stdio: 'ignore' }).status === 0,
+  },
+  { purpose: 'isolating user code (bubblewrap)', packages: ['bubblewrap'], present: () => onPath('bwrap') },
+];
+
 /**
  * Whether a test run includes journeys: yes with no file filter (`npm test`), or when a filter matches
  * a file under e2e/ as vitest matches them (a substring of the path). Options (`-t name`) are not filters.
@@ -38,5 +49,5 @@ export function testRequirements(root: string, args: readonly string[]): readonl
   const journeyFiles = readdirSync(path.join(root, 'e2e'))
     .filter((name) => name.endsWith('.test.ts'))
     .map((name) => `e2e/${name}`);
-  return runsJourneys(args, journeyFiles) ? JOURNEY_REQUIREMENTS : [];
+  return [...PYTHON_MODEL_REQUIREMENTS, ...(runsJourneys(args, journeyFiles) ? JOURNEY_REQUIREMENTS : [])];
 }

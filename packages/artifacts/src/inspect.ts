@@ -30,7 +30,13 @@ export async function inspectArtifact({ archivePath, filename, limits }: Inspect
 
 /** What a version records about its artifact at upload (`ModelVersion.details`; inspection adds opsets and operators). */
 export function uploadDetails(artifact: Omit<UnpackedArtifact, 'root'>) {
-  return { modelFile: artifact.modelFile, referenceDataFile: artifact.referenceDataFile, files: artifact.files, mlflow: artifact.mlflow };
+  return {
+    modelFile: artifact.modelFile,
+    referenceDataFile: artifact.referenceDataFile,
+    files: artifact.files,
+    mlflow: artifact.mlflow,
+    python: artifact.python,
+  };
 }
 
 /** The part of `uploadDetails` that later readers (the worker) rely on, read back from the database. */

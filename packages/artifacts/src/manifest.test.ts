@@ -71,6 +71,7 @@ describe('readSlipwayManifest', () => {
       manifest: { model: './nested//model.onnx' },
       modelFile: 'nested/model.onnx',
       referenceDataFile: null,
+      python: null,
     });
   });
 

@@ -1,6 +1,7 @@
 import type { ModelSignature } from '@slipway/core';
 import { z } from 'zod';
 import { existingArtifactPath, invalidManifest, readYamlFile } from './manifest-file';
+import { type PythonArtifact, pythonManifestKeys, readPythonModel } from './python-model';
 import type { ArtifactFile } from './staging-dir';
 
 export const MANIFEST_FILENAMES = ['slipway.yaml', 'slipway.yml'] as const;
@@ -20,6 +21,8 @@ export const slipwayManifestSchema = z.strictObject({
     .optional(),
   /** Free-form: git commit, training run URL, metrics… */
   metadata: z.record(z.string(), z.unknown()).optional(),
+  /** A Python model: `runtime: python`, its predictor, signature, Python version and requirements (see python-model.ts). */
+  ...pythonManifestKeys,
 });
 export type SlipwayManifest = z.infer<typeof slipwayManifestSchema>;
 
@@ -28,6 +31,8 @@ export interface LoadedManifest {
   /** Normalised, and checked to exist, when the manifest names them. */
   modelFile: string | null;
   referenceDataFile: string | null;
+  /** When the manifest says `runtime: python`. */
+  python: PythonArtifact | null;
 }
 
 /** Reads slipway.yaml (or slipway.yml) from the artifact root; null when there is none. */
@@ -41,6 +46,7 @@ export async function readSlipwayManifest(dir: string, files: readonly ArtifactF
     manifest,
     modelFile: manifest.model === undefined ? null : existingArtifactPath(manifest.model, files, `${path} 'model'`),
     referenceDataFile: manifest.reference_data === undefined ? null : existingArtifactPath(manifest.reference_data, files, `${path} 'reference_data'`),
+    python: readPythonModel(manifest, files, path),
   };
 }
 

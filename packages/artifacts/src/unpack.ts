@@ -9,6 +9,7 @@ import { UnpackBudget, type UnpackLimits } from './limits';
 import { readSlipwayManifest, type SlipwayManifest } from './manifest';
 import { readMlflowModel, type MlflowModel } from './mlflow';
 import { assertLooksLikeOnnx } from './onnx-header';
+import type { PythonArtifact } from './python-model';
 import { selectModel } from './select-model';
 import { StagingDir, type ArtifactFile } from './staging-dir';
 
@@ -16,8 +17,10 @@ export interface UnpackedArtifact {
   format: ArtifactFormat;
   /** The folder the artifact was unpacked into (destDir). */
   root: string;
-  /** Relative to root: the ONNX model to load. Side files (external data) sit next to it. */
+  /** Relative to root: the ONNX model to load (side files, external data, sit next to it); a Python model's predictor module. */
   modelFile: string;
+  /** A Python model (`runtime: python` in slipway.yaml): predictor, declared signature, environment files. */
+  python: PythonArtifact | null;
   manifest: SlipwayManifest | null;
   mlflow: MlflowModel | null;
   /** Relative to root, from the manifest's reference_data. */
@@ -66,9 +69,10 @@ export async function unpackArtifact({ archivePath, filename, destDir, limits, p
     await EXTRACTORS[format](archivePath, filename, staging, budget);
     const { dir, files } = staging.contents();
     const manifest = await readSlipwayManifest(dir, files);
-    const mlflow = await readMlflowModel(dir, files);
-    const modelFile = selectModel(files, { manifest: manifest?.modelFile ?? null, mlflow: mlflow?.modelFile ?? null });
-    await assertLooksLikeOnnx(join(dir, modelFile), modelFile);
+    const python = manifest?.python ?? null;
+    const mlflow = python ? null : await readMlflowModel(dir, files);
+    const modelFile = python ? python.moduleFile : selectModel(files, { manifest: manifest?.modelFile ?? null, mlflow: mlflow?.modelFile ?? null });
+    if (!python) await assertLooksLikeOnnx(join(dir, modelFile), modelFile);
     await staging.publish(destDir);
     return {
       format,
@@ -76,6 +80,7 @@ export async function unpackArtifact({ archivePath, filename, destDir, limits, p
       modelFile,
       manifest: manifest?.manifest ?? null,
       mlflow,
+      python,
       referenceDataFile: manifest?.referenceDataFile ?? null,
       files,
     };

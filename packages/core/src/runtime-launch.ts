@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ModelSignature, modelSignatureSchema } from './signature';
 
 /**
  * The runtime's launch contract, shared by whoever starts replicas (the local driver, tests, benches):
@@ -13,7 +14,26 @@ export const runtimeEnvSchema = z
     /** The gateway's framed transport (length-prefixed frames over TCP) on HOST; 0 picks a free port. */
     SLIPWAY_FRAMED_PORT: z.coerce.number().int().min(0).default(0),
     HOST: z.string().default('127.0.0.1'),
+    /** An ONNX file, or for a Python model the directory its predictor loads from. */
     SLIPWAY_MODEL_PATH: z.string().min(1),
+    /** How the replica runs its model: onnxruntime in process, or the predictor in one Python process. */
+    SLIPWAY_RUNTIME_KIND: z.enum(['onnx', 'python']).default('onnx'),
+    /** A Python model's interpreter (a version's environment, or Debian's python3 with its numpy and scikit-learn). */
+    SLIPWAY_PYTHON: z.string().min(1).default('/usr/bin/python3'),
+    /** A Python model's predictor as `module:Class`, the module importable from the model directory. */
+    SLIPWAY_PREDICTOR: z
+      .string()
+      .regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/, 'expected module:Class')
+      .optional(),
+    /** A Python model's declared signature (JSON, as the manifest declares it): ONNX models carry their own. */
+    SLIPWAY_SIGNATURE: z
+      .string()
+      .optional()
+      .transform((v) => (v ? modelSignatureSchema.parse(JSON.parse(v)) : undefined)),
+    /** How long a Python predictor may take on one batch; past it the process is killed and the replica exits to be replaced. */
+    SLIPWAY_PREDICT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+    /** User code under bubblewrap: `auto` when `bwrap` is installed, `on` refuses to start without it. */
+    SLIPWAY_SANDBOX: onOff.default('auto'),
     SLIPWAY_MODEL_NAME: z.string().min(1),
     SLIPWAY_MODEL_VERSION: z.string().default('1'),
     /**
@@ -56,6 +76,10 @@ export const runtimeEnvSchema = z
     REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
     SLIPWAY_PREFIX: z.string().default('slipway'),
   })
+  .refine((env) => env.SLIPWAY_RUNTIME_KIND !== 'python' || (env.SLIPWAY_PREDICTOR !== undefined && env.SLIPWAY_SIGNATURE !== undefined), {
+    message: 'a Python model needs SLIPWAY_PREDICTOR and SLIPWAY_SIGNATURE',
+    path: ['SLIPWAY_PREDICTOR'],
+  })
   .refine((env) => env.SLIPWAY_REPLICA_TOKEN !== undefined || isLoopback(env.HOST), {
     message: 'a replica listening beyond loopback needs SLIPWAY_REPLICA_TOKEN',
     path: ['SLIPWAY_REPLICA_TOKEN'],
@@ -79,6 +103,8 @@ export const RUNTIME_TUNABLES = [
   'SLIPWAY_WARM_UP',
   'SLIPWAY_DRAIN_TIMEOUT_MS',
   'SLIPWAY_DRIFT_WINDOW_MS',
+  'SLIPWAY_SANDBOX',
+  'SLIPWAY_PREDICT_TIMEOUT_MS',
   // Drift windows are handed to the worker through Redis (see SLIPWAY_VARIANT_ID).
   'REDIS_URL',
   'SLIPWAY_PREFIX',
@@ -106,6 +132,8 @@ export interface RuntimeLaunch {
   executionProvider?: 'cpu' | 'cuda';
   /** Where the driver fixes how long a replica may take to stop (a pod's termination grace period): over the host's tunable. */
   drainTimeoutMs?: number;
+  /** A Python model: its predictor, declared signature and interpreter (SLIPWAY_MODEL_PATH is then its directory). */
+  python?: { predictor: string; signature: ModelSignature; interpreter?: string };
 }
 
 /**
@@ -132,6 +160,7 @@ export function replicaRuntimeEnv(launch: RuntimeLaunch, hostEnv: Readonly<Recor
     ...(launch.intraOpThreads !== undefined && { SLIPWAY_INTRA_OP_THREADS: String(launch.intraOpThreads) }),
     ...(launch.executionProvider && { SLIPWAY_EXECUTION_PROVIDER: launch.executionProvider }),
     ...(launch.drainTimeoutMs !== undefined && { SLIPWAY_DRAIN_TIMEOUT_MS: String(launch.drainTimeoutMs) }),
+    ...(launch.python && pythonLaunchEnv(launch.python)),
   });
 }
 
@@ -149,6 +178,15 @@ export function runtimeLaunchEnv(launch: RuntimeLaunch, hostEnv: NodeJS.ProcessE
   Object.assign(env, replicaRuntimeEnv(launch, hostEnv), extra);
   // Next.js's types declare NODE_ENV as always set; a replica's environment need not have it.
   return env as NodeJS.ProcessEnv;
+}
+
+function pythonLaunchEnv(python: NonNullable<RuntimeLaunch['python']>): Record<string, string> {
+  return {
+    SLIPWAY_RUNTIME_KIND: 'python',
+    SLIPWAY_PREDICTOR: python.predictor,
+    SLIPWAY_SIGNATURE: JSON.stringify(python.signature),
+    ...(python.interpreter !== undefined && { SLIPWAY_PYTHON: python.interpreter }),
+  };
 }
 
 /** Where a replica listens: HTTP for everyone, and the framed transport for its gateways. */

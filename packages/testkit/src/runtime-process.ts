@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { framedAddress, type ListeningPorts, parseListeningLine, REPLICA_TOKEN_HEADER, runtimeLaunchEnv } from '@slipway/core';
+import { framedAddress, type ListeningPorts, parseListeningLine, REPLICA_TOKEN_HEADER, type RuntimeLaunch, runtimeLaunchEnv } from '@slipway/core';
 import { runtimeCommand } from '@slipway/core/runtime-command';
 
 export interface RunningRuntime {
@@ -21,10 +21,20 @@ export async function startRuntime(options: {
   name: string;
   version?: string;
   token?: string;
+  /** A Python model: `modelPath` is then its directory. */
+  python?: RuntimeLaunch['python'];
   env?: Record<string, string>;
 }): Promise<RunningRuntime> {
   const env = runtimeLaunchEnv(
-    { port: 0, host: '127.0.0.1', modelPath: options.modelPath, modelName: options.name, modelVersion: options.version ?? '1', token: options.token },
+    {
+      port: 0,
+      host: '127.0.0.1',
+      modelPath: options.modelPath,
+      modelName: options.name,
+      modelVersion: options.version ?? '1',
+      token: options.token,
+      python: options.python,
+    },
     process.env,
     options.env,
   );

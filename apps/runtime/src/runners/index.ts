@@ -2,9 +2,11 @@ import type { RuntimeEnv } from '../env';
 import type { Log, ModelRunner } from '../runner';
 import { type OnnxLoadOptions, OnnxSessionRunner } from './onnx/session-runner';
 import { OnnxThreadRunner } from './onnx/thread-runner';
+import { PythonRunner } from './python/python-runner';
+import { resolveBwrap } from './python/sandbox';
 
-/** How a replica runs its model. A Python runner joins as another kind, with its loader below. */
-export type RunnerKind = 'onnx';
+/** How a replica runs its model. */
+export type RunnerKind = RuntimeEnv['SLIPWAY_RUNTIME_KIND'];
 
 /** Loads one kind of runner from the replica's launch config (each kind reads the settings it needs). */
 export type RunnerLoader = (launch: RuntimeEnv, log: Log) => Promise<ModelRunner>;
@@ -19,14 +21,27 @@ const LOADERS: Record<RunnerKind, RunnerLoader> = {
     };
     return launch.SLIPWAY_INFERENCE_THREAD === 'worker' ? OnnxThreadRunner.load(options) : OnnxSessionRunner.load(options);
   },
+  python: (launch, log) =>
+    PythonRunner.load({
+      python: launch.SLIPWAY_PYTHON,
+      modelDir: launch.SLIPWAY_MODEL_PATH,
+      // The launch schema requires both for a Python model.
+      predictor: launch.SLIPWAY_PREDICTOR!,
+      signature: launch.SLIPWAY_SIGNATURE!,
+      bwrap: resolveBwrap(launch.SLIPWAY_SANDBOX),
+      predictTimeoutMs: launch.SLIPWAY_PREDICT_TIMEOUT_MS,
+      log,
+      // A replica whose Python process died (or was killed, stuck) cannot serve: it exits, and the controller replaces it.
+      onDeath: (reason) => {
+        log('python process died', { reason });
+        process.exit(1);
+      },
+    }),
 };
 
-/**
- * The kind of runner a launch config asks for. Every model served today is ONNX; when the launch contract
- * (`runtimeEnvSchema` in core) gains the replica's runtime kind, this is the one place that reads it.
- */
-export function runnerKind(_launch: RuntimeEnv): RunnerKind {
-  return 'onnx';
+/** The kind of runner a launch config asks for (SLIPWAY_RUNTIME_KIND, ONNX unless said otherwise). */
+export function runnerKind(launch: RuntimeEnv): RunnerKind {
+  return launch.SLIPWAY_RUNTIME_KIND;
 }
 
 /** The one place a replica's model runner is chosen and loaded. */
