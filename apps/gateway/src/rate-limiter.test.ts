@@ -4,6 +4,7 @@ import { requireTestEnv } from '@slipway/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RateLimiter } from './rate-limiter';
+import { log } from './log';
 
 /** Two limiters are two gateway processes: they share nothing but Redis. */
 describe('rate limits shared by gateway processes', () => {
@@ -77,7 +78,7 @@ describe('rate limits shared by gateway processes', () => {
 
   it('keeps limiting per process while Redis cannot be reached', async () => {
     const unreachable = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const errors = vi.spyOn(log, 'warn').mockImplementation(() => undefined);
     try {
       const limiter = new RateLimiter(10_000, unreachable, prefix);
       const answers = [];
