@@ -1,21 +1,5 @@
-import { conciseOrtMessage, type DType, type ModelSignature, type TensorData } from '@slipway/core';
+import { conciseOrtMessage, TYPED_ARRAYS, type DType, type ModelSignature, type TensorData } from '@slipway/core';
 import type { Feeds, ModelRunner } from './runner';
-
-const ZEROS: Record<Exclude<DType, 'string'>, new (length: number) => Exclude<TensorData, string[]>> = {
-  bool: Uint8Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-  int64: BigInt64Array,
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  uint32: Uint32Array,
-  uint64: BigUint64Array,
-  // Raw half-precision bits: all zero is 0.0.
-  float16: Uint16Array,
-  float32: Float32Array,
-  float64: Float64Array,
-};
 
 /** An input that fits the signature: zeros (empty strings for BYTES), batch 1 in every dynamic dimension. */
 export function zeroFeeds(signature: ModelSignature): Feeds {
@@ -23,7 +7,7 @@ export function zeroFeeds(signature: ModelSignature): Feeds {
   for (const spec of signature.inputs) {
     const shape = spec.shape.map((d) => d ?? 1);
     const length = shape.reduce((a, b) => a * b, 1);
-    feeds[spec.name] = { dtype: spec.dtype, shape, data: spec.dtype === 'string' ? Array<string>(length).fill('') : new ZEROS[spec.dtype](length) };
+    feeds[spec.name] = { dtype: spec.dtype, shape, data: spec.dtype === 'string' ? Array<string>(length).fill('') : new TYPED_ARRAYS[spec.dtype](length) };
   }
   return feeds;
 }

@@ -13,6 +13,25 @@ export type TensorData =
   | BigUint64Array
   | string[];
 
+/** The typed array that holds each numeric datatype's elements (float16 as its raw 16-bit patterns). */
+export const TYPED_ARRAYS: Record<
+  Exclude<DType, 'string'>,
+  { BYTES_PER_ELEMENT: number; new (length: number): Exclude<TensorData, string[]>; new (buffer: ArrayBuffer): Exclude<TensorData, string[]> }
+> = {
+  bool: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint64: BigUint64Array,
+  float16: Uint16Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
 /** A validated input, ready to become an `ort.Tensor` (bool as Uint8Array, float16 as raw half bits). */
 export interface TensorValue {
   dtype: DType;

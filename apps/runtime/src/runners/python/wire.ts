@@ -1,4 +1,4 @@
-import type { DType, TensorData } from '@slipway/core';
+import { type DType, type TensorData, TYPED_ARRAYS } from '@slipway/core';
 
 /*
  * The wire between a replica and its Python process (`apps/runtime/python/slipway_runner.py` mirrors this module).
@@ -89,21 +89,6 @@ export function encodeFrame<H extends object>(header: H, tensors: readonly { nam
   return [prefix, json, ...chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))];
 }
 
-const TYPED: Record<Exclude<DType, 'string'>, { BYTES_PER_ELEMENT: number; new (buffer: ArrayBuffer): Exclude<TensorData, string[]> }> = {
-  bool: Uint8Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-  int64: BigInt64Array,
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  uint32: Uint32Array,
-  uint64: BigUint64Array,
-  float16: Uint16Array,
-  float32: Float32Array,
-  float64: Float64Array,
-};
-
 /** A tensor's data from its wire bytes (copied, so it owns an aligned buffer of its own). */
 export function decodeTensorData(dtype: DType, bytes: Buffer): TensorData {
   if (dtype === 'string') {
@@ -115,7 +100,7 @@ export function decodeTensorData(dtype: DType, bytes: Buffer): TensorData {
     }
     return values;
   }
-  const Typed = TYPED[dtype];
+  const Typed = TYPED_ARRAYS[dtype];
   if (bytes.length % Typed.BYTES_PER_ELEMENT !== 0) throw new Error(`${bytes.length} bytes are not a whole number of ${dtype} values`);
   const copy = new ArrayBuffer(bytes.length);
   new Uint8Array(copy).set(bytes);
