@@ -3,7 +3,7 @@ import type { Log, ModelRunner } from '../runner';
 import { type OnnxLoadOptions, OnnxSessionRunner } from './onnx/session-runner';
 import { OnnxThreadRunner } from './onnx/thread-runner';
 import { PythonRunner } from './python/python-runner';
-import { resolveBwrap } from './python/sandbox';
+import { resolveBwrap } from '@slipway/environments';
 
 /** How a replica runs its model. */
 export type RunnerKind = RuntimeEnv['SLIPWAY_RUNTIME_KIND'];
