@@ -84,6 +84,10 @@ const envSchema = z.object({
   SLIPWAY_K8S_PLACE_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   /** How long a stopping replica pod finishes accepted requests (its SIGTERM drain and grace period). */
   SLIPWAY_K8S_DRAIN_SECONDS: z.coerce.number().int().positive().default(10),
+  /** A package index Python environments install from (pip --index-url); without one only from a version's wheels/. */
+  SLIPWAY_PIP_INDEX_URL: z.url().optional(),
+  /** Bubblewrap around user code on this host (environment builds, inspections, local replicas): auto uses it when installed. */
+  SLIPWAY_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
 });
 
 export type WorkerEnv = z.infer<typeof envSchema>;

@@ -1,4 +1,4 @@
-import { DTYPES, type DType, fromOipDatatype, type ModelSignature } from '@slipway/core';
+import { DTYPES, type DType, fromOipDatatype, type ModelSignature, modelSignatureSchema } from '@slipway/core';
 import { z } from 'zod';
 import { existingArtifactPath, invalidManifest } from './manifest-file';
 import type { ArtifactFile } from './staging-dir';
@@ -13,6 +13,8 @@ import type { ArtifactFile } from './staging-dir';
  *   signature:
  *     inputs:  [{name: features, datatype: FP32, shape: [-1, 4]}]
  *     outputs: [{name: probabilities, datatype: FP64, shape: [-1, 3]}]
+ *   example:                           # optional: inputs inspection runs predict on (zeros shaped by the signature otherwise)
+ *     features: [[5.1, 3.5, 1.4, 0.2]]
  *
  * Wheels for offline installs go in `wheels/`. A datatype is an OIP name (FP32) or Slipway's (float32); -1 or null
  * marks a dynamic dimension.
@@ -63,14 +65,20 @@ export const pythonManifestKeys = {
     .regex(/^3\.\d+$/, "expected a Python 3 version such as '3.11'")
     .optional(),
   requirements: z.string().min(1).optional(),
+  /** The inputs inspection runs the predictor on (and the API docs show), as nested arrays by input name. */
+  example: z.record(z.string(), z.unknown()).optional(),
 };
 
 /** What a Python model's environment and runtime need from its artifact. */
 export interface PythonArtifact {
   predictor: string;
   signature: ModelSignature;
-  /** The module file the predictor's module resolves to, relative to the artifact root. */
+  /** The module file the predictor's module resolves to (an MLflow model: its pickled model), relative to the artifact root. */
   moduleFile: string;
+  /** The directory `load` is given, relative to the artifact root ('.' for the root; an MLflow model's folder). */
+  modelDir: string;
+  /** An MLflow model served by a built-in predictor (its flavor), or null for the user's own predictor. */
+  mlflowFlavor: 'sklearn' | 'python_function' | null;
   pythonVersion: string | null;
   /** Relative to the artifact root. */
   requirementsFile: string | null;
@@ -78,12 +86,24 @@ export interface PythonArtifact {
   wheels: string[];
 }
 
+/** A PythonArtifact as stored in a version's upload details (read back by the worker). */
+export const pythonArtifactSchema = z.object({
+  predictor: z.string(),
+  signature: modelSignatureSchema,
+  moduleFile: z.string(),
+  modelDir: z.string().default('.'),
+  mlflowFlavor: z.enum(['sklearn', 'python_function']).nullable().default(null),
+  pythonVersion: z.string().nullable(),
+  requirementsFile: z.string().nullable(),
+  wheels: z.array(z.string()),
+}) satisfies z.ZodType<PythonArtifact, unknown>;
+
 type PythonManifest = { [K in keyof typeof pythonManifestKeys]?: z.infer<(typeof pythonManifestKeys)[K]> } & { model?: string | undefined };
 
 /** The Python model a manifest declares, checked against the artifact's files; null for an ONNX model. */
 export function readPythonModel(manifest: PythonManifest, files: readonly ArtifactFile[], manifestPath: string): PythonArtifact | null {
   if (manifest.runtime !== 'python') {
-    const stray = (['predictor', 'signature', 'python', 'requirements'] as const).filter((key) => manifest[key] !== undefined);
+    const stray = (['predictor', 'signature', 'python', 'requirements', 'example'] as const).filter((key) => manifest[key] !== undefined);
     if (stray.length > 0) throw invalidManifest(`${manifestPath}: ${stray.map((k) => `'${k}'`).join(', ')} need 'runtime: python'.`);
     return null;
   }
@@ -109,6 +129,8 @@ export function readPythonModel(manifest: PythonManifest, files: readonly Artifa
     predictor: manifest.predictor,
     signature: manifest.signature,
     moduleFile,
+    modelDir: '.',
+    mlflowFlavor: null,
     pythonVersion: manifest.python ?? null,
     requirementsFile,
     wheels: files.filter((f) => f.path.startsWith('wheels/') && f.path.endsWith('.whl')).map((f) => f.path),

@@ -69,8 +69,8 @@ export async function unpackArtifact({ archivePath, filename, destDir, limits, p
     await EXTRACTORS[format](archivePath, filename, staging, budget);
     const { dir, files } = staging.contents();
     const manifest = await readSlipwayManifest(dir, files);
-    const python = manifest?.python ?? null;
-    const mlflow = python ? null : await readMlflowModel(dir, files);
+    const mlflow = manifest?.python ? null : await readMlflowModel(dir, files);
+    const python = manifest?.python ?? mlflow?.python ?? null;
     const modelFile = python ? python.moduleFile : selectModel(files, { manifest: manifest?.modelFile ?? null, mlflow: mlflow?.modelFile ?? null });
     if (!python) await assertLooksLikeOnnx(join(dir, modelFile), modelFile);
     await staging.publish(destDir);

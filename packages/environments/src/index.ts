@@ -22,3 +22,14 @@ export {
   type SandboxSpec,
   sandboxCommand,
 } from './sandbox';
+export { PYTHON_RUNNER_DIR, PYTHON_RUNNER_SCRIPT } from './runner-script';
+export {
+  type CheckOptions,
+  type CheckResult,
+  type CheckTensor,
+  checkPredictor,
+  RUNNER_SANDBOX_PATHS,
+  type RunnerCommand,
+  type RunnerProcessOptions,
+  runnerCommand,
+} from './python-check';

@@ -1,3 +1,5 @@
+import type { ModelSignature } from '@slipway/core';
+
 /** What a driver needs to place one replica of one model version. */
 export interface ReplicaSpec {
   replicaId: string;
@@ -27,6 +29,20 @@ export interface ReplicaSpec {
   memoryMb: number;
   gpuType: string | null;
   gpuCount: number;
+  /** A Python model (slipway.yaml `runtime: python`, an MLflow sklearn model): served by the Python runtime. */
+  python?: PythonReplicaSpec;
+}
+
+export interface PythonReplicaSpec {
+  predictor: string;
+  signature: ModelSignature;
+  /** The directory `load` is given, relative to the unpacked artifact ('.' for its root). */
+  modelDir: string;
+  /**
+   * Unpacks the artifact and builds (or reuses) the version's environment on this host: the model directory and the
+   * environment's interpreter there. Only drivers that run the model on this host call it; no replica runs pip.
+   */
+  localPrepare(): Promise<{ modelDir: string; interpreter: string }>;
 }
 
 export interface PlacedReplica {

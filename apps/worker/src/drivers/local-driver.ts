@@ -35,6 +35,7 @@ export class LocalDriver implements ReplicaDriver {
     }
     // Compiled when this worker runs compiled (npm start, the image), from source under tsx or vitest.
     const { command, args, cwd } = runtimeCommand();
+    const python = spec.python && { ...spec.python, ...(await spec.python.localPrepare()) };
     const child = spawn(command, args, {
       cwd,
       // Only what a replica needs: never the worker's database URL, storage keys or internal token.
@@ -42,7 +43,7 @@ export class LocalDriver implements ReplicaDriver {
         {
           port: 0,
           host: this.options.bindHost,
-          modelPath: await spec.localModelPath(),
+          modelPath: python ? python.modelDir : await spec.localModelPath(),
           modelName: spec.deploymentName,
           modelVersion: String(spec.versionLabel),
           token: spec.token,
@@ -50,6 +51,7 @@ export class LocalDriver implements ReplicaDriver {
           featureNames: spec.featureNames,
           intraOpThreads: intraOpThreads(spec.vcpu, availableParallelism()),
           executionProvider: spec.gpuCount > 0 ? 'cuda' : 'cpu',
+          ...(python && { python: { predictor: python.predictor, signature: python.signature, interpreter: python.interpreter } }),
         },
         process.env,
         { [REPLICA_ID_ENV]: spec.replicaId, [OWNER_ENV]: this.options.owner },
