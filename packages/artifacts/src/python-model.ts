@@ -13,6 +13,7 @@ import type { ArtifactFile } from './staging-dir';
  *   signature:
  *     inputs:  [{name: features, datatype: FP32, shape: [-1, 4]}]
  *     outputs: [{name: probabilities, datatype: FP64, shape: [-1, 3]}]
+ *   predict_timeout_ms: 5000           # optional: a predict stuck past it gets its replica replaced (default 60 s)
  *   example:                           # optional: inputs inspection runs predict on (zeros shaped by the signature otherwise)
  *     features: [[5.1, 3.5, 1.4, 0.2]]
  *
@@ -65,6 +66,8 @@ export const pythonManifestKeys = {
     .regex(/^3\.\d+$/, "expected a Python 3 version such as '3.11'")
     .optional(),
   requirements: z.string().min(1).optional(),
+  /** How long one predict may take before the replica's Python process is killed and the replica replaced (default 60 s). */
+  predict_timeout_ms: z.number().int().min(100).max(600_000).optional(),
   /** The inputs inspection runs the predictor on (and the API docs show), as nested arrays by input name. */
   example: z.record(z.string(), z.unknown()).optional(),
 };
@@ -84,6 +87,8 @@ export interface PythonArtifact {
   requirementsFile: string | null;
   /** The `wheels/*.whl` files, for offline installs. */
   wheels: string[];
+  /** slipway.yaml's predict_timeout_ms, or null for the host's default. */
+  predictTimeoutMs?: number | null;
 }
 
 /** A PythonArtifact as stored in a version's upload details (read back by the worker). */
@@ -96,6 +101,7 @@ export const pythonArtifactSchema = z.object({
   pythonVersion: z.string().nullable(),
   requirementsFile: z.string().nullable(),
   wheels: z.array(z.string()),
+  predictTimeoutMs: z.number().int().positive().nullable().optional(),
 }) satisfies z.ZodType<PythonArtifact, unknown>;
 
 type PythonManifest = { [K in keyof typeof pythonManifestKeys]?: z.infer<(typeof pythonManifestKeys)[K]> } & { model?: string | undefined };
@@ -103,7 +109,7 @@ type PythonManifest = { [K in keyof typeof pythonManifestKeys]?: z.infer<(typeof
 /** The Python model a manifest declares, checked against the artifact's files; null for an ONNX model. */
 export function readPythonModel(manifest: PythonManifest, files: readonly ArtifactFile[], manifestPath: string): PythonArtifact | null {
   if (manifest.runtime !== 'python') {
-    const stray = (['predictor', 'signature', 'python', 'requirements', 'example'] as const).filter((key) => manifest[key] !== undefined);
+    const stray = (['predictor', 'signature', 'python', 'requirements', 'example', 'predict_timeout_ms'] as const).filter((key) => manifest[key] !== undefined);
     if (stray.length > 0) throw invalidManifest(`${manifestPath}: ${stray.map((k) => `'${k}'`).join(', ')} need 'runtime: python'.`);
     return null;
   }
@@ -134,5 +140,6 @@ export function readPythonModel(manifest: PythonManifest, files: readonly Artifa
     pythonVersion: manifest.python ?? null,
     requirementsFile,
     wheels: files.filter((f) => f.path.startsWith('wheels/') && f.path.endsWith('.whl')).map((f) => f.path),
+    predictTimeoutMs: manifest.predict_timeout_ms ?? null,
   };
 }

@@ -38,6 +38,8 @@ export interface PythonReplicaSpec {
   signature: ModelSignature;
   /** The directory `load` is given, relative to the unpacked artifact ('.' for its root). */
   modelDir: string;
+  /** The version's own predict timeout (slipway.yaml predict_timeout_ms), over the host's. */
+  predictTimeoutMs?: number;
   /**
    * Unpacks the artifact and builds (or reuses) the version's environment on this host: the model directory and the
    * environment's interpreter there. Only drivers that run the model on this host call it; no replica runs pip.
