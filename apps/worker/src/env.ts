@@ -61,6 +61,8 @@ const envSchema = z.object({
   SLIPWAY_K8S_RUNTIME_IMAGE: z.string().min(1).optional(),
   /** The same image built on onnxruntime's CUDA build; without it GPU machine types are refused. */
   SLIPWAY_K8S_RUNTIME_GPU_IMAGE: z.string().min(1).optional(),
+  /** The Python runtime image (deploy/python-runtime.Dockerfile) Python versions' pods run; without it they are refused. */
+  SLIPWAY_K8S_PYTHON_RUNTIME_IMAGE: z.string().min(1).optional(),
   SLIPWAY_K8S_IMAGE_PULL_POLICY: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
   /** Secret in the replicas' namespace with the blob store's settings (SLIPWAY_STORAGE=s3, SLIPWAY_S3_*, AWS_*). */
   SLIPWAY_K8S_STORAGE_SECRET: z.string().regex(DNS_LABEL).default('slipway-storage'),

@@ -5,6 +5,7 @@ import { isInspecting } from '@/lib/client/queries';
 import type { Version } from '@/lib/client/types';
 import { EmptyState } from '../states';
 import { ArtifactDetails, ManifestDetails } from './manifest-details';
+import { PythonEnvironment } from './python-environment';
 import { ReferenceStatsPreview } from './reference-stats';
 import { SignatureViewer } from './signature-viewer';
 
@@ -61,7 +62,7 @@ export function VersionDetailsCard({ versions }: { versions: Version[] }) {
       </div>
       <div className="card-body stack" style={{ gap: 24 }}>
         {shown.status === 'failed' && (
-          <div className="alert alert-error" role="alert">
+          <div className="alert alert-error" role="alert" style={{ whiteSpace: 'pre-wrap' }}>
             <strong>v{shown.label} failed validation:</strong> {shown.statusReason ?? 'no reason was recorded'}
           </div>
         )}
@@ -71,6 +72,11 @@ export function VersionDetailsCard({ versions }: { versions: Version[] }) {
         {shown.manifest && (
           <Section id="manifest-title" title="Manifest (slipway.yaml)">
             <ManifestDetails manifest={shown.manifest} />
+          </Section>
+        )}
+        {shown.details?.python && (
+          <Section id="environment-title" title="Python environment">
+            <PythonEnvironment details={shown.details} />
           </Section>
         )}
         {shown.details && (

@@ -53,6 +53,10 @@ export interface VersionDetails {
   operators?: string[];
   producer?: string | null;
   irVersion?: number | null;
+  /** A Python model: its predictor (an MLflow model: the flavor a built-in predictor serves). */
+  python?: { predictor: string; mlflowFlavor?: 'sklearn' | 'python_function' | null; pythonVersion: string | null } | null;
+  /** A Python model's environment, as inspection built (or reused) it; `failed` when the build failed. */
+  environment?: { key?: string; pythonVersion?: string; reused?: boolean; failed?: boolean; log: string };
 }
 
 /** Statistics of the artifact's reference data: the baseline drift monitoring compares traffic with. */

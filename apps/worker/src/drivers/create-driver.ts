@@ -24,6 +24,7 @@ export async function createDriver(env: WorkerEnv, db: Db, log: (line: string) =
       : { mode: 'single', name: env.SLIPWAY_K8S_NAMESPACE },
     image: env.SLIPWAY_K8S_RUNTIME_IMAGE!,
     gpuImage: env.SLIPWAY_K8S_RUNTIME_GPU_IMAGE ?? null,
+    pythonImage: env.SLIPWAY_K8S_PYTHON_RUNTIME_IMAGE ?? null,
     imagePullPolicy: env.SLIPWAY_K8S_IMAGE_PULL_POLICY,
     storageSecret: env.SLIPWAY_K8S_STORAGE_SECRET,
     driftSecret: env.SLIPWAY_K8S_DRIFT_SECRET ?? null,

@@ -96,6 +96,11 @@ export class KubernetesDriver implements ReplicaDriver {
     if (spec.gpuCount > 0 && !this.options.gpuImage) {
       throw new DriverError('needs a GPU, but no GPU runtime image is configured (SLIPWAY_K8S_RUNTIME_GPU_IMAGE); pick a CPU machine type');
     }
+    if (spec.python && !this.options.pythonImage) {
+      throw new DriverError(
+        'is a Python model, but no Python runtime image is configured (SLIPWAY_K8S_PYTHON_RUNTIME_IMAGE, built from deploy/python-runtime.Dockerfile)',
+      );
+    }
     const placement = placementOf(spec);
     const namespace = namespaceFor(this.options, placement.teamId);
     const claim: Claim = { namespace, deployment: variantObjectName(placement), variantId: placement.variantId, pod: null };
@@ -463,6 +468,14 @@ function placementOf(spec: ReplicaSpec): VariantPlacement {
     memoryMb: spec.memoryMb,
     gpuType: spec.gpuType,
     gpuCount: spec.gpuCount,
+    ...(spec.python && {
+      python: {
+        predictor: spec.python.predictor,
+        signature: spec.python.signature,
+        modelDir: spec.python.modelDir,
+        predictTimeoutMs: spec.python.predictTimeoutMs,
+      },
+    }),
   };
 }
 

@@ -53,6 +53,33 @@ const t4: VariantPlacement = { ...cpu, variantName: 'gpu', vcpu: 4, memoryMb: 16
 const env = (d: V1Deployment) => Object.fromEntries(d.spec!.template.spec!.containers[0]!.env!.map((e) => [e.name, e.value]));
 
 describe('variant manifests', () => {
+  it('runs a Python version on the Python runtime image, its predictor on the image’s python3 in the fetched model folder', async () => {
+    const signature = {
+      inputs: [{ name: 'input', dtype: 'float32' as const, shape: [null, 4] }],
+      outputs: [{ name: 'predictions', dtype: 'int64' as const, shape: [null] }],
+    };
+    const python = {
+      ...cpu,
+      modelFile: 'model/model.pkl',
+      python: { predictor: 'slipway_mlflow:SklearnModel', signature, modelDir: 'model', predictTimeoutMs: 5000 },
+    };
+    const deployment = buildVariantDeployment(python, 1, { ...options, pythonImage: 'ghcr.io/slipway/slipway-python:1.0' });
+    await validateKubernetesObject(deployment);
+    expect(deployment.spec!.template.spec!.containers[0]!.image).toBe('ghcr.io/slipway/slipway-python:1.0');
+    expect(env(deployment)).toMatchObject({
+      SLIPWAY_RUNTIME_KIND: 'python',
+      SLIPWAY_MODEL_PATH: `/var/cache/slipway/artifacts/${cpu.versionDigest}/model`,
+      SLIPWAY_PREDICTOR: 'slipway_mlflow:SklearnModel',
+      SLIPWAY_SIGNATURE: JSON.stringify(signature),
+      SLIPWAY_PYTHON: '/usr/bin/python3',
+      SLIPWAY_PREDICT_TIMEOUT_MS: '5000',
+    });
+    // An ONNX version beside it keeps the ONNX image.
+    expect(buildVariantDeployment(cpu, 1, { ...options, pythonImage: 'ghcr.io/slipway/slipway-python:1.0' }).spec!.template.spec!.containers[0]!.image).toBe(
+      'ghcr.io/slipway/slipway:1.0',
+    );
+  });
+
   it('sizes a CPU variant from its machine type and serves the artifact fetched by digest', async () => {
     const deployment = buildVariantDeployment(cpu, 3, options);
     await validateKubernetesObject(deployment);

@@ -1,4 +1,5 @@
-import { type ComputeQuota, replicaRuntimeEnv } from '@slipway/core';
+import path from 'node:path';
+import { type ComputeQuota, type ModelSignature, replicaRuntimeEnv } from '@slipway/core';
 import type { V1Deployment, V1EnvVar, V1ResourceQuota, V1Service, V1Toleration } from '@kubernetes/client-node';
 
 /**
@@ -14,6 +15,8 @@ export interface ClusterOptions {
   /** The Slipway image (runtime and artifact fetcher); GPU sizes use `gpuImage`, built on onnxruntime's CUDA build. */
   image: string;
   gpuImage: string | null;
+  /** The Python runtime image (deploy/python-runtime.Dockerfile: the Slipway image with Debian's python3, numpy, scikit-learn) for Python versions. */
+  pythonImage?: string | null;
   imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
   /** Secret holding the blob store's settings (SLIPWAY_STORAGE, SLIPWAY_S3_*, AWS_*), read by the artifact fetcher. */
   storageSecret: string;
@@ -61,7 +64,12 @@ export interface VariantPlacement {
   memoryMb: number;
   gpuType: string | null;
   gpuCount: number;
+  /** A Python version: its predictor runs on the Python image's python3 (the pod is its sandbox). */
+  python?: { predictor: string; signature: ModelSignature; modelDir: string; predictTimeoutMs?: number };
 }
+
+/** The Python image's interpreter: Debian's, with its numpy and scikit-learn. */
+export const POD_PYTHON = '/usr/bin/python3';
 
 export const RUNTIME_PORT = 8080;
 /** The runtime's framed listener, which only the gateway speaks (one persistent connection per pod). */
@@ -159,7 +167,7 @@ function gpuSchedulingOf(p: VariantPlacement, options: ClusterOptions): Partial<
  */
 export function buildVariantDeployment(p: VariantPlacement, replicas: number, options: ClusterOptions): V1Deployment {
   const labels = variantLabels(p, options);
-  const image = (p.gpuCount > 0 && options.gpuImage) || options.image;
+  const image = p.python ? options.pythonImage || options.image : (p.gpuCount > 0 && options.gpuImage) || options.image;
   const storageEnv = [{ secretRef: { name: options.storageSecret } }];
   const { nodeSelector, tolerations } = gpuSchedulingOf(p, options);
   return {
@@ -242,7 +250,9 @@ export function runtimeEnv(p: VariantPlacement, options: ClusterOptions): V1EnvV
       port: RUNTIME_PORT,
       host: '0.0.0.0',
       framedPort: FRAMED_PORT,
-      modelPath: `${CACHE_MOUNT}/artifacts/${p.versionDigest}/${p.modelFile}`,
+      modelPath: p.python
+        ? path.posix.join(CACHE_MOUNT, 'artifacts', p.versionDigest, p.python.modelDir)
+        : `${CACHE_MOUNT}/artifacts/${p.versionDigest}/${p.modelFile}`,
       modelName: p.deploymentName,
       modelVersion: String(p.versionLabel),
       token: p.token,
@@ -251,6 +261,9 @@ export function runtimeEnv(p: VariantPlacement, options: ClusterOptions): V1EnvV
       intraOpThreads: Math.max(1, p.vcpu),
       executionProvider: p.gpuCount > 0 ? 'cuda' : 'cpu',
       drainTimeoutMs: options.drainSeconds * 1000,
+      ...(p.python && {
+        python: { predictor: p.python.predictor, signature: p.python.signature, interpreter: POD_PYTHON, predictTimeoutMs: p.python.predictTimeoutMs },
+      }),
     },
     options.hostEnv,
   );
