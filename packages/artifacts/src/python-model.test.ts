@@ -52,6 +52,9 @@ describe('a Python model artifact (slipway.yaml runtime: python)', () => {
     expect(artifact.python).toEqual({
       predictor: 'iris_model.pipeline:Pipeline',
       moduleFile: 'iris_model/pipeline.py',
+      modelDir: '.',
+      mlflowFlavor: null,
+      predictTimeoutMs: null,
       pythonVersion: '3.11',
       requirementsFile: 'requirements.txt',
       wheels: ['wheels/tiny-1.0-py3-none-any.whl'],

@@ -178,7 +178,12 @@ describe('hostile and broken artifacts', () => {
     ['manifest naming a missing model', () => fixtures.manifestMissingModel(), 'invalid_manifest', /'models\/missing\.onnx', which is not in the artifact/],
     ['manifest naming missing reference data', () => fixtures.manifestMissingReference(), 'invalid_manifest', /reference_data/],
     ['manifest that is not YAML', () => fixtures.manifestNotYaml(), 'invalid_manifest', /not valid YAML/],
-    ['MLmodel without an onnx flavor', () => fixtures.mlmodelWithoutOnnx(), 'invalid_manifest', /no onnx flavor \(it has sklearn, python_function\)/],
+    [
+      'MLmodel without a flavor Slipway serves',
+      () => fixtures.mlmodelWithoutOnnx(),
+      'invalid_manifest',
+      /no onnx, sklearn or python_function flavor \(it has pytorch, keras\)/,
+    ],
   ];
 
   it.each(cases)('%s → %s, leaving nothing behind', async (_name, build, code, message) => {

@@ -314,7 +314,7 @@ export class Fixtures {
     ]);
   mlmodelWithoutOnnx = () =>
     this.tarGz('mlflow.tar.gz', [
-      { name: 'model/MLmodel', content: 'flavors:\n  sklearn:\n    pickled_model: model.pkl\n  python_function:\n    loader_module: mlflow.sklearn\n' },
+      { name: 'model/MLmodel', content: 'flavors:\n  pytorch:\n    model_data: data\n  keras:\n    data: data\n' },
       { name: 'model/model.onnx', content: mlpModel() },
     ]);
   textModelInArchive = () => this.tarGz('text.tar.gz', [{ name: 'model.onnx', content: 'ir_version: 8\ngraph { }\n' }]);
