@@ -47,7 +47,12 @@ export function serviceHandler(deps: ServiceProxyDeps) {
         if (!authorized) return;
         const deployment = serviceView(authorized.deployment);
         if (deployment.variants.length === 0) {
-          return sendError(res, route.protocol, 'not_found', `'${route.deploymentName}' is a model, not a service: call /models/${route.deploymentName}/predict`);
+          return sendError(
+            res,
+            route.protocol,
+            'not_found',
+            `'${route.deploymentName}' is a model, not a service: call /models/${route.deploymentName}/predict`,
+          );
         }
         const call: Call = { req, res, route, deployment, body: NO_BODY, pinned: authorized.pinned, unit: authorized.unit, accounting, mayHold: true };
         const send = (current: Call): void => {
@@ -105,7 +110,11 @@ class ServiceExchange {
     accounting.assign(target.variant.id);
     const { hostname, port } = new URL(target.replica.address);
     const method = req.method ?? 'GET';
-    const headers = upstreamRequestHeaders(req.headers, { requestId: this.requestId, deploymentName: route.deploymentName, clientAddress: req.socket.remoteAddress });
+    const headers = upstreamRequestHeaders(req.headers, {
+      requestId: this.requestId,
+      deploymentName: route.deploymentName,
+      clientAddress: req.socket.remoteAddress,
+    });
     const upstream = request({ host: hostname, port, method, path: route.upstreamPath, headers, agent: serviceAgent });
     const progress = { reachedReplica: false, bodyBytesSent: 0, answerStarted: false };
     const countBody = (chunk: Buffer) => {
@@ -141,7 +150,12 @@ class ServiceExchange {
         this.failed.add(target.replica.address);
         return this.attempt();
       }
-      sendError(res, route.protocol, 'upstream_unavailable', `the replica of '${route.deploymentName}' failed before answering; the request was not retried (${method} with a body already sent)`);
+      sendError(
+        res,
+        route.protocol,
+        'upstream_unavailable',
+        `the replica of '${route.deploymentName}' failed before answering; the request was not retried (${method} with a body already sent)`,
+      );
     });
   }
 
@@ -163,20 +177,41 @@ class ServiceExchange {
     this.timedOut = true;
     if (res.headersSent) return void res.destroy();
     this.call.accounting.answered(504);
-    sendError(res, route.protocol, 'upstream_timeout', `'${route.deploymentName}' did not answer within ${Math.round(timeoutMs / 1000)} s (its requestTimeoutSeconds)`);
+    sendError(
+      res,
+      route.protocol,
+      'upstream_timeout',
+      `'${route.deploymentName}' did not answer within ${Math.round(timeoutMs / 1000)} s (its requestTimeoutSeconds)`,
+    );
   }
 }
 
 /** Copies of a safe request (no body) to each sampled shadow variant; their answers are read and discarded. */
-function mirrorToShadows(deployment: RoutedDeployment, call: Call, sampled: (percent: number) => boolean, deps: Pick<ServiceProxyDeps, 'routing' | 'outliers'>): void {
+function mirrorToShadows(
+  deployment: RoutedDeployment,
+  call: Call,
+  sampled: (percent: number) => boolean,
+  deps: Pick<ServiceProxyDeps, 'routing' | 'outliers'>,
+): void {
   for (const shadow of deployment.variants) {
     if (shadow.mirrorPercent <= 0 || !sampled(shadow.mirrorPercent)) continue;
     const replica = deps.routing.nextReplica(shadow, (address) => deps.outliers.isEjected(address));
     if (!replica) continue;
     const { hostname, port } = new URL(replica.address);
-    const headers = upstreamRequestHeaders(call.req.headers, { requestId: requestIdOf(call.req.headers), deploymentName: deployment.name, clientAddress: undefined });
+    const headers = upstreamRequestHeaders(call.req.headers, {
+      requestId: requestIdOf(call.req.headers),
+      deploymentName: deployment.name,
+      clientAddress: undefined,
+    });
     delete headers['content-length'];
-    const copy = request({ host: hostname, port, method: call.req.method, path: call.route.upstreamPath, headers: { ...headers, 'x-slipway-shadow': '1' }, agent: serviceAgent });
+    const copy = request({
+      host: hostname,
+      port,
+      method: call.req.method,
+      path: call.route.upstreamPath,
+      headers: { ...headers, 'x-slipway-shadow': '1' },
+      agent: serviceAgent,
+    });
     copy.on('response', (answer) => answer.resume());
     copy.on('error', () => undefined);
     copy.end();

@@ -25,12 +25,13 @@ function aad(teamId: string, name: string): Buffer {
 }
 
 /** iv + tag + ciphertext of `value`, bound to the team and name. */
-export function sealSecret(key: Buffer, teamId: string, name: string, value: string): Buffer {
+export function sealSecret(key: Buffer, teamId: string, name: string, value: string): Uint8Array<ArrayBuffer> {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad(teamId, name));
   const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+  // A plain Uint8Array over its own ArrayBuffer: what Prisma's Bytes columns take.
+  return new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), ciphertext]));
 }
 
 /** The value sealed by sealSecret; throws when the key, team or name differ or the bytes were altered. */
