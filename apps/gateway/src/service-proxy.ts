@@ -58,7 +58,10 @@ export function serviceHandler(deps: ServiceProxyDeps) {
         const send = (current: Call): void => {
           const view = serviceView(current.deployment);
           const variant = chooseVariant(view, current.unit, current.pinned);
-          if (variant && variant.replicas.length === 0 && current.mayHold) return deps.holding.hold({ ...current, deployment: view }, variant, send);
+          if (variant && variant.replicas.length === 0 && current.mayHold) {
+            deps.holding.hold({ ...current, deployment: view }, variant, send);
+            return;
+          }
           new ServiceExchange(deps, { ...current, deployment: view }, variant).start();
           if (mayMirror(req.method ?? 'GET')) mirrorToShadows(view, current, sampled, deps);
         };
@@ -105,7 +108,8 @@ class ServiceExchange {
     const target = this.target();
     if (!target) {
       const code = this.failed.size > 0 ? 'upstream_unavailable' : 'no_ready_replica';
-      return sendError(res, route.protocol, code, `no replica of '${route.deploymentName}' could take the request`);
+      sendError(res, route.protocol, code, `no replica of '${route.deploymentName}' could take the request`);
+      return;
     }
     accounting.assign(target.variant.id);
     const { hostname, port } = new URL(target.replica.address);
@@ -148,7 +152,8 @@ class ServiceExchange {
       if (!progress.reachedReplica) this.deps.outliers.eject(target.replica.address);
       if (mayRetry({ method, ...progress })) {
         this.failed.add(target.replica.address);
-        return this.attempt();
+        this.attempt();
+        return;
       }
       sendError(
         res,
