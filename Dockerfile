@@ -14,6 +14,7 @@ COPY packages/storage/package.json packages/storage/
 COPY packages/onnx-builder/package.json packages/onnx-builder/
 COPY packages/artifacts/package.json packages/artifacts/
 COPY packages/testkit/package.json packages/testkit/
+COPY packages/environments/package.json packages/environments/
 RUN npm ci --no-audit --no-fund
 COPY . .
 # Gateway, worker and runtime run as bundles (apps/*/dist, esbuild); the web as its Next.js build.

@@ -21,12 +21,17 @@ export const JOURNEY_REQUIREMENTS: readonly SystemRequirement[] = [
   { purpose: 'the Python client journey (e2e/python-client.test.ts)', packages: ['python3'], present: () => onPath('python3') },
 ];
 
-/** What the Python model runtime's tests (apps/runtime, real Python from Debian) need: numpy, scikit-learn, bubblewrap. */
+/** What the Python model runtime's tests (apps/runtime, real Python from Debian) need: numpy, scikit-learn, venv and pip, bubblewrap. */
 export const PYTHON_MODEL_REQUIREMENTS: readonly SystemRequirement[] = [
   {
     purpose: 'Python models (apps/runtime/src/runners/python)',
     packages: ['python3-numpy', 'python3-sklearn'],
     present: () => spawnSync('/usr/bin/python3', ['-c', 'import numpy, sklearn'], { stdio: 'ignore' }).status === 0,
+  },
+  {
+    purpose: 'building Python environments (packages/environments)',
+    packages: ['python3-venv', 'python3-pip'],
+    present: () => spawnSync('/usr/bin/python3', ['-c', 'import ensurepip, venv, pip'], { stdio: 'ignore' }).status === 0,
   },
   { purpose: 'isolating user code (bubblewrap)', packages: ['bubblewrap'], present: () => onPath('bwrap') },
 ];

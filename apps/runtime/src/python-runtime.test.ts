@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ModelSignature } from '@slipway/core';
+import { type ModelSignature, parseExitingLine } from '@slipway/core';
 import { type RunningRuntime, startRuntime } from '@slipway/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post } from './test/models';
@@ -299,7 +299,7 @@ describe('a stuck or dying Python predictor', () => {
 
   it('answers model_error past the predict timeout, then the replica exits to be replaced, saying why', async () => {
     expect((await post(runtime.address, '/predict', { inputs: { x: [[1, 2, 3]] } })).status).toBe(200);
-    const died = logLine(runtime, (line) => line.includes('python process died'));
+    const died = logLine(runtime, (line) => parseExitingLine(line) !== undefined);
     const exited = new Promise<number | null>((resolve) => runtime.process.once('exit', (code) => resolve(code)));
     const stuck = await post(runtime.address, '/predict', { inputs: { x: [[7, 0, 0]] } });
     expect(stuck.status).toBe(500);
@@ -307,18 +307,18 @@ describe('a stuck or dying Python predictor', () => {
       code: 'model_error',
       message: 'the model failed on this input: predict did not answer within 1000 ms; the replica is being replaced',
     });
-    expect(JSON.parse(await died)).toMatchObject({ reason: 'predict did not answer within 1000 ms' });
+    expect(parseExitingLine(await died)).toBe('exited because predict did not answer within 1000 ms');
     expect(await exited).toBe(1);
   });
 
   it('answers model_error when the Python process dies mid-predict, then the replica exits to be replaced', async () => {
     const dying = await start();
     try {
-      const died = logLine(dying, (line) => line.includes('python process died'));
+      const died = logLine(dying, (line) => parseExitingLine(line) !== undefined);
       const exited = new Promise<number | null>((resolve) => dying.process.once('exit', (code) => resolve(code)));
       const answer = await post(dying.address, '/predict', { inputs: { x: [[13, 0, 0]] } });
       expect(answer).toEqual({ status: 500, body: { error: { code: 'model_error', message: 'the model failed on this input: the Python process exited' } } });
-      expect(JSON.parse(await died)).toMatchObject({ reason: 'the Python process exited (code 3)' });
+      expect(parseExitingLine(await died)).toBe('exited because the Python process exited (code 3)');
       expect(await exited).toBe(1);
     } finally {
       await dying.stop();

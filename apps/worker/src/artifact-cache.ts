@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { unpackArtifact, uploadDetailsSchema } from '@slipway/artifacts';
+import { type PythonArtifact, unpackArtifact, uploadDetailsSchema } from '@slipway/artifacts';
+import { type BuiltEnvironment, buildEnvironment, resolveBwrap, type SandboxSetting } from '@slipway/environments';
 import type { BlobStore } from '@slipway/storage';
 
 /**
@@ -14,7 +15,30 @@ export class ArtifactCache {
   constructor(
     private readonly store: BlobStore,
     private readonly root: string,
+    private readonly python: PythonSettings = { environmentsRoot: path.join(path.dirname(root), 'environments'), sandbox: 'auto' },
   ) {}
+
+  /** A Python version's model (null for ONNX): its environment is built (or reused) when first prepared on this host. */
+  pythonModel(version: { digest: string; filename: string; details: unknown }): PythonModelSource | null {
+    const details = uploadDetailsSchema.safeParse(version.details);
+    const python = details.success ? details.data.python : null;
+    if (!python) return null;
+    const bwrap = resolveBwrap(this.python.sandbox);
+    const prepare = async (): Promise<PreparedPythonModel> => {
+      const root = await this.materialize(version);
+      const inRoot = (file: string) => path.join(root, ...file.split('/'));
+      const environment = await buildEnvironment({
+        root: this.python.environmentsRoot,
+        pythonVersion: python.pythonVersion,
+        requirementsFile: python.requirementsFile === null ? null : inRoot(python.requirementsFile),
+        wheelFiles: python.wheels.map(inRoot),
+        indexUrl: this.python.pipIndexUrl,
+        bwrap,
+      });
+      return { python, modelDir: inRoot(python.modelDir), environment };
+    };
+    return { python, bwrap, prepare };
+  }
 
   /** The folder holding the unpacked artifact. */
   materialize(version: { digest: string; filename: string }): Promise<string> {
@@ -51,4 +75,26 @@ export class ArtifactCache {
 export function modelFile(version: { details: unknown }): string {
   const details = uploadDetailsSchema.safeParse(version.details);
   return details.success ? details.data.modelFile : 'model.onnx';
+}
+
+/** Where this host builds Python environments, and how user code is isolated. */
+export interface PythonSettings {
+  environmentsRoot: string;
+  /** An operator-configured package index (SLIPWAY_PIP_INDEX_URL); without one pip installs from a version's wheels only. */
+  pipIndexUrl?: string;
+  sandbox: SandboxSetting;
+}
+
+export interface PreparedPythonModel {
+  python: PythonArtifact;
+  /** The directory `load` is given, on this host. */
+  modelDir: string;
+  environment: BuiltEnvironment;
+}
+
+export interface PythonModelSource {
+  python: PythonArtifact;
+  /** The bubblewrap binary user code runs under on this host (undefined: none). */
+  bwrap: string | undefined;
+  prepare(): Promise<PreparedPythonModel>;
 }

@@ -52,10 +52,8 @@ const envSchema = z.object({
     .default(60 * 60 * 1000),
   /** Where replicas run: child processes of this worker (`local`) or pods (`kubernetes`, see deploy/kubernetes). */
   SLIPWAY_DRIVER: z.enum(['local', 'kubernetes']).default('local'),
-  /** Services' processes on the local driver under bubblewrap: `auto` when `bwrap` is installed, `on` refuses to start without it. */
   /** 32 bytes (base64 or hex) that open teams' secrets for the services that name them; npm start generates one under .data. */
   SLIPWAY_SECRET_KEY: z.string().min(1).optional(),
-  SLIPWAY_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   /** The namespace replicas run in; with SLIPWAY_K8S_NAMESPACE_PREFIX instead one namespace per team (prefix + team id). */
   SLIPWAY_K8S_NAMESPACE: z.string().regex(DNS_LABEL).default('slipway-models'),
   SLIPWAY_K8S_NAMESPACE_PREFIX: z
@@ -88,6 +86,10 @@ const envSchema = z.object({
   SLIPWAY_K8S_PLACE_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   /** How long a stopping replica pod finishes accepted requests (its SIGTERM drain and grace period). */
   SLIPWAY_K8S_DRAIN_SECONDS: z.coerce.number().int().positive().default(10),
+  /** A package index Python environments install from (pip --index-url); without one only from a version's wheels/. */
+  SLIPWAY_PIP_INDEX_URL: z.url().optional(),
+  /** Bubblewrap around user code on this host (environment builds, inspections, local replicas): auto uses it when installed. */
+  SLIPWAY_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
 });
 
 export type WorkerEnv = z.infer<typeof envSchema>;

@@ -5,16 +5,16 @@ import type { Db } from '@slipway/db';
 import * as ort from 'onnxruntime-node';
 import type { ArtifactCache } from './artifact-cache';
 import { withoutHostPaths } from './host-paths';
+import { inspectPython } from './inspect-python';
+import { InspectionFailure } from './inspection-failure';
 import { readOnnxMetadata } from './onnx-metadata';
 import { numericMeans, recordExample } from './record-example';
-
-/** A reason the version cannot be served, shown to the user as the failed version's status. */
-class InspectionFailure extends Error {}
 
 /**
  * uploaded → validating → ready | failed: unpacks the artifact into this host's cache, loads the
  * model in onnxruntime, records its signature, opsets and operators, checks the manifest against
  * the signature, computes reference statistics for drift and records a worked example for the API docs.
+ * A Python model instead gets its environment built and its predictor run once (inspect-python.ts).
  * Every failure is a reason on the version.
  */
 export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache }, versionId: string): Promise<void> {
@@ -32,7 +32,26 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
 
   let session: ort.InferenceSession | undefined;
   let artifactRoot: string | undefined;
+  let failedDetails: Record<string, unknown> = {};
   try {
+    const python = artifacts.pythonModel(version);
+    if (python) {
+      artifactRoot = await artifacts.materialize(version);
+      const manifest = version.manifest ? slipwayManifestSchema.parse(version.manifest) : null;
+      const inspected = await inspectPython(python, manifest);
+      const referenceStats = await referenceStatsOf(version, artifactRoot);
+      await db.modelVersion.update({
+        where: { id: versionId },
+        data: {
+          status: 'ready',
+          signature: inspected.signature as object,
+          details: { ...(version.details as object | null), ...inspected.details },
+          ...(referenceStats && { referenceStats: referenceStats as object }),
+          example: inspected.example as object,
+        },
+      });
+      return;
+    }
     const { root, modelPath } = await artifacts.modelPath(version);
     artifactRoot = root;
     try {
@@ -52,13 +71,7 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
     if (mismatch) throw new InspectionFailure(`slipway.yaml does not match the model: ${mismatch}`);
 
     const onnx = await readOnnxMetadata(modelPath).catch(() => null);
-    const upload = uploadDetailsSchema.safeParse(version.details);
-    const referenceFile = upload.success ? upload.data.referenceDataFile : null;
-    const referenceStats = referenceFile
-      ? await computeReferenceStats(path.join(root, referenceFile)).catch((error: unknown) => {
-          throw new InspectionFailure(`reference data ${referenceFile}: ${(error as Error).message}`);
-        })
-      : null;
+    const referenceStats = await referenceStatsOf(version, root);
     const example = await recordExample({ session, Tensor: ort.Tensor }, signature, {
       features: manifest?.features,
       featureMeans: numericMeans(referenceStats?.columns),
@@ -74,11 +87,29 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
       },
     });
   } catch (error) {
+    if (error instanceof InspectionFailure) failedDetails = error.details;
     const detail = error instanceof InspectionFailure ? error.message : `could not inspect the artifact: ${(error as Error).message ?? String(error)}`;
     // Users see files as the artifact names them, never where this host keeps them.
     const reason = withoutHostPaths(detail, artifactRoot);
-    await db.modelVersion.update({ where: { id: versionId }, data: { status: 'failed', statusReason: reason.slice(0, 1000) } });
+    await db.modelVersion.update({
+      where: { id: versionId },
+      data: {
+        status: 'failed',
+        statusReason: reason.slice(0, 2000),
+        ...(Object.keys(failedDetails).length > 0 && { details: { ...(version.details as object | null), ...failedDetails } as object }),
+      },
+    });
   } finally {
     await session?.release();
   }
+}
+
+/** Drift's reference statistics from the manifest's reference_data, or null without one. */
+async function referenceStatsOf(version: { details: unknown }, root: string) {
+  const upload = uploadDetailsSchema.safeParse(version.details);
+  const referenceFile = upload.success ? upload.data.referenceDataFile : null;
+  if (!referenceFile) return null;
+  return computeReferenceStats(path.join(root, referenceFile)).catch((error: unknown) => {
+    throw new InspectionFailure(`reference data ${referenceFile}: ${(error as Error).message}`);
+  });
 }

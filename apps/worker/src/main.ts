@@ -21,7 +21,11 @@ const driver = await createDriver(env, db, (line) => process.stderr.write(`${lin
 const dataDir = path.resolve(env.SLIPWAY_DATA_DIR);
 const store = createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir }));
 const producer = new JobProducer(redis, { redisUrl: env.REDIS_URL, prefix: env.SLIPWAY_PREFIX });
-const artifacts = new ArtifactCache(store, path.join(dataDir, 'artifact-cache'));
+const artifacts = new ArtifactCache(store, path.join(dataDir, 'artifact-cache'), {
+  environmentsRoot: path.join(dataDir, 'environments'),
+  ...(env.SLIPWAY_PIP_INDEX_URL && { pipIndexUrl: env.SLIPWAY_PIP_INDEX_URL }),
+  sandbox: env.SLIPWAY_SANDBOX,
+});
 const controller = {
   db,
   redis,

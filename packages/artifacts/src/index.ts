@@ -2,7 +2,8 @@ export { ARTIFACT_ERROR_CODES, ArtifactError, type ArtifactErrorCode } from './e
 export { DEFAULT_UNPACK_LIMITS, type UnpackLimits } from './limits';
 export { checkManifestAgainstSignature, slipwayManifestSchema, type SlipwayManifest } from './manifest';
 export type { MlflowModel } from './mlflow';
-export { declaredSignatureSchema, type PythonArtifact } from './python-model';
+export { MLFLOW_PREDICTORS, mlflowSignature } from './mlflow-python';
+export { declaredSignatureSchema, type PythonArtifact, pythonArtifactSchema } from './python-model';
 export { computeReferenceStats } from './reference-stats';
 export type { ArtifactFile } from './staging-dir';
 export { inspectArtifact, uploadDetails, uploadDetailsSchema, type InspectOptions } from './inspect';

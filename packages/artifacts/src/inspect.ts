@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { UnpackLimits } from './limits';
+import { pythonArtifactSchema } from './python-model';
 import { unpackArtifact, type UnpackedArtifact } from './unpack';
 
 /** Prefix of the os.tmpdir() folders `inspectArtifact` works in. */
@@ -44,4 +45,6 @@ export function uploadDetails(artifact: Omit<UnpackedArtifact, 'root'>) {
 export const uploadDetailsSchema = z.object({
   modelFile: z.string(),
   referenceDataFile: z.string().nullable().optional(),
+  /** A Python model (slipway.yaml `runtime: python`, or an MLflow sklearn / python_function model). */
+  python: pythonArtifactSchema.nullable().optional(),
 });

@@ -1,4 +1,4 @@
-import { DTYPES, type DType, fromOipDatatype, type ModelSignature } from '@slipway/core';
+import { DTYPES, type DType, fromOipDatatype, type ModelSignature, modelSignatureSchema } from '@slipway/core';
 import { z } from 'zod';
 import { existingArtifactPath, invalidManifest } from './manifest-file';
 import type { ArtifactFile } from './staging-dir';
@@ -13,6 +13,9 @@ import type { ArtifactFile } from './staging-dir';
  *   signature:
  *     inputs:  [{name: features, datatype: FP32, shape: [-1, 4]}]
  *     outputs: [{name: probabilities, datatype: FP64, shape: [-1, 3]}]
+ *   predict_timeout_ms: 5000           # optional: a predict stuck past it gets its replica replaced (default 60 s)
+ *   example:                           # optional: inputs inspection runs predict on (zeros shaped by the signature otherwise)
+ *     features: [[5.1, 3.5, 1.4, 0.2]]
  *
  * Wheels for offline installs go in `wheels/`. A datatype is an OIP name (FP32) or Slipway's (float32); -1 or null
  * marks a dynamic dimension.
@@ -63,20 +66,43 @@ export const pythonManifestKeys = {
     .regex(/^3\.\d+$/, "expected a Python 3 version such as '3.11'")
     .optional(),
   requirements: z.string().min(1).optional(),
+  /** How long one predict may take before the replica's Python process is killed and the replica replaced (default 60 s). */
+  predict_timeout_ms: z.number().int().min(100).max(600_000).optional(),
+  /** The inputs inspection runs the predictor on (and the API docs show), as nested arrays by input name. */
+  example: z.record(z.string(), z.unknown()).optional(),
 };
 
 /** What a Python model's environment and runtime need from its artifact. */
 export interface PythonArtifact {
   predictor: string;
   signature: ModelSignature;
-  /** The module file the predictor's module resolves to, relative to the artifact root. */
+  /** The module file the predictor's module resolves to (an MLflow model: its pickled model), relative to the artifact root. */
   moduleFile: string;
+  /** The directory `load` is given, relative to the artifact root ('.' for the root; an MLflow model's folder). */
+  modelDir: string;
+  /** An MLflow model served by a built-in predictor (its flavor), or null for the user's own predictor. */
+  mlflowFlavor: 'sklearn' | 'python_function' | null;
   pythonVersion: string | null;
   /** Relative to the artifact root. */
   requirementsFile: string | null;
   /** The `wheels/*.whl` files, for offline installs. */
   wheels: string[];
+  /** slipway.yaml's predict_timeout_ms, or null for the host's default. */
+  predictTimeoutMs?: number | null;
 }
+
+/** A PythonArtifact as stored in a version's upload details (read back by the worker). */
+export const pythonArtifactSchema = z.object({
+  predictor: z.string(),
+  signature: modelSignatureSchema,
+  moduleFile: z.string(),
+  modelDir: z.string().default('.'),
+  mlflowFlavor: z.enum(['sklearn', 'python_function']).nullable().default(null),
+  pythonVersion: z.string().nullable(),
+  requirementsFile: z.string().nullable(),
+  wheels: z.array(z.string()),
+  predictTimeoutMs: z.number().int().positive().nullable().optional(),
+}) satisfies z.ZodType<PythonArtifact, unknown>;
 
 type PythonManifest = { [K in keyof typeof pythonManifestKeys]?: z.infer<(typeof pythonManifestKeys)[K]> } & { model?: string | undefined };
 
@@ -84,7 +110,7 @@ type PythonManifest = { [K in keyof typeof pythonManifestKeys]?: z.infer<(typeof
 export function readPythonModel(manifest: PythonManifest, files: readonly ArtifactFile[], manifestPath: string): PythonArtifact | null {
   if (manifest.runtime === 'service') return null; // service.ts reads it; requirements and signature are shared.
   if (manifest.runtime !== 'python') {
-    const stray = (['predictor', 'signature', 'python', 'requirements'] as const).filter((key) => manifest[key] !== undefined);
+    const stray = (['predictor', 'signature', 'python', 'requirements', 'example', 'predict_timeout_ms'] as const).filter((key) => manifest[key] !== undefined);
     if (stray.length > 0) throw invalidManifest(`${manifestPath}: ${stray.map((k) => `'${k}'`).join(', ')} need 'runtime: python'.`);
     return null;
   }
@@ -110,8 +136,11 @@ export function readPythonModel(manifest: PythonManifest, files: readonly Artifa
     predictor: manifest.predictor,
     signature: manifest.signature,
     moduleFile,
+    modelDir: '.',
+    mlflowFlavor: null,
     pythonVersion: manifest.python ?? null,
     requirementsFile,
     wheels: files.filter((f) => f.path.startsWith('wheels/') && f.path.endsWith('.whl')).map((f) => f.path),
+    predictTimeoutMs: manifest.predict_timeout_ms ?? null,
   };
 }

@@ -72,9 +72,9 @@ export async function unpackArtifact({ archivePath, filename, destDir, limits, p
     await EXTRACTORS[format](archivePath, filename, staging, budget);
     const { dir, files } = staging.contents();
     const manifest = await readSlipwayManifest(dir, files);
-    const python = manifest?.python ?? null;
     const service = manifest?.service ?? null;
-    const mlflow = python || service ? null : await readMlflowModel(dir, files);
+    const mlflow = manifest?.python || service ? null : await readMlflowModel(dir, files);
+    const python = manifest?.python ?? mlflow?.python ?? null;
     const modelFile = python
       ? python.moduleFile
       : service

@@ -133,7 +133,7 @@ export interface RuntimeLaunch {
   /** Where the driver fixes how long a replica may take to stop (a pod's termination grace period): over the host's tunable. */
   drainTimeoutMs?: number;
   /** A Python model: its predictor, declared signature and interpreter (SLIPWAY_MODEL_PATH is then its directory). */
-  python?: { predictor: string; signature: ModelSignature; interpreter?: string };
+  python?: { predictor: string; signature: ModelSignature; interpreter?: string; predictTimeoutMs?: number };
 }
 
 /**
@@ -186,6 +186,7 @@ function pythonLaunchEnv(python: NonNullable<RuntimeLaunch['python']>): Record<s
     SLIPWAY_PREDICTOR: python.predictor,
     SLIPWAY_SIGNATURE: JSON.stringify(python.signature),
     ...(python.interpreter !== undefined && { SLIPWAY_PYTHON: python.interpreter }),
+    ...(python.predictTimeoutMs !== undefined && { SLIPWAY_PREDICT_TIMEOUT_MS: String(python.predictTimeoutMs) }),
   };
 }
 
@@ -201,6 +202,20 @@ export function listeningLine(fields: ListeningPorts & Record<string, unknown>):
 }
 
 /** The ports from a replica's stdout line, if the line is the `listening` one. */
+/** The log message a replica prints on stdout when it exits on its own (its Python process stuck or dead), with `reason`. */
+export const EXITING_MSG = 'replica exiting';
+
+/** Why a replica said it exits, from one of its stdout lines; drivers report it as the exit's reason. */
+export function parseExitingLine(line: string): string | undefined {
+  if (!line.startsWith('{') || !line.includes(EXITING_MSG)) return undefined;
+  try {
+    const message = JSON.parse(line) as { msg?: unknown; reason?: unknown };
+    return message.msg === EXITING_MSG && typeof message.reason === 'string' ? message.reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseListeningLine(line: string): ListeningPorts | undefined {
   if (!line.startsWith('{')) return undefined;
   try {

@@ -1,9 +1,10 @@
+import { EXITING_MSG } from '@slipway/core';
 import type { RuntimeEnv } from '../env';
 import type { Log, ModelRunner } from '../runner';
 import { type OnnxLoadOptions, OnnxSessionRunner } from './onnx/session-runner';
 import { OnnxThreadRunner } from './onnx/thread-runner';
 import { PythonRunner } from './python/python-runner';
-import { resolveBwrap } from './python/sandbox';
+import { resolveBwrap } from '@slipway/environments';
 
 /** How a replica runs its model. */
 export type RunnerKind = RuntimeEnv['SLIPWAY_RUNTIME_KIND'];
@@ -33,7 +34,7 @@ const LOADERS: Record<RunnerKind, RunnerLoader> = {
       log,
       // A replica whose Python process died (or was killed, stuck) cannot serve: it exits, and the controller replaces it.
       onDeath: (reason) => {
-        log('python process died', { reason });
+        log(EXITING_MSG, { reason: `exited because ${reason}` });
         process.exit(1);
       },
     }),

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { ArtifactError, slipwayManifestSchema } from '@slipway/artifacts';
 import { recordEvent } from '@slipway/controller';
+import { EnvironmentBuildError } from '@slipway/environments';
 import type { Replica, ReplicaState } from '@slipway/db';
 import { modelFile } from '../artifact-cache';
-import { DriverError, ReadyTimeoutError } from '../drivers/driver';
+import { DriverError, type PythonReplicaSpec, ReadyTimeoutError } from '../drivers/driver';
 import type { Controller, VariantRow } from './context';
 import type { RoutingUpdate } from './routing';
 import { readyPathOfVersion, serviceLaunchOf } from './service-spec';
@@ -104,6 +105,7 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
       artifactFilename: version.filename,
       modelFile: modelFile(version),
       localModelPath: async () => (await c.artifacts.modelPath(version)).modelPath,
+      python: pythonReplica(c, version),
       token: replica.token!,
       featureNames: manifest.success ? manifest.data.features : undefined,
       ...(service && { service }),
@@ -135,6 +137,26 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
     return;
   }
   await markReady(c, deploymentId, replica.id, `${label} is ready`, routing);
+}
+
+/** How a Python version's replicas run (null for ONNX): its environment is built on a host that runs one, once. */
+function pythonReplica(c: Controller, version: { digest: string; filename: string; details: unknown }): PythonReplicaSpec | undefined {
+  const source = c.artifacts.pythonModel(version);
+  if (!source) return undefined;
+  const { predictor, signature, modelDir, predictTimeoutMs } = source.python;
+  return {
+    predictor,
+    signature,
+    modelDir,
+    ...(predictTimeoutMs && { predictTimeoutMs }),
+    localPrepare: async () => {
+      const prepared = await source.prepare().catch((error: unknown) => {
+        if (error instanceof EnvironmentBuildError) throw new DriverError(`the Python environment could not be built: ${error.message}`);
+        throw error;
+      });
+      return { modelDir: prepared.modelDir, interpreter: prepared.environment.python };
+    },
+  };
 }
 
 /** A replica an interrupted pass (or a killed worker) left starting: wait for it, or replace it. */

@@ -3,7 +3,7 @@ import type { Db } from '@slipway/db';
 import type { ReplicaDriver } from './driver';
 import { KubernetesDriver, loadKubeConfig } from './kubernetes/kubernetes-driver';
 import { LocalDriver } from './local-driver';
-import { resolveBwrap } from './service-launcher';
+import { resolveBwrap } from '@slipway/environments';
 import type { WorkerEnv } from '../env';
 
 /** The driver the worker's env selects (SLIPWAY_DRIVER). */

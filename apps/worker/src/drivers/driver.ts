@@ -1,4 +1,4 @@
-import type { ServiceLaunch } from '@slipway/core';
+import type { ModelSignature, ServiceLaunch } from '@slipway/core';
 
 /** What a driver needs to place one replica of one model version. */
 export interface ReplicaSpec {
@@ -31,6 +31,22 @@ export interface ReplicaSpec {
   memoryMb: number;
   gpuType: string | null;
   gpuCount: number;
+  /** A Python model (slipway.yaml `runtime: python`, an MLflow sklearn model): served by the Python runtime. */
+  python?: PythonReplicaSpec;
+}
+
+export interface PythonReplicaSpec {
+  predictor: string;
+  signature: ModelSignature;
+  /** The directory `load` is given, relative to the unpacked artifact ('.' for its root). */
+  modelDir: string;
+  /** The version's own predict timeout (slipway.yaml predict_timeout_ms), over the host's. */
+  predictTimeoutMs?: number;
+  /**
+   * Unpacks the artifact and builds (or reuses) the version's environment on this host: the model directory and the
+   * environment's interpreter there. Only drivers that run the model on this host call it; no replica runs pip.
+   */
+  localPrepare(): Promise<{ modelDir: string; interpreter: string }>;
 }
 
 export interface PlacedReplica {

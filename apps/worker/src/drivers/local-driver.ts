@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { framedAddress, intraOpThreads, type ListeningPorts, parseListeningLine, runtimeLaunchEnv } from '@slipway/core';
+import { framedAddress, intraOpThreads, type ListeningPorts, parseExitingLine, parseListeningLine, runtimeLaunchEnv } from '@slipway/core';
 import { runtimeCommand } from '@slipway/core/runtime-command';
 import { launchService, type ServiceProcess, waitServiceReady } from './service-launcher';
 import {
@@ -59,6 +59,7 @@ export class LocalDriver implements ReplicaDriver {
     if (spec.service) return this.startService(spec, spec.service);
     // Compiled when this worker runs compiled (npm start, the image), from source under tsx or vitest.
     const { command, args, cwd } = runtimeCommand();
+    const python = spec.python && { ...spec.python, ...(await spec.python.localPrepare()) };
     const child = spawn(command, args, {
       cwd,
       // Only what a replica needs: never the worker's database URL, storage keys or internal token.
@@ -66,7 +67,7 @@ export class LocalDriver implements ReplicaDriver {
         {
           port: 0,
           host: this.options.bindHost,
-          modelPath: await spec.localModelPath(),
+          modelPath: python ? python.modelDir : await spec.localModelPath(),
           modelName: spec.deploymentName,
           modelVersion: String(spec.versionLabel),
           token: spec.token,
@@ -74,6 +75,9 @@ export class LocalDriver implements ReplicaDriver {
           featureNames: spec.featureNames,
           intraOpThreads: intraOpThreads(spec.vcpu, availableParallelism()),
           executionProvider: spec.gpuCount > 0 ? 'cuda' : 'cpu',
+          ...(python && {
+            python: { predictor: python.predictor, signature: python.signature, interpreter: python.interpreter, predictTimeoutMs: python.predictTimeoutMs },
+          }),
         },
         process.env,
         { [REPLICA_ID_ENV]: spec.replicaId, [OWNER_ENV]: this.options.owner },
@@ -84,10 +88,15 @@ export class LocalDriver implements ReplicaDriver {
     });
     this.children.set(spec.replicaId, child);
     let placed = false;
+    // What the replica said when it chose to exit (its Python predictor stuck past its timeout…), for the event.
+    let exitReason: string | undefined;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      exitReason = parseExitingLine(line) ?? exitReason;
+    });
     child.once('exit', (code, signal) => {
       this.children.delete(spec.replicaId);
       if (!placed || this.stopping.has(spec.replicaId)) return;
-      for (const listener of this.exitListeners) listener(spec.replicaId, { code, signal });
+      for (const listener of this.exitListeners) listener(spec.replicaId, { code, signal, ...(exitReason && { reason: exitReason }) });
     });
     const stderrTail: string[] = [];
     createInterface({ input: child.stderr! }).on('line', (line) => {

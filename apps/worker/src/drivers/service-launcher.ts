@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { redactSecrets, type ServiceLaunch, serviceProcessEnv } from '@slipway/core';
+import { sandboxCommand } from '@slipway/environments';
 import { DriverError, ReadyTimeoutError } from './driver';
 
 /*
@@ -22,9 +22,6 @@ const PROBE_TIMEOUT_MS = 1_000;
 
 /** Where the user code sees its artifact and its scratch directory under bubblewrap. */
 const INSIDE = { app: '/app', scratch: '/scratch' } as const;
-
-/** Host variables user code may see (locale, time zone, math libraries' thread counts): never the platform's. */
-const PASSED_ENV = ['LANG', 'LC_ALL', 'TZ', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'];
 
 export interface ServiceStart {
   launch: ServiceLaunch;
@@ -77,26 +74,22 @@ export async function freePort(host: string): Promise<number> {
   return port;
 }
 
-/** The argv, environment and cwd that start the service, under bubblewrap when given. */
+/**
+ * The argv, environment and cwd that start the service through the shared sandbox (bubblewrap when given): its
+ * artifact read-only at /app and its command run from there, a private writable scratch directory as HOME and TMPDIR.
+ */
 export function serviceCommand(start: Omit<ServiceStart, 'onLine'>, port: number, scratchDir: string) {
-  const sandboxed = start.bwrap !== undefined;
-  const home = sandboxed ? INSIDE.scratch : scratchDir;
-  const env: Record<string, string> = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, TMPDIR: home, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
-  for (const name of PASSED_ENV) if (start.hostEnv[name] !== undefined) env[name] = start.hostEnv[name]!;
-  Object.assign(env, serviceProcessEnv(start.launch, port));
-  if (!sandboxed) return { command: start.launch.command[0]!, args: start.launch.command.slice(1), env: { ...env, ...start.markers }, cwd: start.appDir };
-  const args = [
-    ...['--unshare-all', '--share-net', '--die-with-parent', '--new-session', '--clearenv'],
-    ...Object.entries(env).flatMap(([name, value]) => ['--setenv', name, value]),
-    ...['/usr', '/bin', '/lib', '/lib64', '/etc/alternatives', '/etc/ld.so.cache', '/etc/localtime', '/etc/ssl', '/etc/hosts', '/etc/resolv.conf']
-      .filter((dir) => existsSync(dir))
-      .flatMap((dir) => (lstatSync(dir).isSymbolicLink() ? ['--symlink', readlinkSync(dir), dir] : ['--ro-bind', dir, dir])),
-    ...['--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp'],
-    ...['--ro-bind', start.appDir, INSIDE.app, '--bind', scratchDir, INSIDE.scratch, '--chdir', INSIDE.app, '--'],
-    ...start.launch.command,
-  ];
-  // The markers stay on bubblewrap (the group leader the driver finds in /proc); --clearenv keeps them from the service.
-  return { command: start.bwrap!, args, env: { ...env, ...start.markers }, cwd: start.appDir };
+  const command = sandboxCommand({
+    bwrap: start.bwrap,
+    mounts: { app: { host: start.appDir, inside: INSIDE.app }, scratch: { host: scratchDir, inside: INSIDE.scratch, writable: true } },
+    workDir: 'scratch',
+    // The command names files relative to the artifact (python3 app.py): run it from there; exec leaves no shell behind.
+    argv: (paths) => ['/bin/sh', '-c', 'cd "$1" && shift && exec "$@"', 'sh', paths.app, ...start.launch.command],
+    env: serviceProcessEnv(start.launch, port),
+    hostEnv: start.hostEnv,
+  });
+  // The markers go to the process the driver spawns (bubblewrap, when sandboxed: --clearenv keeps them from the service).
+  return { command: command.command, args: command.args, env: { ...command.env, ...start.markers }, cwd: command.cwd };
 }
 
 /** Starts the service's process; resolves once it is spawned (readiness is waitServiceReady's). */
@@ -147,12 +140,4 @@ export async function waitServiceReady(address: string, service: ServiceProcess 
   }
   const output = service ? `; ${service.lastOutput()}` : '';
   throw new ReadyTimeoutError(`the service did not answer GET ${healthPath} with 200 within ${Math.round(timeoutMs / 1000)} s (${lastStatus})${output}`);
-}
-
-/** The bubblewrap binary the sandbox setting asks for: `auto` uses it when installed, `on` requires it. */
-export function resolveBwrap(setting: 'auto' | 'on' | 'off', candidates: readonly string[] = ['/usr/bin/bwrap', '/usr/local/bin/bwrap']): string | undefined {
-  if (setting === 'off') return undefined;
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (setting === 'on' && found === undefined) throw new Error('SLIPWAY_SANDBOX=on but bubblewrap (bwrap) is not installed');
-  return found;
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createInference } from '../../inference';
 import type { Feeds } from '../../runner';
 import { PythonRunner } from './python-runner';
-import { resolveBwrap } from './sandbox';
+import { resolveBwrap } from '@slipway/environments';
 
 /*
  * The Python runner on its own, with Debian's python3 and numpy: every datatype crosses the pipe both ways

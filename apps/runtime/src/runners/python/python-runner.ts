@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { PYTHON_RUNNER_DIR } from '@slipway/environments';
 import { formatShape, type ModelSignature, type TensorSpec } from '@slipway/core';
 import type { Feeds, Log, ModelRunner, OutputTensor, Outputs } from '../../runner';
 import { type PythonCommand, pythonCommand } from './sandbox';
@@ -14,11 +13,8 @@ import { encodeFrame, type Frame, FrameReader, type WireReply, type WireRequest 
 /** What OIP model metadata reports for a Python model. */
 export const PYTHON_PLATFORM = 'slipway_python';
 
-/** The directory shipped with the runtime that holds `slipway_runner.py`. */
-// From the sources (src/runners/python/) or from the bundle (dist/main.js): apps/runtime/python either way.
-export const RUNNER_DIR = [new URL('../../../python/', import.meta.url), new URL('../python/', import.meta.url)]
-  .map((url) => fileURLToPath(url))
-  .find((dir) => existsSync(`${dir}slipway_runner.py`)) as string;
+/** The directory holding `slipway_runner.py` (packages/environments/python). */
+export const RUNNER_DIR = PYTHON_RUNNER_DIR;
 
 export interface PythonLoadOptions {
   python: string;

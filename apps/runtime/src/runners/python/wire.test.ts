@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { predictorEnv, pythonCommand } from './sandbox';
+import { allowlistedEnv as predictorEnv } from '@slipway/environments';
+import { pythonCommand } from './sandbox';
 import { encodeFrame, type Frame, FrameReader, type WireReply } from './wire';
 
 describe('the Python wire', () => {

@@ -1,7 +1,7 @@
 import { type DType, type TensorData, TYPED_ARRAYS } from '@slipway/core';
 
 /*
- * The wire between a replica and its Python process (`apps/runtime/python/slipway_runner.py` mirrors this module).
+ * The wire between a replica and its Python process (`packages/environments/python/slipway_runner.py` mirrors this module).
  *
  * Two pipes, the process's fd 3 (replica -> Python) and fd 4 (Python -> replica), so that whatever the user's code
  * prints on stdout or stderr is only ever a log line. Each pipe carries frames:

@@ -155,7 +155,55 @@ def serve(requests, answers):
         write_frame(answers, {"type": "result", "id": header["id"]}, arrays)
 
 
+TRACEBACK_FRAMES = 3
+
+
+def last_frames(error):
+    """The exception with the last frames of its traceback (where the predictor failed), as Python prints them."""
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__, limit=-TRACEBACK_FRAMES)).rstrip()
+
+
+def check_outputs(arrays, specs, rows):
+    """The outputs held to the declared shapes: rank, fixed dimensions, one row per input row on a dynamic first one."""
+    for (name, _dtype, array), spec in zip(arrays, specs):
+        shape, declared = list(array.shape), spec["shape"]
+        fits = len(shape) == len(declared) and all(
+            d == s or (d is None and (i > 0 or rows is None or s == rows)) for i, (d, s) in enumerate(zip(declared, shape))
+        )
+        if not fits:
+            given = "" if rows is None else f" for {rows} input rows"
+            raise OutputMismatch(f"output '{name}' has shape {shape}{given}, the signature declares {declared}")
+
+
+def check(request, answers):
+    """Loads the predictor and runs it once on the given inputs (a version's inspection, the client's local check)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    stage = "load"
+    try:
+        predictor = load_predictor(request["model_dir"], request["predictor"], loop)
+        stage = "predict"
+        inputs = {name: np.asarray(t["data"], dtype=object if t["dtype"] == "string" else DTYPES[t["dtype"]]).reshape(t["shape"]) for name, t in request["inputs"].items()}
+        arrays = predict(predictor, loop, inputs, request["outputs"])
+        stage = "outputs"
+        rows = next(iter(inputs.values())).shape[0] if inputs else None
+        check_outputs(arrays, request["outputs"], rows)
+    except BaseException as error:  # noqa: BLE001 - the model's failure, reported with where it happened
+        traceback.print_exc()
+        answer = {"ok": False, "stage": stage, "error_type": type(error).__name__, "message": str(error), "traceback": last_frames(error)}
+    else:
+        outputs = {name: {"shape": list(a.shape), "data": a.ravel().tolist()} for name, _dtype, a in arrays}
+        answer = {"ok": True, "python": sys.version.split()[0], "outputs": outputs}
+    answers.write(json.dumps(answer, default=str).encode("utf-8"))
+    answers.flush()
+
+
 def main():
+    if sys.argv[1:] == ["--check"]:
+        # The request as JSON on fd 3, the answer as JSON on fd 4: stdout and stderr stay the predictor's.
+        with os.fdopen(REQUESTS_FD, "rb") as requests, os.fdopen(ANSWERS_FD, "wb") as answers:
+            check(json.loads(requests.read().decode("utf-8")), answers)
+        return
     requests = os.fdopen(REQUESTS_FD, "rb")
     answers = os.fdopen(ANSWERS_FD, "wb")
     serve(requests, answers)
