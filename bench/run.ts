@@ -8,6 +8,7 @@ import { benchBodyLimits } from './body-limits';
 import { benchDrift } from './drift';
 import { benchRateLimit } from './rate-limit';
 import { benchRollout } from './rollout';
+import { benchServices } from './services';
 import { benchServing } from './serving';
 import { benchStartup } from './startup';
 import { benchUploadMemory } from './upload-memory';
@@ -21,6 +22,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   'rate-limit': benchRateLimit,
   'body-limits': benchBodyLimits,
   startup: benchStartup,
+  services: benchServices,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

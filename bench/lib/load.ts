@@ -14,13 +14,14 @@ export interface LoadResult {
 /** A fixed-duration load from autocannon (its worker threads keep the generator off the main loop). */
 export async function load(
   label: string,
-  options: { url: string; body: string; connections: number; seconds: number; headers?: Record<string, string> },
+  options: { url: string; body: string; method?: 'GET' | 'POST'; connections: number; seconds: number; headers?: Record<string, string> },
 ): Promise<LoadResult> {
+  const method = options.method ?? 'POST';
   const result = await autocannon({
     url: options.url,
-    method: 'POST',
-    body: options.body,
-    headers: { 'content-type': 'application/json', ...options.headers },
+    method,
+    ...(method === 'POST' && { body: options.body }),
+    headers: { ...(method === 'POST' && { 'content-type': 'application/json' }), ...options.headers },
     connections: options.connections,
     duration: options.seconds,
     pipelining: 1,

@@ -29,12 +29,22 @@ function ms(value: string): number {
   return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
 }
 
-/** A fixed-duration POST load from wrk, in its own process (one thread), with its latency distribution. */
-export async function wrk(options: { url: string; body: string; headers?: Record<string, string>; connections: number; seconds: number }): Promise<WrkResult> {
-  const headers = { 'Content-Type': 'application/json', ...options.headers };
-  const script = ['wrk.method = "POST"', `wrk.body = [==[${options.body}]==]`, ...Object.entries(headers).map(([k, v]) => `wrk.headers["${k}"] = "${v}"`)].join(
-    '\n',
-  );
+/** A fixed-duration load from wrk (POST with `body` unless `method` says otherwise), in its own process (one thread), with its latency distribution. */
+export async function wrk(options: {
+  url: string;
+  body: string;
+  method?: string;
+  headers?: Record<string, string>;
+  connections: number;
+  seconds: number;
+}): Promise<WrkResult> {
+  const method = options.method ?? 'POST';
+  const headers = { ...(method === 'POST' && { 'Content-Type': 'application/json' }), ...options.headers };
+  const script = [
+    `wrk.method = "${method}"`,
+    ...(method === 'POST' ? [`wrk.body = [==[${options.body}]==]`] : []),
+    ...Object.entries(headers).map(([k, v]) => `wrk.headers["${k}"] = "${v}"`),
+  ].join('\n');
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'slipway-wrk-')), 'post.lua');
   await writeFile(file, script);
   const { stdout } = await run('wrk', ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-s', file, options.url]);

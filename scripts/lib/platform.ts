@@ -82,10 +82,27 @@ export async function preparePlatform(root: string, mode: 'start' | 'test' | 'be
   return { root, dataDir, databaseUrl, redisUrl, prefix, internalToken: secrets.internalToken, admin };
 }
 
+/**
+ * The key teams' secrets are sealed with (SLIPWAY_SECRET_KEY): the environment's, else a development key generated once
+ * per data directory and kept beside the data (`secret-key`, mode 600). Losing it loses every stored secret's value, so
+ * a production deployment sets its own and backs it up.
+ */
+export function secretKeyOf(dataDir: string): string {
+  if (process.env.SLIPWAY_SECRET_KEY) return process.env.SLIPWAY_SECRET_KEY;
+  const file = path.join(dataDir, 'secret-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  step(`generated a development SLIPWAY_SECRET_KEY for teams' secrets in ${file} (set SLIPWAY_SECRET_KEY in production)`);
+  return key;
+}
+
 /** The environment every Slipway process reads (see each app's src/env.ts). */
 export function processEnv(env: PlatformEnv, gatewayUrl: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    SLIPWAY_SECRET_KEY: secretKeyOf(env.dataDir),
     DATABASE_URL: env.databaseUrl,
     REDIS_URL: env.redisUrl,
     SLIPWAY_PREFIX: env.prefix,

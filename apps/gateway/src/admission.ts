@@ -37,7 +37,25 @@ export function pinRefusal(deployment: RoutedDeployment, pinned: string | undefi
  * BodyTooLargeError.
  */
 export function createAdmission(deps: AdmissionDeps) {
+  const authorize = createAuthorization(deps);
   return async function admit(req: IncomingMessage, res: ServerResponse, route: MatchedRoute, accounting: RequestAccounting): Promise<Call | undefined> {
+    const authorized = await authorize(req, res, route);
+    if (!authorized) return undefined;
+    const body = await readBody(req, deps.maxBodyBytes);
+    return { req, res, route, ...authorized, body, accounting, mayHold: true };
+  };
+}
+
+/** Who may call what, without reading the body: a service's request body streams to its replica as it arrives. */
+export interface Authorized {
+  deployment: RoutedDeployment;
+  pinned: string | undefined;
+  unit: number;
+}
+
+/** Everything admission checks but the body (API key, rate limit, deployment, team, pinned variant); answers every refusal itself. */
+export function createAuthorization(deps: Omit<AdmissionDeps, 'maxBodyBytes'>) {
+  return async function authorize(req: IncomingMessage, res: ServerResponse, route: MatchedRoute): Promise<Authorized | undefined> {
     const key = apiKeyOf(req);
     if (!key) return void sendError(res, route.protocol, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
     const principal = deps.keys.cached(key) ?? (await deps.keys.authenticate(key));
@@ -57,11 +75,12 @@ export function createAdmission(deps: AdmissionDeps) {
     const pinned = typeof pinnedHeader === 'string' ? pinnedHeader : undefined;
     const refusal = pinRefusal(deployment, pinned);
     if (refusal) return void sendError(res, route.protocol, 'not_found', refusal);
-    const body = await readBody(req, deps.maxBodyBytes);
     const sticky = req.headers[STICKY_HEADER];
     const unit = typeof sticky === 'string' ? stickyUnit(sticky) : Math.random();
-    return { req, res, route, deployment, body, pinned, unit, accounting, mayHold: true };
+    return { deployment, pinned, unit };
   };
 }
+
+export type Authorize = ReturnType<typeof createAuthorization>;
 
 export type Admit = ReturnType<typeof createAdmission>;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '@slipway/db';
 import type { Redis } from 'ioredis';
-import { createAdmission } from './admission';
+import { createAdmission, createAuthorization } from './admission';
 import { ApiKeyCache } from './api-keys';
 import { apiKeyOf } from './credentials';
 import { sendError } from './errors';
@@ -22,6 +22,8 @@ import { INFERENCE_ROUTES, pathOf, RouteTable } from './routes';
 import { RoutingState } from './routing-state';
 import { healthRoute, metricsRoute, modelDocsRoute } from './operational-routes';
 import { ShadowStats } from './shadow';
+import { serviceHandler } from './service-proxy';
+import { matchServicePath } from './service-routes';
 import { Upstream } from './upstream';
 import { Waker } from './wake';
 
@@ -96,6 +98,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     .add(metricsRoute(options.metricsToken, metricsText))
     .add(modelDocsRoute({ db: options.db, keys, routing, apiKeyOf }));
   for (const kind of INFERENCE_ROUTES) routes.add({ ...kind, handle: inference });
+  const services = serviceHandler({
+    authorize: createAuthorization({ keys, limiter, deployment }),
+    accounting: { inFlight, metrics, recorder },
+    routing,
+    outliers,
+    holding,
+  });
+  routes.add({
+    name: 'service',
+    match: (_method, path) => matchServicePath(path),
+    // The match was made on the path alone; the replica gets the query string too, exactly as sent.
+    handle: (req, res, match) => services(req, res, matchServicePath(req.url ?? '/') ?? match),
+  });
 
   const server: Server = createServer((req, res) => {
     const path = pathOf(req.url);

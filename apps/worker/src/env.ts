@@ -52,6 +52,8 @@ const envSchema = z.object({
     .default(60 * 60 * 1000),
   /** Where replicas run: child processes of this worker (`local`) or pods (`kubernetes`, see deploy/kubernetes). */
   SLIPWAY_DRIVER: z.enum(['local', 'kubernetes']).default('local'),
+  /** 32 bytes (base64 or hex) that open teams' secrets for the services that name them; npm start generates one under .data. */
+  SLIPWAY_SECRET_KEY: z.string().min(1).optional(),
   /** The namespace replicas run in; with SLIPWAY_K8S_NAMESPACE_PREFIX instead one namespace per team (prefix + team id). */
   SLIPWAY_K8S_NAMESPACE: z.string().regex(DNS_LABEL).default('slipway-models'),
   SLIPWAY_K8S_NAMESPACE_PREFIX: z

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { checkManifestAgainstSignature, computeReferenceStats, slipwayManifestSchema, uploadDetailsSchema } from '@slipway/artifacts';
-import { conciseOrtMessage, signatureFromOrtMetadata } from '@slipway/core';
+import { checkManifestAgainstSignature, computeReferenceStats, serviceOfDetails, slipwayManifestSchema, uploadDetailsSchema } from '@slipway/artifacts';
+import { conciseOrtMessage, modelSignatureSchema, signatureFromOrtMetadata } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import * as ort from 'onnxruntime-node';
 import type { ArtifactCache } from './artifact-cache';
@@ -22,6 +22,13 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
   const version = await db.modelVersion.findUnique({ where: { id: versionId } });
   if (!version || version.status === 'ready' || version.status === 'failed') return;
   await db.modelVersion.update({ where: { id: versionId }, data: { status: 'validating', statusReason: null } });
+  // A service has no model to load: its upload checks (manifest, files) are its inspection; its replicas prove it runs.
+  if (serviceOfDetails(version.details)) {
+    const declared = modelSignatureSchema.safeParse((version.details as { service?: { signature?: unknown } }).service?.signature);
+    const signature = declared.success ? declared.data : undefined;
+    await db.modelVersion.update({ where: { id: versionId }, data: { status: 'ready', ...(signature && { signature: signature as object }) } });
+    return;
+  }
 
   let session: ort.InferenceSession | undefined;
   let artifactRoot: string | undefined;

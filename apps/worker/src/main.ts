@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createDb } from '@slipway/db';
+import { secretKeyFrom } from '@slipway/controller';
 import { channels, createRedis, JobProducer, wakeRequestSchema } from '@slipway/queue';
 import { blobStoreConfigFromEnv, createBlobStore } from '@slipway/storage';
 import { ArtifactCache } from './artifact-cache';
@@ -35,6 +36,7 @@ const controller = {
   clock: Date.now,
   readyTimeoutMs: env.SLIPWAY_READY_TIMEOUT_MS,
   drainMs: env.SLIPWAY_DRAIN_MS,
+  ...(env.SLIPWAY_SECRET_KEY && { secretKey: secretKeyFrom(env.SLIPWAY_SECRET_KEY) }),
 };
 const health = new ReplicaHealth(controller, producer);
 const autoscaler = new Autoscaler(controller, producer, (variantId) => replicaRoom(db, variantId));

@@ -8,3 +8,4 @@ export { computeReferenceStats } from './reference-stats';
 export type { ArtifactFile } from './staging-dir';
 export { inspectArtifact, uploadDetails, uploadDetailsSchema, type InspectOptions } from './inspect';
 export { unpackArtifact, type UnpackOptions, type UnpackedArtifact } from './unpack';
+export { RESERVED_SERVICE_ENV, SERVICE_DEFAULTS, type ServiceArtifact, serviceArtifactSchema, serviceOfDetails } from './service';

@@ -37,6 +37,7 @@ export function uploadDetails(artifact: Omit<UnpackedArtifact, 'root'>) {
     files: artifact.files,
     mlflow: artifact.mlflow,
     python: artifact.python,
+    service: artifact.service,
   };
 }
 

@@ -2,6 +2,7 @@ import type { ModelSignature } from '@slipway/core';
 import { z } from 'zod';
 import { existingArtifactPath, invalidManifest, readYamlFile } from './manifest-file';
 import { type PythonArtifact, pythonManifestKeys, readPythonModel } from './python-model';
+import { readService, type ServiceArtifact, serviceManifestKeys } from './service';
 import type { ArtifactFile } from './staging-dir';
 
 export const MANIFEST_FILENAMES = ['slipway.yaml', 'slipway.yml'] as const;
@@ -23,6 +24,8 @@ export const slipwayManifestSchema = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
   /** A Python model: `runtime: python`, its predictor, signature, Python version and requirements (see python-model.ts). */
   ...pythonManifestKeys,
+  /** A service: `runtime: service`, its command, health path, timeouts, env and secrets (see service.ts). */
+  ...serviceManifestKeys,
 });
 export type SlipwayManifest = z.infer<typeof slipwayManifestSchema>;
 
@@ -33,6 +36,8 @@ export interface LoadedManifest {
   referenceDataFile: string | null;
   /** When the manifest says `runtime: python`. */
   python: PythonArtifact | null;
+  /** When the manifest says `runtime: service`. */
+  service: ServiceArtifact | null;
 }
 
 /** Reads slipway.yaml (or slipway.yml) from the artifact root; null when there is none. */
@@ -47,6 +52,7 @@ export async function readSlipwayManifest(dir: string, files: readonly ArtifactF
     modelFile: manifest.model === undefined ? null : existingArtifactPath(manifest.model, files, `${path} 'model'`),
     referenceDataFile: manifest.reference_data === undefined ? null : existingArtifactPath(manifest.reference_data, files, `${path} 'reference_data'`),
     python: readPythonModel(manifest, files, path),
+    service: readService(manifest, files, path),
   };
 }
 

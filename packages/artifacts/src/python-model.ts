@@ -52,8 +52,8 @@ export const declaredSignatureSchema = z
 
 /** The manifest keys only a Python model has. */
 export const pythonManifestKeys = {
-  /** `onnx` (the default) or `python`. */
-  runtime: z.enum(['onnx', 'python']).optional(),
+  /** `onnx` (the default), `python`, or `service` (any HTTP server: see service.ts). */
+  runtime: z.enum(['onnx', 'python', 'service']).optional(),
   /** `module:Class`, the module importable from the artifact's root. */
   predictor: z
     .string()
@@ -108,6 +108,7 @@ type PythonManifest = { [K in keyof typeof pythonManifestKeys]?: z.infer<(typeof
 
 /** The Python model a manifest declares, checked against the artifact's files; null for an ONNX model. */
 export function readPythonModel(manifest: PythonManifest, files: readonly ArtifactFile[], manifestPath: string): PythonArtifact | null {
+  if (manifest.runtime === 'service') return null; // service.ts reads it; requirements and signature are shared.
   if (manifest.runtime !== 'python') {
     const stray = (['predictor', 'signature', 'python', 'requirements', 'example', 'predict_timeout_ms'] as const).filter((key) => manifest[key] !== undefined);
     if (stray.length > 0) throw invalidManifest(`${manifestPath}: ${stray.map((k) => `'${k}'`).join(', ')} need 'runtime: python'.`);

@@ -10,6 +10,7 @@ import { readSlipwayManifest, type SlipwayManifest } from './manifest';
 import { readMlflowModel, type MlflowModel } from './mlflow';
 import { assertLooksLikeOnnx } from './onnx-header';
 import type { PythonArtifact } from './python-model';
+import type { ServiceArtifact } from './service';
 import { selectModel } from './select-model';
 import { StagingDir, type ArtifactFile } from './staging-dir';
 
@@ -21,6 +22,8 @@ export interface UnpackedArtifact {
   modelFile: string;
   /** A Python model (`runtime: python` in slipway.yaml): predictor, declared signature, environment files. */
   python: PythonArtifact | null;
+  /** An HTTP service (`runtime: service`): its command, health path, timeouts, env and secret names. modelFile is then its slipway.yaml. */
+  service: ServiceArtifact | null;
   manifest: SlipwayManifest | null;
   mlflow: MlflowModel | null;
   /** Relative to root, from the manifest's reference_data. */
@@ -69,10 +72,15 @@ export async function unpackArtifact({ archivePath, filename, destDir, limits, p
     await EXTRACTORS[format](archivePath, filename, staging, budget);
     const { dir, files } = staging.contents();
     const manifest = await readSlipwayManifest(dir, files);
-    const mlflow = manifest?.python ? null : await readMlflowModel(dir, files);
+    const service = manifest?.service ?? null;
+    const mlflow = manifest?.python || service ? null : await readMlflowModel(dir, files);
     const python = manifest?.python ?? mlflow?.python ?? null;
-    const modelFile = python ? python.moduleFile : selectModel(files, { manifest: manifest?.modelFile ?? null, mlflow: mlflow?.modelFile ?? null });
-    if (!python) await assertLooksLikeOnnx(join(dir, modelFile), modelFile);
+    const modelFile = python
+      ? python.moduleFile
+      : service
+        ? manifestPathOf(files)
+        : selectModel(files, { manifest: manifest?.modelFile ?? null, mlflow: mlflow?.modelFile ?? null });
+    if (!python && !service) await assertLooksLikeOnnx(join(dir, modelFile), modelFile);
     await staging.publish(destDir);
     return {
       format,
@@ -81,6 +89,7 @@ export async function unpackArtifact({ archivePath, filename, destDir, limits, p
       manifest: manifest?.manifest ?? null,
       mlflow,
       python,
+      service,
       referenceDataFile: manifest?.referenceDataFile ?? null,
       files,
     };
@@ -88,4 +97,9 @@ export async function unpackArtifact({ archivePath, filename, destDir, limits, p
     await staging.discard();
     throw error;
   }
+}
+
+/** The manifest's own path: what a service's version records as its entry file (it has no model file). */
+function manifestPathOf(files: readonly ArtifactFile[]): string {
+  return files.find((f) => f.path === 'slipway.yml')?.path ?? 'slipway.yaml';
 }

@@ -51,11 +51,11 @@ async function settle(client: SlipwayClient, name: string, revision: number, wai
 }
 
 /** The key from a prompt on a terminal, or piped in (`echo "$SLIPWAY_KEY" | slipway login …`). */
-async function readKey(): Promise<string> {
+async function readKey(label = 'API key'): Promise<string> {
   if (!process.stdin.isTTY) return readFileSync(0, 'utf8');
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return await prompt.question('API key: ');
+    return await prompt.question(`${label}: `);
   } finally {
     prompt.close();
   }
@@ -305,6 +305,53 @@ program
       writeFileSync(opts.output, yaml);
       err(`wrote ${opts.output}`);
     } else process.stdout.write(yaml);
+  });
+
+/** The team a secret command acts on: --team (name or id), else the caller's only team where they may write. */
+async function secretTeam(client: SlipwayClient, team: string | undefined): Promise<{ id: string; name: string }> {
+  const { teams } = await client.me();
+  const candidates = team ? teams.filter((t) => t.id === team || t.name === team) : teams.filter((t) => t.role !== 'viewer');
+  if (candidates.length === 1) return candidates[0]!;
+  if (team) throw new CliError(`you are not in a team named '${team}'`);
+  throw new CliError(`you are in ${candidates.length} teams that can hold secrets; pick one with --team <name>`);
+}
+
+const secrets = program
+  .command('secrets')
+  .description("a team's secrets for its services: write-only, given to the services that name them as environment variables");
+secrets
+  .command('list')
+  .description('secret names and when each was last set (values are never shown)')
+  .option('--team <team>', 'the team (name or id)')
+  .action(async (opts: { team?: string }) => {
+    const client = clientFromConfig();
+    const team = await secretTeam(client, opts.team);
+    const list = await client.secrets(team.id);
+    if (!list.length) return out(`No secrets in ${team.name} yet. Set one with \`echo "$VALUE" | slipway secrets set NAME\`.`);
+    out(table([['NAME', 'VERSION', 'UPDATED'], ...list.map((s) => [s.name, String(s.version), s.updatedAt])]));
+  });
+secrets
+  .command('set')
+  .description('set or rotate a secret; the value is read from standard input (never an argument: shells keep history)')
+  .argument('<name>', 'the environment variable name, e.g. PI_TOKEN')
+  .option('--team <team>', 'the team (name or id)')
+  .action(async (name: string, opts: { team?: string }) => {
+    const client = clientFromConfig();
+    const team = await secretTeam(client, opts.team);
+    const value = await readKey(`value of ${name}`);
+    const secret = await client.setSecret(team.id, name, value.replace(/\r?\n$/, ''));
+    out(`${secret.name} set in ${team.name} (version ${secret.version}); services pick it up when their replicas next start.`);
+  });
+secrets
+  .command('delete')
+  .description('delete a secret (running replicas keep the value they started with)')
+  .argument('<name>', 'the secret')
+  .option('--team <team>', 'the team (name or id)')
+  .action(async (name: string, opts: { team?: string }) => {
+    const client = clientFromConfig();
+    const team = await secretTeam(client, opts.team);
+    await client.deleteSecret(team.id, name);
+    out(`${name} deleted from ${team.name}.`);
   });
 
 try {

@@ -110,6 +110,13 @@ export class SlipwayClient {
     return this.request<AlertHistoryPage>('GET', `/deployments/${enc(name)}/alerts/history${query ? `?${query}` : ''}`);
   };
 
+  /** A team's secrets: names, versions and dates only (values are never returned). */
+  secrets = (teamId: string) => this.request<{ secrets: SecretSummary[] }>('GET', `/teams/${enc(teamId)}/secrets`).then((r) => r.secrets);
+  /** Sets or rotates a team secret (write-only); services naming it get it as an environment variable. */
+  setSecret = (teamId: string, name: string, value: string) =>
+    this.request<{ secret: SecretSummary }>('PUT', `/teams/${enc(teamId)}/secrets`, { name, value }).then((r) => r.secret);
+  deleteSecret = (teamId: string, name: string) => this.request<void>('DELETE', `/teams/${enc(teamId)}/secrets/${enc(name)}`);
+
   /** What applying the file would change; writes nothing. */
   plan = (file: DeploymentFileInput, options: { prune?: boolean } = {}) =>
     this.request<DeploymentPlan>('POST', `/plan${options.prune ? '?prune=true' : ''}`, file);
@@ -118,4 +125,12 @@ export class SlipwayClient {
     const query = new URLSearchParams({ ...(options.prune && { prune: 'true' }), ...(options.supersede && { supersede: 'true' }) }).toString();
     return this.request<AppliedPlan>('POST', `/apply${query ? `?${query}` : ''}`, file);
   };
+}
+
+/** What the API tells about a team secret: never its value. */
+export interface SecretSummary {
+  name: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
 }

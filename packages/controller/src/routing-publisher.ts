@@ -14,7 +14,7 @@ export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
       variants: {
         where: { retiredAt: null, OR: [{ trafficWeight: { gt: 0 } }, { mirrorPercent: { gt: 0 } }] },
         orderBy: { createdAt: 'asc' },
-        include: { replicaList: { where: { state: 'ready' }, orderBy: { createdAt: 'asc' } } },
+        include: { replicaList: { where: { state: 'ready' }, orderBy: { createdAt: 'asc' } }, version: { select: { details: true } } },
       },
     },
   });
@@ -35,6 +35,7 @@ export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
           .filter((r) => r.address)
           .map((r) => ({ id: r.id, address: r.address!, ...(r.framedAddress && { framedAddress: r.framedAddress }), ...(r.token && { token: r.token }) })),
         desiredReplicas: v.replicas,
+        ...serviceRoute(v.version.details),
       })),
     };
   }
@@ -48,4 +49,11 @@ export async function publishRoutingTable(db: Db, redis: Redis, prefix: string):
   const body = JSON.stringify(table);
   await redis.multi().set(names.routingKey, body).publish(names.routingChanged, body).exec();
   return table;
+}
+
+/** A service version's routing entry: its request timeout (the version's details say it is a service). */
+function serviceRoute(details: unknown): { service?: { requestTimeoutMs: number } } {
+  const service = (details as { service?: { requestTimeoutSeconds?: unknown } } | null)?.service;
+  if (!service || typeof service.requestTimeoutSeconds !== 'number') return {};
+  return { service: { requestTimeoutMs: service.requestTimeoutSeconds * 1000 } };
 }

@@ -60,6 +60,8 @@ export const ERROR_CATALOGUE = {
   model_error: { status: 500, message: 'the model failed on this input', services: ['runtime'], protocols: DATA_PLANE },
   gateway_unavailable: { status: 502, message: 'the gateway could not be reached', services: ['web'], protocols: CONTROL_PLANE },
   upstream_unavailable: { status: 502, message: 'no replica answered the request', services: ['gateway'], protocols: DATA_PLANE },
+  /** A service did not finish its answer within its requestTimeoutSeconds. */
+  upstream_timeout: { status: 504, message: 'the service did not answer in time', services: ['gateway'], protocols: DATA_PLANE },
   no_ready_replica: { status: 503, message: 'the deployment has no ready replica', services: ['gateway'], protocols: DATA_PLANE },
   /** Held for a sleeping deployment when the gateway shut down. */
   waking: { status: 503, message: 'the deployment is waking up; retry shortly', services: ['gateway'], protocols: DATA_PLANE },

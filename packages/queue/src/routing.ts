@@ -31,6 +31,11 @@ export const routingTableSchema = z.object({
            * a request wakes it; above the ready count with none ready: waking, and requests are held.
            */
           desiredReplicas: z.number().int().min(0).optional(),
+          /**
+           * A service variant (`runtime: service`): its replicas are the user's own HTTP servers, called under
+           * `/services/<name>/…` with every method and path forwarded as is; `requestTimeoutMs` bounds one request.
+           */
+          service: z.object({ requestTimeoutMs: z.number().int().positive() }).optional(),
         }),
       ),
     }),

@@ -11,6 +11,7 @@ const NAV = [
   { href: '/models', label: 'Models' },
   { href: '/deployments', label: 'Deployments' },
   { href: '/api-keys', label: 'API keys' },
+  { href: '/secrets', label: 'Secrets' },
   { href: '/docs', label: 'Docs' },
 ];
 const ADMIN_NAV = { href: '/admin', label: 'Admin' };

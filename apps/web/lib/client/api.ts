@@ -1,4 +1,4 @@
-import { SlipwayError as ApiError, toSlipwayError as toApiError } from '@slipway/client';
+import { SlipwayError as ApiError, type SecretSummary, toSlipwayError as toApiError } from '@slipway/client';
 import type {
   DeploymentPerformance,
   AlertHistoryPage,
@@ -165,6 +165,10 @@ export const api = {
   apiKeys: () => request<{ apiKeys: ApiKey[] }>('GET', '/api-keys').then((r) => r.apiKeys),
   createApiKey: (name: string) => request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name }),
   revokeApiKey: (id: string) => request<void>('DELETE', `/api-keys/${enc(id)}`),
+  secrets: (teamId: string) => request<{ secrets: SecretSummary[] }>('GET', `/teams/${enc(teamId)}/secrets`).then((r) => r.secrets),
+  setSecret: (teamId: string, name: string, value: string) =>
+    request<{ secret: SecretSummary }>('PUT', `/teams/${enc(teamId)}/secrets`, { name, value }).then((r) => r.secret),
+  deleteSecret: (teamId: string, name: string) => request<void>('DELETE', `/teams/${enc(teamId)}/secrets/${enc(name)}`),
 
   users: () => request<{ users: AdminUser[] }>('GET', '/users').then((r) => r.users),
   createUser: (input: NewUser) => request<{ user: AdminUser }>('POST', '/users', input).then((r) => r.user),

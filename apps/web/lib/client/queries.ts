@@ -22,6 +22,7 @@ export const queryKeys = {
   alertRules: (name: string) => ['deployments', name, 'alerts'] as const,
   alertHistory: (name: string) => ['deployments', name, 'alerts', 'history'] as const,
   apiKeys: ['api-keys'] as const,
+  secrets: (teamId: string) => ['teams', teamId, 'secrets'] as const,
   users: ['users'] as const,
   teams: ['teams'] as const,
 };
@@ -159,6 +160,8 @@ export const useAlertHistory = (name: string) =>
     refetchInterval: SETTLED_MS,
   });
 
+export const useSecrets = (teamId: string | undefined) =>
+  useQuery({ queryKey: queryKeys.secrets(teamId ?? ''), queryFn: () => api.secrets(teamId!), enabled: teamId !== undefined });
 export const useApiKeys = () => useQuery({ queryKey: queryKeys.apiKeys, queryFn: api.apiKeys });
 export const useUsers = () => useQuery({ queryKey: queryKeys.users, queryFn: api.users });
 export const useTeams = () => useQuery({ queryKey: queryKeys.teams, queryFn: api.teams });

@@ -11,6 +11,7 @@ import {
   driftBaselineBody,
   driftQuery,
   loginBody,
+  putSecretBody,
   planQuery,
   rollbackBody,
   uploadQuery,
@@ -379,6 +380,26 @@ export const API = {
     body: addMemberBody,
     status: 201,
     errors: ['not_found'],
+  }),
+  listTeamSecrets: op({
+    method: 'GET',
+    path: '/teams/{id}/secrets',
+    summary: 'The team’s secrets: names and when each was last set (values are never returned)',
+    errors: ['not_found'],
+  }),
+  putTeamSecret: op({
+    method: 'PUT',
+    path: '/teams/{id}/secrets',
+    summary: 'Set a team secret (encrypted at rest; write-only): services that name it get it as an environment variable',
+    body: putSecretBody,
+    errors: ['not_found', 'forbidden'],
+  }),
+  deleteTeamSecret: op({
+    method: 'DELETE',
+    path: '/teams/{id}/secrets/{name}',
+    summary: 'Delete a team secret (running replicas keep the value they started with)',
+    status: 204,
+    errors: ['not_found', 'forbidden'],
   }),
 
   planDeploymentFile: op({

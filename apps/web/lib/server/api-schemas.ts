@@ -16,6 +16,15 @@ export const createApiKeyBody = z.object({
   rateLimitPerSecond: z.number().int().min(1).max(10_000_000).optional(),
 });
 
+/** A team secret: its name is the environment variable a service or Python model gets it as. */
+export const putSecretBody = z.strictObject({
+  name: z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'must be an environment variable name: A-Z, 0-9 and _, not starting with a digit'),
+  value: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(32 * 1024, 'must be at most 32 KiB'),
+});
+
 export const createModelBody = z.object({
   name: resourceNameSchema,
   description: z.string().max(2000).default(''),

@@ -11,6 +11,8 @@ const envSchema = z.object({
   /** Where this server reaches the gateway, when that differs from the public URL (containers). */
   SLIPWAY_GATEWAY_INTERNAL_URL: z.string().optional(),
   SLIPWAY_INTERNAL_TOKEN: z.string().min(16).optional(),
+  /** Seals teams' secrets (32 bytes, base64 or hex); npm start generates a development one under .data. */
+  SLIPWAY_SECRET_KEY: z.string().min(1).optional(),
   SLIPWAY_MAX_UPLOAD_BYTES: z.coerce
     .number()
     .int()

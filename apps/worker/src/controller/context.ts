@@ -16,6 +16,8 @@ export interface Controller {
   readyTimeoutMs: number;
   /** How long replicas taken out of routing keep serving what they were already sent. */
   drainMs: number;
+  /** SLIPWAY_SECRET_KEY: opens the team secrets a service names; without it such a service cannot start. */
+  secretKey?: Buffer;
 }
 
 /** One replica set (variant row) with its live and draining replicas, as a pass of the controller reads it. */

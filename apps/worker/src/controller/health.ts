@@ -3,14 +3,18 @@ import type { JobProducer } from '@slipway/queue';
 import type { Controller } from './context';
 import { RoutingUpdate } from './routing';
 import { log } from '../log';
+import { readyPathOfVersion } from './service-spec';
 
 /** Consecutive failed readiness probes after which a ready replica is replaced. */
 const PROBE_MISSES = 2;
 const PROBE_TIMEOUT_MS = 1_000;
 
-async function answersReady(address: string): Promise<boolean> {
+/** GET the replica's readiness path (a service's health path, else the runtime's): healthy when it answers 200. */
+async function answersReady(address: string, readyPath = '/v2/health/ready'): Promise<boolean> {
   try {
-    return (await fetch(`${address}/v2/health/ready`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })).ok;
+    const response = await fetch(`${address}${readyPath}`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    await response.body?.cancel();
+    return response.status === 200;
   } catch {
     return false;
   }
@@ -81,11 +85,13 @@ export class ReplicaHealth {
     await this.stopOrphans();
     const replicas = await db.replica.findMany({
       where: { state: 'ready', variant: { deployment: { status: { in: ['pending', 'deploying', 'ready'] } } } },
+      include: { variant: { select: { version: { select: { details: true } } } } },
     });
     await Promise.all(
       replicas.map(async (replica) => {
         if (!this.c.driver.isAlive({ id: replica.id, pid: replica.pid })) return void (await this.replace(replica.id, 'is no longer running'));
-        if (replica.address && (await answersReady(replica.address))) return void this.misses.delete(replica.id);
+        if (replica.address && (await answersReady(replica.address, readyPathOfVersion(replica.variant.version.details))))
+          return void this.misses.delete(replica.id);
         const misses = (this.misses.get(replica.id) ?? 0) + 1;
         this.misses.set(replica.id, misses);
         if (misses >= PROBE_MISSES) await this.replace(replica.id, `stopped answering its readiness probe (${misses} probes in a row)`);

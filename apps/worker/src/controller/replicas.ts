@@ -7,6 +7,7 @@ import { modelFile } from '../artifact-cache';
 import { DriverError, type PythonReplicaSpec, ReadyTimeoutError } from '../drivers/driver';
 import type { Controller, VariantRow } from './context';
 import type { RoutingUpdate } from './routing';
+import { readyPathOfVersion, serviceLaunchOf } from './service-spec';
 
 /** A replica set that cannot come up however often it is tried (the version cannot load, no GPU here). */
 export class TerminalStartError extends Error {
@@ -91,6 +92,7 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
   const replica = await db.replica.create({ data: { variantId: row.id, token: await variantToken(c, row.id) } });
   const label = `Replica ${index}/${total} of ${row.name} (v${version.label})`;
   try {
+    const service = await serviceLaunchOf(c, version, deployment.teamId, row.templateKey);
     const placed = await driver.start({
       replicaId: replica.id,
       deploymentName: deployment.name,
@@ -106,6 +108,7 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
       python: pythonReplica(c, version),
       token: replica.token!,
       featureNames: manifest.success ? manifest.data.features : undefined,
+      ...(service && { service }),
       vcpu: machineType.vcpu,
       memoryMb: machineType.memoryMb,
       gpuType: machineType.gpuType,
@@ -113,8 +116,13 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
     });
     await db.replica.update({ where: { id: replica.id }, data: { address: placed.address, framedAddress: placed.framedAddress ?? null, pid: placed.pid } });
     await recordEvent(db, deploymentId, { step: 'replica-started', message: `${label} started at ${placed.address}`, progress: 0.2 });
-    await driver.waitReady(placed, c.readyTimeoutMs);
+    await driver.waitReady(placed, service?.startupTimeoutMs ?? c.readyTimeoutMs);
   } catch (error) {
+    if (error instanceof TerminalStartError) {
+      await db.replica.update({ where: { id: replica.id }, data: { state: 'failed', reason: `${START_FAILED}${error.message}` } });
+      await recordEvent(db, deploymentId, { step: 'replica-failed', level: 'error', message: `${label} cannot start: ${error.message}`, progress: 0.2 });
+      throw error;
+    }
     const reason = error instanceof Error ? error.message : String(error);
     await driver.stop({ id: replica.id, pid: (await db.replica.findUnique({ where: { id: replica.id } }))?.pid ?? null }).catch(() => undefined);
     await db.replica.update({ where: { id: replica.id }, data: { state: 'failed', reason: `${START_FAILED}${reason}` } });
@@ -155,7 +163,9 @@ function pythonReplica(c: Controller, version: { digest: string; filename: strin
 async function adopt(c: Controller, deploymentId: string, row: Row, replica: Replica, routing: RoutingUpdate): Promise<void> {
   if (replica.address) {
     try {
-      await c.driver.waitReady({ address: replica.address, pid: replica.pid }, c.readyTimeoutMs);
+      const version = await c.db.modelVersion.findUniqueOrThrow({ where: { id: row.versionId }, select: { details: true } });
+      const readyPath = readyPathOfVersion(version.details);
+      await c.driver.waitReady({ address: replica.address, pid: replica.pid, ...(readyPath && { readyPath }) }, c.readyTimeoutMs);
       return markReady(c, deploymentId, replica.id, `Replica of ${row.name} started by an earlier pass is ready`, routing);
     } catch {
       // Fall through: not coming up.

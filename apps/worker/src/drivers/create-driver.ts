@@ -3,6 +3,7 @@ import type { Db } from '@slipway/db';
 import type { ReplicaDriver } from './driver';
 import { KubernetesDriver, loadKubeConfig } from './kubernetes/kubernetes-driver';
 import { LocalDriver } from './local-driver';
+import { resolveBwrap } from '@slipway/environments';
 import type { WorkerEnv } from '../env';
 
 /** The driver the worker's env selects (SLIPWAY_DRIVER). */
@@ -14,6 +15,7 @@ export async function createDriver(env: WorkerEnv, db: Db, log: (line: string) =
       advertiseHost: env.SLIPWAY_REPLICA_ADVERTISE_HOST ?? env.SLIPWAY_REPLICA_BIND_HOST,
       owner: env.SLIPWAY_PREFIX,
       log,
+      bwrap: resolveBwrap(env.SLIPWAY_SANDBOX),
     });
   }
   return KubernetesDriver.connect({

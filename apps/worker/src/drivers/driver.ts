@@ -1,4 +1,4 @@
-import type { ModelSignature } from '@slipway/core';
+import type { ModelSignature, ServiceLaunch } from '@slipway/core';
 
 /** What a driver needs to place one replica of one model version. */
 export interface ReplicaSpec {
@@ -25,6 +25,8 @@ export interface ReplicaSpec {
   token: string;
   /** From the version's manifest: lets callers send named features. */
   featureNames?: string[];
+  /** A service (`runtime: service`): the user's process is the replica; `localArtifactDir` gives its unpacked artifact. */
+  service?: ServiceLaunch & { localArtifactDir(): Promise<string> };
   vcpu: number;
   memoryMb: number;
   gpuType: string | null;
@@ -52,6 +54,13 @@ export interface PlacedReplica {
   /** The framed transport's address (`tcp://host:port`) when the driver can offer one; gateways prefer it. */
   framedAddress?: string;
   pid: number | null;
+  /** The path that answers 200 once ready, when not the runtime's (`/v2/health/ready`): a service's health path. */
+  readyPath?: string;
+}
+
+/** The path a replica answers its readiness probe on. */
+export function readyPathOf(replica: Pick<PlacedReplica, 'readyPath'>): string {
+  return replica.readyPath ?? '/v2/health/ready';
 }
 
 /** Places replicas somewhere (child processes, Kubernetes pods …) and removes them. */

@@ -5,7 +5,17 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { framedAddress, intraOpThreads, type ListeningPorts, parseExitingLine, parseListeningLine, runtimeLaunchEnv } from '@slipway/core';
 import { runtimeCommand } from '@slipway/core/runtime-command';
-import { DriverError, type PlacedReplica, ReadyTimeoutError, type ReplicaDriver, type ReplicaExitListener, type ReplicaRef, type ReplicaSpec } from './driver';
+import { launchService, type ServiceProcess, waitServiceReady } from './service-launcher';
+import {
+  DriverError,
+  type PlacedReplica,
+  readyPathOf,
+  ReadyTimeoutError,
+  type ReplicaDriver,
+  type ReplicaExitListener,
+  type ReplicaRef,
+  type ReplicaSpec,
+} from './driver';
 
 const STOP_GRACE_MS = 5_000;
 const EXIT_POLL_MS = 50;
@@ -23,8 +33,21 @@ export class LocalDriver implements ReplicaDriver {
   private readonly children = new Map<string, ChildProcess>();
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly exitListeners: ReplicaExitListener[] = [];
+  /** Own service replicas by address: their output and exit for readiness failures, their drain time for stops. */
+  private readonly services = new Map<string, ServiceProcess>();
+  private readonly drainMs = new Map<string, number>();
 
-  constructor(private readonly options: { hostGpus: number; bindHost: string; advertiseHost: string; owner: string; log?: (line: string) => void }) {}
+  constructor(
+    private readonly options: {
+      hostGpus: number;
+      bindHost: string;
+      advertiseHost: string;
+      owner: string;
+      log?: (line: string) => void;
+      /** bubblewrap for user code (services), or undefined to run it without a sandbox. */
+      bwrap?: string;
+    },
+  ) {}
 
   async start(spec: ReplicaSpec): Promise<PlacedReplica> {
     if (spec.gpuCount > this.options.hostGpus) {
@@ -33,6 +56,7 @@ export class LocalDriver implements ReplicaDriver {
           'pick a CPU machine type or run Slipway where GPUs are available',
       );
     }
+    if (spec.service) return this.startService(spec, spec.service);
     // Compiled when this worker runs compiled (npm start, the image), from source under tsx or vitest.
     const { command, args, cwd } = runtimeCommand();
     const python = spec.python && { ...spec.python, ...(await spec.python.localPrepare()) };
@@ -100,10 +124,11 @@ export class LocalDriver implements ReplicaDriver {
   }
 
   async waitReady(replica: PlacedReplica, timeoutMs: number): Promise<void> {
+    if (replica.readyPath !== undefined) return waitServiceReady(replica.address, this.services.get(replica.address), replica.readyPath, timeoutMs);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       try {
-        const response = await fetch(`${replica.address}/v2/health/ready`, { signal: AbortSignal.timeout(1_000) });
+        const response = await fetch(`${replica.address}${readyPathOf(replica)}`, { signal: AbortSignal.timeout(1_000) });
         if (response.ok) return;
       } catch {
         // Not listening yet.
@@ -147,13 +172,38 @@ export class LocalDriver implements ReplicaDriver {
     await Promise.all([...this.children].map(([id, child]) => this.stop({ id, pid: child.pid ?? null })));
   }
 
-  /** SIGTERM lets the runtime drain in-flight requests; SIGKILL after the grace period. */
+  /** The user's process is the replica: started directly (no runtime hop), its exit reported like a runtime's. */
+  private async startService(spec: ReplicaSpec, launch: NonNullable<ReplicaSpec['service']>): Promise<PlacedReplica> {
+    const service = await launchService({
+      launch,
+      appDir: await launch.localArtifactDir(),
+      bindHost: this.options.bindHost,
+      markers: { [REPLICA_ID_ENV]: spec.replicaId, [OWNER_ENV]: this.options.owner, ...testRunMarker() },
+      bwrap: this.options.bwrap,
+      hostEnv: process.env,
+      onLine: (line) => this.options.log?.(`[replica ${spec.replicaId.slice(0, 8)}] ${line}`),
+    });
+    const address = `http://${this.options.advertiseHost}:${service.port}`;
+    this.children.set(spec.replicaId, service.child);
+    this.services.set(address, service);
+    this.drainMs.set(spec.replicaId, launch.drainMs);
+    service.child.once('exit', (code, signal) => {
+      this.children.delete(spec.replicaId);
+      this.services.delete(address);
+      this.drainMs.delete(spec.replicaId);
+      if (this.stopping.has(spec.replicaId)) return;
+      for (const listener of this.exitListeners) listener(spec.replicaId, { code, signal });
+    });
+    return { address, pid: service.child.pid ?? null, readyPath: launch.healthPath };
+  }
+
+  /** SIGTERM lets the replica drain in-flight requests; SIGKILL after the grace period (a service's drainSeconds). */
   private async terminate({ id, pid }: ReplicaRef): Promise<void> {
     const child = this.children.get(id);
     if (child?.pid) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       signalGroup(child.pid, 'SIGTERM');
-      const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), STOP_GRACE_MS);
+      const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), this.drainMs.get(id) ?? STOP_GRACE_MS);
       await exited;
       clearTimeout(timer);
       return;
@@ -165,6 +215,12 @@ export class LocalDriver implements ReplicaDriver {
     signalGroup(pid, 'SIGKILL');
     await goneWithin(pid, id, STOP_GRACE_MS);
   }
+}
+
+/** The test run's marker (SLIPWAY_TEST_RUN), so a run finds and stops service processes it leaves, like runtimes. */
+function testRunMarker(): Record<string, string> {
+  const run = process.env.SLIPWAY_TEST_RUN;
+  return run === undefined ? {} : { SLIPWAY_TEST_RUN: run };
 }
 
 function environOf(pid: number): Map<string, string> | null {

@@ -23,6 +23,7 @@ const WHEN: Record<DataPlaneCode, string> = {
   internal: 'the replica failed unexpectedly',
   model_error: 'the input fits the signature but the model failed to run on it',
   upstream_unavailable: 'no replica answered (each one tried failed)',
+  upstream_timeout: 'a service (runtime: service) did not finish its answer within its requestTimeoutSeconds',
   no_ready_replica: 'the deployment has no ready replica',
   waking: 'the deployment was asleep and the gateway shut down while waking it; see Retry-After',
   hold_timeout: 'the deployment did not wake from zero replicas in time; see Retry-After',

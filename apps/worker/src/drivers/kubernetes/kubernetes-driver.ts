@@ -93,6 +93,9 @@ export class KubernetesDriver implements ReplicaDriver {
   }
 
   async start(spec: ReplicaSpec): Promise<PlacedReplica> {
+    if (spec.service) {
+      throw new DriverError('services (runtime: service) run on the local driver for now; the Kubernetes driver places model replicas only');
+    }
     if (spec.gpuCount > 0 && !this.options.gpuImage) {
       throw new DriverError('needs a GPU, but no GPU runtime image is configured (SLIPWAY_K8S_RUNTIME_GPU_IMAGE); pick a CPU machine type');
     }
