@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { framedAddress, intraOpThreads, type ListeningPorts, parseListeningLine, runtimeLaunchEnv } from '@slipway/core';
 import { runtimeCommand } from '@slipway/core/runtime-command';
+import { replicaLogDir } from '@slipway/storage';
 import { DriverError, type PlacedReplica, ReadyTimeoutError, type ReplicaDriver, type ReplicaExitListener, type ReplicaRef, type ReplicaSpec } from './driver';
+import { captureReplicaOutput } from './replica-output';
 
 const STOP_GRACE_MS = 5_000;
 const EXIT_POLL_MS = 50;
@@ -24,7 +25,17 @@ export class LocalDriver implements ReplicaDriver {
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly exitListeners: ReplicaExitListener[] = [];
 
-  constructor(private readonly options: { hostGpus: number; bindHost: string; advertiseHost: string; owner: string; log?: (line: string) => void }) {}
+  constructor(
+    private readonly options: {
+      hostGpus: number;
+      bindHost: string;
+      advertiseHost: string;
+      owner: string;
+      /** Where each replica's output is kept (`<dataDir>/replica-logs`); without it, stderr only reaches `log`. */
+      dataDir?: string;
+      log?: (line: string) => void;
+    },
+  ) {}
 
   async start(spec: ReplicaSpec): Promise<PlacedReplica> {
     if (spec.gpuCount > this.options.hostGpus) {
@@ -55,7 +66,7 @@ export class LocalDriver implements ReplicaDriver {
         { [REPLICA_ID_ENV]: spec.replicaId, [OWNER_ENV]: this.options.owner },
       ),
       detached: true,
-      // Pipes rather than a log file: stderr goes to the worker's log; the runtime ignores EPIPE once the worker is gone.
+      // Pipes rather than a log file: captured into the replica's bounded log; the runtime ignores EPIPE once the worker is gone.
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.children.set(spec.replicaId, child);
@@ -66,17 +77,27 @@ export class LocalDriver implements ReplicaDriver {
       for (const listener of this.exitListeners) listener(spec.replicaId, { code, signal });
     });
     const stderrTail: string[] = [];
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      stderrTail.push(line);
-      if (stderrTail.length > 20) stderrTail.shift();
-      this.options.log?.(`[replica ${spec.replicaId.slice(0, 8)}] ${line}`);
+    let listened: (ports: ListeningPorts) => void = () => {};
+    const listening = new Promise<ListeningPorts>((resolve) => {
+      listened = resolve;
+    });
+    captureReplicaOutput(child, spec.replicaId, {
+      dir: this.options.dataDir === undefined ? null : replicaLogDir(this.options.dataDir),
+      secrets: [spec.token],
+      onLine: (stream, line) => {
+        if (stream === 'stdout') {
+          const ports = parseListeningLine(line);
+          if (ports !== undefined) listened(ports);
+          return;
+        }
+        stderrTail.push(line);
+        if (stderrTail.length > 20) stderrTail.shift();
+        this.options.log?.(`[replica ${spec.replicaId.slice(0, 8)}] ${line}`);
+      },
+      onError: (error) => this.options.log?.(`[replica ${spec.replicaId.slice(0, 8)}] its log could not be written: ${error.message}`),
     });
     const { port, framedPort } = await new Promise<ListeningPorts>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout! });
-      lines.on('line', (line) => {
-        const ports = parseListeningLine(line);
-        if (ports !== undefined) resolve(ports);
-      });
+      void listening.then(resolve);
       child.once('exit', (code) =>
         reject(new DriverError(`runtime exited with code ${code} before listening: ${stderrTail.slice(-3).join(' | ') || 'no output'}`)),
       );
