@@ -1,4 +1,5 @@
 import type { Db } from '@slipway/db';
+import { REPLICA_LOG_RETENTION_MS } from '@slipway/core';
 import { pruneReplicaLogs } from '@slipway/storage';
 
 const DAY = 24 * 60 * 60_000;
@@ -34,9 +35,6 @@ export async function pruneEndedReplicas(db: Db, now: number, retention = HISTOR
   const { count } = await db.replica.deleteMany({ where: { state: { in: ['stopped', 'failed'] }, updatedAt: { lt: new Date(now - retention.afterMs) } } });
   return count;
 }
-
-/** How long a stopped replica's last lines stay readable in the console (its logs go before its row does). */
-export const REPLICA_LOG_RETENTION_MS = 6 * 60 * 60_000;
 
 /** Deletes the log files of replicas that are not running and wrote nothing for the retention; returns how many. */
 export async function pruneEndedReplicaLogs(db: Db, dir: string, now: number, retentionMs = REPLICA_LOG_RETENTION_MS): Promise<number> {

@@ -24,6 +24,8 @@ export interface ReplicaLogLine {
 /** Longest line kept: a replica that prints a megabyte without a newline keeps its first part, marked cut. */
 export const MAX_LOG_LINE_CHARS = 8_192;
 export const REDACTED = '[redacted]';
+/** How long a stopped replica's last lines stay readable (the worker prunes its logs after that). */
+export const REPLICA_LOG_RETENTION_MS = 6 * 60 * 60_000;
 
 export function encodeLogRecord(record: ReplicaLogRecord): string {
   return `${JSON.stringify(record)}\n`;

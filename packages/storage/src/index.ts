@@ -6,6 +6,7 @@ export {
   DEFAULT_REPLICA_LOG_CAP_BYTES,
   pruneReplicaLogs,
   readReplicaLog,
+  readRotatedReplicaLog,
   replicaLogDir,
   replicaLogPaths,
   ReplicaLogTail,

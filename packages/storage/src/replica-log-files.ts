@@ -86,6 +86,11 @@ export async function readReplicaLog(dir: string, replicaId: string): Promise<Re
   return parseRecords(parts.join(''));
 }
 
+/** The rotated part alone (older lines), for a reader that follows the current part with a ReplicaLogTail from its start. */
+export async function readRotatedReplicaLog(dir: string, replicaId: string): Promise<ReplicaLogRecord[]> {
+  return parseRecords(await readFile(replicaLogPaths(dir, replicaId).previous, 'utf8').catch(() => ''));
+}
+
 function parseRecords(text: string): ReplicaLogRecord[] {
   const records: ReplicaLogRecord[] = [];
   for (const raw of text.split('\n')) {
@@ -96,8 +101,8 @@ function parseRecords(text: string): ReplicaLogRecord[] {
 }
 
 /**
- * Reads what a replica's file gained since the last call: follows a live replica. Starts at the file's end as
- * of `start()` (what came before is read with readReplicaLog); after a rotation it reads the new file from its start.
+ * Reads what a replica's file gained since the last call: follows a live replica. Starts at the file's start, or
+ * at its end as of `start()`; after a rotation it reads the new file from its start.
  */
 export class ReplicaLogTail {
   private offset = 0;
