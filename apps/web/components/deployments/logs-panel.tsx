@@ -117,9 +117,24 @@ function NoLines({ deployment, replicas, search }: { deployment: Deployment; rep
       </EmptyState>
     );
   }
+  if (search) {
+    return (
+      <EmptyState compact title={`No line contains “${search}”`}>
+        Clear the search or pick all replicas.
+      </EmptyState>
+    );
+  }
+  const failed = replicas.find((r) => r.state === 'failed' && r.reason);
+  if (failed && replicas.every((r) => r.endedAt)) {
+    return (
+      <EmptyState compact title="Its replicas printed nothing">
+        Replica {shortId(failed.id)} failed before it printed a line: {failed.reason}. Change what the reason names (Overview → Update), then roll out again.
+      </EmptyState>
+    );
+  }
   return (
-    <EmptyState compact title={search ? `No line contains “${search}”` : 'No lines yet'}>
-      {search ? 'Clear the search or pick all replicas.' : 'Lines appear here as the replicas print them; a model’s prints and tracebacks land here too.'}
+    <EmptyState compact title="No lines yet">
+      Lines appear here as the replicas print them; a model’s prints and tracebacks land here too.
     </EmptyState>
   );
 }
