@@ -123,17 +123,19 @@ function TabContent({ tab, deployment }: { tab: DeploymentTabId; deployment: Dep
       );
     case 'call':
       return (
-        <div className="grid-2">
-          <EndpointsPanel deployment={deployment} exampleBody={exampleBody} />
-          <TryIt deploymentName={deployment.name} exampleBody={exampleBody} ready={deployment.status === 'ready'} />
-        </div>
+        <>
+          <div className="grid-2">
+            <EndpointsPanel deployment={deployment} exampleBody={exampleBody} />
+            <TryIt deploymentName={deployment.name} exampleBody={exampleBody} ready={deployment.status === 'ready'} />
+          </div>
+          <LatencyCard deploymentName={deployment.name} />
+        </>
       );
     case 'traffic':
       return (
         <>
           {deployment.canChange && <TrafficCard deployment={deployment} />}
           <ComparisonCard deploymentName={deployment.name} />
-          <LatencyCard deploymentName={deployment.name} />
         </>
       );
     case 'scaling':
