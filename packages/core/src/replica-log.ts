@@ -122,3 +122,24 @@ export function selectLogLines(perReplica: readonly (readonly ReplicaLogLine[])[
 export function toLogLine(replicaId: string, record: ReplicaLogRecord): ReplicaLogLine {
   return { replicaId, time: record.t, stream: record.s, text: presentLogText(record.l) };
 }
+
+/**
+ * Where a driver's captured output is read from: the local driver's files (the data directory), or the pod log API.
+ * `follow` gives everything kept so far (`initial`), then what was added since each `next()`.
+ */
+export interface ReplicaLogSource {
+  read(replicaId: string): Promise<ReplicaLogRecord[]>;
+  follow(replicaId: string): Promise<{ initial: ReplicaLogRecord[]; next(): Promise<ReplicaLogRecord[]> }>;
+}
+
+/**
+ * One line of the pod log API with `timestamps=true` ("2026-12-07T10:00:00.123456789Z text"), as a record. The API
+ * merges a container's stdout and stderr into one stream, so every line is filed as stdout.
+ */
+export function parsePodLogLine(raw: string): ReplicaLogRecord | undefined {
+  const space = raw.indexOf(' ');
+  const stamp = space < 0 ? raw : raw.slice(0, space);
+  const time = Date.parse(stamp);
+  if (Number.isNaN(time)) return undefined;
+  return { t: new Date(time).toISOString(), s: 'stdout', l: space < 0 ? '' : raw.slice(space + 1) };
+}

@@ -1,4 +1,13 @@
-import { type LogQuery, matchesLogQuery, REPLICA_LOG_RETENTION_MS, type ReplicaLogLine, type ReplicaLogRecord, selectLogLines, toLogLine } from '@slipway/core';
+import {
+  type LogQuery,
+  matchesLogQuery,
+  REPLICA_LOG_RETENTION_MS,
+  type ReplicaLogLine,
+  type ReplicaLogRecord,
+  type ReplicaLogSource,
+  selectLogLines,
+  toLogLine,
+} from '@slipway/core';
 import type { Db } from '@slipway/db';
 import { readReplicaLog, readRotatedReplicaLog, ReplicaLogTail } from '@slipway/storage';
 
@@ -41,13 +50,6 @@ export async function listLogReplicas(db: Db, deploymentId: string, replicaId: s
     startedAt: r.createdAt.toISOString(),
     endedAt: r.state === 'stopped' || r.state === 'failed' ? r.updatedAt.toISOString() : null,
   }));
-}
-
-/** Where a driver's captured output is read from: the local driver's files (the data directory), or a pod log API. */
-export interface ReplicaLogSource {
-  read(replicaId: string): Promise<ReplicaLogRecord[]>;
-  /** Everything kept so far (`initial`), then what was added since each `next()`. */
-  follow(replicaId: string): Promise<{ initial: ReplicaLogRecord[]; next(): Promise<ReplicaLogRecord[]> }>;
 }
 
 /** The local driver's files, in the data directory the web shares with the worker that runs the replicas. */
