@@ -101,7 +101,10 @@ export class FakeKubernetesApi {
 
   /** GET …/pods/{name}/log with timestamps, tailLines and sinceSeconds (not follow: readers poll). */
   private podLog(res: ServerResponse, namespace: string, pod: string, query: URLSearchParams): void {
-    if (!this.get('pods', namespace, pod)) return status(res, 404, 'NotFound', `pods "${pod}" not found`);
+    if (!this.get('pods', namespace, pod)) {
+      status(res, 404, 'NotFound', `pods "${pod}" not found`);
+      return;
+    }
     let lines = this.podLogs.get(`${namespace}/${pod}`) ?? [];
     const since = query.get('sinceSeconds');
     if (since) lines = lines.filter((l) => Date.parse(l.time) >= Date.now() - Number(since) * 1000);
