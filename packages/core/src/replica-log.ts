@@ -118,9 +118,20 @@ export function selectLogLines(perReplica: readonly (readonly ReplicaLogLine[])[
   return query.tail !== undefined ? merged.slice(Math.max(0, merged.length - query.tail)) : merged;
 }
 
+/** The stream a line was printed on: a predictor's stderr arrives on the runtime's stdout, wrapped with its own stream. */
+function printedStream(record: ReplicaLogRecord): LogStream {
+  if (!record.l.startsWith('{"') || !record.l.includes('"stream":"stderr"')) return record.s;
+  try {
+    const wrapped = JSON.parse(record.l) as { stream?: unknown; line?: unknown };
+    return wrapped.stream === 'stderr' && typeof wrapped.line === 'string' ? 'stderr' : record.s;
+  } catch {
+    return record.s;
+  }
+}
+
 /** A kept record as the reader sees it. */
 export function toLogLine(replicaId: string, record: ReplicaLogRecord): ReplicaLogLine {
-  return { replicaId, time: record.t, stream: record.s, text: presentLogText(record.l) };
+  return { replicaId, time: record.t, stream: printedStream(record), text: presentLogText(record.l) };
 }
 
 /**
