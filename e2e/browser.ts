@@ -34,3 +34,10 @@ export async function signIn(page: Page, user: { email: string; password: string
   await password.press('Enter');
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
+
+/** Opens one tab of a deployment's page (Overview, Call it, Traffic, Scaling, Revisions, Events, Logs) and waits for its panel. */
+export async function openDeploymentTab(page: Page, label: string): Promise<void> {
+  const tab = page.getByRole('tablist', { name: 'Deployment sections' }).getByRole('tab', { name: label, exact: true });
+  await tab.click();
+  await page.getByRole('tabpanel', { name: label }).waitFor();
+}

@@ -127,6 +127,18 @@ deployments:
     expect(status.stdout).toContain(`${name} (model ${model}): ready; revision 2, live 2`);
     const events = await slipway(['events', name]);
     expect(events.stdout).toMatch(/\d\d:\d\d:\d\d Revision 2 by .+: primary: replicas 1 → 2\n/);
+    // Each replica's own output: the runtime says where it listens, with the line's time and the replica's short id.
+    const logs = await slipway(['logs', name, '--search', 'listening']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} [0-9a-f]{8} listening port=\d+/m);
+    expect(
+      new Set(
+        logs.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split(' ')[1]),
+      ).size,
+    ).toBeGreaterThanOrEqual(2);
 
     // --prune: running deployments the file leaves out are planned to be stopped (only planned here).
     const empty = path.join(home, 'empty.yaml');

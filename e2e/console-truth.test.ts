@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
-import { launchChromium, newConsolePage, signIn } from './browser';
+import { launchChromium, newConsolePage, openDeploymentTab, signIn } from './browser';
 import { startStack } from './stack';
 
 // The deployment page says what is true: what serves (or why nothing does), asleep at zero replicas, and during a
@@ -78,7 +78,8 @@ describe('console truth: the deployment page says what is true', () => {
       .poll(() => hint.textContent(), { timeout: 15_000 })
       .toMatch(/^primary: v1 answers (100|50) % of its traffic now, v2 (0|50) %; rolling out to v2\./);
     expect(await hint.textContent()).not.toContain('primary runs v2');
-    // The Traffic card says its table is the target, and where requests go now.
+    // The Traffic card (Traffic tab) says its table is the target, and where requests go now.
+    await openDeploymentTab(page, 'Traffic');
     const trafficNow = page.getByRole('form', { name: 'Traffic split' }).getByRole('note', { name: 'Traffic now' });
     await expect
       .poll(() => trafficNow.textContent(), { timeout: 15_000 })

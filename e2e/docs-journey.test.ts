@@ -9,7 +9,7 @@ import { buildMultiIo } from '@slipway/onnx-builder';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
-import { launchChromium, newConsolePage, signIn } from './browser';
+import { launchChromium, newConsolePage, openDeploymentTab, signIn } from './browser';
 import { startStack } from './stack';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -185,9 +185,14 @@ describe('docs journey: a viewer reads a deployment’s API docs and calls it', 
     await page.goto(`/deployments/${deploymentName}`);
     await page.getByRole('note', { name: 'View only' }).waitFor();
     // What a viewer may do stays: the status, the revisions, the try-it.
+    expect(await page.getByRole('button', { name: 'Stop' }).count()).toBe(0);
+    await openDeploymentTab(page, 'Revisions');
     await page.getByRole('row', { name: 'Revision 1' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Roll back to revision 1' }).count()).toBe(0);
+    await openDeploymentTab(page, 'Call it');
     await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
-    for (const control of ['Stop', 'Roll back to revision 1']) expect(await page.getByRole('button', { name: control }).count(), control).toBe(0);
+    await openDeploymentTab(page, 'Scaling');
+    await page.getByRole('heading', { name: 'Scaling', exact: true }).waitFor();
     expect(await page.getByRole('form', { name: 'Scale a variant' }).count()).toBe(0);
 
     await page.goto(`/deployments/${deploymentName}/alerts`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newConsolePage } from './browser';
+import { launchChromium, newConsolePage, openDeploymentTab } from './browser';
 import { startStack } from './stack';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,7 +70,8 @@ describe('journey: from an ONNX file to a served, measured endpoint in the conso
     expect(await events.getByRole('listitem').count()).toBeGreaterThanOrEqual(3);
     expect(await page.getByRole('progressbar', { name: 'Rollout progress' }).getAttribute('aria-valuenow')).toBe('100');
 
-    // The gateway learns new routes over Redis pub/sub: the first request may still find none.
+    // Calling it (its tab): the gateway learns new routes over Redis pub/sub, so the first request may still find none.
+    await openDeploymentTab(page, 'Call it');
     const send = page.getByRole('button', { name: 'Send', exact: true });
     let tried = 0;
     for (let attempt = 0; attempt < 20 && tried !== 200; attempt++) {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
-import { launchChromium, newConsolePage, signIn } from './browser';
+import { launchChromium, newConsolePage, openDeploymentTab, signIn } from './browser';
 import { startStack } from './stack';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -136,7 +136,8 @@ describe('rollout journey: canary to v2, promote, roll back to v1 in the console
     await page.getByText(/Serving .+ v2 · revision 2 ·/).waitFor();
     await events.getByText('Promoted: all traffic switched to the new revision').waitFor();
 
-    // The history: newest first, the live one marked; roll back to revision 1 (confirmed).
+    // The history (Revisions tab): newest first, the live one marked; roll back to revision 1 (confirmed).
+    await openDeploymentTab(page, 'Revisions');
     const revisions = page.getByRole('region', { name: 'Revisions', exact: true });
     const rowNames = () => revisions.getByRole('row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')).filter(Boolean));
     await expect.poll(rowNames).toEqual(['Revision 2', 'Revision 1']);
@@ -152,9 +153,11 @@ describe('rollout journey: canary to v2, promote, roll back to v1 in the console
     expect(await revision3.textContent()).toContain('rollback to revision 1');
     expect(await revision3.textContent()).toContain('primary: v2 → v1');
     await revision3.getByText('Live', { exact: true }).waitFor({ timeout: 60_000 });
+    await openDeploymentTab(page, 'Overview');
     await rollout.getByText('Revision 3 is live.').waitFor();
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('Ready');
     await page.getByText(/Serving .+ v1 · revision 3 ·/).waitFor();
+    await openDeploymentTab(page, 'Scaling');
     await page.getByRole('list', { name: 'Replicas of primary v1', exact: true }).getByText('Ready', { exact: true }).waitFor();
     await expect.poll(() => page.getByRole('list', { name: 'Replicas of primary v2', exact: true }).count(), { timeout: 15_000 }).toBe(0);
     for (const file of [path.join(root, 'test-results', 'rollout-rolled-back.png'), path.join(tmpdir(), 'slipway-rollout-rolled-back.png')]) {

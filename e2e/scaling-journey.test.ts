@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
-import { launchChromium, newConsolePage, signIn } from './browser';
+import { launchChromium, newConsolePage, openDeploymentTab, signIn } from './browser';
 import { startStack } from './stack';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,7 +57,8 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     const rollout = page.getByRole('region', { name: 'Rollout', exact: true });
     await rollout.getByText('Revision 1 is live.').waitFor();
 
-    // Before: a fixed count, and a chart that says how to get one.
+    // Before (Scaling tab): a fixed count, and a chart that says how to get one.
+    await openDeploymentTab(page, 'Scaling');
     const scaling = page.getByRole('region', { name: 'Scaling', exact: true });
     const primary = scaling.getByRole('row', { name: 'Scaling of primary v1', exact: true });
     await primary.getByText('fixed', { exact: true }).waitFor();
@@ -113,8 +114,10 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     const outcome = form.getByRole('status').filter({ hasText: 'Revision 2 is rolling out' });
     await outcome.waitFor();
     expect(await outcome.textContent()).toContain('primary: autoscaling off → 0..2 at 32 in flight per replica, 1 schedule(s)');
+    await openDeploymentTab(page, 'Overview');
     await rollout.getByText('Revision 2 is live.').waitFor({ timeout: 60_000 });
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('Ready');
+    await openDeploymentTab(page, 'Scaling');
 
     // The card now says what the autoscaler works with: its bounds (set by the schedule) and what comes next.
     await primary.getByText('autoscaled', { exact: true }).waitFor({ timeout: 10_000 });
@@ -148,7 +151,6 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     }
     await awake;
     await scaling.getByRole('list', { name: 'Autoscaler decisions' }).getByText('primary: woken by a request, scaling 0 → 1').waitFor({ timeout: 10_000 });
-    await rollout.getByRole('list', { name: 'Rollout events' }).getByText('primary: woken by a request, scaling 0 → 1').waitFor();
 
     // The chart has drawn its lines by now; the page as the user sees it.
     await overTime.locator('path.recharts-line-curve').first().waitFor({ timeout: 15_000 });
@@ -156,6 +158,9 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     for (const file of [path.join(root, 'test-results', 'scaling-journey.png'), path.join(tmpdir(), 'slipway-scaling.png')]) {
       await page.screenshot({ path: file, fullPage: true });
     }
+    await openDeploymentTab(page, 'Events');
+    await page.getByRole('list', { name: 'Rollout events' }).getByText('primary: woken by a request, scaling 0 → 1').waitFor();
+    await openDeploymentTab(page, 'Scaling');
     // With nobody calling, it sleeps again after its 2 s.
     await primary.getByText('Asleep (scaled to zero)').waitFor({ timeout: 30_000 });
 

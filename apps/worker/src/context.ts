@@ -21,4 +21,6 @@ export interface WorkerContext {
   autoscaler: Autoscaler;
   /** Enqueues follow-up jobs (alert webhooks). */
   producer: Pick<JobProducer, 'enqueue'>;
+  /** The local driver's replica logs (`<dataDir>/replica-logs`), pruned with the history; none on Kubernetes. */
+  replicaLogDir?: string;
 }

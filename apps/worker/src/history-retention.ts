@@ -1,4 +1,6 @@
 import type { Db } from '@slipway/db';
+import { REPLICA_LOG_RETENTION_MS } from '@slipway/core';
+import { pruneReplicaLogs } from '@slipway/storage';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -32,4 +34,13 @@ export async function pruneDeploymentEvents(db: Db, now: number, retention = HIS
 export async function pruneEndedReplicas(db: Db, now: number, retention = HISTORY_RETENTION): Promise<number> {
   const { count } = await db.replica.deleteMany({ where: { state: { in: ['stopped', 'failed'] }, updatedAt: { lt: new Date(now - retention.afterMs) } } });
   return count;
+}
+
+/** Deletes the log files of replicas that are not running and wrote nothing for the retention; returns how many. */
+export async function pruneEndedReplicaLogs(db: Db, dir: string, now: number, retentionMs = REPLICA_LOG_RETENTION_MS): Promise<number> {
+  const pruned = await pruneReplicaLogs(dir, new Date(now - retentionMs), async (ids) => {
+    const running = await db.replica.findMany({ where: { id: { in: ids }, state: { in: ['starting', 'ready', 'draining'] } }, select: { id: true } });
+    return new Set(running.map((r) => r.id));
+  });
+  return pruned.length;
 }

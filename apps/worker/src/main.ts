@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createDb } from '@slipway/db';
 import { secretKeyFrom } from '@slipway/controller';
 import { channels, createRedis, JobProducer, wakeRequestSchema } from '@slipway/queue';
-import { blobStoreConfigFromEnv, createBlobStore } from '@slipway/storage';
+import { blobStoreConfigFromEnv, createBlobStore, replicaLogDir } from '@slipway/storage';
 import { ArtifactCache } from './artifact-cache';
 import { Autoscaler } from './controller/autoscale';
 import { ReplicaHealth } from './controller/health';
@@ -40,7 +40,8 @@ const controller = {
 };
 const health = new ReplicaHealth(controller, producer);
 const autoscaler = new Autoscaler(controller, producer, (variantId) => replicaRoom(db, variantId));
-const ctx = { db, redis, driver, store, artifacts, prefix: env.SLIPWAY_PREFIX, controller, health, autoscaler, producer };
+const replicaLogs = driver.name === 'local' ? { replicaLogDir: replicaLogDir(dataDir) } : {};
+const ctx = { db, redis, driver, store, artifacts, prefix: env.SLIPWAY_PREFIX, controller, health, autoscaler, producer, ...replicaLogs };
 
 // Gateways holding requests for a sleeping deployment ask for it here: waking must not wait for a tick.
 const subscriber = redis.duplicate();

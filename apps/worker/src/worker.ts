@@ -8,7 +8,7 @@ import type { WorkerContext } from './context';
 import { collectGarbage } from './collect-garbage';
 import { abandonReconcile, reconcileDeployment } from './controller/reconcile';
 import { compactDriftWindows, recordDriftWindow } from './drift-windows';
-import { pruneDeploymentEvents, pruneEndedReplicas } from './history-retention';
+import { pruneDeploymentEvents, pruneEndedReplicaLogs, pruneEndedReplicas } from './history-retention';
 import { inspectVersion } from './inspect-version';
 import { compactLatencyRollups, compactShadowRollups } from './rollup-compaction';
 import { fetchReplicaMetrics, sampleRemoteReplicas } from './resources/remote-sampler';
@@ -33,8 +33,12 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
     },
     pruneHistory: async () => {
       const now = Date.now();
-      const pruned = { events: await pruneDeploymentEvents(ctx.db, now), replicas: await pruneEndedReplicas(ctx.db, now) };
-      if (pruned.events + pruned.replicas > 0) log.info(pruned, 'history pruned');
+      const pruned = {
+        events: await pruneDeploymentEvents(ctx.db, now),
+        replicas: await pruneEndedReplicas(ctx.db, now),
+        replicaLogs: ctx.replicaLogDir ? await pruneEndedReplicaLogs(ctx.db, ctx.replicaLogDir, now) : 0,
+      };
+      if (pruned.events + pruned.replicas + pruned.replicaLogs > 0) log.info(pruned, 'history pruned');
     },
     sampleRemoteReplicas: async () => void (await sampleRemoteReplicas({ db: ctx.db, fetchMetrics: fetchReplicaMetrics, clock: Date.now })),
     evaluateAlerts: async () =>

@@ -9,6 +9,7 @@ import { exportDeployments, readDeploymentFile } from './deploy-file';
 import { CliError, describeError, EXIT } from './exit';
 import { formatPlan, hasChanges, type Paint } from './plan-output';
 import { uploadArtifact, waitInspected } from './upload';
+import { printLogs, sinceDuration } from './logs';
 import { followRollouts, printEvents } from './watch';
 
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -200,6 +201,19 @@ program
   .argument('<name>')
   .option('-f, --follow', 'keep printing new events until interrupted')
   .action(async (name: string, opts: { follow?: boolean }) => printEvents(clientFromConfig(), name, Boolean(opts.follow), out));
+
+program
+  .command('logs')
+  .description("a deployment's replica logs (stdout and stderr of running and recently stopped replicas)")
+  .argument('<name>')
+  .option('-f, --follow', 'keep printing new lines until interrupted')
+  .option('-r, --replica <id>', 'only this replica (ids in the first column; a prefix is enough)')
+  .option('-s, --search <text>', 'only lines containing this text (case-insensitive)')
+  .option('--since <duration>', 'only lines from the last 30s, 15m, 2h …', (value: string) => sinceDuration(value))
+  .option('-n, --tail <lines>', 'the newest N lines', positiveInt, 200)
+  .action(async (name: string, opts: { follow?: boolean; replica?: string; search?: string; since?: string; tail: number }) =>
+    printLogs(clientFromConfig(), name, opts, out),
+  );
 
 program
   .command('scale')

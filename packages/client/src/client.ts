@@ -10,6 +10,7 @@ import type {
   PerformanceWindow,
 } from '@slipway/core';
 import { SlipwayError, toSlipwayError } from './errors';
+import { type LogReplica, type LogStreamEvent, type LogsOptions, logStreamEvents, logsQuery, type ReplicaLogLine } from './log-stream';
 import type { Deployment, DeploymentEvent, Model, ModelSummary, Revision, UpdateResult, Version } from './types';
 
 export interface ClientOptions {
@@ -48,13 +49,14 @@ export class SlipwayClient {
     return this.options.cookie ? { cookie: this.options.cookie } : {};
   }
 
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+  private async send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(`${this.url}/api/v1${path}`, {
         method,
         headers: { ...this.authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
       });
     } catch (error) {
       throw new SlipwayError(0, 'network_error', `could not reach ${this.url}: ${(error as Error).cause ?? (error as Error).message}`);
@@ -87,6 +89,19 @@ export class SlipwayClient {
   scale = (name: string, body: { replicas?: number; minReplicas?: number; maxReplicas?: number; variant?: string; supersede?: boolean }) =>
     this.request<UpdateResult>('PUT', `/deployments/${enc(name)}/scale`, body);
   events = (name: string) => this.request<{ events: DeploymentEvent[] }>('GET', `/deployments/${enc(name)}/events`).then((r) => r.events);
+  /** Its replicas' newest output (running and recently stopped ones), filtered by replica, text and time. */
+  logs = (name: string, options: LogsOptions = {}) =>
+    this.request<{ replicas: LogReplica[]; lines: ReplicaLogLine[] }>('GET', `/deployments/${enc(name)}/logs${logsQuery(options)}`);
+  /** The newest lines, then each new one as replicas print it, until `signal` aborts or the server ends the stream. */
+  async *followLogs(name: string, options: LogsOptions = {}, signal?: AbortSignal): AsyncGenerator<LogStreamEvent> {
+    const response = await this.send('GET', `/deployments/${enc(name)}/logs${logsQuery({ ...options, follow: true })}`, undefined, signal);
+    if (!response.body) return;
+    try {
+      yield* logStreamEvents(response.body);
+    } catch (error) {
+      if (!signal?.aborted) throw error;
+    }
+  }
   /** Requests/s, 4xx and 5xx rates, percentiles per variant, replicas and restarts, CPU and memory per replica. */
   performance = (name: string, window: PerformanceWindow = '1h', variant?: string) =>
     this.request<DeploymentPerformance>('GET', `/deployments/${enc(name)}/performance?window=${window}${variant ? `&variant=${enc(variant)}` : ''}`);

@@ -27,3 +27,4 @@ export * from './alerts';
 export * from './model-openapi';
 export * from './performance';
 export * from './service-launch';
+export * from './replica-log';

@@ -3,17 +3,21 @@
 import Link from 'next/link';
 import { deploymentBadge, headerLine } from '@/lib/client/deployment-truth';
 import { exampleRequest } from '@/lib/client/example-request';
-import { useAlertRules, useDeployment } from '@/lib/client/queries';
+import { useAlertRules, useDeployment, useDeploymentEvents } from '@/lib/client/queries';
 import type { Deployment } from '@/lib/client/types';
+import { CopyButton } from '../copy-button';
 import { PageHeader } from '../page-header';
 import { FormError, QueryContent } from '../states';
 import { StatusBadge } from '../status-badge';
 import { ComparisonCard } from './comparison-card';
+import { type DeploymentTabId, DeploymentTabs, useDeploymentTab } from './deployment-tabs';
 import { EndpointsPanel } from './endpoints-panel';
 import { LatencyCard } from './latency-chart';
+import { LogsPanel } from './logs-panel';
 import { ReplicasOverTimeCard } from './replicas-over-time';
 import { ReplicasPanel } from './replicas-panel';
 import { RevisionsCard } from './revisions-card';
+import { EventsList } from './rollout';
 import { RolloutCard } from './rollout-card';
 import { ScalingCard } from './scaling-card';
 import { StopButton } from './stop-button';
@@ -77,34 +81,94 @@ function StatusReason({ deployment }: { deployment: Deployment }) {
   );
 }
 
-function DeploymentDetail({ deployment }: { deployment: Deployment }) {
+/** The address callers use, first thing on the page, with a copy button. */
+function EndpointBar({ deployment }: { deployment: Deployment }) {
+  return (
+    <section className="endpoint-bar" aria-label="Endpoint">
+      <span className="label">Endpoint</span>
+      <code className="url">{deployment.endpoints.predict}</code>
+      <CopyButton text={deployment.endpoints.predict} label="Copy endpoint URL" />
+    </section>
+  );
+}
+
+function EventsCard({ deployment }: { deployment: Deployment }) {
+  const events = useDeploymentEvents(deployment);
+  return (
+    <section className="card" aria-labelledby="events-title">
+      <div className="card-header">
+        <div>
+          <h2 id="events-title">Events</h2>
+          <p>Rollout steps, scaling decisions and replica failures, oldest first (the newest 500).</p>
+        </div>
+      </div>
+      <QueryContent query={events} loadingLabel="Loading events…">
+        {(list) => <EventsList events={list} />}
+      </QueryContent>
+    </section>
+  );
+}
+
+/** One tab's cards: the page shows one section at a time (the Overview unless the address names another). */
+function TabContent({ tab, deployment }: { tab: DeploymentTabId; deployment: Deployment }) {
   const primary = deployment.variants.find((v) => v.role === 'primary') ?? deployment.variants[0];
   const exampleBody = exampleRequest(primary?.version.signature ?? null);
+  switch (tab) {
+    case 'overview':
+      return (
+        <>
+          <RolloutCard deployment={deployment} />
+          {deployment.canChange && <UpdateCard deployment={deployment} />}
+        </>
+      );
+    case 'call':
+      return (
+        <>
+          <div className="grid-2">
+            <EndpointsPanel deployment={deployment} exampleBody={exampleBody} />
+            <TryIt deploymentName={deployment.name} exampleBody={exampleBody} ready={deployment.status === 'ready'} />
+          </div>
+          <LatencyCard deploymentName={deployment.name} />
+        </>
+      );
+    case 'traffic':
+      return (
+        <>
+          {deployment.canChange && <TrafficCard deployment={deployment} />}
+          <ComparisonCard deploymentName={deployment.name} />
+        </>
+      );
+    case 'scaling':
+      return (
+        <>
+          <ScalingCard deployment={deployment} />
+          <ReplicasOverTimeCard deployment={deployment} />
+          <ReplicasPanel variants={deployment.variants} />
+        </>
+      );
+    case 'revisions':
+      return <RevisionsCard deployment={deployment} />;
+    case 'events':
+      return <EventsCard deployment={deployment} />;
+    case 'logs':
+      return <LogsPanel deployment={deployment} />;
+  }
+}
+
+function DeploymentDetail({ deployment }: { deployment: Deployment }) {
+  const tab = useDeploymentTab();
   return (
     <>
+      <EndpointBar deployment={deployment} />
       <StatusReason deployment={deployment} />
       {!deployment.canChange && (
         <p className="alert alert-info" role="note" aria-label="View only">
           You can view this deployment: updating, scaling, rolling back or stopping it takes the member or admin role in its team.
         </p>
       )}
-      <RolloutCard deployment={deployment} />
-      {deployment.canChange && (
-        <div className="grid-2 grid-top">
-          <UpdateCard deployment={deployment} />
-          <TrafficCard deployment={deployment} />
-        </div>
-      )}
-      <ScalingCard deployment={deployment} />
-      <ReplicasOverTimeCard deployment={deployment} />
-      <ComparisonCard deploymentName={deployment.name} />
-      <RevisionsCard deployment={deployment} />
-      <div className="grid-2">
-        <EndpointsPanel deployment={deployment} exampleBody={exampleBody} />
-        <TryIt deploymentName={deployment.name} exampleBody={exampleBody} ready={deployment.status === 'ready'} />
-      </div>
-      <LatencyCard deploymentName={deployment.name} />
-      <ReplicasPanel variants={deployment.variants} />
+      <DeploymentTabs selected={tab}>
+        <TabContent tab={tab} deployment={deployment} />
+      </DeploymentTabs>
     </>
   );
 }

@@ -7,6 +7,7 @@ import {
   createApiKeyBody,
   createModelBody,
   createTeamBody,
+  deploymentLogsQuery,
   deploymentOpenApiQuery,
   driftBaselineBody,
   driftQuery,
@@ -237,6 +238,14 @@ export const API = {
     path: '/deployments/{name}/performance',
     summary: 'Requests/s, 4xx and 5xx rates, p50/p95/p99 per variant, replicas and restarts, CPU and memory per replica',
     query: performanceQuerySchema,
+    teamRole: 'viewer',
+  }),
+  getDeploymentLogs: op({
+    method: 'GET',
+    path: '/deployments/{name}/logs',
+    summary:
+      "Its replicas' stdout and stderr (running and recently stopped), newest `tail` lines, filtered by replica, text and time; `follow=true` streams new lines as server-sent events",
+    query: deploymentLogsQuery,
     teamRole: 'viewer',
   }),
   listDeploymentRevisions: op({ method: 'GET', path: '/deployments/{name}/revisions', summary: 'Revision history with diffs', teamRole: 'viewer' }),

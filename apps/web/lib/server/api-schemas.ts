@@ -73,3 +73,12 @@ export const alertHistoryQuery = z.object({
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const planQuery = z.object({ prune: flag.optional() });
 export const applyQuery = z.object({ prune: flag.optional(), supersede: flag.optional() });
+
+/** `GET /deployments/{name}/logs`: one replica or all, text search, since a time, the newest N, and follow live (SSE). */
+export const deploymentLogsQuery = z.object({
+  replica: z.uuid().optional(),
+  search: z.string().min(1).max(200).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  tail: z.coerce.number().int().min(1).max(5_000).default(500),
+  follow: flag.optional(),
+});

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { computeQuotaOf } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import type { ReplicaDriver } from './driver';
@@ -14,6 +15,7 @@ export async function createDriver(env: WorkerEnv, db: Db, log: (line: string) =
       bindHost: env.SLIPWAY_REPLICA_BIND_HOST,
       advertiseHost: env.SLIPWAY_REPLICA_ADVERTISE_HOST ?? env.SLIPWAY_REPLICA_BIND_HOST,
       owner: env.SLIPWAY_PREFIX,
+      dataDir: path.resolve(env.SLIPWAY_DATA_DIR),
       log,
       bwrap: resolveBwrap(env.SLIPWAY_SANDBOX),
     });

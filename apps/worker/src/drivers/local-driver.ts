@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { framedAddress, intraOpThreads, type ListeningPorts, parseExitingLine, parseListeningLine, runtimeLaunchEnv } from '@slipway/core';
 import { runtimeCommand } from '@slipway/core/runtime-command';
-import { launchService, type ServiceProcess, waitServiceReady } from './service-launcher';
+import { replicaLogDir } from '@slipway/storage';
 import {
   DriverError,
   type PlacedReplica,
@@ -16,6 +15,8 @@ import {
   type ReplicaRef,
   type ReplicaSpec,
 } from './driver';
+import { captureReplicaOutput } from './replica-output';
+import { launchService, type ServiceProcess, waitServiceReady } from './service-launcher';
 
 const STOP_GRACE_MS = 5_000;
 const EXIT_POLL_MS = 50;
@@ -43,6 +44,8 @@ export class LocalDriver implements ReplicaDriver {
       bindHost: string;
       advertiseHost: string;
       owner: string;
+      /** Where each replica's output is kept (`<dataDir>/replica-logs`); without it, stderr only reaches `log`. */
+      dataDir?: string;
       log?: (line: string) => void;
       /** bubblewrap for user code (services), or undefined to run it without a sandbox. */
       bwrap?: string;
@@ -83,33 +86,41 @@ export class LocalDriver implements ReplicaDriver {
         { [REPLICA_ID_ENV]: spec.replicaId, [OWNER_ENV]: this.options.owner },
       ),
       detached: true,
-      // Pipes rather than a log file: stderr goes to the worker's log; the runtime ignores EPIPE once the worker is gone.
+      // Pipes rather than a log file: captured into the replica's bounded log; the runtime ignores EPIPE once the worker is gone.
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.children.set(spec.replicaId, child);
     let placed = false;
     // What the replica said when it chose to exit (its Python predictor stuck past its timeout…), for the event.
     let exitReason: string | undefined;
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      exitReason = parseExitingLine(line) ?? exitReason;
-    });
     child.once('exit', (code, signal) => {
       this.children.delete(spec.replicaId);
       if (!placed || this.stopping.has(spec.replicaId)) return;
       for (const listener of this.exitListeners) listener(spec.replicaId, { code, signal, ...(exitReason && { reason: exitReason }) });
     });
     const stderrTail: string[] = [];
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      stderrTail.push(line);
-      if (stderrTail.length > 20) stderrTail.shift();
-      this.options.log?.(`[replica ${spec.replicaId.slice(0, 8)}] ${line}`);
+    let listened: (ports: ListeningPorts) => void = () => {};
+    const listening = new Promise<ListeningPorts>((resolve) => {
+      listened = resolve;
+    });
+    captureReplicaOutput(child, spec.replicaId, {
+      dir: this.options.dataDir === undefined ? null : replicaLogDir(this.options.dataDir),
+      secrets: [spec.token],
+      onLine: (stream, line) => {
+        if (stream === 'stdout') {
+          const ports = parseListeningLine(line);
+          if (ports !== undefined) listened(ports);
+          exitReason = parseExitingLine(line) ?? exitReason;
+          return;
+        }
+        stderrTail.push(line);
+        if (stderrTail.length > 20) stderrTail.shift();
+        this.options.log?.(`[replica ${spec.replicaId.slice(0, 8)}] ${line}`);
+      },
+      onError: (error) => this.options.log?.(`[replica ${spec.replicaId.slice(0, 8)}] its log could not be written: ${error.message}`),
     });
     const { port, framedPort } = await new Promise<ListeningPorts>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout! });
-      lines.on('line', (line) => {
-        const ports = parseListeningLine(line);
-        if (ports !== undefined) resolve(ports);
-      });
+      void listening.then(resolve);
       child.once('exit', (code) =>
         reject(new DriverError(`runtime exited with code ${code} before listening: ${stderrTail.slice(-3).join(' | ') || 'no output'}`)),
       );

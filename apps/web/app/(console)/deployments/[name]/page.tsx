@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
 import { DeploymentView } from '@/components/deployments/deployment-view';
 
 type Props = { params: Promise<{ name: string }> };
@@ -9,5 +10,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function DeploymentPage({ params }: Props) {
   const { name } = await params;
-  return <DeploymentView name={decodeURIComponent(name)} />;
+  // The selected tab is read from the address (useSearchParams), which needs a Suspense boundary.
+  return (
+    <Suspense>
+      <DeploymentView name={decodeURIComponent(name)} />
+    </Suspense>
+  );
 }

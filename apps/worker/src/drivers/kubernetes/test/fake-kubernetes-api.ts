@@ -75,6 +75,8 @@ export class FakeKubernetesApi {
   /** Runs before a request is handled: lets a test change the world in between (the kubelet updating a pod). */
   beforeRequest: ((request: RecordedRequest) => void) | null = null;
 
+  /** What each pod's container printed (`namespace/name` → lines with their kubelet timestamps): served by the pod log API. */
+  private readonly podLogs = new Map<string, { time: string; line: string }[]>();
   private readonly objects = new Map<string, Obj>();
   private readonly history: WatchEvent[] = [];
   private readonly watchers = new Set<Watcher>();
@@ -88,6 +90,29 @@ export class FakeKubernetesApi {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** A pod's container prints a line (the kubelet stamps it with nanoseconds, as RFC 3339). */
+  printPodLog(namespace: string, pod: string, line: string, at = new Date()): void {
+    const key = `${namespace}/${pod}`;
+    const time = `${at.toISOString().slice(0, 23)}456789Z`;
+    this.podLogs.set(key, [...(this.podLogs.get(key) ?? []), { time, line }]);
+  }
+
+  /** GET …/pods/{name}/log with timestamps, tailLines and sinceSeconds (not follow: readers poll). */
+  private podLog(res: ServerResponse, namespace: string, pod: string, query: URLSearchParams): void {
+    if (!this.get('pods', namespace, pod)) {
+      status(res, 404, 'NotFound', `pods "${pod}" not found`);
+      return;
+    }
+    let lines = this.podLogs.get(`${namespace}/${pod}`) ?? [];
+    const since = query.get('sinceSeconds');
+    if (since) lines = lines.filter((l) => Date.parse(l.time) >= Date.now() - Number(since) * 1000);
+    const tail = query.get('tailLines');
+    if (tail) lines = lines.slice(Math.max(0, lines.length - Number(tail)));
+    const stamped = query.get('timestamps') === 'true';
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(lines.map((l) => `${stamped ? `${l.time} ` : ''}${l.line}\n`).join(''));
   }
 
   async stop(): Promise<void> {
@@ -197,6 +222,8 @@ export class FakeKubernetesApi {
         resources,
       });
     }
+    const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
+    if (log && req.method === 'GET') return this.podLog(res, log[1]!, log[2]!, url.searchParams);
     const match = /^\/(?:api\/v1|apis\/([^/]+)\/v1)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     const resource = match && RESOURCES.find((r) => r.plural === match[3] && r.group === (match[1] ?? ''));
     if (!match || !resource) return status(res, 404, 'NotFound', `the server could not find the requested resource (${url.pathname})`);
