@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSignature } from '../signature';
 import { aggregate, conditionHolds, type GraphTensor } from './aggregate';
-import { graphDeployments, graphSpecSchema, type GraphSpecInput } from './spec';
+import { conditionOf, graphDeployments, graphSpecSchema, type GraphSpecInput, parseCondition } from './spec';
 import { checkGraph } from './type-check';
 
 const SIGNATURES: Record<string, ModelSignature> = {
@@ -42,7 +42,8 @@ describe('graph spec', () => {
       inputs: INPUTS,
       steps: [{ kind: 'switch', name: 'route', cases: [{ when: 'inputs.category == 3', call: { deployment: 'mlp' } }] }],
     });
-    expect(spec.steps[0]).toMatchObject({ cases: [{ when: { ref: { step: 'inputs', tensor: 'category' }, op: '==', value: 3 } }] });
+    expect(parseCondition('inputs.category == 3')).toEqual({ ref: { step: 'inputs', tensor: 'category' }, op: '==', value: 3, text: 'inputs.category == 3' });
+    expect(spec.steps[0]).toMatchObject({ cases: [{ when: 'inputs.category == 3' }] });
     const bad = graphSpecSchema.safeParse({
       inputs: INPUTS,
       steps: [{ kind: 'switch', name: 's', cases: [{ when: 'category is 3', call: { deployment: 'mlp' } }] }],
@@ -212,7 +213,7 @@ describe('graph aggregators', () => {
   it('evaluates conditions on one value', () => {
     const spec = parse({ inputs: INPUTS, steps: [{ kind: 'switch', name: 's', cases: [{ when: 'inputs.category >= 2.5', call: { deployment: 'mlp' } }] }] });
     const step = spec.steps[0]!;
-    const when = step.kind === 'switch' ? step.cases[0]!.when : undefined;
+    const when = step.kind === 'switch' ? conditionOf(step.cases[0]!.when) : undefined;
     expect(conditionHolds(when!, tensor('category', [1], [3], 'INT64'))).toBe(true);
     expect(conditionHolds(when!, tensor('category', [1], [2], 'INT64'))).toBe(false);
     expect(() => conditionHolds(when!, tensor('category', [2], [3, 3], 'INT64'))).toThrow("'inputs.category' has 2 values");

@@ -84,15 +84,24 @@ export interface Condition {
 
 const CONDITION = /^\s*([a-z][a-z0-9_-]*\.[A-Za-z0-9_:./-]+)\s*(==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/i;
 
-/** `inputs.category == 3`, `scorer.score > 0.5`: a scalar tensor compared with a number. */
-export const conditionSchema = z.string().transform((text, ctx): Condition => {
+/** `inputs.category == 3`, `scorer.score > 0.5` read into its parts; undefined when it is not a condition. */
+export function parseCondition(text: string): Condition | undefined {
   const m = CONDITION.exec(text);
-  if (!m) {
-    ctx.addIssue({ code: 'custom', message: `'${text}' is not a condition: expected "<inputs.name | step.output> <==|!=|<|<=|>|>=> <number>"` });
-    return z.NEVER;
-  }
+  if (!m) return undefined;
   return { ref: parseTensorRef(m[1]!), op: m[2] as ConditionOperator, value: Number(m[3]), text: text.trim() };
+}
+
+/** A scalar tensor compared with a number, kept as written (the spec stays plain JSON, stored and published as is). */
+export const conditionSchema = z.string().refine((text) => parseCondition(text) !== undefined, {
+  error: (issue) => `'${String(issue.input)}' is not a condition: expected "<inputs.name | step.output> <==|!=|<|<=|>|>=> <number>"`,
 });
+
+/** A condition the schema accepted. */
+export function conditionOf(text: string): Condition {
+  const condition = parseCondition(text);
+  if (!condition) throw new Error(`'${text}' is not a condition`);
+  return condition;
+}
 
 const switchStepSchema = z.object({
   kind: z.literal('switch'),

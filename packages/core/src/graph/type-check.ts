@@ -1,6 +1,6 @@
 import { formatShape, type ModelSignature, type TensorSpec, toOipDatatype } from '../signature';
 import type { Aggregate, Condition, EnsembleStep, GraphCall, GraphSpec, GraphStep, SwitchStep } from './spec';
-import { parseTensorRef } from './spec';
+import { conditionOf, parseTensorRef } from './spec';
 
 /** One refusal of the type-check: the edge it concerns (`from -> to`), why, and both signatures where there are two. */
 export interface GraphTypeError {
@@ -198,7 +198,7 @@ function memberTensors(name: string, tensor: string, members: { name: string; ou
 }
 
 function checkSwitch(step: SwitchStep, scope: Scope, signatureOf: SignatureOf, errors: GraphTypeError[]): Map<string, TensorSpec> {
-  for (const { when } of step.cases) checkCondition(step.name, when, scope, errors);
+  for (const { when } of step.cases) checkCondition(step.name, conditionOf(when), scope, errors);
   const branches = [...step.cases.map((c) => c.call), ...(step.default ? [step.default] : [])].map((call) =>
     checkCall(step.name, call, scope, signatureOf, errors),
   );
@@ -230,4 +230,23 @@ function checkCondition(stepName: string, condition: Condition, scope: Scope, er
       from: source,
     });
   }
+}
+
+/**
+ * The spec with every call's inputs mapped explicitly (an unmapped input reads `inputs.<same name>`), as
+ * stored and executed: the gateway then needs no signature to build a step's request.
+ */
+export function withExplicitInputs(spec: GraphSpec, signatureOf: SignatureOf): GraphSpec {
+  const explicit = <C extends GraphCall>(call: C): C => {
+    const names = signatureOf(call.deployment)?.inputs.map((i) => i.name) ?? [];
+    return { ...call, inputs: { ...Object.fromEntries(names.map((n) => [n, `inputs.${n}`])), ...call.inputs } };
+  };
+  const steps = spec.steps.map((step): GraphStep => {
+    if (step.kind === 'model') return explicit(step);
+    if (step.kind === 'switch')
+      return { ...step, cases: step.cases.map((c) => ({ ...c, call: explicit(c.call) })), ...(step.default && { default: explicit(step.default) }) };
+    const aggregate = 'combiner' in step.aggregate ? { combiner: explicit(step.aggregate.combiner) } : step.aggregate;
+    return { ...step, members: step.members.map(explicit), aggregate };
+  });
+  return { ...spec, steps };
 }
