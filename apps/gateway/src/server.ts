@@ -63,6 +63,8 @@ export interface Gateway {
   routing: RoutingState;
   recorder: LatencyRecorder;
   shadows: ShadowStats;
+  /** Graph traces kept since the last rollup flush. */
+  traces: GraphTraces;
   close(): Promise<void>;
 }
 
@@ -114,7 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     routing,
     admit: createAdmission({ keys, limiter, deployment: (name) => graphAsDeployment(routing, name), maxBodyBytes: options.maxBodyBytes }),
     execute: {
-      call: (deployment, inputs, timeoutMs) => steps.call(deployment, inputs, timeoutMs),
+      call: (deployment, inputs, timeoutMs, tried) => steps.call(deployment, inputs, timeoutMs, tried),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       backoffMs: options.graphRetryBackoffMs ?? 25,
     },
@@ -146,6 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     routing,
     recorder,
     shadows,
+    traces,
     async close() {
       holding.close();
       await new Promise<void>((resolve) => {

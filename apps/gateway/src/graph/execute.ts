@@ -49,8 +49,11 @@ export interface GraphRun {
 }
 
 export interface ExecuteDeps {
-  /** One call of a deployment with these named tensors; rejects with StepCallError. */
-  call(deployment: string, inputs: GraphTensor[], timeoutMs: number): Promise<{ outputs: GraphTensor[]; variant?: string }>;
+  /**
+   * One call of a deployment with these named tensors; rejects with StepCallError. `tried`: the replicas
+   * earlier attempts of this step used (the caller adds to it), so a retry goes elsewhere when it can.
+   */
+  call(deployment: string, inputs: GraphTensor[], timeoutMs: number, tried: Set<string>): Promise<{ outputs: GraphTensor[]; variant?: string }>;
   sleep(ms: number): Promise<void>;
   now(): number;
   /** First retry's backoff; doubled each time. */
@@ -205,10 +208,11 @@ class Run {
 
   /** The call, again after a retryable failure while retries remain, with exponential backoff. */
   private async attempt(call: GraphCall, inputs: GraphTensor[], timing: StepTiming) {
+    const tried = new Set<string>();
     for (let attempt = 0; ; attempt++) {
       timing.attempts = attempt + 1;
       try {
-        return await this.deps.call(call.deployment, inputs, call.timeoutMs);
+        return await this.deps.call(call.deployment, inputs, call.timeoutMs, tried);
       } catch (error) {
         if (!(error instanceof StepCallError) || !error.retryable || attempt >= call.retries) throw error;
         await this.deps.sleep(this.deps.backoffMs * 2 ** attempt);

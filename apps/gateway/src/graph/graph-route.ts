@@ -43,7 +43,7 @@ export function graphRouteKinds(deps: GraphRouteDeps): RouteKind<MatchedRoute>[]
 
 function serveMetadata(deps: GraphRouteDeps, res: ServerResponse, route: MatchedRoute): void {
   const graph = deps.routing.graph(route.deploymentName);
-  if (!graph) return sendError(res, 'oip', 'not_found', `no deployment named '${route.deploymentName}' is serving`);
+  if (!graph) return void sendError(res, 'oip', 'not_found', `no deployment named '${route.deploymentName}' is serving`);
   const tensor = (t: { name: string; dtype: Parameters<typeof toOipDatatype>[0]; shape: (number | null)[] }) => ({
     name: t.name,
     datatype: toOipDatatype(t.dtype),
@@ -73,7 +73,7 @@ async function serveInference(deps: GraphRouteDeps, req: IncomingMessage, res: S
 }
 
 function answer(res: ServerResponse, route: MatchedRoute, graph: ServingGraph, run: GraphRun, body: unknown): void {
-  if (run.failure) return sendError(res, route.protocol, run.failure.code, run.failure.message);
+  if (run.failure) return void sendError(res, route.protocol, run.failure.code, run.failure.message);
   const payload = JSON.stringify(body);
   res
     .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-slipway-variant': `r${graph.revision}` })

@@ -34,20 +34,20 @@ export class StepCaller {
     });
   }
 
-  call(deployment: string, inputs: GraphTensor[], timeoutMs: number): Promise<{ outputs: GraphTensor[]; variant?: string }> {
+  call(deployment: string, inputs: GraphTensor[], timeoutMs: number, tried: Set<string> = new Set()): Promise<{ outputs: GraphTensor[]; variant?: string }> {
     const body = Buffer.from(JSON.stringify({ inputs }));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new StepCallError(`no answer within ${timeoutMs} ms`, 'timeout', false)), timeoutMs);
     });
     const cancelled = { value: false };
-    return Promise.race([this.send(deployment, body, cancelled), deadline]).finally(() => {
+    return Promise.race([this.send(deployment, body, cancelled, tried), deadline]).finally(() => {
       cancelled.value = true;
       clearTimeout(timer);
     });
   }
 
-  private async send(name: string, body: Buffer, cancelled: { value: boolean }) {
+  private async send(name: string, body: Buffer, cancelled: { value: boolean }, tried: Set<string>) {
     let deployment = this.deps.routing.deployment(name);
     if (!deployment) throw new StepCallError(`no deployment named '${name}' is serving`, 'failed', true);
     const unit = Math.random();
@@ -58,9 +58,10 @@ export class StepCaller {
     }
     const failed = new Set<string>();
     for (;;) {
-      const target = this.target(deployment, variant, unit, failed);
+      const target = this.target(deployment, variant, unit, failed, tried);
       if (!target) throw new StepCallError(failed.size > 0 ? 'no replica answered' : 'no ready replica', 'failed', true);
       const started = performance.now();
+      tried.add(target.replica.address);
       this.deps.inFlight.enter(target.variant.id);
       try {
         const answer = await readAnswer(await forward(this.deps.framed, target.replica, 'POST', `/v2/models/${name}/infer`, 'application/json', body));
@@ -76,9 +77,17 @@ export class StepCaller {
     }
   }
 
-  private target(deployment: RoutedDeployment, variant: RoutedVariant | undefined, unit: number, failed: ReadonlySet<string>): RouteTarget | undefined {
+  /** The chosen variant's next replica not failed, ejected or tried by an earlier attempt; else any other that may take it. */
+  private target(
+    deployment: RoutedDeployment,
+    variant: RoutedVariant | undefined,
+    unit: number,
+    failed: ReadonlySet<string>,
+    tried: ReadonlySet<string>,
+  ): RouteTarget | undefined {
     const isExcluded = (address: string) => failed.has(address) || this.deps.outliers.isEjected(address);
-    const replica = variant && this.deps.routing.nextReplica(variant, isExcluded);
+    const replica =
+      variant && (this.deps.routing.nextReplica(variant, (a) => isExcluded(a) || tried.has(a)) ?? this.deps.routing.nextReplica(variant, isExcluded));
     if (variant && replica) return { variant, replica };
     return this.deps.routing.pick(deployment, { unit, isExcluded }) ?? this.deps.routing.pick(deployment, { unit, isExcluded: (a) => failed.has(a) });
   }
