@@ -2,3 +2,4 @@ export * from './events';
 export * from './revisions';
 export * from './routing-publisher';
 export * from './transitions';
+export * from './graphs';
