@@ -14,7 +14,7 @@ import { InFlightTracker } from './in-flight';
 import { inferenceHandler } from './inference';
 import { LatencyRecorder } from './latency-recorder';
 import { GraphStepMetrics } from './graph/graph-metrics';
-import { graphRouteKinds } from './graph/graph-route';
+import { type GraphRouteDeps, graphDocsKind, graphRouteKinds } from './graph/graph-route';
 import { StepCaller } from './graph/step-call';
 import { GraphTraces, type TraceSink } from './graph/traces';
 import { GatewayMetrics } from './metrics';
@@ -112,7 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       recorder.record(variantId, latencyMs, status);
     },
   });
-  const graphs = graphRouteKinds({
+  const graphDeps: GraphRouteDeps = {
     routing,
     admit: createAdmission({ keys, limiter, deployment: (name) => graphAsDeployment(routing, name), maxBodyBytes: options.maxBodyBytes }),
     execute: {
@@ -123,7 +123,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
     steps: stepMetrics,
     traces,
-  });
+    examples: new Map(),
+  };
+  const graphs = graphRouteKinds(graphDeps);
   const renderMetrics = () =>
     metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines(), stepMetrics.lines(), traces.metricLines()]);
   const metricsText = options.hostMetrics?.(renderMetrics) ?? (async () => renderMetrics());
@@ -131,6 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const routes = new RouteTable()
     .add(healthRoute)
     .add(metricsRoute(options.metricsToken, metricsText))
+    .add(graphDocsKind(graphDeps))
     .add(modelDocsRoute({ db: options.db, keys, routing, apiKeyOf }));
   for (const kind of graphs) routes.add(kind);
   for (const kind of INFERENCE_ROUTES) routes.add({ ...kind, handle: inference });

@@ -60,7 +60,11 @@ export async function typeCheckServed(db: Reader, spec: GraphSpec): Promise<{ er
 }
 
 /** Every graph's current revision, for the routing table (a broken graph still serves: its reason is shown in the console). */
-export async function graphRoutes(db: Pick<Db, 'graphDeployment' | 'graphRevision'>): Promise<NonNullable<RoutingTable['graphs']>> {
+export async function graphRoutes(
+  db: Pick<Db, 'graphDeployment' | 'graphRevision'>,
+  /** Given, each graph's output signature is type-checked against what its nodes serve (for its API docs). */
+  withOutputs?: Reader,
+): Promise<NonNullable<RoutingTable['graphs']>> {
   const graphs = await db.graphDeployment.findMany({ select: { id: true, name: true, teamId: true, currentRevision: true } });
   if (graphs.length === 0) return {};
   const revisions = await db.graphRevision.findMany({

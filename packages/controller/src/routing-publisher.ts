@@ -39,7 +39,7 @@ export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
       })),
     };
   }
-  table.graphs = await graphRoutes(db);
+  table.graphs = await graphRoutes(db, db);
   return table;
 }
 

@@ -48,6 +48,8 @@ export const routingTableSchema = z.object({
         teamId: z.string(),
         revision: z.number().int().min(1),
         spec: z.unknown(),
+        /** The graph's answer signature as the type-check found it against what the nodes serve (for its API docs). */
+        outputs: z.array(z.object({ name: z.string(), dtype: z.string(), shape: z.array(z.number().int().nonnegative().nullable()) })).optional(),
       }),
     )
     .optional(),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InvalidInputError, toOipDatatype } from '@slipway/core';
+import { DTYPES, InvalidInputError, modelOpenApi, nestValues, type TensorSpec, toOipDatatype } from '@slipway/core';
 import type { Admit } from '../admission';
 import { sendError } from '../errors';
 import type { GatewayMetrics } from '../metrics';
@@ -22,6 +22,8 @@ export interface GraphRouteDeps {
   metrics: Pick<GatewayMetrics, 'observe'>;
   steps: Pick<GraphStepMetrics, 'observe'>;
   traces: Pick<GraphTraces, 'offer'>;
+  /** The first answered request of each graph revision: its docs' example, recorded from a real run. */
+  examples: Map<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
 }
 
 const STATUS: Record<NonNullable<GraphRun['failure']>['code'], number> = { bad_request: 400, no_matching_case: 422, step_failed: 502, step_timeout: 504 };
@@ -39,6 +41,52 @@ export function graphRouteKinds(deps: GraphRouteDeps): RouteKind<MatchedRoute>[]
     },
     handle: (req, res, route) => (kind.name === 'oip-metadata' ? serveMetadata(deps, res, route) : void serveInference(deps, req, res, route)),
   }));
+}
+
+const GRAPH_DOCS = /^\/models\/([a-z0-9-]+)\/openapi\.json$/;
+
+/** `GET /models/<graph>/openapi.json`: the graph's API docs (its inputs, its outputs as type-checked, an example from a real run). */
+export function graphDocsKind(deps: GraphRouteDeps): RouteKind<MatchedRoute> {
+  return {
+    name: 'graph-docs',
+    match: (method, path) => {
+      const name = method === 'GET' ? GRAPH_DOCS.exec(path)?.[1] : undefined;
+      return name && deps.routing.graph(name) ? { deploymentName: name, upstreamPath: path, protocol: 'slipway' } : undefined;
+    },
+    handle: (req, res, route) =>
+      void deps
+        .admit(req, res, route, noAccounting)
+        .then((call) => {
+          const graph = call && deps.routing.graph(route.deploymentName);
+          if (!graph) return;
+          const payload = JSON.stringify(
+            graphOpenApi(graph, deps.examples.get(`${graph.name}@${graph.revision}`), `http://${req.headers.host ?? 'localhost'}`),
+          );
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }).end(payload);
+        })
+        .catch((error) => failRequest(res, 'slipway', error)),
+  };
+}
+
+function graphOpenApi(graph: ServingGraph, example: { inputs: Record<string, unknown>; outputs: Record<string, unknown> } | undefined, gatewayUrl: string) {
+  const outputs: TensorSpec[] = (graph.outputs ?? []).flatMap((o) => {
+    const dtype = DTYPES.find((d) => d === o.dtype);
+    return dtype ? [{ name: o.name, dtype, shape: o.shape }] : [];
+  });
+  const signature = { inputs: graph.parsed.inputs, outputs };
+  const steps = graph.parsed.steps.map((s) => `${s.name} (${s.kind})`).join(' → ');
+  return modelOpenApi({
+    deploymentName: graph.name,
+    gatewayUrl,
+    modelName: graph.name,
+    version: {
+      label: graph.revision,
+      digest: `graph revision ${graph.revision}`,
+      signature,
+      manifest: { description: `Graph deployment: ${steps}. Answers carry x-slipway-trace-id.` },
+      example: example ? { source: 'recorded', ...example } : { source: 'generated', inputs: {}, outputs: null },
+    },
+  });
 }
 
 function serveMetadata(deps: GraphRouteDeps, res: ServerResponse, route: MatchedRoute): void {
@@ -65,6 +113,7 @@ async function serveInference(deps: GraphRouteDeps, req: IncomingMessage, res: S
     const request = parseGraphRequest(route.protocol, graph.parsed.inputs, call.body);
     const run = await executeGraph(graph.parsed, request.tensors, { ...deps.execute, now: () => performance.now() });
     answer(res, route, graph, run, run.failure ? undefined : graphAnswer(route.protocol, graph, request, run, traceId));
+    recordExample(deps, graph, request.tensors, run);
     record(deps, graph, run, traceId, res.statusCode, performance.now() - started);
   } catch (error) {
     if (error instanceof InvalidInputError) return sendError(res, route.protocol, 'bad_request', error.message);
@@ -78,6 +127,14 @@ function answer(res: ServerResponse, route: MatchedRoute, graph: ServingGraph, r
   res
     .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-slipway-variant': `r${graph.revision}` })
     .end(payload);
+}
+
+function recordExample(deps: GraphRouteDeps, graph: ServingGraph, inputs: GraphRun['outputs'], run: GraphRun): void {
+  const key = `${graph.name}@${graph.revision}`;
+  if (run.failure || run.skipped.length > 0 || deps.examples.has(key)) return;
+  if (deps.examples.size > 1_000) deps.examples.clear();
+  const nested = (tensors: GraphRun['outputs']) => Object.fromEntries(tensors.map((t) => [t.name, nestValues(t.data, t.shape)]));
+  deps.examples.set(key, { inputs: nested(inputs), outputs: nested(run.outputs) });
 }
 
 function record(deps: GraphRouteDeps, graph: ServingGraph, run: GraphRun, traceId: string, status: number, durationMs: number): void {

@@ -275,6 +275,15 @@ describe('graph deployments in the gateway', () => {
     expect(failed).toBe(0);
   });
 
+  it('serves the graph its own OpenAPI docs, with an example recorded from a real run', async () => {
+    const response = await fetch(`${gateway.url}/models/pipeline/openapi.json`, { headers: { authorization: `Bearer ${seeded.key}` } });
+    expect(response.status).toBe(200);
+    const document = await response.json();
+    expect(Object.keys(document.paths)).toContain('/models/pipeline/predict');
+    expect(JSON.stringify(document)).toContain('recorded from a real inference');
+    expect((await fetch(`${gateway.url}/models/pipeline/openapi.json`)).status).toBe(401);
+  });
+
   it('exports per-step counts and latency histograms labelled by graph and node', async () => {
     const text = await (await fetch(`${gateway.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789abcdef' } })).text();
     expect(text).toMatch(/^slipway_graph_step_requests_total\{graph="pipeline",node="scale",outcome="ok"\} \d+$/m);
