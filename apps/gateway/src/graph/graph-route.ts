@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DTYPES, InvalidInputError, modelOpenApi, nestValues, type TensorSpec, toOipDatatype } from '@slipway/core';
+import { DTYPES, fromOipDatatype, InvalidInputError, modelOpenApi, nestValues, type TensorSpec, toOipDatatype } from '@slipway/core';
 import type { Admit } from '../admission';
 import { sendError } from '../errors';
 import type { GatewayMetrics } from '../metrics';
@@ -23,7 +23,7 @@ export interface GraphRouteDeps {
   steps: Pick<GraphStepMetrics, 'observe'>;
   traces: Pick<GraphTraces, 'offer'>;
   /** The first answered request of each graph revision: its docs' example, recorded from a real run. */
-  examples: Map<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
+  examples: Map<string, GraphExample>;
 }
 
 const STATUS: Record<NonNullable<GraphRun['failure']>['code'], number> = { bad_request: 400, no_matching_case: 422, step_failed: 502, step_timeout: 504 };
@@ -41,6 +41,13 @@ export function graphRouteKinds(deps: GraphRouteDeps): RouteKind<MatchedRoute>[]
     },
     handle: (req, res, route) => (kind.name === 'oip-metadata' ? serveMetadata(deps, res, route) : void serveInference(deps, req, res, route)),
   }));
+}
+
+/** A recorded request and answer, and the answer's tensor types (what the docs show when the routing table has none). */
+export interface GraphExample {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  outputSpecs: TensorSpec[];
 }
 
 const GRAPH_DOCS = /^\/models\/([a-z0-9-]+)\/openapi\.json$/;
@@ -68,11 +75,13 @@ export function graphDocsKind(deps: GraphRouteDeps): RouteKind<MatchedRoute> {
   };
 }
 
-function graphOpenApi(graph: ServingGraph, example: { inputs: Record<string, unknown>; outputs: Record<string, unknown> } | undefined, gatewayUrl: string) {
-  const outputs: TensorSpec[] = (graph.outputs ?? []).flatMap((o) => {
+function graphOpenApi(graph: ServingGraph, example: GraphExample | undefined, gatewayUrl: string) {
+  const typed: TensorSpec[] = (graph.outputs ?? []).flatMap((o) => {
     const dtype = DTYPES.find((d) => d === o.dtype);
     return dtype ? [{ name: o.name, dtype, shape: o.shape }] : [];
   });
+  const outputs = typed.length > 0 ? typed : (example?.outputSpecs ?? []);
+  if (outputs.length === 0) return undefined;
   const signature = { inputs: graph.parsed.inputs, outputs };
   const steps = graph.parsed.steps.map((s) => `${s.name} (${s.kind})`).join(' → ');
   return modelOpenApi({
@@ -84,7 +93,7 @@ function graphOpenApi(graph: ServingGraph, example: { inputs: Record<string, unk
       digest: `graph revision ${graph.revision}`,
       signature,
       manifest: { description: `Graph deployment: ${steps}. Answers carry x-slipway-trace-id.` },
-      example: example ? { source: 'recorded', ...example } : { source: 'generated', inputs: {}, outputs: null },
+      example: example ? { source: 'recorded', inputs: example.inputs, outputs: example.outputs } : { source: 'generated', inputs: {}, outputs: null },
     },
   });
 }
@@ -134,7 +143,11 @@ function recordExample(deps: GraphRouteDeps, graph: ServingGraph, inputs: GraphR
   if (run.failure || run.skipped.length > 0 || deps.examples.has(key)) return;
   if (deps.examples.size > 1_000) deps.examples.clear();
   const nested = (tensors: GraphRun['outputs']) => Object.fromEntries(tensors.map((t) => [t.name, nestValues(t.data, t.shape)]));
-  deps.examples.set(key, { inputs: nested(inputs), outputs: nested(run.outputs) });
+  const outputSpecs = run.outputs.flatMap((t) => {
+    const dtype = fromOipDatatype(t.datatype);
+    return dtype ? [{ name: t.name, dtype, shape: t.shape.map((d, i) => (i === 0 ? null : d)) }] : [];
+  });
+  deps.examples.set(key, { inputs: nested(inputs), outputs: nested(run.outputs), outputSpecs });
 }
 
 function record(deps: GraphRouteDeps, graph: ServingGraph, run: GraphRun, traceId: string, status: number, durationMs: number): void {

@@ -96,6 +96,18 @@ describe('graph deployments API', () => {
     expect((await call('GET /graphs/{name}', { params: { name: graphName() } })).body.graph.brokenReason).toBeNull();
   });
 
+  it('GitOps: a deployment file declares graphs; apply creates, then leaves unchanged, and refuses one that does not type-check before writing', async () => {
+    const file = (graphSpec: unknown) => ({ deployments: [], graphs: [{ name: `${graphName()}-file`, spec: graphSpec }] });
+    const created = await call('POST /apply', { body: file(spec()) });
+    expect(created.status).toBe(200);
+    expect(created.body.graphs).toEqual([{ name: `${graphName()}-file`, action: 'create', revision: 1 }]);
+    const again = await call('POST /apply', { body: file(spec()) });
+    expect(again.body.graphs).toEqual([{ name: `${graphName()}-file`, action: 'unchanged', revision: 1 }]);
+    const refused = await call('POST /apply', { body: file(spec({ x: 'first.z' })) });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain(`graphs.0 (${graphName()}-file) does not type-check: first.z -> second.x`);
+  });
+
   it('checks a spec without storing it, and lists stored traces with their steps', async () => {
     const checked = await call('POST /graphs/check', { body: { spec: spec() } });
     expect(checked.body).toEqual({ ok: true, outputs: [{ name: 'y', dtype: 'float32', shape: [null, 4] }] });

@@ -92,3 +92,53 @@ function canonicalJson(value: unknown): string {
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 }
+
+/** A declared graph checked and ready to write: its explicit spec, and the existing graph if any. */
+export interface PlannedGraph {
+  name: string;
+  teamId: string;
+  spec: GraphSpec;
+  existingId: string | null;
+}
+
+/**
+ * The graphs of a deployment file, each type-checked against what its nodes serve now and the caller's rights
+ * checked, before anything of the file is written: a refusal names the graph and its edges.
+ */
+export async function planGraphs(db: Db, user: SessionUser, declared: readonly { name: string; spec: GraphSpec }[]): Promise<PlannedGraph[]> {
+  const planned: PlannedGraph[] = [];
+  for (const [i, g] of declared.entries()) {
+    const existing = await db.graphDeployment.findUnique({ where: { name: g.name } });
+    if (existing) requireTeamRole(user, existing.teamId, 'member', `graph '${g.name}'`);
+    else await assertNameFree(db, user, g.name);
+    const { errors, explicit } = await typeCheck(db, g.spec);
+    if (errors.length > 0)
+      throw new ApiError('validation_error', `graphs.${i} (${g.name}) does not type-check: ${errors.map((e) => `${e.edge}: ${e.message}`).join('; ')}`);
+    planned.push({ name: g.name, teamId: existing?.teamId ?? teamForNewGraph(user, undefined), spec: explicit, existingId: existing?.id ?? null });
+  }
+  return planned;
+}
+
+/** Writes planned graphs: created at revision 1, or a new revision when the spec changed; then one routing publish. */
+export async function applyGraphs(db: Db, author: string, planned: readonly PlannedGraph[]) {
+  const applied: { name: string; action: 'create' | 'update' | 'unchanged'; revision: number }[] = [];
+  for (const g of planned) {
+    if (!g.existingId) {
+      await db.graphDeployment.create({
+        data: {
+          name: g.name,
+          teamId: g.teamId,
+          currentRevision: 1,
+          revisions: { create: { number: 1, spec: g.spec as object, reason: 'applied from a file', author } },
+        },
+      });
+      applied.push({ name: g.name, action: 'create', revision: 1 });
+      continue;
+    }
+    const changed = await serveRevision(db, g.existingId, g.spec, 'applied from a file', author);
+    const { currentRevision } = await db.graphDeployment.findUniqueOrThrow({ where: { id: g.existingId } });
+    applied.push({ name: g.name, action: changed ? 'update' : 'unchanged', revision: currentRevision });
+  }
+  if (planned.length > 0) await publishGraphs();
+  return applied;
+}
