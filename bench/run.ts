@@ -6,6 +6,7 @@ import type { PlatformEnv } from '../scripts/lib/platform';
 import { benchAutoscale } from './autoscale';
 import { benchBodyLimits } from './body-limits';
 import { benchDrift } from './drift';
+import { benchGraph } from './graph';
 import { benchRateLimit } from './rate-limit';
 import { benchRollout } from './rollout';
 import { benchServices } from './services';
@@ -23,6 +24,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   'body-limits': benchBodyLimits,
   startup: benchStartup,
   services: benchServices,
+  graph: benchGraph,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

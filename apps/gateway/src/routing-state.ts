@@ -1,9 +1,14 @@
-import { pickWeighted } from '@slipway/core';
-import { channels, routingTableSchema, type RoutedDeployment, type RoutingTable } from '@slipway/queue';
+import { type GraphSpec, graphSpecSchema, pickWeighted } from '@slipway/core';
+import { channels, routingTableSchema, type RoutedDeployment, type RoutedGraph, type RoutingTable } from '@slipway/queue';
 import type { Redis } from 'ioredis';
 
 export type RoutedVariant = RoutedDeployment['variants'][number];
 export type RoutedReplica = RoutedVariant['replicas'][number];
+
+/** A serving graph with its spec parsed once per routing table. */
+export interface ServingGraph extends RoutedGraph {
+  parsed: GraphSpec;
+}
 
 export interface RouteTarget {
   variant: RoutedVariant;
@@ -27,9 +32,17 @@ export class RoutingState {
   private table: RoutingTable = { generatedAt: new Date(0).toISOString(), deployments: {} };
   private readonly cursors = new Map<string, number>();
   private readonly listeners: (() => void)[] = [];
+  private graphs = new Map<string, ServingGraph>();
 
   replace(table: RoutingTable): void {
     this.table = table;
+    const graphs = new Map<string, ServingGraph>();
+    for (const [name, graph] of Object.entries(table.graphs ?? {})) {
+      // The web type-checked and stored it: a spec that no longer parses is not served rather than half-run.
+      const parsed = graphSpecSchema.safeParse(graph.spec);
+      if (parsed.success) graphs.set(name, { ...graph, parsed: parsed.data });
+    }
+    this.graphs = graphs;
     for (const listener of this.listeners) listener();
   }
 
@@ -40,6 +53,10 @@ export class RoutingState {
 
   deployment(name: string): RoutedDeployment | undefined {
     return this.table.deployments[name];
+  }
+
+  graph(name: string): ServingGraph | undefined {
+    return this.graphs.get(name);
   }
 
   variantIds(): string[] {

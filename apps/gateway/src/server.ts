@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '@slipway/db';
+import type { RoutedDeployment } from '@slipway/queue';
 import type { Redis } from 'ioredis';
 import { createAdmission, createAuthorization } from './admission';
 import { ApiKeyCache } from './api-keys';
@@ -12,6 +13,10 @@ import { HoldAndWake } from './hold-and-wake';
 import { InFlightTracker } from './in-flight';
 import { inferenceHandler } from './inference';
 import { LatencyRecorder } from './latency-recorder';
+import { GraphStepMetrics } from './graph/graph-metrics';
+import { type GraphRouteDeps, graphDocsKind, graphRouteKinds } from './graph/graph-route';
+import { StepCaller } from './graph/step-call';
+import { GraphTraces, type TraceSink } from './graph/traces';
 import { GatewayMetrics } from './metrics';
 import { ShadowMirror } from './mirror';
 import { OutlierDetector } from './outliers';
@@ -49,6 +54,10 @@ export interface GatewayOptions {
   holdTimeoutMs: number;
   /** In a cluster: given this process's metrics, how `/metrics` gets the whole host's (see cluster-metrics.ts). */
   hostMetrics?: (renderLocal: () => string) => () => Promise<string>;
+  /** Where graph traces are written (default: the database's graph traces). */
+  traceSink?: TraceSink;
+  /** A graph step's first retry waits this long, doubled for each next one. */
+  graphRetryBackoffMs?: number;
 }
 
 export interface Gateway {
@@ -56,6 +65,8 @@ export interface Gateway {
   routing: RoutingState;
   recorder: LatencyRecorder;
   shadows: ShadowStats;
+  /** Graph traces kept since the last rollup flush. */
+  traces: GraphTraces;
   close(): Promise<void>;
 }
 
@@ -68,7 +79,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const limiter = new RateLimiter(options.defaultRateLimit, options.redis, options.prefix);
   const inFlight = new InFlightTracker();
   const shadows = new ShadowStats(options.db);
-  const rollups = new RollupTimer([recorder, shadows]);
+  const traces = new GraphTraces(options.traceSink ?? databaseTraceSink(options.db));
+  const rollups = new RollupTimer([recorder, shadows, traces]);
   const metrics = new GatewayMetrics();
   const framed = options.upstreamTransport === 'http' ? undefined : new FramedTransport();
   const hold = new RequestHold({ maxPerDeployment: options.holdMaxRequests, timeoutMs: options.holdTimeoutMs });
@@ -90,13 +102,42 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     holding,
     maxBodyBytes: options.maxBodyBytes,
   });
-  const renderMetrics = () => metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines()]);
+  const stepMetrics = new GraphStepMetrics();
+  const steps = new StepCaller({
+    routing,
+    outliers,
+    framed,
+    waker,
+    inFlight,
+    observe: (deployment, variantId, status, latencyMs) => {
+      metrics.observe(deployment, variantId, status, latencyMs);
+      recorder.record(variantId, latencyMs, status);
+    },
+  });
+  const graphDeps: GraphRouteDeps = {
+    routing,
+    admit: createAdmission({ keys, limiter, deployment: (name) => graphAsDeployment(routing, name), maxBodyBytes: options.maxBodyBytes }),
+    execute: {
+      call: (deployment, inputs, timeoutMs, tried) => steps.call(deployment, inputs, timeoutMs, tried),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      backoffMs: options.graphRetryBackoffMs ?? 25,
+    },
+    metrics,
+    steps: stepMetrics,
+    traces,
+    examples: new Map(),
+  };
+  const graphs = graphRouteKinds(graphDeps);
+  const renderMetrics = () =>
+    metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines(), stepMetrics.lines(), traces.metricLines()]);
   const metricsText = options.hostMetrics?.(renderMetrics) ?? (async () => renderMetrics());
 
   const routes = new RouteTable()
     .add(healthRoute)
     .add(metricsRoute(options.metricsToken, metricsText))
+    .add(graphDocsKind(graphDeps))
     .add(modelDocsRoute({ db: options.db, keys, routing, apiKeyOf }));
+  for (const kind of graphs) routes.add(kind);
   for (const kind of INFERENCE_ROUTES) routes.add({ ...kind, handle: inference });
   const services = serviceHandler({
     authorize: createAuthorization({ keys, limiter, deployment }),
@@ -125,6 +166,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     routing,
     recorder,
     shadows,
+    traces,
     async close() {
       holding.close();
       await new Promise<void>((resolve) => {
@@ -136,5 +178,34 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await rollups.stop();
       subscriber.disconnect();
     },
+  };
+}
+
+/** A serving graph as admission sees a deployment: its name and team (API keys and rate limits apply as to a model). */
+function graphAsDeployment(routing: RoutingState, name: string): RoutedDeployment | undefined {
+  const graph = routing.graph(name);
+  return graph && { id: graph.id, name: graph.name, teamId: graph.teamId, variants: [] };
+}
+
+/** Graph traces into the database, those of graphs deleted meanwhile left out. */
+function databaseTraceSink(db: Db): TraceSink {
+  return async (traces) => {
+    const existing = new Set(
+      (await db.graphDeployment.findMany({ where: { id: { in: traces.map((t) => t.graphId) } }, select: { id: true } })).map((g) => g.id),
+    );
+    const rows = traces
+      .filter((t) => existing.has(t.graphId))
+      .map((t) => ({
+        graphId: t.graphId,
+        traceId: t.traceId,
+        revision: t.revision,
+        status: t.status,
+        durationMs: t.durationMs,
+        failed: t.failed,
+        steps: t.steps as object[],
+        createdAt: t.at,
+      }));
+    const { count } = await db.graphTrace.createMany({ data: rows });
+    return count;
   };
 }

@@ -3,3 +3,4 @@ export * from './revisions';
 export * from './routing-publisher';
 export * from './transitions';
 export * from './secret-box';
+export * from './graphs';

@@ -1,6 +1,7 @@
 import type { Db } from '@slipway/db';
 import { channels, type RoutingTable } from '@slipway/queue';
 import type { Redis } from 'ioredis';
+import { graphRoutes, recheckGraphs } from './graphs';
 
 /**
  * Builds the routing table of every serving deployment from the database: a deployment being
@@ -39,12 +40,15 @@ export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
       })),
     };
   }
+  table.graphs = await graphRoutes(db, db);
   return table;
 }
 
 /** Stores the table under one key (for gateways that start later) and tells running gateways. */
 export async function publishRoutingTable(db: Db, redis: Redis, prefix: string): Promise<RoutingTable> {
   const table = await buildRoutingTable(db);
+  // What nodes serve may have changed: graphs that no longer type-check are marked broken (shown in the console).
+  await recheckGraphs(db);
   const names = channels(prefix);
   const body = JSON.stringify(table);
   await redis.multi().set(names.routingKey, body).publish(names.routingChanged, body).exec();

@@ -9,6 +9,7 @@ import {
   type DeploymentSpec,
   type VariantSpec,
 } from './deployment-spec';
+import { graphSpecSchema } from './graph/spec';
 import { resourceNameSchema } from './names';
 import type { ComputeUsage, QuotaVerdict } from './quota';
 import type { FieldChange } from './spec-fields';
@@ -65,12 +66,21 @@ export const deploymentFileSchema = z
     /** For editors: where the JSON Schema lives. */
     $schema: z.string().optional(),
     deployments: z.array(declaredDeploymentSchema).max(100),
+    /** Graph deployments (issue 22): each type-checked against what its nodes serve, then served as a new revision when changed. */
+    graphs: z
+      .array(z.strictObject({ name: resourceNameSchema, spec: graphSpecSchema }))
+      .max(100)
+      .optional(),
   })
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
     file.deployments.forEach((d, i) => {
       if (seen.has(d.name)) ctx.addIssue({ code: 'custom', path: ['deployments', i, 'name'], message: `deployment '${d.name}' is declared twice` });
       seen.add(d.name);
+    });
+    file.graphs?.forEach((g, i) => {
+      if (seen.has(g.name)) ctx.addIssue({ code: 'custom', path: ['graphs', i, 'name'], message: `'${g.name}' is declared twice` });
+      seen.add(g.name);
     });
   });
 export type DeploymentFile = z.infer<typeof deploymentFileSchema>;
@@ -182,4 +192,6 @@ export interface DeploymentPlan {
 export interface AppliedPlan extends DeploymentPlan {
   /** The revision each deployment now converges to (null: stopped). */
   applied: { name: string; action: PlanAction; revision: number | null }[];
+  /** Graph deployments of the file: created, updated (a new revision) or unchanged. */
+  graphs?: { name: string; action: 'create' | 'update' | 'unchanged'; revision: number }[];
 }

@@ -37,6 +37,8 @@ export const ERROR_CATALOGUE = {
   /** The web server's HTTP parser gave up waiting for the request. */
   request_timeout: { status: 408, message: 'the request was not received in time', services: ['web'], protocols: CONTROL_PLANE },
   unsupported_media_type: { status: 415, message: 'unsupported content type', services: ['web'], protocols: CONTROL_PLANE },
+  /** A graph's switch: no case matched the request and the switch has no default. */
+  no_matching_case: { status: 422, message: "no case of the graph's switch matches the request", services: ['gateway'], protocols: DATA_PLANE },
   rate_limited: { status: 429, message: 'rate limit exceeded for this API key', services: ['gateway'], protocols: DATA_PLANE },
   too_many_requests: { status: 429, message: 'too many failed sign-ins; try again later', services: ['web'], protocols: CONTROL_PLANE },
   // An uploaded artifact refused (packages/artifacts' ArtifactError): the archive or the model in it.
@@ -62,6 +64,10 @@ export const ERROR_CATALOGUE = {
   upstream_unavailable: { status: 502, message: 'no replica answered the request', services: ['gateway'], protocols: DATA_PLANE },
   /** A service did not finish its answer within its requestTimeoutSeconds. */
   upstream_timeout: { status: 504, message: 'the service did not answer in time', services: ['gateway'], protocols: DATA_PLANE },
+  /** A hard step of a graph failed (its own error is named in the message). */
+  step_failed: { status: 502, message: 'a step of the graph failed', services: ['gateway'], protocols: DATA_PLANE },
+  /** A hard step of a graph did not answer within its timeoutMs. */
+  step_timeout: { status: 504, message: 'a step of the graph did not answer in time', services: ['gateway'], protocols: DATA_PLANE },
   no_ready_replica: { status: 503, message: 'the deployment has no ready replica', services: ['gateway'], protocols: DATA_PLANE },
   /** Held for a sleeping deployment when the gateway shut down. */
   waking: { status: 503, message: 'the deployment is waking up; retry shortly', services: ['gateway'], protocols: DATA_PLANE },

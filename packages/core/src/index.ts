@@ -28,3 +28,4 @@ export * from './model-openapi';
 export * from './performance';
 export * from './service-launch';
 export * from './replica-log';
+export * from './graph';

@@ -37,11 +37,14 @@ export interface MlpWeights {
  * `features` float32 [batch, inputs] → Gemm → Relu → Gemm → Softmax(axis=1) → `probabilities` float32 [batch, outputs],
  * plus ArgMax(axis=1, keepdims=0) of the probabilities → `label` int64 [batch].
  */
-export function encodeMlp(weights: MlpWeights, options: { batch?: BatchOption; name?: string; docString?: string } = {}): Uint8Array {
+export function encodeMlp(
+  weights: MlpWeights,
+  options: { batch?: BatchOption; name?: string; docString?: string; scaler?: ScalerParameters } = {},
+): Uint8Array {
   const { inputs, hidden, outputs } = weights;
   const batch = batchDim(options.batch ?? 'dynamic');
   const g = new GraphBuilder(options.name ?? 'mlp');
-  const features = g.input('features', 'float32', [batch, inputs]);
+  const features = options.scaler ? addScaler(g, options.scaler, [batch, inputs], 'scaled') : g.input('features', 'float32', [batch, inputs]);
   g.output('probabilities', 'float32', [batch, outputs]);
   g.output('label', 'int64', [batch]);
 
@@ -67,9 +70,14 @@ export interface MlpOptions {
 }
 
 /** A randomly initialised MLP (Glorot-uniform weights) with the `encodeMlp` interface. */
-export function buildMlp({ inputs, hidden, outputs, seed, batch = 'dynamic' }: MlpOptions): Uint8Array {
+export function buildMlp(options: MlpOptions): Uint8Array {
+  return encodeMlp(mlpWeights(options), { batch: options.batch ?? 'dynamic' });
+}
+
+/** The weights `buildMlp` draws for these options (the same seed gives the same weights). */
+export function mlpWeights({ inputs, hidden, outputs, seed }: MlpOptions): MlpWeights {
   const random = mulberry32(seed);
-  const weights: MlpWeights = {
+  return {
     inputs,
     hidden,
     outputs,
@@ -78,7 +86,35 @@ export function buildMlp({ inputs, hidden, outputs, seed, batch = 'dynamic' }: M
     w2: uniform(random, hidden * outputs, Math.sqrt(6 / (hidden + outputs))),
     b2: uniform(random, outputs, 0.1),
   };
-  return encodeMlp(weights, { batch });
+}
+
+/** A standard scaler: `(x - mean) / scale`, per feature. */
+export interface ScalerParameters {
+  mean: readonly number[];
+  scale: readonly number[];
+}
+
+/** Adds `x` float32 [batch, n] → Sub(mean) → Div(scale) → `output`; returns the output's name. */
+function addScaler(g: GraphBuilder, scaler: ScalerParameters, shape: Dim[], output: string): string {
+  const x = g.input('x', 'float32', shape);
+  const mean = g.initializer('scaler_mean', Float32Array.from(scaler.mean), [scaler.mean.length]);
+  const scale = g.initializer('scaler_scale', Float32Array.from(scaler.scale), [scaler.scale.length]);
+  const centred = g.node('Sub', [x, mean], ['centred']);
+  return g.node('Div', [centred, scale], [output]);
+}
+
+/** A scaler alone: `x` float32 [batch, n] → `scaled` float32 [batch, n] (the first step of a scaler → MLP pipeline). */
+export function buildScaler(scaler: ScalerParameters): Uint8Array {
+  const g = new GraphBuilder('scaler');
+  const n = scaler.mean.length;
+  g.output('scaled', 'float32', ['batch', n]);
+  addScaler(g, scaler, ['batch', n], 'scaled');
+  return encodeModel(g);
+}
+
+/** The scaler and the MLP fused in one model: `x` → scaled → MLP → `probabilities`, `label` (what a pipeline of both must equal). */
+export function buildScaledMlp(scaler: ScalerParameters, options: MlpOptions): Uint8Array {
+  return encodeMlp(mlpWeights(options), { scaler, name: 'scaled_mlp' });
 }
 
 export interface CnnOptions {

@@ -40,9 +40,28 @@ export const routingTableSchema = z.object({
       ),
     }),
   ),
+  /**
+   * Serving graph deployments by name: the current revision's spec (`graphSpecSchema` in @slipway/core,
+   * every call's inputs mapped explicitly), executed by the gateway step by step through `deployments`.
+   */
+  graphs: z
+    .record(
+      z.string(),
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        teamId: z.string(),
+        revision: z.number().int().min(1),
+        spec: z.unknown(),
+        /** The graph's answer signature as the type-check found it against what the nodes serve (for its API docs). */
+        outputs: z.array(z.object({ name: z.string(), dtype: z.string(), shape: z.array(z.number().int().nonnegative().nullable()) })).optional(),
+      }),
+    )
+    .optional(),
 });
 export type RoutingTable = z.infer<typeof routingTableSchema>;
 export type RoutedDeployment = RoutingTable['deployments'][string];
+export type RoutedGraph = NonNullable<RoutingTable['graphs']>[string];
 
 /** Redis names derived from the prefix, shared by publisher and subscribers. */
 export function channels(prefix: string) {

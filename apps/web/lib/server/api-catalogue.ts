@@ -4,6 +4,11 @@ import {
   addMemberBody,
   alertHistoryQuery,
   applyQuery,
+  checkGraphBody,
+  createGraphBody,
+  graphRollbackBody,
+  graphTracesQuery,
+  updateGraphBody,
   createApiKeyBody,
   createModelBody,
   createTeamBody,
@@ -429,6 +434,46 @@ export const API = {
   }),
   getDeployFileSchema: op({ method: 'GET', path: '/schemas/deploy', summary: 'JSON Schema of slipway.deploy.yaml, for editors', auth: 'public' }),
   getOpenApi: op({ method: 'GET', path: '/openapi.json', summary: 'This document', auth: 'public' }),
+
+  // Graph deployments (issue 22): composition of deployed models, executed in the gateway.
+  listGraphs: op({ method: 'GET', path: '/graphs', summary: 'Graph deployments the user can see' }),
+  createGraph: op({
+    method: 'POST',
+    path: '/graphs',
+    summary: 'Create a graph deployment: type-checked against the nodes’ served signatures (400 naming each refused edge), then served',
+    body: createGraphBody,
+    status: 201,
+    errors: ['forbidden', 'conflict'],
+  }),
+  checkGraph: op({
+    method: 'POST',
+    path: '/graphs/check',
+    summary: 'Type-check a graph spec against what its nodes serve (writes nothing): its outputs, or 400 with each refused edge',
+    body: checkGraphBody,
+  }),
+  getGraph: op({ method: 'GET', path: '/graphs/{name}', summary: 'A graph: current spec, revisions, broken reason, endpoints', teamRole: 'viewer' }),
+  updateGraph: op({
+    method: 'PUT',
+    path: '/graphs/{name}',
+    summary: 'A new spec as a new revision, once it type-checks (200 when nothing changed)',
+    body: updateGraphBody,
+    teamRole: 'member',
+  }),
+  rollbackGraph: op({
+    method: 'POST',
+    path: '/graphs/{name}/rollback',
+    summary: 'Serve an earlier revision again, if it still type-checks',
+    body: graphRollbackBody,
+    teamRole: 'member',
+    errors: ['not_found'],
+  }),
+  listGraphTraces: op({
+    method: 'GET',
+    path: '/graphs/{name}/traces',
+    summary: 'Stored traces (a sample, and every failed request) with per-step timings',
+    query: graphTracesQuery,
+    teamRole: 'viewer',
+  }),
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationId = keyof typeof API;

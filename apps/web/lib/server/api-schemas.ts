@@ -1,4 +1,4 @@
-import { resourceNameSchema } from '@slipway/core';
+import { graphSpecSchema, resourceNameSchema } from '@slipway/core';
 import { z } from 'zod';
 import { MAX_INT4 } from './path-params';
 import { storageQuotaSchema } from './teams';
@@ -81,4 +81,17 @@ export const deploymentLogsQuery = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
   tail: z.coerce.number().int().min(1).max(5_000).default(500),
   follow: flag.optional(),
+});
+
+// ---- Graph deployments (issue 22) ----
+
+/** `POST /graphs`: a graph deployment's name, team and spec (`graphSpecSchema`). */
+export const createGraphBody = z.object({ name: resourceNameSchema, teamId: z.uuid().optional(), spec: graphSpecSchema });
+/** `PUT /graphs/{name}`: a new spec, served as a new revision once it type-checks. */
+export const updateGraphBody = z.object({ spec: graphSpecSchema });
+export const checkGraphBody = z.object({ spec: graphSpecSchema });
+export const graphRollbackBody = z.object({ revision: z.number().int().positive().max(MAX_INT4) });
+export const graphTracesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  failed: z.enum(['true', 'false']).optional(),
 });

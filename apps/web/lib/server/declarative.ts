@@ -24,6 +24,7 @@ import { requireTeamRole, visibleTeamIds, type SessionUser } from './auth';
 import { assertComputeQuota, worstCaseByDeployment } from './compute-quota';
 import { serverContext } from './context';
 import { ApiError } from './errors';
+import { applyGraphs, planGraphs } from './graphs';
 
 interface Step {
   planned: PlannedDeployment;
@@ -175,6 +176,8 @@ export async function planFile(user: SessionUser, file: DeploymentFile, options:
 export async function applyFile(user: SessionUser, file: DeploymentFile, options: { prune: boolean; supersede: boolean }): Promise<AppliedPlan> {
   const { db, transitions } = serverContext();
   const steps = await planSteps(user, file, { prune: options.prune, minimum: 'member' });
+  // Graphs are checked with everything else, before anything is written.
+  const graphs = await planGraphs(db, user, file.graphs ?? []);
   for (const { planned: p, existing } of steps) {
     if (!p.quota.ok) throw new ApiError('compute_quota_exceeded', `${p.name}: ${p.quota.message}`);
     if (p.action === 'update' && existing && !options.supersede && rolloutInProgress(existing)) {
@@ -206,5 +209,5 @@ export async function applyFile(user: SessionUser, file: DeploymentFile, options
       applied.push({ name: p.name, action: p.action, revision: existing!.targetRevision });
     }
   }
-  return { ...summarize(steps), applied };
+  return { ...summarize(steps), applied, graphs: await applyGraphs(db, user.email, graphs) };
 }

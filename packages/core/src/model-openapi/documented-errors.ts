@@ -28,6 +28,9 @@ const WHEN: Record<DataPlaneCode, string> = {
   waking: 'the deployment was asleep and the gateway shut down while waking it; see Retry-After',
   hold_timeout: 'the deployment did not wake from zero replicas in time; see Retry-After',
   hold_full: 'too many requests are already waiting for the deployment to wake; see Retry-After',
+  no_matching_case: 'graphs only: no case of a switch matched the request and the switch has no default (the message names the conditions)',
+  step_failed: 'graphs only: a hard step failed (the message names the step and its error)',
+  step_timeout: 'graphs only: a hard step did not answer within its timeoutMs',
 };
 
 export const DOCUMENTED_ERRORS: readonly DocumentedError[] = (Object.keys(WHEN) as DataPlaneCode[]).map((code) => {

@@ -1,0 +1,3 @@
+export * from './spec';
+export * from './type-check';
+export * from './aggregate';
