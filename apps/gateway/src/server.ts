@@ -11,6 +11,7 @@ import { RequestHold } from './hold';
 import { HoldAndWake } from './hold-and-wake';
 import { InFlightTracker } from './in-flight';
 import { inferenceHandler } from './inference';
+import { KeyUsage } from './key-usage';
 import { LatencyRecorder } from './latency-recorder';
 import { GatewayMetrics } from './metrics';
 import { ShadowMirror } from './mirror';
@@ -66,7 +67,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const limiter = new RateLimiter(options.defaultRateLimit, options.redis, options.prefix);
   const inFlight = new InFlightTracker();
   const shadows = new ShadowStats(options.db);
-  const rollups = new RollupTimer([recorder, shadows]);
+  const usage = new KeyUsage(options.db);
+  const rollups = new RollupTimer([recorder, shadows, usage]);
   const metrics = new GatewayMetrics();
   const framed = options.upstreamTransport === 'http' ? undefined : new FramedTransport();
   const hold = new RequestHold({ maxPerDeployment: options.holdMaxRequests, timeoutMs: options.holdTimeoutMs });
@@ -82,7 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const mirror = new ShadowMirror({ routing, outliers, framed, shadows });
   const inference = inferenceHandler({
     accounting: { inFlight, metrics, recorder },
-    admit: createAdmission({ keys, limiter, deployment, maxBodyBytes: options.maxBodyBytes }),
+    admit: createAdmission({ keys, limiter, deployment, maxBodyBytes: options.maxBodyBytes, usage }),
     upstream: new Upstream({ routing, outliers, framed }),
     responder: new Responder({ outliers, mirror: (answered) => mirror.mirror(answered) }),
     holding,

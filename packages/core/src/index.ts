@@ -26,3 +26,5 @@ export * from './drift';
 export * from './alerts';
 export * from './model-openapi';
 export * from './performance';
+export * from './spend';
+export * from './aliases';

@@ -17,6 +17,8 @@ import { RevisionsCard } from './revisions-card';
 import { RolloutCard } from './rollout-card';
 import { ScalingCard } from './scaling-card';
 import { StopButton } from './stop-button';
+import { CloneDeploymentButton } from '../accounts/clone-deployment-button';
+import { DeleteDeploymentButton } from '../accounts/delete-deployment-button';
 import { TrafficCard } from './traffic-controls';
 import { TryIt } from './try-it';
 import { UpdateCard } from './update-card';
@@ -155,6 +157,8 @@ export function DeploymentView({ name }: { name: string }) {
               </Link>
               {data.canChange && (data.status === 'stopped' || data.status === 'failed') && <RedeployLink deployment={data} />}
               {data.canChange && <StopButton deploymentName={name} disabled={data.status === 'stopped' || data.status === 'stopping'} />}
+              {data.canChange && <CloneDeploymentButton deploymentName={name} />}
+              {data.canChange && <DeleteDeploymentButton deploymentName={name} />}
             </>
           )
         }

@@ -187,13 +187,24 @@ export function serializeRevision(
   };
 }
 
-export function serializeApiKey(k: Pick<ApiKey, 'id' | 'name' | 'prefix' | 'rateLimitPerSecond' | 'createdAt' | 'lastUsedAt'>) {
+type ApiKeyFields = Pick<ApiKey, 'id' | 'name' | 'prefix' | 'rateLimitPerSecond' | 'createdAt' | 'lastUsedAt'> &
+  Partial<Pick<ApiKey, 'scope' | 'deploymentIds' | 'expiresAt' | 'requestCount'>>;
+
+/** `deploymentNames` by id: the names of the deployments a scoped key may reach. */
+export function serializeApiKey(k: ApiKeyFields, deploymentNames: ReadonlyMap<string, string> = new Map()) {
   return {
     id: k.id,
     name: k.name,
     prefix: k.prefix,
     /** null: the gateway's default (SLIPWAY_DEFAULT_RATE_LIMIT). */
     rateLimitPerSecond: k.rateLimitPerSecond,
+    scope: (k.scope === 'read-only' ? 'read-only' : 'invoke') as 'invoke' | 'read-only',
+    /** Empty: every deployment of the owner's teams. A deleted deployment is left out (the key reaches nothing there). */
+    deployments: (k.deploymentIds ?? []).flatMap((id) => (deploymentNames.has(id) ? [deploymentNames.get(id)!] : [])),
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+    expired: k.expiresAt ? k.expiresAt.getTime() <= Date.now() : false,
+    /** Requests the gateways admitted with it (written every few seconds). */
+    requestCount: Number(k.requestCount ?? 0),
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   };
