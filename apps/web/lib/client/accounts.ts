@@ -62,3 +62,21 @@ export const deploymentAccountsApi = {
   cloneDeployment: (name: string, newName: string) =>
     request<{ deployment: { name: string } }>('POST', `/deployments/${encodeURIComponent(name)}/clone`, { name: newName }).then((r) => r.deployment),
 };
+
+export const modelAccountsApi = {
+  updateModel: (name: string, changes: { description?: string; tags?: string[] }) =>
+    request<{ model: unknown }>('PATCH', `/models/${encodeURIComponent(name)}`, changes),
+  moveAlias: (model: string, alias: string, versionLabel: number) =>
+    request<{ alias: { name: string; versionLabel: number }; rollouts: { deployment: string; revision: number; changes: string[] }[] }>(
+      'PUT',
+      `/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(alias)}`,
+      { versionLabel },
+    ),
+  deleteAlias: (model: string, alias: string) => request<void>('DELETE', `/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(alias)}`),
+  follow: (deployment: string, alias: string | null) =>
+    request<{ followsAlias: string | null; rollout: { revision: number; changes: string[] } | null }>(
+      'PUT',
+      `/deployments/${encodeURIComponent(deployment)}/follow`,
+      { alias },
+    ),
+};
