@@ -9,6 +9,7 @@ import { benchDrift } from './drift';
 import { benchRateLimit } from './rate-limit';
 import { benchRollout } from './rollout';
 import { benchServing } from './serving';
+import { benchSpend } from './spend';
 import { benchStartup } from './startup';
 import { benchUploadMemory } from './upload-memory';
 
@@ -21,6 +22,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   'rate-limit': benchRateLimit,
   'body-limits': benchBodyLimits,
   startup: benchStartup,
+  spend: benchSpend,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

@@ -32,6 +32,15 @@ describe('spendToDate', () => {
     expect(report.byTeam.get('t')).toEqual({ replicaHours: 2, cost: 0.2, costPerHour: 0, runningReplicas: 0 });
   });
 
+  it('charges ended replicas summed per machine price like the same replicas one by one', () => {
+    const oneByOne: ReplicaLifetime[] = [
+      { deploymentId: 'a', teamId: 't', startedAt: t0, endedAt: t0 + HOUR, hourlyCost: 0.4 },
+      { deploymentId: 'a', teamId: 't', startedAt: t0, endedAt: t0 + 2 * HOUR, hourlyCost: 0.4 },
+    ];
+    const summed = spendToDate([], [], t0 + 5 * HOUR, [{ deploymentId: 'a', teamId: 't', hourlyCost: 0.4, replicaSeconds: 3 * 3600 }]);
+    expect(summed.byDeployment.get('a')).toEqual(spendToDate(oneByOne, [], t0 + 5 * HOUR).byDeployment.get('a'));
+  });
+
   it('never counts a negative or future stretch', () => {
     expect(replicaHours({ startedAt: t0 + HOUR, endedAt: null }, t0)).toBe(0);
     expect(replicaHours({ startedAt: t0, endedAt: t0 + 5 * HOUR }, t0 + HOUR)).toBe(1);

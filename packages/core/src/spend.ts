@@ -25,6 +25,14 @@ export interface SettledAmount {
   cost: number;
 }
 
+/** Ended replicas of one deployment on one machine price, their running time summed (by the database). */
+export interface EndedTotal {
+  deploymentId: string;
+  teamId: string;
+  hourlyCost: number;
+  replicaSeconds: number;
+}
+
 export interface SpendLine {
   replicaHours: number;
   /** Spend to date, in the catalog's currency. */
@@ -59,8 +67,16 @@ function addTo(map: Map<string, SpendLine>, key: string, hours: number, cost: nu
   map.set(key, line);
 }
 
-/** Spend per deployment, per team and in total, from lifetimes and settled amounts, as of `now`. */
-export function spendToDate(lifetimes: readonly ReplicaLifetime[], settled: readonly SettledAmount[], now: number): SpendReport {
+/**
+ * Spend per deployment, per team and in total as of `now`: from replica lifetimes (running ones count up to now),
+ * ended replicas already summed per machine price, and amounts settled from pruned replicas.
+ */
+export function spendToDate(
+  lifetimes: readonly ReplicaLifetime[],
+  settled: readonly SettledAmount[],
+  now: number,
+  ended: readonly EndedTotal[] = [],
+): SpendReport {
   const byDeployment = new Map<string, SpendLine>();
   const byTeam = new Map<string, SpendLine>();
   const total = emptyLine();
@@ -75,6 +91,7 @@ export function spendToDate(lifetimes: readonly ReplicaLifetime[], settled: read
     }
   };
   for (const s of settled) add(s.deploymentId, s.teamId, s.replicaSeconds / 3600, s.cost, null);
+  for (const e of ended) add(e.deploymentId, e.teamId, e.replicaSeconds / 3600, (e.replicaSeconds / 3600) * e.hourlyCost, null);
   for (const l of lifetimes) {
     const hours = replicaHours(l, now);
     add(l.deploymentId, l.teamId, hours, hours * l.hourlyCost, l.endedAt === null ? l.hourlyCost : null);

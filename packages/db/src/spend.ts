@@ -1,6 +1,6 @@
-import { type ReplicaLifetime, type SettledAmount, type SpendReport, spendToDate } from '@slipway/core';
+import { type EndedTotal, type ReplicaLifetime, type SettledAmount, type SpendReport, spendToDate } from '@slipway/core';
 import type { Db } from './client';
-import type { Prisma } from './generated/client';
+import { Prisma } from './generated/client';
 
 type Reader = Db | Prisma.TransactionClient;
 
@@ -41,10 +41,29 @@ export async function loadReplicaLifetimes(db: Reader, teamIds: readonly string[
   return rows.map(lifetimeOf);
 }
 
+/**
+ * Ended replicas' running time summed by Postgres per deployment and machine price (a month of autoscaling churn is
+ * tens of thousands of rows); the same clamp as `replicaHours`: never negative, never past `now`.
+ */
+async function endedTotals(db: Reader, teamIds: readonly string[] | null, now: number): Promise<EndedTotal[]> {
+  const at = new Date(now);
+  const inTeams = teamIds ? Prisma.sql`AND d."teamId" = ANY(${[...teamIds]}::uuid[])` : Prisma.empty;
+  return db.$queryRaw<EndedTotal[]>`
+    SELECT v."deploymentId", d."teamId", m."hourlyCost"::float8 AS "hourlyCost",
+           SUM(GREATEST(0, EXTRACT(EPOCH FROM (LEAST(r."updatedAt", ${at}) - r."createdAt"))))::float8 AS "replicaSeconds"
+    FROM "Replica" r
+    JOIN "Variant" v ON v.id = r."variantId"
+    JOIN "Deployment" d ON d.id = v."deploymentId"
+    JOIN "MachineType" m ON m.id = v."machineTypeId"
+    WHERE r.state IN ('stopped', 'failed') ${inTeams}
+    GROUP BY v."deploymentId", d."teamId", m."hourlyCost"`;
+}
+
 /** Spend to date of the given teams (null: every team) as of `now`, from replica lifetimes and settled amounts. */
 export async function loadSpend(db: Reader, teamIds: readonly string[] | null, now: number): Promise<SpendReport> {
-  const [lifetimes, settledRows] = await Promise.all([
-    loadReplicaLifetimes(db, teamIds),
+  const [running, ended, settledRows] = await Promise.all([
+    loadReplicaLifetimes(db, teamIds, { state: { notIn: [...ENDED] as ('stopped' | 'failed')[] } }),
+    endedTotals(db, teamIds, now),
     db.settledSpend.findMany({
       where: teamIds ? { deployment: { teamId: { in: [...teamIds] } } } : {},
       include: { deployment: { select: { teamId: true } } },
@@ -56,7 +75,7 @@ export async function loadSpend(db: Reader, teamIds: readonly string[] | null, n
     replicaSeconds: s.replicaSeconds,
     cost: s.cost,
   }));
-  return spendToDate(lifetimes, settled, now);
+  return spendToDate(running, settled, now, ended);
 }
 
 /**
