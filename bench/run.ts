@@ -11,6 +11,7 @@ import { benchRateLimit } from './rate-limit';
 import { benchRollout } from './rollout';
 import { benchServices } from './services';
 import { benchServing } from './serving';
+import { benchSpend } from './spend';
 import { benchStartup } from './startup';
 import { benchUploadMemory } from './upload-memory';
 
@@ -25,6 +26,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   startup: benchStartup,
   services: benchServices,
   graph: benchGraph,
+  spend: benchSpend,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

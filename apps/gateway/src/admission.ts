@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stickyUnit } from '@slipway/core';
 import type { RoutedDeployment } from '@slipway/queue';
-import { type ApiKeyCache, mayCall } from './api-keys';
+import { type ApiKeyCache, keyRefusal } from './api-keys';
 import { readBody } from './body';
 import type { Call } from './call';
 import { apiKeyOf } from './credentials';
@@ -20,6 +20,9 @@ export interface AdmissionDeps {
   /** The serving deployment of this name, from the routing table. */
   deployment: (name: string) => RoutedDeployment | undefined;
   maxBodyBytes: number;
+  /** Counts each admitted request against its key (per-key usage). */
+  usage?: { count(keyId: string): void };
+  now?: () => number;
 }
 
 /** Why a pinned variant cannot take the request, or undefined when it can (or nothing is pinned). */
@@ -68,13 +71,13 @@ export function createAuthorization(deps: Omit<AdmissionDeps, 'maxBodyBytes'>) {
     }
     const deployment = deps.deployment(route.deploymentName);
     if (!deployment) return void sendError(res, route.protocol, 'not_found', `no deployment named '${route.deploymentName}' is serving`);
-    if (!mayCall(principal, deployment.teamId)) {
-      return void sendError(res, route.protocol, 'forbidden', `this API key may not call '${route.deploymentName}'`);
-    }
+    const refusal = keyRefusal(principal, deployment, 'invoke', deps.now?.() ?? Date.now());
+    if (refusal) return void sendError(res, route.protocol, refusal.code, refusal.message);
+    deps.usage?.count(principal.keyId);
     const pinnedHeader = req.headers[PIN_HEADER];
     const pinned = typeof pinnedHeader === 'string' ? pinnedHeader : undefined;
-    const refusal = pinRefusal(deployment, pinned);
-    if (refusal) return void sendError(res, route.protocol, 'not_found', refusal);
+    const unpinnable = pinRefusal(deployment, pinned);
+    if (unpinnable) return void sendError(res, route.protocol, 'not_found', unpinnable);
     const sticky = req.headers[STICKY_HEADER];
     const unit = typeof sticky === 'string' ? stickyUnit(sticky) : Math.random();
     return { deployment, pinned, unit };

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { deploymentOpenApi, loadDeploymentDocs, type Db } from '@slipway/db';
-import { mayCall, type ApiKeyCache } from './api-keys';
+import { keyRefusal, type ApiKeyCache } from './api-keys';
 import { sendError } from './errors';
 import type { RoutingState } from './routing-state';
 
@@ -36,7 +36,8 @@ export async function serveModelDocs(deps: ModelDocsDeps, req: IncomingMessage, 
   if (!principal) return sendError(res, 'slipway', 'unauthorized', 'invalid or revoked API key');
   const routed = deps.routing.deployment(name);
   if (!routed) return sendError(res, 'slipway', 'not_found', `no deployment named '${name}' is serving`);
-  if (!mayCall(principal, routed.teamId)) return sendError(res, 'slipway', 'forbidden', `this API key may not call '${name}'`);
+  const refusal = keyRefusal(principal, routed, 'read', Date.now());
+  if (refusal) return sendError(res, 'slipway', refusal.code, refusal.message);
   const docs = await loadDeploymentDocs(deps.db, name);
   const document = docs && deploymentOpenApi(docs, requestOrigin(req));
   if (!document) return sendError(res, 'slipway', 'not_found', `'${name}' serves no inspected version`);

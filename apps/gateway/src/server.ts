@@ -12,6 +12,7 @@ import { RequestHold } from './hold';
 import { HoldAndWake } from './hold-and-wake';
 import { InFlightTracker } from './in-flight';
 import { inferenceHandler } from './inference';
+import { KeyUsage } from './key-usage';
 import { LatencyRecorder } from './latency-recorder';
 import { GraphStepMetrics } from './graph/graph-metrics';
 import { type GraphRouteDeps, graphDocsKind, graphRouteKinds } from './graph/graph-route';
@@ -80,7 +81,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const inFlight = new InFlightTracker();
   const shadows = new ShadowStats(options.db);
   const traces = new GraphTraces(options.traceSink ?? databaseTraceSink(options.db));
-  const rollups = new RollupTimer([recorder, shadows, traces]);
+  const usage = new KeyUsage(options.db);
+  const rollups = new RollupTimer([recorder, shadows, traces, usage]);
   const metrics = new GatewayMetrics();
   const framed = options.upstreamTransport === 'http' ? undefined : new FramedTransport();
   const hold = new RequestHold({ maxPerDeployment: options.holdMaxRequests, timeoutMs: options.holdTimeoutMs });
@@ -96,7 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const mirror = new ShadowMirror({ routing, outliers, framed, shadows });
   const inference = inferenceHandler({
     accounting: { inFlight, metrics, recorder },
-    admit: createAdmission({ keys, limiter, deployment, maxBodyBytes: options.maxBodyBytes }),
+    admit: createAdmission({ keys, limiter, deployment, maxBodyBytes: options.maxBodyBytes, usage }),
     upstream: new Upstream({ routing, outliers, framed }),
     responder: new Responder({ outliers, mirror: (answered) => mirror.mirror(answered) }),
     holding,

@@ -1,5 +1,5 @@
-import type { Db } from '@slipway/db';
 import { REPLICA_LOG_RETENTION_MS } from '@slipway/core';
+import { type Db, settleAndDeleteReplicas } from '@slipway/db';
 import { pruneReplicaLogs } from '@slipway/storage';
 
 const DAY = 24 * 60 * 60_000;
@@ -30,10 +30,12 @@ export async function pruneDeploymentEvents(db: Db, now: number, retention = HIS
       )`;
 }
 
-/** Deletes replicas that stopped or failed before the retention (their resource samples go with them); returns how many. */
+/**
+ * Deletes replicas that stopped or failed before the retention (their resource samples go with them), their
+ * replica-hours folded into their deployment's settled spend first; returns how many.
+ */
 export async function pruneEndedReplicas(db: Db, now: number, retention = HISTORY_RETENTION): Promise<number> {
-  const { count } = await db.replica.deleteMany({ where: { state: { in: ['stopped', 'failed'] }, updatedAt: { lt: new Date(now - retention.afterMs) } } });
-  return count;
+  return settleAndDeleteReplicas(db, { updatedAt: { lt: new Date(now - retention.afterMs) } }, now);
 }
 
 /** Deletes the log files of replicas that are not running and wrote nothing for the retention; returns how many. */

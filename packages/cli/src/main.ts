@@ -268,6 +268,96 @@ program
     await settle(client, name, result.revision, opts.wait);
   });
 
+const money = (n: number) => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 4 : 2)}`;
+
+program
+  .command('spend')
+  .description('spend to date per team and per deployment: replica-hours × machine price (admins: every team)')
+  .action(async () => {
+    const report = await clientFromConfig().spend();
+    out(`total ${money(report.total.cost)} (${report.total.replicaHours.toFixed(2)} replica-hours), now ${money(report.total.costPerHour)}/h`);
+    out(
+      table([
+        ['TEAM', 'DEPLOYMENT', 'REPLICA-HOURS', 'SPEND', 'NOW/H'],
+        ...report.deployments.map((d) => [
+          d.team.name,
+          d.deleted ? `${d.name} (deleted)` : d.name,
+          d.replicaHours.toFixed(2),
+          money(d.cost),
+          money(d.costPerHour),
+        ]),
+      ]),
+    );
+  });
+
+program
+  .command('delete')
+  .description('delete a deployment: its replicas stop, the name is free again; history and spend stay')
+  .argument('<name>')
+  .option('-y, --yes', 'do not ask for confirmation')
+  .action(async (name: string, opts: { yes?: boolean }) => {
+    if (!opts.yes) {
+      if (!process.stdin.isTTY) throw new CliError(`refusing to delete '${name}' without a terminal to confirm; pass --yes`);
+      const prompt = createInterface({ input: process.stdin, output: process.stderr });
+      const answer = await prompt.question(`Delete deployment '${name}'? Type its name to confirm: `).finally(() => prompt.close());
+      if (answer.trim() !== name) throw new CliError('not deleted');
+    }
+    await clientFromConfig().deleteDeployment(name);
+    out(`${name}: deleted; its replicas are stopping and the name is free`);
+  });
+
+program
+  .command('clone')
+  .description("deploy a copy of a deployment's desired state under a new name")
+  .argument('<name>')
+  .argument('<new-name>')
+  .action(async (name: string, newName: string) => {
+    const copy = await clientFromConfig().cloneDeployment(name, newName);
+    out(`${copy.name}: cloned from ${name}; ${copy.status}, endpoint ${copy.endpoints.predict}`);
+  });
+
+program
+  .command('alias')
+  .description('point a model alias (production, staging…) at a version; deployments that follow it roll out')
+  .argument('<model>')
+  .argument('<alias>')
+  .argument('<version>', 'the version label', (v: string) => positiveInt(v.replace(/^v/, '')))
+  .action(async (model: string, alias: string, version: number) => {
+    const result = await clientFromConfig().moveAlias(model, alias, version);
+    out(`${model}@${alias} → v${version}`);
+    for (const r of result.rollouts) out(`  ${r.deployment}: ${r.changes.length ? `revision ${r.revision}: ${r.changes.join('; ')}` : 'already serves it'}`);
+  });
+
+program
+  .command('follow')
+  .description('make a deployment follow an alias of its model ("none": stop following)')
+  .argument('<deployment>')
+  .argument('<alias>')
+  .action(async (deployment: string, alias: string) => {
+    const result = await clientFromConfig().follow(deployment, alias === 'none' ? null : alias);
+    out(
+      `${deployment}: ${result.followsAlias ? `follows ${result.followsAlias}` : 'follows no alias'}${result.rollout?.changes.length ? `; revision ${result.rollout.revision} rolling out` : ''}`,
+    );
+  });
+
+program
+  .command('key')
+  .description('create an API key (shown once), optionally read-only, limited to deployments, expiring')
+  .argument('<name>')
+  .option('--read-only', 'docs and schema only, no predictions')
+  .option('--deployment <name...>', 'the deployments it may reach (default: all of your teams)')
+  .option('--expires-in-days <days>', 'days until it stops working', positiveInt)
+  .action(async (name: string, opts: { readOnly?: boolean; deployment?: string[]; expiresInDays?: number }) => {
+    const created = await clientFromConfig().createApiKey({
+      name,
+      scope: opts.readOnly ? 'read-only' : 'invoke',
+      deployments: opts.deployment,
+      expiresAt: opts.expiresInDays ? new Date(Date.now() + opts.expiresInDays * 86_400_000).toISOString() : undefined,
+    });
+    err(`API key '${created.apiKey.name}' created; it is shown only once:`);
+    out(created.key);
+  });
+
 const fileOption = () => new Option('-f, --file <file>', 'the deployment file ("-": standard input)').makeOptionMandatory();
 
 program

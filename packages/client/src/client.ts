@@ -11,7 +11,7 @@ import type {
 } from '@slipway/core';
 import { SlipwayError, toSlipwayError } from './errors';
 import { type LogReplica, type LogStreamEvent, type LogsOptions, logStreamEvents, logsQuery, type ReplicaLogLine } from './log-stream';
-import type { Deployment, DeploymentEvent, Model, ModelSummary, Revision, UpdateResult, Version } from './types';
+import type { Deployment, DeploymentEvent, Model, ModelSummary, Revision, SpendReport, UpdateResult, Version } from './types';
 
 export interface ClientOptions {
   /** The console's address, e.g. http://127.0.0.1:3000 (the API is under /api/v1). */
@@ -131,6 +131,28 @@ export class SlipwayClient {
   setSecret = (teamId: string, name: string, value: string) =>
     this.request<{ secret: SecretSummary }>('PUT', `/teams/${enc(teamId)}/secrets`, { name, value }).then((r) => r.secret);
   deleteSecret = (teamId: string, name: string) => this.request<void>('DELETE', `/teams/${enc(teamId)}/secrets/${enc(name)}`);
+  /** Spend to date per team and per deployment (replica-hours × machine price). */
+  spend = () => this.request<SpendReport>('GET', '/spend');
+  /** Deletes a deployment: its name is free at once; its replicas stop. */
+  deleteDeployment = (name: string) => this.request<{ deleted: string }>('DELETE', `/deployments/${enc(name)}`);
+  /** Deploys a copy of the deployment's desired state under a new name. */
+  cloneDeployment = (name: string, newName: string) =>
+    this.request<{ deployment: Deployment }>('POST', `/deployments/${enc(name)}/clone`, { name: newName }).then((r) => r.deployment);
+  /** Points a model alias at a version; deployments following it roll out. */
+  moveAlias = (model: string, alias: string, versionLabel: number) =>
+    this.request<{ alias: { name: string; versionLabel: number }; rollouts: { deployment: string; revision: number; changes: string[] }[] }>(
+      'PUT',
+      `/models/${enc(model)}/aliases/${enc(alias)}`,
+      { versionLabel },
+    );
+  /** Makes a deployment follow a model alias (null: none). */
+  follow = (deployment: string, alias: string | null) =>
+    this.request<{ followsAlias: string | null; rollout: { revision: number; changes: string[] } | null }>('PUT', `/deployments/${enc(deployment)}/follow`, {
+      alias,
+    });
+  /** An API key, shown once: read-only or invoke, limited to deployments, expiring. */
+  createApiKey = (input: { name: string; scope?: 'invoke' | 'read-only'; deployments?: string[]; expiresAt?: string }) =>
+    this.request<{ apiKey: { id: string; name: string; prefix: string }; key: string }>('POST', '/api-keys', input);
 
   /** What applying the file would change; writes nothing. */
   plan = (file: DeploymentFileInput, options: { prune?: boolean } = {}) =>

@@ -86,3 +86,19 @@ export interface UpdateResult {
   /** Empty when nothing changed. */
   changes: string[];
 }
+
+/** One line of spend to date: replica-hours, cost so far and what the running replicas cost per hour. */
+export interface SpendLine {
+  replicaHours: number;
+  cost: number;
+  costPerHour: number;
+  runningReplicas: number;
+}
+
+/** GET /spend. */
+export interface SpendReport {
+  asOf: string;
+  total: SpendLine;
+  teams: (SpendLine & { id: string; name: string })[];
+  deployments: (SpendLine & { name: string; team: { id: string; name: string }; deleted: boolean })[];
+}

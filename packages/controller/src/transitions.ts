@@ -1,5 +1,5 @@
 import { describeStrategy, diffSpecs, errorStatus, ROLLING_OUT_STATUSES, rolloutInProgress, type DeploymentSpec, type ErrorCode } from '@slipway/core';
-import type { Db, Prisma } from '@slipway/db';
+import { type Db, type Prisma, recordAudit } from '@slipway/db';
 import type { JobProducer } from '@slipway/queue';
 import { recordEvent } from './events';
 import { appendRevision, loadRevision, lockDeployment } from './revisions';
@@ -91,7 +91,16 @@ export const nameNotAvailable = (name: string) => new TransitionError('conflict'
 /** A new deployment, or a stopped or failed one deployed again under the same name (history kept). */
 export async function deploy(
   t: Transitions,
-  input: { name: string; modelId: string; teamId: string; spec: DeploymentSpec; author: string; admit?: Admission },
+  input: {
+    name: string;
+    modelId: string;
+    teamId: string;
+    spec: DeploymentSpec;
+    author: string;
+    admit?: Admission;
+    /** What the audit entry adds (a clone's source). */
+    auditDetails?: Record<string, string | number>;
+  },
 ): Promise<string> {
   const id = await t.db.$transaction(async (tx) => {
     const existing = await tx.deployment.findUnique({ where: { name: input.name } });
@@ -109,6 +118,14 @@ export async function deploy(
       step: 'revision',
       message: `Revision ${number} by ${input.author}: ${diffSpecs(null, input.spec).join('; ')}`,
       progress: 0,
+    });
+    await recordAudit(tx, {
+      actor: input.author,
+      action: existing ? 'deployment.redeploy' : 'deployment.create',
+      targetKind: 'deployment',
+      targetName: input.name,
+      teamId: input.teamId,
+      details: { revision: number, ...(input.auditDetails ?? {}) },
     });
     return row.id;
   });
@@ -145,6 +162,14 @@ export async function update(
       step: 'revision',
       message: `Revision ${number} by ${options.author} (${describeStrategy(spec.strategy)}): ${changes.join('; ')}`,
       progress: 0,
+    });
+    await recordAudit(tx, {
+      actor: options.author,
+      action: 'deployment.update',
+      targetKind: 'deployment',
+      targetName: now.name,
+      teamId: now.teamId,
+      details: { revision: number, reason: options.reason ?? 'update', changes },
     });
     return { revision: number, changes };
   }, QUEUED_BEHIND_LOCK);
@@ -219,7 +244,31 @@ export async function abort(t: Transitions, deployment: DeploymentState, author:
 /** Takes the deployment out of routing and stops its replicas (the controller does the work). */
 export async function stop(t: Transitions, deployment: DeploymentState, author: string): Promise<void> {
   if (deployment.status === 'stopped') throw new TransitionError('conflict', `deployment '${deployment.name}' is already stopped`);
-  await t.db.deployment.update({ where: { id: deployment.id }, data: { status: 'stopping' } });
-  await recordEvent(t.db, deployment.id, { step: 'stopping', message: `Stop requested by ${author}`, progress: 0 });
+  await t.db.$transaction(async (tx) => {
+    await tx.deployment.update({ where: { id: deployment.id }, data: { status: 'stopping' } });
+    await recordEvent(tx, deployment.id, { step: 'stopping', message: `Stop requested by ${author}`, progress: 0 });
+    await recordAudit(tx, { actor: author, action: 'deployment.stop', targetKind: 'deployment', targetName: deployment.name, teamId: deployment.teamId });
+  });
+  await wake(t, deployment.id);
+}
+
+/** The name a deleted deployment keeps: one no caller can choose (`~` is not allowed), so the real name is free again. */
+export const freedName = (name: string, id: string) => `${name}~deleted~${id}`;
+
+/**
+ * Deletes a deployment: its name is freed at once, and the controller stops its replicas as for a stop. The row
+ * stays (revisions, events, spend) under a name no one can pick, never listed again; the audit entry says who.
+ */
+export async function remove(t: Transitions, deployment: DeploymentState, author: string): Promise<void> {
+  await t.db.$transaction(async (tx) => {
+    const now = await lockDeployment(tx, deployment.id);
+    if (now.deletedAt) throw new TransitionError('not_found', `deployment '${deployment.name}' is already deleted`);
+    await tx.deployment.update({
+      where: { id: now.id },
+      data: { deletedAt: new Date(), deletedName: now.name, name: freedName(now.name, now.id), ...(now.status !== 'stopped' && { status: 'stopping' }) },
+    });
+    await recordEvent(tx, now.id, { step: 'stopping', message: `Deleted by ${author}: the name '${now.name}' is free again`, progress: 0 });
+    await recordAudit(tx, { actor: author, action: 'deployment.delete', targetKind: 'deployment', targetName: now.name, teamId: now.teamId });
+  });
   await wake(t, deployment.id);
 }

@@ -29,3 +29,5 @@ export * from './performance';
 export * from './service-launch';
 export * from './replica-log';
 export * from './graph';
+export * from './spend';
+export * from './aliases';

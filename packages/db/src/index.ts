@@ -4,3 +4,5 @@ export { hashPassword, verifyPassword } from './passwords';
 export * from './generated/client';
 export { deploymentOpenApi, loadDeploymentDocs, type DeploymentDocs, type DocumentedVersion } from './deployment-docs';
 export { driftingFeatures, loadDriftReferences, loadDriftWindows } from './drift';
+export { loadReplicaLifetimes, loadSpend, settleAndDeleteReplicas } from './spend';
+export { recordAudit, type AuditInput } from './audit';

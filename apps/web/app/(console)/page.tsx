@@ -1,5 +1,8 @@
-import { redirect } from 'next/navigation';
+import type { Metadata } from 'next';
+import { OverviewView } from '@/components/accounts/overview-view';
+
+export const metadata: Metadata = { title: 'Overview' };
 
 export default function Home() {
-  redirect('/models');
+  return <OverviewView />;
 }

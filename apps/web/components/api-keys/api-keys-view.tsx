@@ -10,6 +10,8 @@ import { PageHeader } from '../page-header';
 import { EmptyState, FormError, QueryContent } from '../states';
 import { useInlineConfirm } from '../use-inline-confirm';
 import { TimeAgo } from '../time-ago';
+import { KeyScopeFields, keyScopeInput, NO_SCOPE, type KeyScopeDraft } from '../accounts/key-scope-fields';
+import { KeyScopeCell } from '../accounts/key-scope-cell';
 
 /** The plaintext key exists only in the create response: show it once, plainly, with a way to copy it. */
 function NewKeyNotice({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
@@ -36,13 +38,15 @@ function NewKeyNotice({ name, secret, onDone }: { name: string; secret: string; 
 function CreateKeyForm() {
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
+  const [scope, setScope] = useState<KeyScopeDraft>(NO_SCOPE);
   const create = useMutation({
     mutationFn: () => {
       if (!name.trim()) throw new Error('Give the key a name, e.g. where it will be used.');
-      return api.createApiKey(name.trim());
+      return api.createApiKey(name.trim(), keyScopeInput(scope));
     },
     onSuccess: () => {
       setName('');
+      setScope(NO_SCOPE);
       return queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys });
     },
   });
@@ -59,6 +63,7 @@ function CreateKeyForm() {
           <label htmlFor="key-name">Key name</label>
           <input id="key-name" className="input" placeholder="e.g. checkout-service" value={name} onChange={(e) => setName(e.target.value)} />
         </div>
+        <KeyScopeFields draft={scope} onChange={setScope} />
         <button type="submit" className="btn btn-primary" disabled={create.isPending}>
           {create.isPending ? 'Creating…' : 'Create key'}
         </button>
@@ -109,6 +114,8 @@ function ApiKeysTable({ keys }: { keys: ApiKey[] }) {
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Key</th>
+            <th scope="col">Scope</th>
+            <th scope="col">Requests</th>
             <th scope="col">Created</th>
             <th scope="col">Last used</th>
             <th scope="col" className="actions">
@@ -121,6 +128,10 @@ function ApiKeysTable({ keys }: { keys: ApiKey[] }) {
             <tr key={key.id}>
               <td className="cell-title">{key.name}</td>
               <td className="mono muted">{key.prefix}…</td>
+              <td>
+                <KeyScopeCell apiKey={key} />
+              </td>
+              <td className="mono">{key.requestCount.toLocaleString('en')}</td>
               <td className="muted">
                 <TimeAgo iso={key.createdAt} />
               </td>

@@ -21,6 +21,8 @@ import { EventsList } from './rollout';
 import { RolloutCard } from './rollout-card';
 import { ScalingCard } from './scaling-card';
 import { StopButton } from './stop-button';
+import { CloneDeploymentButton } from '../accounts/clone-deployment-button';
+import { DeleteDeploymentButton } from '../accounts/delete-deployment-button';
 import { TrafficCard } from './traffic-controls';
 import { TryIt } from './try-it';
 import { UpdateCard } from './update-card';
@@ -219,6 +221,8 @@ export function DeploymentView({ name }: { name: string }) {
               </Link>
               {data.canChange && (data.status === 'stopped' || data.status === 'failed') && <RedeployLink deployment={data} />}
               {data.canChange && <StopButton deploymentName={name} disabled={data.status === 'stopped' || data.status === 'stopping'} />}
+              {data.canChange && <CloneDeploymentButton deploymentName={name} />}
+              {data.canChange && <DeleteDeploymentButton deploymentName={name} />}
             </>
           )
         }

@@ -3,6 +3,8 @@
 import Link from 'next/link';
 import { useModel } from '@/lib/client/queries';
 import type { Model } from '@/lib/client/types';
+import { AliasesCard } from '../accounts/aliases-card';
+import { ModelCard } from '../accounts/model-card';
 import { PageHeader } from '../page-header';
 import { EmptyState, QueryContent } from '../states';
 import { VersionDetailsCard } from './version-details';
@@ -31,6 +33,8 @@ function ModelDetail({ model }: { model: Model }) {
         )}
       </section>
       <VersionDetailsCard versions={model.versions} />
+      <AliasesCard model={model} />
+      <ModelCard model={model} />
     </>
   );
 }
@@ -46,7 +50,6 @@ export function ModelView({ name }: { name: string }) {
           model.data && (
             <>
               Team <strong>{model.data.team.name}</strong>
-              {model.data.description && <> · {model.data.description}</>}
             </>
           )
         }

@@ -8,21 +8,35 @@ import { api, leaveTo } from '@/lib/client/api';
 import { useMe } from '@/lib/client/queries';
 
 const NAV = [
+  { href: '/', label: 'Overview' },
   { href: '/models', label: 'Models' },
   { href: '/deployments', label: 'Deployments' },
   { href: '/api-keys', label: 'API keys' },
   { href: '/secrets', label: 'Secrets' },
   { href: '/docs', label: 'Docs' },
 ];
-const ADMIN_NAV = { href: '/admin', label: 'Admin' };
+const ADMIN_NAV = [
+  { href: '/admin', label: 'Admin' },
+  { href: '/admin/audit', label: 'Audit log' },
+];
+
+/** The item the page belongs to: the longest href the path starts with ('/' only for the home page itself). */
+function currentHref(pathname: string, hrefs: string[]): string | undefined {
+  const matches = hrefs.filter((h) => (h === '/' ? pathname === '/' : pathname === h || pathname.startsWith(`${h}/`)));
+  return matches.sort((a, b) => b.length - a.length)[0];
+}
 
 function MainNav({ isAdmin }: { isAdmin: boolean }) {
   const pathname = usePathname();
-  const items = isAdmin ? [...NAV, ADMIN_NAV] : NAV;
+  const items = isAdmin ? [...NAV, ...ADMIN_NAV] : NAV;
+  const current = currentHref(
+    pathname,
+    items.map((i) => i.href),
+  );
   return (
     <nav className="nav" aria-label="Main">
       {items.map((item) => (
-        <Link key={item.href} href={item.href} aria-current={pathname.startsWith(item.href) ? 'page' : undefined}>
+        <Link key={item.href} href={item.href} aria-current={item.href === current ? 'page' : undefined}>
           {item.label}
         </Link>
       ))}

@@ -163,7 +163,9 @@ export const api = {
     request<AlertHistoryPage>('GET', `/deployments/${enc(name)}/alerts/history?limit=25${before ? `&before=${enc(before)}` : ''}`),
 
   apiKeys: () => request<{ apiKeys: ApiKey[] }>('GET', '/api-keys').then((r) => r.apiKeys),
-  createApiKey: (name: string) => request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name }),
+  /** `scope`: read-only or invoke, limited to some deployments, expiring; left out: invoke on every deployment, never expiring. */
+  createApiKey: (name: string, scope: { scope?: 'invoke' | 'read-only'; deployments?: string[]; expiresAt?: string } = {}) =>
+    request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name, ...scope }),
   revokeApiKey: (id: string) => request<void>('DELETE', `/api-keys/${enc(id)}`),
   secrets: (teamId: string) => request<{ secrets: SecretSummary[] }>('GET', `/teams/${enc(teamId)}/secrets`).then((r) => r.secrets),
   setSecret: (teamId: string, name: string, value: string) =>

@@ -9,6 +9,10 @@ import {
   graphRollbackBody,
   graphTracesQuery,
   updateGraphBody,
+  cloneDeploymentBody,
+  followAliasBody,
+  moveAliasBody,
+  updateModelBody,
   createApiKeyBody,
   createModelBody,
   createTeamBody,
@@ -26,7 +30,8 @@ import { createDeploymentSchema, scaleSchema, updateDeploymentSchema } from './d
 import type { ApiErrorCode } from './errors';
 import { machineTypeChangesSchema, newMachineTypeSchema } from './machine-types';
 import { minutesQuerySchema } from './minutes-query';
-import { pathParamsSchema } from './path-params';
+import { PATH_PARAMS, pathParamsSchema } from './path-params';
+import { auditQuery } from './audit-log';
 import { teamQuotaChangesSchema } from './teams';
 import { createUserSchema } from './users';
 
@@ -86,6 +91,9 @@ const upload = (method: 'POST' | 'PUT', summary: string) =>
     errors: ['payload_too_large', 'quota_exceeded', 'unsupported_media_type', 'conflict'],
   });
 
+/** An alias is checked by its handler once the caller may see the model (a bad name is then a 400, not a 404). */
+const aliasParams = z.object({ name: PATH_PARAMS.name, alias: z.string().min(1).max(255) });
+
 /** tus upload ids are the upload store's, not UUIDs. */
 const uploadParams = z.object({ id: z.string().min(1).max(255) });
 
@@ -106,6 +114,16 @@ export const API = {
   signOut: op({ method: 'POST', path: '/auth/logout', summary: 'Sign out: ends the session', auth: 'public', status: 204 }),
   getCurrentUser: op({ method: 'GET', path: '/me', summary: 'The signed-in user, their teams and roles' }),
   getUsage: op({ method: 'GET', path: '/usage', summary: 'Storage and compute used by the teams the user can see' }),
+  getSpend: op({
+    method: 'GET',
+    path: '/spend',
+    summary: 'Spend to date per team and per deployment: replica-hours × machine price (platform admins: every team)',
+  }),
+  getOverview: op({
+    method: 'GET',
+    path: '/overview',
+    summary: 'Every deployment the user can see: status, requests/s and error rate (last 5 minutes), cost per hour, spend to date',
+  }),
 
   listModels: op({ method: 'GET', path: '/models', summary: 'Models the user can see' }),
   createModel: op({
@@ -117,6 +135,32 @@ export const API = {
     errors: ['forbidden', 'conflict', 'not_found'],
   }),
   getModel: op({ method: 'GET', path: '/models/{name}', summary: 'A model and its versions', teamRole: 'viewer' }),
+  updateModel: op({
+    method: 'PATCH',
+    path: '/models/{name}',
+    summary: 'Change a model’s description (a markdown model card) or tags',
+    body: updateModelBody,
+    teamRole: 'member',
+  }),
+  moveModelAlias: op({
+    method: 'PUT',
+    path: '/models/{name}/aliases/{alias}',
+    params: aliasParams,
+    summary: 'Point an alias (production, staging…) at a ready version; deployments that follow it roll out with their strategy (202)',
+    body: moveAliasBody,
+    teamRole: 'member',
+    status: 202,
+    errors: ['conflict', 'compute_quota_exceeded'],
+  }),
+  deleteModelAlias: op({
+    method: 'DELETE',
+    path: '/models/{name}/aliases/{alias}',
+    params: aliasParams,
+    summary: 'Remove an alias no running deployment follows (409 otherwise)',
+    teamRole: 'member',
+    status: 204,
+    errors: ['conflict'],
+  }),
   listVersions: op({ method: 'GET', path: '/models/{name}/versions', summary: 'Versions of a model', teamRole: 'viewer' }),
   uploadVersion: upload('POST', 'Upload an artifact as a new version (raw body; 200 with deduplicated: true for identical bytes)'),
   putVersion: upload('PUT', 'Upload an artifact as a new version (same as POST, for curl -T)'),
@@ -228,6 +272,30 @@ export const API = {
     body: updateDeploymentSchema,
     teamRole: 'member',
     status: 202,
+    errors: ['conflict', 'compute_quota_exceeded'],
+  }),
+  deleteDeployment: op({
+    method: 'DELETE',
+    path: '/deployments/{name}',
+    summary: 'Delete a deployment: the name is free at once, its replicas are stopped; revisions, spend and the audit trail stay',
+    teamRole: 'member',
+    status: 202,
+  }),
+  cloneDeployment: op({
+    method: 'POST',
+    path: '/deployments/{name}/clone',
+    summary: "Deploy a copy under a new name: the same model and the source's desired state (variants, machines, scaling)",
+    body: cloneDeploymentBody,
+    teamRole: 'member',
+    status: 201,
+    errors: ['conflict', 'compute_quota_exceeded'],
+  }),
+  followModelAlias: op({
+    method: 'PUT',
+    path: '/deployments/{name}/follow',
+    summary: 'Follow a model alias (null: none): moving the alias rolls the deployment out; following starts a rollout when it points elsewhere',
+    body: followAliasBody,
+    teamRole: 'member',
     errors: ['conflict', 'compute_quota_exceeded'],
   }),
   listDeploymentEvents: op({ method: 'GET', path: '/deployments/{name}/events', summary: 'Rollout steps and other events', teamRole: 'viewer' }),
@@ -414,6 +482,14 @@ export const API = {
     summary: 'Delete a team secret (running replicas keep the value they started with)',
     status: 204,
     errors: ['not_found', 'forbidden'],
+  }),
+
+  listAuditEntries: op({
+    method: 'GET',
+    path: '/audit',
+    summary: 'The audit log: who changed deployments, keys, quotas, users and secrets, when; newest first, paginated',
+    auth: 'admin',
+    query: auditQuery,
   }),
 
   planDeploymentFile: op({

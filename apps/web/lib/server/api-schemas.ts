@@ -1,4 +1,4 @@
-import { graphSpecSchema, resourceNameSchema } from '@slipway/core';
+import { aliasNameSchema, graphSpecSchema, modelTagsSchema, resourceNameSchema } from '@slipway/core';
 import { z } from 'zod';
 import { MAX_INT4 } from './path-params';
 import { storageQuotaSchema } from './teams';
@@ -14,6 +14,15 @@ export const loginBody = z.object({ email: z.string().email().max(320), password
 export const createApiKeyBody = z.object({
   name: z.string().trim().min(1).max(100),
   rateLimitPerSecond: z.number().int().min(1).max(10_000_000).optional(),
+  /** `invoke` (the default): predictions and docs; `read-only`: the model's docs and schema only. */
+  scope: z.enum(['invoke', 'read-only']).default('invoke'),
+  /** Deployment names the key is limited to; left out or empty: every deployment of the user's teams. */
+  deployments: z.array(resourceNameSchema).max(100).default([]),
+  /** When the key stops working; left out: never. */
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .refine((at) => Date.parse(at) > Date.now(), { message: 'the expiry must be in the future' })
+    .optional(),
 });
 
 /** A team secret: its name is the environment variable a service or Python model gets it as. */
@@ -95,3 +104,16 @@ export const graphTracesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   failed: z.enum(['true', 'false']).optional(),
 });
+/** A clone's name: a new deployment's. */
+export const cloneDeploymentBody = z.object({ name: resourceNameSchema });
+
+/** A model's card and tags: what is left out stays. */
+export const updateModelBody = z
+  .object({ description: z.string().max(20_000).optional(), tags: modelTagsSchema.optional() })
+  .refine((b) => b.description !== undefined || b.tags !== undefined, { message: 'give a description or tags' });
+
+/** Which version an alias points at. */
+export const moveAliasBody = z.object({ versionLabel: z.number().int().positive().max(MAX_INT4) });
+
+/** The alias a deployment follows; null: follow none. */
+export const followAliasBody = z.object({ alias: aliasNameSchema.nullable() });

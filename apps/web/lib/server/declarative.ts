@@ -90,7 +90,12 @@ async function planSteps(user: SessionUser, file: DeploymentFile, options: { pru
     const named = new Set(file.deployments.map((d) => d.name));
     const teamIds = visibleTeamIds(user);
     const others = await db.deployment.findMany({
-      where: { status: { notIn: RELEASED as Deployment['status'][] }, name: { notIn: [...named] }, ...(teamIds && { teamId: { in: teamIds } }) },
+      where: {
+        status: { notIn: RELEASED as Deployment['status'][] },
+        deletedAt: null,
+        name: { notIn: [...named] },
+        ...(teamIds && { teamId: { in: teamIds } }),
+      },
       include: { model: true },
       orderBy: { name: 'asc' },
     });

@@ -47,6 +47,7 @@ function referenceStatsView(raw: unknown) {
 export const modelInclude = {
   team: { select: { id: true, name: true } },
   versions: { include: versionInclude, orderBy: { label: 'desc' } },
+  aliases: { include: { version: { select: { label: true } } }, orderBy: { name: 'asc' } },
 } satisfies Prisma.ModelInclude;
 type ModelRow = Prisma.ModelGetPayload<{ include: typeof modelInclude }>;
 
@@ -55,6 +56,8 @@ export function serializeModelSummary(m: ModelRow) {
     id: m.id,
     name: m.name,
     description: m.description,
+    tags: m.tags,
+    aliases: m.aliases.map((a) => ({ name: a.name, versionLabel: a.version.label, updatedBy: a.updatedBy, updatedAt: a.updatedAt.toISOString() })),
     team: m.team,
     versionCount: m.versions.length,
     latestVersion: m.versions[0] ? serializeVersion(m.versions[0]) : null,
@@ -62,9 +65,10 @@ export function serializeModelSummary(m: ModelRow) {
   };
 }
 
-export function serializeModel(m: ModelRow) {
+/** `usedBy`: per version label, the running deployments that serve it and the alias each follows. */
+export function serializeModel(m: ModelRow, usedBy: ReadonlyMap<number, { deployment: string; followsAlias: string | null }[]> = new Map()) {
   const { versionCount: _count, latestVersion: _latest, ...summary } = serializeModelSummary(m);
-  return { ...summary, versions: m.versions.map(serializeVersion) };
+  return { ...summary, versions: m.versions.map(serializeVersion), usedBy: Object.fromEntries([...usedBy].map(([label, list]) => [String(label), list])) };
 }
 
 export const machineTypeSelect = {
@@ -142,6 +146,8 @@ export function serializeDeployment(d: DeploymentRow, user: SessionUser) {
     /** Whether the caller may change it (the team's members and admins): the console offers its controls only then. */
     canChange: hasTeamRole(user, d.teamId, 'member'),
     model: d.model,
+    /** The model alias the primary follows (moving it rolls the deployment out); null: none. */
+    followsAlias: d.followsAlias,
     endpoints: { predict: `${gateway}/models/${d.name}/predict`, infer: `${gateway}/v2/models/${d.name}/infer` },
     revision: d.targetRevision,
     stableRevision: d.stableRevision,
@@ -187,13 +193,24 @@ export function serializeRevision(
   };
 }
 
-export function serializeApiKey(k: Pick<ApiKey, 'id' | 'name' | 'prefix' | 'rateLimitPerSecond' | 'createdAt' | 'lastUsedAt'>) {
+type ApiKeyFields = Pick<ApiKey, 'id' | 'name' | 'prefix' | 'rateLimitPerSecond' | 'createdAt' | 'lastUsedAt'> &
+  Partial<Pick<ApiKey, 'scope' | 'deploymentIds' | 'expiresAt' | 'requestCount'>>;
+
+/** `deploymentNames` by id: the names of the deployments a scoped key may reach. */
+export function serializeApiKey(k: ApiKeyFields, deploymentNames: ReadonlyMap<string, string> = new Map()) {
   return {
     id: k.id,
     name: k.name,
     prefix: k.prefix,
     /** null: the gateway's default (SLIPWAY_DEFAULT_RATE_LIMIT). */
     rateLimitPerSecond: k.rateLimitPerSecond,
+    scope: (k.scope === 'read-only' ? 'read-only' : 'invoke') as 'invoke' | 'read-only',
+    /** Empty: every deployment of the owner's teams. A deleted deployment is left out (the key reaches nothing there). */
+    deployments: (k.deploymentIds ?? []).flatMap((id) => (deploymentNames.has(id) ? [deploymentNames.get(id)!] : [])),
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+    expired: k.expiresAt ? k.expiresAt.getTime() <= Date.now() : false,
+    /** Requests the gateways admitted with it (written every few seconds). */
+    requestCount: Number(k.requestCount ?? 0),
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   };

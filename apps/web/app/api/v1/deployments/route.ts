@@ -11,7 +11,7 @@ import { deploymentInclude, serializeDeployment } from '@/lib/server/serializers
 export const GET = route(API.listDeployments, async ({ user }) => {
   const teams = visibleTeamIds(user);
   const deployments = await serverContext().db.deployment.findMany({
-    where: teams ? { teamId: { in: teams } } : {},
+    where: { deletedAt: null, ...(teams ? { teamId: { in: teams } } : {}) },
     include: deploymentInclude,
     orderBy: { createdAt: 'desc' },
   });

@@ -1,4 +1,4 @@
-import { targetSpec, update } from '@slipway/controller';
+import { remove, targetSpec, update } from '@slipway/controller';
 import { assertComputeQuota } from '@/lib/server/compute-quota';
 import { serverContext } from '@/lib/server/context';
 import { specForUpdate } from '@/lib/server/deployment-specs';
@@ -28,4 +28,12 @@ export const PATCH = route(API.updateDeployment, async ({ user, params, body }) 
   });
   const updated = await db.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude });
   return updateResponse(updated, user, { revision, changes });
+});
+
+/** Deletes the deployment: the name is free at once, the controller stops its replicas; history, spend and audit stay. */
+export const DELETE = route(API.deleteDeployment, async ({ user, params }) => {
+  const { transitions } = serverContext();
+  const deployment = await findDeployment(user, params.name, 'member');
+  await remove(transitions, deployment, user.email);
+  return Response.json({ deleted: params.name }, { status: 202 });
 });
