@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '@slipway/db';
+import type { BlobStore } from '@slipway/storage';
 import type { Redis } from 'ioredis';
 import { createAdmission } from './admission';
 import { ApiKeyCache } from './api-keys';
@@ -17,6 +18,7 @@ import { ShadowMirror } from './mirror';
 import { OutlierDetector } from './outliers';
 import { RateLimiter } from './rate-limiter';
 import { Responder } from './response';
+import { startQuality } from './quality';
 import { RollupTimer } from './rollups';
 import { INFERENCE_ROUTES, pathOf, RouteTable } from './routes';
 import { RoutingState } from './routing-state';
@@ -47,6 +49,10 @@ export interface GatewayOptions {
   holdTimeoutMs: number;
   /** In a cluster: given this process's metrics, how `/metrics` gets the whole host's (see cluster-metrics.ts). */
   hostMetrics?: (renderLocal: () => string) => () => Promise<string>;
+  /** Where sampled requests and answers are captured (see quality/); without one, only the predictions ledger runs. */
+  blobs?: BlobStore;
+  /** How often capture settings are reloaded, and the ledger and capture writers flush (tests shorten them). */
+  quality?: { settingsRefreshMs?: number; ledgerFlushMs?: number; captureFlushMs?: number };
 }
 
 export interface Gateway {
@@ -54,6 +60,7 @@ export interface Gateway {
   routing: RoutingState;
   recorder: LatencyRecorder;
   shadows: ShadowStats;
+  quality: Awaited<ReturnType<typeof startQuality>>;
   close(): Promise<void>;
 }
 
@@ -79,12 +86,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   rollups.start(options.rollupIntervalMs);
   inFlight.start(options.redis, options.prefix);
 
+  const quality = await startQuality({ db: options.db, keys, blobs: options.blobs, maxBodyBytes: options.maxBodyBytes, ...options.quality });
   const mirror = new ShadowMirror({ routing, outliers, framed, shadows });
   const inference = inferenceHandler({
     accounting: { inFlight, metrics, recorder },
     admit: createAdmission({ keys, limiter, deployment, maxBodyBytes: options.maxBodyBytes }),
     upstream: new Upstream({ routing, outliers, framed }),
-    responder: new Responder({ outliers, mirror: (answered) => mirror.mirror(answered) }),
+    responder: new Responder({ outliers, mirror: (answered) => mirror.mirror(answered), quality: quality.onAnswer }),
     holding,
     maxBodyBytes: options.maxBodyBytes,
   });
@@ -94,7 +102,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const routes = new RouteTable()
     .add(healthRoute)
     .add(metricsRoute(options.metricsToken, metricsText))
-    .add(modelDocsRoute({ db: options.db, keys, routing, apiKeyOf }));
+    .add(modelDocsRoute({ db: options.db, keys, routing, apiKeyOf }))
+    .add(quality.route);
   for (const kind of INFERENCE_ROUTES) routes.add({ ...kind, handle: inference });
 
   const server: Server = createServer((req, res) => {
@@ -110,6 +119,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     routing,
     recorder,
     shadows,
+    quality,
     async close() {
       holding.close();
       await new Promise<void>((resolve) => {
@@ -119,6 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       framed?.close();
       inFlight.stop();
       await rollups.stop();
+      await quality.close();
       subscriber.disconnect();
     },
   };

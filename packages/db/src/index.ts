@@ -4,3 +4,4 @@ export { hashPassword, verifyPassword } from './passwords';
 export * from './generated/client';
 export { deploymentOpenApi, loadDeploymentDocs, type DeploymentDocs, type DocumentedVersion } from './deployment-docs';
 export { driftingFeatures, loadDriftReferences, loadDriftWindows } from './drift';
+export { accuracySince, loadQualityReport, recordFeedback, variantQuality, type QualityWindow, type VariantQuality } from './quality';
