@@ -1,4 +1,4 @@
-import { driftingFeatures } from '@slipway/db';
+import { driftingFeatures, pruneQuality } from '@slipway/db';
 import { JOBS, QUEUE_NAMES, type JobHandlers, type JobName, type Requeue } from '@slipway/queue';
 import { hostname } from 'node:os';
 import { DelayedError, Worker } from 'bullmq';
@@ -35,6 +35,10 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
       const now = Date.now();
       const pruned = { events: await pruneDeploymentEvents(ctx.db, now), replicas: await pruneEndedReplicas(ctx.db, now) };
       if (pruned.events + pruned.replicas > 0) log.info(pruned, 'history pruned');
+    },
+    pruneQuality: async () => {
+      const pruned = await pruneQuality({ db: ctx.db, deleteBlob: (digest) => ctx.store.delete(digest) }, Date.now());
+      if (pruned.captureBatches + pruned.predictions + pruned.feedback > 0) log.info(pruned, 'quality data pruned');
     },
     sampleRemoteReplicas: async () => void (await sampleRemoteReplicas({ db: ctx.db, fetchMetrics: fetchReplicaMetrics, clock: Date.now })),
     evaluateAlerts: async () =>

@@ -22,7 +22,13 @@ const DAY_MS = 24 * 60 * 60_000;
  * correction replaces the label, the first arrival time stays), so an answer whose ledger row is still being
  * written joins later. One statement: a batch is stored whole or not at all.
  */
-export async function recordFeedback(db: Db, deploymentId: string, items: readonly FeedbackItem[], now: number, ledgerRetentionDays: number): Promise<FeedbackResult> {
+export async function recordFeedback(
+  db: Db,
+  deploymentId: string,
+  items: readonly FeedbackItem[],
+  now: number,
+  ledgerRetentionDays: number,
+): Promise<FeedbackResult> {
   const latest = new Map(items.map((item) => [item.requestId, item]));
   const ids = [...latest.keys()];
   const oldestKept = now - ledgerRetentionDays * DAY_MS;

@@ -2,3 +2,4 @@ export * from './blob-store';
 export { FsBlobStore } from './fs-blob-store';
 export { S3BlobStore, type S3BlobStoreConfig } from './s3-blob-store';
 export { blobStoreConfigFromEnv, blobStoreConfigSchema, createBlobStore, type BlobStoreConfig } from './create-blob-store';
+export { concatenateBlobs, readJsonLines } from './capture-files';

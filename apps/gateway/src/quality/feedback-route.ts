@@ -57,7 +57,12 @@ async function acceptFeedback(deps: FeedbackDeps, req: IncomingMessage, res: Ser
   }
   const parsed = feedbackBodySchema.safeParse(json);
   if (!parsed.success) {
-    return sendError(res, 'slipway', 'bad_request', `send {requestId, label}, {requestId, value} or {items: [...]} of at most 10000: ${z.prettifyError(parsed.error)}`);
+    return sendError(
+      res,
+      'slipway',
+      'bad_request',
+      `send {requestId, label}, {requestId, value} or {items: [...]} of at most 10000: ${z.prettifyError(parsed.error)}`,
+    );
   }
   await deps.ledger.flush();
   const retention = deps.settings.get(deployment.id).ledgerRetentionDays;

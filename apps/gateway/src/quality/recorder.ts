@@ -31,16 +31,15 @@ export interface AnsweredRequest {
  * and, for the sampled share, the request and answer (redacted, size-capped) in the capture files.
  */
 export class QualityRecorder {
-  constructor(
-    private readonly deps: { settings: QualitySettingsCache; ledger: LedgerWriter; capture: CaptureWriter | undefined; random?: () => number },
-  ) {}
+  constructor(private readonly deps: { settings: QualitySettingsCache; ledger: LedgerWriter; capture: CaptureWriter | undefined; random?: () => number }) {}
 
   answered(a: AnsweredRequest): void {
     const settings = this.deps.settings.get(a.deployment.id);
     const now = Date.now();
     const captured = this.deps.capture !== undefined && sampledForCapture(settings.capturePercent, (this.deps.random ?? Math.random)());
     if (a.status >= 400 && !captured) return;
-    const answer = a.answer && a.answer.length <= settings.captureMaxBytes ? captureBody(a.answer, settings.captureMaxBytes) : { value: null, truncated: a.answer !== null };
+    const answer =
+      a.answer && a.answer.length <= settings.captureMaxBytes ? captureBody(a.answer, settings.captureMaxBytes) : { value: null, truncated: a.answer !== null };
     if (a.status < 400 && answer.value !== null) {
       const summary = summarizeAnswer(answer.value);
       this.deps.ledger.add({ deploymentId: a.deployment.id, requestId: a.requestId, variantId: a.variant.id, ...summary, answeredAt: new Date(now) });
