@@ -73,3 +73,21 @@ describe('evaluateAccuracyGuardrail', () => {
     });
   });
 });
+
+describe('combineGuardrailOutcomes', () => {
+  it('fails on any breach, naming each, else waits on any wait', async () => {
+    const { combineGuardrailOutcomes } = await import('./decisions');
+    expect(combineGuardrailOutcomes([{ outcome: 'pass' }, { outcome: 'pass' }])).toEqual({ outcome: 'pass' });
+    expect(combineGuardrailOutcomes([{ outcome: 'insufficient', message: 'labels' }, { outcome: 'pass' }])).toEqual({
+      outcome: 'insufficient',
+      message: 'labels',
+    });
+    expect(
+      combineGuardrailOutcomes([
+        { outcome: 'fail', message: 'error rate' },
+        { outcome: 'insufficient', message: 'labels' },
+        { outcome: 'fail', message: 'accuracy' },
+      ]),
+    ).toEqual({ outcome: 'fail', message: 'error rate; accuracy' });
+  });
+});

@@ -1,3 +1,4 @@
+import type { GuardrailOutcome } from '../rollout-plan';
 import { alwaysValidPValue, effectiveSampleSize, twoProportionTest } from '../significance';
 
 /** A variant's labelled answers over a window and how many of them were right. */
@@ -69,4 +70,13 @@ function pct(x: number): string {
 
 function formatP(p: number): string {
   return p < 0.001 ? 'p < 0.001' : `p = ${Number(p.toPrecision(2))}`;
+}
+
+/** Several guardrails' verdicts as one: any breach fails the step (every breach named), else any wait waits. */
+export function combineGuardrailOutcomes(outcomes: readonly GuardrailOutcome[]): GuardrailOutcome {
+  const failed = outcomes.filter((o) => o.outcome === 'fail');
+  if (failed.length > 0) return { outcome: 'fail', message: failed.map((o) => (o as { message: string }).message).join('; ') };
+  const waiting = outcomes.filter((o) => o.outcome === 'insufficient');
+  if (waiting.length > 0) return { outcome: 'insufficient', message: waiting.map((o) => (o as { message: string }).message).join('; ') };
+  return { outcome: 'pass' };
 }
