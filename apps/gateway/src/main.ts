@@ -32,6 +32,7 @@ async function serve(): Promise<void> {
     holdMaxRequests: env.SLIPWAY_HOLD_MAX_REQUESTS,
     holdTimeoutMs: env.SLIPWAY_HOLD_TIMEOUT_MS,
     hostMetrics: cluster.isWorker ? clusterMetrics : undefined,
+    quality: { enabled: env.SLIPWAY_QUALITY === 'on', settingsRefreshMs: env.SLIPWAY_QUALITY_REFRESH_MS },
     blobs: createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir: path.resolve(env.SLIPWAY_DATA_DIR) })),
   });
   log.info({ url: gateway.url }, 'listening');

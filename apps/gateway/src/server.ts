@@ -52,7 +52,7 @@ export interface GatewayOptions {
   /** Where sampled requests and answers are captured (see quality/); without one, only the predictions ledger runs. */
   blobs?: BlobStore;
   /** How often capture settings are reloaded, and the ledger and capture writers flush (tests shorten them). */
-  quality?: { settingsRefreshMs?: number; ledgerFlushMs?: number; captureFlushMs?: number };
+  quality?: { enabled?: boolean; settingsRefreshMs?: number; ledgerFlushMs?: number; captureFlushMs?: number };
 }
 
 export interface Gateway {
@@ -96,7 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     holding,
     maxBodyBytes: options.maxBodyBytes,
   });
-  const renderMetrics = () => metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines()]);
+  const renderMetrics = () => metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines(), quality.metricLines()]);
   const metricsText = options.hostMetrics?.(renderMetrics) ?? (async () => renderMetrics());
 
   const routes = new RouteTable()
