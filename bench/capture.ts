@@ -15,8 +15,13 @@ import { channels, createRedis, type RoutedDeployment, type RoutingTable } from 
 import { seedDeployment, startRuntime } from '@slipway/testkit';
 import { processEnv, type PlatformEnv } from '../scripts/lib/platform';
 import { load, printTable, type LoadResult } from './lib/load';
-import { rssBytes, type Started, startListening } from './lib/processes';
+import { cpuMs, rssBytes, type Started, startListening } from './lib/processes';
 import { until } from './lib/until';
+import { CaptureWriter } from '../apps/gateway/src/quality/capture-writer';
+import { LedgerWriter } from '../apps/gateway/src/quality/ledger-writer';
+import { QualityRecorder } from '../apps/gateway/src/quality/recorder';
+import { QualitySettingsCache } from '../apps/gateway/src/quality/settings';
+import { FsBlobStore } from '@slipway/storage';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const TURNS = 5;
@@ -32,6 +37,47 @@ const median = (values: number[]) =>
     Math.floor(values.length / 2),
   );
 
+/**
+ * The hook alone, in this process, on the same answers: CPU per answered request at 0, 10 and 100 % (ledger row,
+ * sampling, parse, redaction, JSON line), with the real writers (flushing to Postgres and the blob store as they go).
+ * Steadier than the A/B on a shared machine; compare it with the gateway's CPU per request printed after the load.
+ */
+async function hookCost(
+  env: PlatformEnv,
+  seeded: Record<Scenario, { deployment: { id: string; name: string }; variantIds: { primary: string } }>,
+): Promise<void> {
+  const db = createDb(env.databaseUrl, { poolSize: 2 });
+  const settings = new QualitySettingsCache(db);
+  await settings.load();
+  const ledger = new LedgerWriter(db, { flushMs: 1_000, maxPending: 100_000 });
+  const capture = new CaptureWriter(
+    { db, blobs: new FsBlobStore(await mkdtemp(path.join(tmpdir(), 'slipway-bench-hook-'))) },
+    { flushMs: 1_000, batchBytes: 1 << 20, maxBufferedBytes: 32 << 20 },
+  );
+  ledger.start();
+  capture.start();
+  const recorder = new QualityRecorder({ settings, ledger, capture });
+  const [a, b, c, d] = IRIS[60]!;
+  const body = Buffer.from(JSON.stringify({ inputs: { features: [[a, b, c, d]] } }));
+  const answer = Buffer.from(JSON.stringify({ model: 'iris', version: '1', outputs: { label: [1], probabilities: [[0.02, 0.95, 0.03]] } }));
+  const rows = [];
+  const N = 20_000;
+  for (const s of ['capture 0 %', 'capture 10 %', 'capture 100 %'] as const) {
+    const deployment = { id: seeded[s].deployment.id, name: seeded[s].deployment.name, teamId: 't', variants: [] };
+    const variant = { id: seeded[s].variantIds.primary, name: 'primary' };
+    const one = (i: number) => recorder.answered({ requestId: `r-${s}-${i}`, deployment, variant, status: 200, latencyMs: 1, body, answer });
+    for (let i = 0; i < 2_000; i++) one(-i - 1);
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < N; i++) one(i);
+    const used = process.cpuUsage(cpu);
+    await Promise.all([ledger.flush(), capture.flush()]);
+    rows.push({ scenario: s, 'hook CPU µs per request (inline)': ((used.user + used.system) / N).toFixed(2) });
+  }
+  await Promise.all([ledger.close(), capture.close()]);
+  await db.$disconnect();
+  console.table(rows);
+}
+
 export async function benchCapture(env: PlatformEnv): Promise<void> {
   const id = randomUUID().slice(0, 8);
   const prefix = `${env.prefix}-capture-bench-${id}`;
@@ -42,6 +88,7 @@ export async function benchCapture(env: PlatformEnv): Promise<void> {
     await Promise.all(SCENARIOS.map(async (s, i) => [s, await seedDeployment(db, `capture-${i}-${id}`, ['primary'])] as const)),
   ) as Record<Scenario, Awaited<ReturnType<typeof seedDeployment<'primary'>>>>;
   for (const s of SCENARIOS) await db.qualitySettings.create({ data: { deploymentId: seeded[s].deployment.id, capturePercent: percents[s] } });
+  await hookCost(env, seeded);
   const replica = await startRuntime({ modelPath: IRIS_MODEL, name: 'iris', token: randomUUID() });
   const gateways: Started[] = [];
   try {
@@ -92,6 +139,7 @@ export async function benchCapture(env: PlatformEnv): Promise<void> {
       await load('warm-up', { url, body, headers, connections: CONNECTIONS, seconds: 2 });
     }
 
+    const cpuBefore = { off: await cpuMs(off.pid), on: await cpuMs(on.pid) };
     const results: LoadResult[] = [];
     const ratios: Record<Scenario, number[]> = { 'no capture': [], 'capture 0 %': [], 'capture 10 %': [], 'capture 100 %': [] };
     for (let turn = 0; turn < TURNS; turn++) {
@@ -105,6 +153,23 @@ export async function benchCapture(env: PlatformEnv): Promise<void> {
       const baseline = byScenario.get('no capture')!.throughput;
       for (const s of SCENARIOS) ratios[s].push(byScenario.get(s)!.throughput / baseline);
     }
+    const served = (pick: (s: Scenario) => boolean) =>
+      results.filter((r) => SCENARIOS.some((s) => pick(s) && r.label.startsWith(`${s} (`))).reduce((n, r) => n + r.requests, 0);
+    const offUs =
+      (((await cpuMs(off.pid)) - cpuBefore.off) * 1000) /
+      Math.max(
+        1,
+        served((s) => s === 'no capture'),
+      );
+    const onUs =
+      (((await cpuMs(on.pid)) - cpuBefore.on) * 1000) /
+      Math.max(
+        1,
+        served((s) => s !== 'no capture'),
+      );
+    console.log(
+      `gateway CPU per request: quality off ${offUs.toFixed(0)} µs, quality on (0/10/100 % mixed) ${onUs.toFixed(0)} µs (ratio ${(onUs / offUs).toFixed(3)})`,
+    );
     printTable(`iris, 1 row per request, ${CONNECTIONS} connections, ${SECONDS} s per run`, results);
 
     const metrics = await (await fetch(`${on.url}/metrics`, { headers: { authorization: `Bearer ${env.internalToken}` } })).text();
