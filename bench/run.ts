@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { PlatformEnv } from '../scripts/lib/platform';
 import { benchAutoscale } from './autoscale';
 import { benchBodyLimits } from './body-limits';
+import { benchCapture } from './capture';
 import { benchDrift } from './drift';
 import { benchGraph } from './graph';
 import { benchRateLimit } from './rate-limit';
@@ -27,6 +28,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   services: benchServices,
   graph: benchGraph,
   spend: benchSpend,
+  capture: benchCapture,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

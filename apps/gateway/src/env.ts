@@ -25,6 +25,12 @@ const envSchema = z.object({
    */
   SLIPWAY_HOLD_MAX_REQUESTS: z.coerce.number().int().min(0).default(1_000),
   SLIPWAY_HOLD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** `off`: no predictions ledger and no capture in this gateway (feedback still answers). */
+  SLIPWAY_QUALITY: z.enum(['on', 'off']).default('on'),
+  /** How often capture settings changed in the console are picked up. */
+  SLIPWAY_QUALITY_REFRESH_MS: z.coerce.number().int().positive().default(5_000),
+  /** Where captures go with the fs blob store (`<dir>/blobs`, as the web and worker use); SLIPWAY_STORAGE=s3 for S3. */
+  SLIPWAY_DATA_DIR: z.string().default('.data'),
   /** Gateway processes sharing the port (node:cluster): a number, or `auto` for one per core. */
   SLIPWAY_GATEWAY_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1024)]).default(1),
 });

@@ -1,6 +1,8 @@
 import cluster from 'node:cluster';
 import { createDb } from '@slipway/db';
+import path from 'node:path';
 import { createRedis } from '@slipway/queue';
+import { blobStoreConfigFromEnv, createBlobStore } from '@slipway/storage';
 import { gatewayProcessCount, superviseGatewayProcesses } from './cluster';
 import { clusterMetrics } from './cluster-metrics';
 import { parseGatewayEnv } from './env';
@@ -30,6 +32,8 @@ async function serve(): Promise<void> {
     holdMaxRequests: env.SLIPWAY_HOLD_MAX_REQUESTS,
     holdTimeoutMs: env.SLIPWAY_HOLD_TIMEOUT_MS,
     hostMetrics: cluster.isWorker ? clusterMetrics : undefined,
+    quality: { enabled: env.SLIPWAY_QUALITY === 'on', settingsRefreshMs: env.SLIPWAY_QUALITY_REFRESH_MS },
+    blobs: createBlobStore(blobStoreConfigFromEnv(process.env, { dataDir: path.resolve(env.SLIPWAY_DATA_DIR) })),
   });
   log.info({ url: gateway.url }, 'listening');
 

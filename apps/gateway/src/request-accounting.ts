@@ -36,6 +36,11 @@ export class RequestAccounting {
     this.started = performance.now();
   }
 
+  /** Milliseconds since arrival (or release from the hold). */
+  elapsedMs(): number {
+    return performance.now() - this.started;
+  }
+
   /** A replica answered with this status: recorded when the response closes. */
   answered(status: number): void {
     this.status = status;

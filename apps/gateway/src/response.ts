@@ -12,6 +12,7 @@ import { RequestAccounting } from './request-accounting';
 import type { MatchedRoute } from './routes';
 import type { RouteTarget } from './routing-state';
 import { log } from './log';
+import { requestIdOf, REQUEST_ID_HEADER } from './quality/recorder';
 
 /** Upstream answers up to this size are buffered and sent in one write; larger ones stream. */
 export const BUFFERED_RESPONSE_BYTES = 1024 * 1024;
@@ -37,6 +38,16 @@ export interface ResponderDeps {
   outliers: Pick<OutlierDetector, 'eject'>;
   /** Called with each answered request of a deployment that mirrors, once its answer is complete. */
   mirror: (answered: Answered) => void;
+  /** Called with each answer relayed (null when it streamed past the buffering size): the quality ledger and capture. */
+  quality?: (answer: RelayedAnswer) => void;
+}
+
+export interface RelayedAnswer {
+  call: Call;
+  target: RouteTarget;
+  status: number;
+  requestId: string;
+  output: Buffer | null;
 }
 
 /** Relays a replica's answer to the caller (one write when small, a stream when large), then hands it to the shadows. */
@@ -55,13 +66,27 @@ export class Responder {
       return;
     }
     const method = req.method!;
-    const answered = ShadowMirror.mirrors(deployment, method)
+    const requestId = requestIdOf(req);
+    const mirrored = ShadowMirror.mirrors(deployment, method)
       ? (output: Buffer) => this.deps.mirror({ deployment, variant: target.variant, route, method, body, output: status < 400 ? output : null })
       : undefined;
+    const quality = this.deps.quality;
+    const answered =
+      quality || mirrored
+        ? (output: Buffer | null) => {
+            if (output !== null) mirrored?.(output);
+            quality?.({ call, target, status, requestId, output });
+          }
+        : undefined;
     if (!(upstream instanceof IncomingMessage)) {
       // The framed transport hands over the whole answer: one write of headers and body.
       res
-        .writeHead(status, { 'content-type': upstream.contentType, 'content-length': upstream.body.length, 'x-slipway-variant': target.variant.name })
+        .writeHead(status, {
+          'content-type': upstream.contentType,
+          'content-length': upstream.body.length,
+          'x-slipway-variant': target.variant.name,
+          [REQUEST_ID_HEADER]: requestId,
+        })
         .end(upstream.body);
       answered?.(upstream.body);
       return;
@@ -70,6 +95,7 @@ export class Responder {
     const headers: OutgoingHttpHeaders = {
       'content-type': upstream.headers['content-type'] ?? 'application/json',
       'x-slipway-variant': target.variant.name,
+      [REQUEST_ID_HEADER]: requestId,
     };
     if (Number.isFinite(length) && length <= BUFFERED_RESPONSE_BYTES) {
       // A prediction's answer is small: one write of headers and body, without a pipe's machinery.
@@ -86,11 +112,11 @@ export class Responder {
     }
     if (Number.isFinite(length)) headers['content-length'] = length;
     res.writeHead(status, headers);
-    if (answered) {
+    if (mirrored) {
       const chunks: Buffer[] = [];
       upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      upstream.once('end', () => answered(Buffer.concat(chunks)));
-    }
+      upstream.once('end', () => answered?.(Buffer.concat(chunks)));
+    } else if (answered) upstream.once('end', () => answered(null));
     upstream.pipe(res);
   }
 }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '@slipway/db';
 import type { RoutedDeployment } from '@slipway/queue';
+import type { BlobStore } from '@slipway/storage';
 import type { Redis } from 'ioredis';
 import { createAdmission, createAuthorization } from './admission';
 import { ApiKeyCache } from './api-keys';
@@ -23,6 +24,7 @@ import { ShadowMirror } from './mirror';
 import { OutlierDetector } from './outliers';
 import { RateLimiter } from './rate-limiter';
 import { Responder } from './response';
+import { startQuality } from './quality';
 import { RollupTimer } from './rollups';
 import { INFERENCE_ROUTES, pathOf, RouteTable } from './routes';
 import { RoutingState } from './routing-state';
@@ -59,6 +61,10 @@ export interface GatewayOptions {
   traceSink?: TraceSink;
   /** A graph step's first retry waits this long, doubled for each next one. */
   graphRetryBackoffMs?: number;
+  /** Where sampled requests and answers are captured (see quality/); without one, only the predictions ledger runs. */
+  blobs?: BlobStore;
+  /** How often capture settings are reloaded, and the ledger and capture writers flush (tests shorten them). */
+  quality?: { enabled?: boolean; settingsRefreshMs?: number; ledgerFlushMs?: number; captureFlushMs?: number };
 }
 
 export interface Gateway {
@@ -68,6 +74,7 @@ export interface Gateway {
   shadows: ShadowStats;
   /** Graph traces kept since the last rollup flush. */
   traces: GraphTraces;
+  quality: Awaited<ReturnType<typeof startQuality>>;
   close(): Promise<void>;
 }
 
@@ -95,12 +102,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   rollups.start(options.rollupIntervalMs);
   inFlight.start(options.redis, options.prefix);
 
+  const quality = await startQuality({ db: options.db, keys, blobs: options.blobs, maxBodyBytes: options.maxBodyBytes, ...options.quality });
   const mirror = new ShadowMirror({ routing, outliers, framed, shadows });
   const inference = inferenceHandler({
     accounting: { inFlight, metrics, recorder },
     admit: createAdmission({ keys, limiter, deployment, maxBodyBytes: options.maxBodyBytes, usage }),
     upstream: new Upstream({ routing, outliers, framed }),
-    responder: new Responder({ outliers, mirror: (answered) => mirror.mirror(answered) }),
+    responder: new Responder({ outliers, mirror: (answered) => mirror.mirror(answered), quality: quality.onAnswer }),
     holding,
     maxBodyBytes: options.maxBodyBytes,
   });
@@ -131,14 +139,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const graphs = graphRouteKinds(graphDeps);
   const renderMetrics = () =>
-    metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines(), stepMetrics.lines(), traces.metricLines()]);
+    metrics.render(inFlight, shadows, routing.variantIds(), [
+      hold.metricLines(),
+      waker.metricLines(),
+      stepMetrics.lines(),
+      traces.metricLines(),
+      quality.metricLines(),
+    ]);
   const metricsText = options.hostMetrics?.(renderMetrics) ?? (async () => renderMetrics());
 
   const routes = new RouteTable()
     .add(healthRoute)
     .add(metricsRoute(options.metricsToken, metricsText))
     .add(graphDocsKind(graphDeps))
-    .add(modelDocsRoute({ db: options.db, keys, routing, apiKeyOf }));
+    .add(modelDocsRoute({ db: options.db, keys, routing, apiKeyOf }))
+    .add(quality.route);
   for (const kind of graphs) routes.add(kind);
   for (const kind of INFERENCE_ROUTES) routes.add({ ...kind, handle: inference });
   const services = serviceHandler({
@@ -169,6 +184,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     recorder,
     shadows,
     traces,
+    quality,
     async close() {
       holding.close();
       await new Promise<void>((resolve) => {
@@ -178,6 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       framed?.close();
       inFlight.stop();
       await rollups.stop();
+      await quality.close();
       subscriber.disconnect();
     },
   };

@@ -62,6 +62,7 @@ await producer.schedule('collectGarbage', { graceMs: env.SLIPWAY_GC_GRACE_MS }, 
 await producer.schedule('compactDriftWindows', {}, 10 * 60_000);
 await producer.schedule('compactRollups', {}, 10 * 60_000);
 await producer.schedule('pruneHistory', {}, 60 * 60_000);
+await producer.schedule('pruneQuality', {}, 60 * 60_000);
 await producer.schedule('evaluateAlerts', {}, env.SLIPWAY_ALERT_INTERVAL_MS);
 const workers = startWorkers(ctx);
 // Per host, not a queued job: only the worker that runs replica processes can read them.

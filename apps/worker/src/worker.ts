@@ -1,4 +1,4 @@
-import { driftingFeatures } from '@slipway/db';
+import { driftingFeatures, pruneQuality } from '@slipway/db';
 import { JOBS, QUEUE_NAMES, type JobHandlers, type JobName, type Requeue } from '@slipway/queue';
 import { hostname } from 'node:os';
 import { DelayedError, Worker } from 'bullmq';
@@ -39,6 +39,10 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
         replicaLogs: ctx.replicaLogDir ? await pruneEndedReplicaLogs(ctx.db, ctx.replicaLogDir, now) : 0,
       };
       if (pruned.events + pruned.replicas + pruned.replicaLogs > 0) log.info(pruned, 'history pruned');
+    },
+    pruneQuality: async () => {
+      const pruned = await pruneQuality({ db: ctx.db, deleteBlob: (digest) => ctx.store.delete(digest) }, Date.now());
+      if (pruned.captureBatches + pruned.predictions + pruned.feedback > 0) log.info(pruned, 'quality data pruned');
     },
     sampleRemoteReplicas: async () => void (await sampleRemoteReplicas({ db: ctx.db, fetchMetrics: fetchReplicaMetrics, clock: Date.now })),
     evaluateAlerts: async () =>

@@ -29,6 +29,7 @@ export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
       variants: d.variants.map((v) => ({
         id: v.id,
         name: v.name,
+        versionId: v.versionId,
         weight: v.trafficWeight,
         role: v.role,
         mirrorPercent: v.mirrorPercent,

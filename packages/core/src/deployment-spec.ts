@@ -106,6 +106,16 @@ export const guardrailsSchema = z.object({
   maxP99Ratio: z.number().min(1).max(100).default(1.5),
   /** Requests the candidate must have answered in a step before the step can pass. */
   minRequests: z.number().int().min(1).max(1_000_000).default(50),
+  /**
+   * Off unless set: the candidate's accuracy (answers joined with feedback since the step began) may be at most
+   * `maxDrop` below the primary's, judged once each side has `minLabels` labels.
+   */
+  accuracy: z
+    .object({
+      maxDrop: z.number().min(0).max(1).default(0.02),
+      minLabels: z.number().int().min(1).max(1_000_000).default(200),
+    })
+    .optional(),
 });
 
 export const DEFAULT_CANARY_STEPS: CanaryStep[] = [10, 25, 50, 100].map((weight) => ({ weight, bakeSeconds: 300 }));

@@ -31,3 +31,4 @@ export * from './replica-log';
 export * from './graph';
 export * from './spend';
 export * from './aliases';
+export * from './quality';

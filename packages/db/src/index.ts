@@ -6,3 +6,5 @@ export { deploymentOpenApi, loadDeploymentDocs, type DeploymentDocs, type Docume
 export { driftingFeatures, loadDriftReferences, loadDriftWindows } from './drift';
 export { loadReplicaLifetimes, loadSpend, settleAndDeleteReplicas } from './spend';
 export { recordAudit, type AuditInput } from './audit';
+export { accuracySince, loadQualityReport, recordFeedback, variantQuality, type QualityWindow, type VariantQuality } from './quality';
+export { pruneQuality } from './quality-retention';

@@ -79,6 +79,12 @@ export const JOBS = {
     schema: z.object({}),
     jobId: () => 'prune-history',
   },
+  /** Periodic: capture hours, ledger rows and feedback past each deployment's quality retention deleted. */
+  pruneQuality: {
+    queue: 'monitoring',
+    schema: z.object({}),
+    jobId: () => 'prune-quality',
+  },
   /** Periodic: CPU and memory of replicas no worker reads from /proc (Kubernetes pods), from their /metrics. */
   sampleRemoteReplicas: {
     queue: 'monitoring',

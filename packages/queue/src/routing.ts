@@ -16,6 +16,8 @@ export const routingTableSchema = z.object({
         z.object({
           id: z.string(),
           name: z.string(),
+          /** The model version the variant serves (captures and the predictions ledger name it). */
+          versionId: z.string().optional(),
           weight: z.number().int().min(0),
           /** The variant's role in its deployment: shadows' answers are compared with the `primary`'s. */
           role: z.enum(['primary', 'candidate', 'shadow']).optional(),

@@ -12,3 +12,4 @@ export {
   ReplicaLogTail,
   ReplicaLogWriter,
 } from './replica-log-files';
+export { concatenateBlobs, readJsonLines } from './capture-files';

@@ -18,6 +18,10 @@ const KINDS: Record<AlertKind, { label: string; help: string }> = {
   p99_latency: { label: 'p99 latency', help: 'The 99th percentile of request latency over the window.' },
   no_traffic: { label: 'No traffic', help: 'Fires when no request arrived over the whole window.' },
   drift: { label: 'Drift', help: 'Fires when a feature drifts from the reference (2 of the last 3 windows breach).' },
+  accuracy: {
+    label: 'Accuracy',
+    help: 'Accuracy of the answers given over the window that received feedback; judged once 30 of them are labelled.',
+  },
 };
 
 /** "error rate > 5%", "p99 > 250 ms", "any feature drifting", in the units the form uses. */
@@ -31,9 +35,13 @@ function condition(rule: Pick<AlertRule, 'kind' | 'threshold' | 'feature'>): str
       return 'no requests';
     case 'drift':
       return rule.feature ? `${rule.feature} drifting` : 'any feature drifting';
+    case 'accuracy':
+      return `accuracy < ${formatShare(rule.threshold ?? 0)}`;
   }
 }
 
+/** Kinds whose threshold is a share, entered in percent. */
+const isShare = (kind: string) => kind === 'error_rate' || kind === 'accuracy';
 const formatShare = (share: number) => `${Number((share * 100).toPrecision(4))}%`;
 /** Thresholds below a millisecond are legitimate (and used in tests); formatMs would round them to 0.00. */
 const formatLatencyMs = (ms: number) => (ms >= 10 ? formatMs(ms) : `${Number(ms.toPrecision(3))} ms`);
@@ -41,7 +49,7 @@ const formatLatencyMs = (ms: number) => (ms >= 10 ? formatMs(ms) : `${Number(ms.
 /** An event's measured value in its kind's unit. */
 function formatValue(kind: string, value: number | null): string {
   if (value === null) return '—';
-  if (kind === 'error_rate') return formatShare(value);
+  if (kind === 'error_rate' || kind === 'accuracy') return formatShare(value);
   if (kind === 'p99_latency') return formatLatencyMs(value);
   if (kind === 'drift') return `${value} ${value === 1 ? 'feature' : 'features'}`;
   return `${value} ${value === 1 ? 'request' : 'requests'}`;
@@ -62,7 +70,7 @@ const emptyDraft: Draft = { kind: 'error_rate', threshold: '5', feature: '', win
 function draftOf(rule: AlertRule): Draft {
   return {
     kind: rule.kind,
-    threshold: rule.threshold === null ? '' : String(rule.kind === 'error_rate' ? Number((rule.threshold * 100).toPrecision(6)) : rule.threshold),
+    threshold: rule.threshold === null ? '' : String(isShare(rule.kind) ? Number((rule.threshold * 100).toPrecision(6)) : rule.threshold),
     feature: rule.feature ?? '',
     windowSeconds: String(rule.windowSeconds),
     cooldownSeconds: String(rule.cooldownSeconds),
@@ -86,7 +94,7 @@ function toRule(draft: Draft): Omit<AlertRuleInput, 'enabled'> {
     if (draft.threshold.trim() === '' || !Number.isFinite(n) || n <= 0)
       throw new Error(`Enter a ${draft.kind === 'error_rate' ? 'percentage' : 'latency'} above 0.`);
     if (draft.kind === 'error_rate' && n > 100) throw new Error('An error rate is at most 100%.');
-    threshold = draft.kind === 'error_rate' ? n / 100 : n;
+    threshold = isShare(draft.kind) ? n / 100 : n;
   }
   return {
     kind: draft.kind,
@@ -165,7 +173,9 @@ function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string;
             id={`${id}-kind`}
             className="select"
             value={draft.kind}
-            onChange={(e) => set({ kind: e.target.value as AlertKind, threshold: e.target.value === 'p99_latency' ? '250' : '5' })}
+            onChange={(e) =>
+              set({ kind: e.target.value as AlertKind, threshold: e.target.value === 'p99_latency' ? '250' : e.target.value === 'accuracy' ? '90' : '5' })
+            }
             aria-describedby={`${id}-kind-hint`}
           >
             {Object.entries(KINDS).map(([kind, look]) => (
@@ -177,14 +187,14 @@ function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string;
         </div>
         {needsThreshold(draft.kind) && (
           <div className="field" style={{ flex: '1 1 140px' }}>
-            <label htmlFor={`${id}-threshold`}>{draft.kind === 'error_rate' ? 'Above (%)' : 'Above (ms)'}</label>
+            <label htmlFor={`${id}-threshold`}>{draft.kind === 'accuracy' ? 'Below (%)' : draft.kind === 'error_rate' ? 'Above (%)' : 'Above (ms)'}</label>
             <input
               id={`${id}-threshold`}
               className="input"
               type="number"
               inputMode="decimal"
               min={0}
-              max={draft.kind === 'error_rate' ? 100 : undefined}
+              max={isShare(draft.kind) ? 100 : undefined}
               step="any"
               value={draft.threshold}
               onChange={(e) => set({ threshold: e.target.value })}

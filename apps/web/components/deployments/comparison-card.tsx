@@ -129,7 +129,8 @@ function ShadowsTable({ shadows, primary }: { shadows: VariantTraffic[]; primary
 function ComparisonSummary({ comparison, byId }: { comparison: VariantComparison; byId: Map<string, VariantTraffic> }) {
   const baseline = byId.get(comparison.baseline);
   const candidate = byId.get(comparison.candidate);
-  const { errorRate, latency } = comparison;
+  const { errorRate, latency, accuracy } = comparison;
+  const hasLabels = accuracy.labels.baseline > 0 || accuracy.labels.candidate > 0;
   const title = `${candidate ? variantLabel(candidate) : 'Candidate'} vs ${baseline ? variantLabel(baseline) : 'baseline'}`;
   const sides = `${candidate ? variantLabel(candidate) : 'candidate'} vs ${baseline ? variantLabel(baseline) : 'baseline'}`;
   return (
@@ -142,9 +143,11 @@ function ComparisonSummary({ comparison, byId }: { comparison: VariantComparison
         <div className="row">
           <Significance significant={latency.significant} what="Latency" />
           <Significance significant={errorRate.significant} what="Error rate" />
+          {hasLabels && <Significance significant={accuracy.significant} what="Accuracy" />}
         </div>
       </div>
       <p>{comparison.summary}</p>
+      {hasLabels && <p>{accuracy.summary}</p>}
       <dl className="meta">
         <div>
           <dt>Error rate, {sides}</dt>
@@ -152,6 +155,15 @@ function ComparisonSummary({ comparison, byId }: { comparison: VariantComparison
             {formatPercent(errorRate.candidate)} vs {formatPercent(errorRate.baseline)} ({formatPValue(errorRate.pValue)})
           </dd>
         </div>
+        {hasLabels && (
+          <div>
+            <dt>Accuracy (from feedback), {sides}</dt>
+            <dd>
+              {formatPercent(accuracy.candidate)} vs {formatPercent(accuracy.baseline)} over {accuracy.labels.candidate} and {accuracy.labels.baseline} labels (
+              {formatPValue(accuracy.pValue)})
+            </dd>
+          </div>
+        )}
         <div>
           <dt>p99, {sides}</dt>
           <dd>

@@ -215,6 +215,9 @@ export function DeploymentView({ name }: { name: string }) {
               <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/drift`}>
                 Drift
               </Link>
+              <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/quality`}>
+                Quality
+              </Link>
               <AlertsLink name={name} />
               <Link className="btn" href={`/deployments/${encodeURIComponent(name)}/docs`}>
                 API docs

@@ -30,8 +30,9 @@ import { createDeploymentSchema, scaleSchema, updateDeploymentSchema } from './d
 import type { ApiErrorCode } from './errors';
 import { machineTypeChangesSchema, newMachineTypeSchema } from './machine-types';
 import { minutesQuerySchema } from './minutes-query';
-import { PATH_PARAMS, pathParamsSchema } from './path-params';
 import { auditQuery } from './audit-log';
+import { PATH_PARAMS, pathParamsSchema } from './path-params';
+import { captureDownloadQuery, captureParams, captureQuery, capturesQuery, qualityQuery, qualitySettingsBody } from './quality';
 import { teamQuotaChangesSchema } from './teams';
 import { createUserSchema } from './users';
 
@@ -423,6 +424,48 @@ export const API = {
     path: '/deployments/{name}/alerts/history',
     summary: 'Alert events (fired, resolved) with webhook delivery, newest first, paginated',
     query: alertHistoryQuery,
+    teamRole: 'viewer',
+  }),
+  getQualitySettings: op({
+    method: 'GET',
+    path: '/deployments/{name}/quality/settings',
+    summary: 'Capture (percentage, size cap, redacted fields, retention) and predictions-ledger retention',
+    teamRole: 'viewer',
+  }),
+  updateQualitySettings: op({
+    method: 'PUT',
+    path: '/deployments/{name}/quality/settings',
+    summary: 'Set capture and ledger retention; gateways apply it within seconds',
+    body: qualitySettingsBody,
+    teamRole: 'member',
+  }),
+  getDeploymentQuality: op({
+    method: 'GET',
+    path: '/deployments/{name}/quality',
+    summary: 'Accuracy, per-class metrics, confusion, calibration, MAE/RMSE, coverage, label delay and an estimate without labels, per variant over time',
+    query: qualityQuery,
+    teamRole: 'viewer',
+  }),
+  listCaptures: op({
+    method: 'GET',
+    path: '/deployments/{name}/captures',
+    summary: 'Recent captured requests (filters: variant, status, time), newest first',
+    query: capturesQuery,
+    teamRole: 'viewer',
+  }),
+  downloadCaptures: op({
+    method: 'GET',
+    path: '/deployments/{name}/captures/download',
+    summary: 'Captures of a time range as one gzip JSON Lines file',
+    query: captureDownloadQuery,
+    teamRole: 'viewer',
+  }),
+  getCapture: op({
+    method: 'GET',
+    path: '/deployments/{name}/captures/{requestId}',
+    summary: 'One capture with its request and answer (redacted fields removed)',
+    params: captureParams,
+    query: captureQuery,
     teamRole: 'viewer',
   }),
   getDeploymentDocs: op({

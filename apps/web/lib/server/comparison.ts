@@ -1,5 +1,5 @@
-import { compareVariants, LATENCY_BUCKET_COUNT, mergeBuckets, percentileFromBuckets } from '@slipway/core';
-import type { VariantRole } from '@slipway/db';
+import { compareAccuracy, compareVariants, LATENCY_BUCKET_COUNT, mergeBuckets, percentileFromBuckets } from '@slipway/core';
+import { accuracySince, type VariantRole } from '@slipway/db';
 import { serverContext } from './context';
 
 /**
@@ -21,10 +21,20 @@ export async function deploymentComparison(deploymentId: string, minutes: number
       select: { variantId: true, mirrored: true, agreed: true, disagreed: true, failed: true, buckets: true },
     }),
   ]);
-  return {
-    window: { minutes },
-    ...compareDeploymentVariants(variants, sumRollups(latencyRows, ['count', 'errors']), sumRollups(shadowRows, ['mirrored', 'agreed', 'disagreed', 'failed'])),
-  };
+  const compared = compareDeploymentVariants(
+    variants,
+    sumRollups(latencyRows, ['count', 'errors']),
+    sumRollups(shadowRows, ['mirrored', 'agreed', 'disagreed', 'failed']),
+  );
+  // Accuracy from the predictions ledger joined with feedback (issue 24), with the same always-valid test.
+  const since = new Date(Date.now() - minutes * 60_000);
+  const comparisons = await Promise.all(
+    compared.comparisons.map(async (c) => ({
+      ...c,
+      accuracy: compareAccuracy(await accuracySince(db, [c.baseline], since), await accuracySince(db, [c.candidate], since)),
+    })),
+  );
+  return { window: { minutes }, ...compared, comparisons };
 }
 
 interface VariantRow {

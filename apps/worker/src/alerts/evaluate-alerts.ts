@@ -1,5 +1,5 @@
 import { alertRuleFieldsSchema, evaluateAlert, mergeBuckets, percentileFromBuckets, type AlertWindowSummary } from '@slipway/core';
-import type { Db } from '@slipway/db';
+import { accuracySince, type Db } from '@slipway/db';
 import type { JobProducer } from '@slipway/queue';
 
 export interface AlertEvaluationDeps {
@@ -27,6 +27,17 @@ export async function trafficSummary(db: Db, deploymentId: string, from: number)
   return { requests, errors, p99Ms: percentileFromBuckets(buckets, 99) };
 }
 
+/** Labelled answers of a deployment's variants answered since `from`, and how many were right (from the ledger and feedback). */
+async function deploymentAccuracy(db: Db, deploymentId: string, from: number): Promise<{ labelled: number; correct: number }> {
+  const variants = await db.variant.findMany({ where: { deploymentId }, select: { id: true } });
+  const sample = await accuracySince(
+    db,
+    variants.map((v) => v.id),
+    new Date(from),
+  );
+  return { labelled: sample.labeled, correct: sample.correct };
+}
+
 /**
  * Checks every rule against its window and records what changed. The rule's state moves only if no other evaluation
  * moved it first (a conditional update in the same transaction as the event), so an event is never recorded twice.
@@ -44,9 +55,10 @@ export async function evaluateAlerts(deps: AlertEvaluationDeps): Promise<{ fired
     const from = now - rule.data.windowSeconds * 1000;
     const traffic = await trafficSummary(db, row.deploymentId, from);
     const drifting = rule.data.kind === 'drift' ? await deps.driftingFeatures(row.deploymentId, from, now) : [];
+    const accuracy = rule.data.kind === 'accuracy' ? await deploymentAccuracy(db, row.deploymentId, from) : {};
     const decision = evaluateAlert(
       rule.data,
-      { ...traffic, driftingFeatures: drifting },
+      { ...traffic, driftingFeatures: drifting, ...accuracy },
       { firing: row.firing, lastFiredAt: row.lastFiredAt?.getTime() ?? null },
       now,
     );

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { deploy, loadRevision, promote, stop, update, type Transitions } from '@slipway/controller';
 import { DEFAULT_MACHINE_CATALOG, LATENCY_BUCKET_COUNT, bucketIndex, deploymentSpecSchema, REPLICA_TOKEN_HEADER, type DeploymentSpec } from '@slipway/core';
-import { createDb, type Db } from '@slipway/db';
+import { createDb, type Db, recordFeedback } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
 import { channels, createRedis, JobProducer, routingTableSchema, type JobName, type JobPayload, type RoutingTable } from '@slipway/queue';
 import { FsBlobStore } from '@slipway/storage';
@@ -269,6 +269,31 @@ describe('deployment controller', () => {
     expect(await db.replica.count({ where: { variantId: v2!.id, state: { in: ['starting', 'ready', 'draining'] } } })).toBe(0);
   });
 
+  it('rolls a canary back when the candidate is less accurate than the primary on the labels received (accuracy guardrail)', async () => {
+    const { id, name } = await newDeployment(1, 1);
+    const deployment = await db.deployment.findUniqueOrThrow({ where: { id } });
+    const guardrails = { minRequests: 20, accuracy: { maxDrop: 0.02, minLabels: 100 } };
+    await update(transitions, deployment, specOf(2, { replicas: 1 }, { type: 'canary', steps: [{ weight: 50, bakeSeconds: 5 }], guardrails }), {
+      author: 'test@example.com',
+    });
+    await reconcileDeployment(controller(), id);
+    const [v1, v2] = await db.variant.findMany({ where: { deploymentId: id }, orderBy: { createdAt: 'asc' } });
+    // Healthy on errors and latency: only accuracy tells them apart.
+    await rollup(v1!.id, 150, 0, 2);
+    await rollup(v2!.id, 150, 0, 2);
+    // What the gateway's ledger would hold for the step, then the labels callers sent: primary right 135 of 150, candidate 105.
+    await answered(id, v1!.id, 150, 135);
+    await answered(id, v2!.id, 150, 105);
+    now += 5_000;
+    await converge(id);
+    const after = await db.deployment.findUniqueOrThrow({ where: { id } });
+    expect(after).toMatchObject({ status: 'ready', targetRevision: 3, stableRevision: 3 });
+    expect(after.statusReason).toBe(
+      'Revision 2 was rolled back: guardrail breached at 50%: accuracy 70.0% vs 90.0% on the primary (limit −2.0 pp) over 150 labels',
+    );
+    expect((await routed(name))?.variants.map((v) => [v.id, v.weight])).toEqual([[v1!.id, 100]]);
+  });
+
   it('holds a paused canary and goes straight to 100 % when promoted', async () => {
     const { id } = await newDeployment(1, 1);
     let deployment = await db.deployment.findUniqueOrThrow({ where: { id } });
@@ -493,6 +518,14 @@ describe('deployment controller', () => {
   }
 
   /** One gateway rollup window: `count` requests, `errors` of them 5xx, all at about `latencyMs`. */
+  /** `count` answers of a variant in the predictions ledger, then feedback saying the first `correct` were right. */
+  async function answered(deploymentId: string, variantId: string, count: number, correct: number) {
+    const rows = Array.from({ length: count }, (_, i) => ({ deploymentId, requestId: randomUUID(), variantId, label: '1', answeredAt: new Date(now + 1) }));
+    await db.prediction.createMany({ data: rows });
+    const items = rows.map((r, i) => ({ requestId: r.requestId, label: i < correct ? '1' : '2' }));
+    expect(await recordFeedback(db, deploymentId, items, now + 2, 90)).toMatchObject({ joined: count, unknown: 0 });
+  }
+
   async function rollup(variantId: string, count: number, errors: number, latencyMs: number) {
     const buckets = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
     buckets[bucketIndex(latencyMs)] = count;

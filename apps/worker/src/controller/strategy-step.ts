@@ -1,6 +1,8 @@
 import {
   blendTraffic,
+  combineGuardrailOutcomes,
   decideRollout,
+  evaluateAccuracyGuardrail,
   evaluateGuardrails,
   splitForJudgement,
   targetFraction,
@@ -11,7 +13,7 @@ import {
   type RolloutState,
 } from '@slipway/core';
 import { recordEvent } from '@slipway/controller';
-import { Prisma, type Db } from '@slipway/db';
+import { accuracySince, Prisma, type Db } from '@slipway/db';
 import type { Requeue } from '@slipway/queue';
 import type { Controller, VariantRow } from './context';
 import { finishDrains, markDraining, retire } from './drain';
@@ -114,7 +116,13 @@ async function judge(db: Db, { stable, target }: Observed, rows: Map<string, Var
   const { candidates, baselines } = splitForJudgement(stable?.spec ?? null, target.spec);
   const ids = (keys: string[]) => keys.map((k) => rows.get(k)?.id).filter((id): id is string => !!id);
   const verdict = evaluateGuardrails(await sampleSince(db, ids(baselines), since), await sampleSince(db, ids(candidates), since), strategy.guardrails);
-  return verdict.outcome === 'pass' ? verdict : { outcome: verdict.outcome, message: verdict.message };
+  const outcomes: GuardrailOutcome[] = [verdict.outcome === 'pass' ? verdict : { outcome: verdict.outcome, message: verdict.message }];
+  const accuracy = strategy.guardrails.accuracy;
+  if (accuracy) {
+    const at = new Date(since);
+    outcomes.push(evaluateAccuracyGuardrail(await accuracySince(db, ids(baselines), at), await accuracySince(db, ids(candidates), at), accuracy));
+  }
+  return combineGuardrailOutcomes(outcomes);
 }
 
 async function saveState(db: Db, deploymentId: string, state: RolloutState): Promise<void> {

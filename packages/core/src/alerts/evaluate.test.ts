@@ -119,4 +119,16 @@ describe('slackPayload', () => {
     };
     expect(slackPayload(alert)).toEqual({ text: ':rotating_light: [fraud] error_rate alert fired: error rate 20.0%', alert });
   });
+
+  it('fires an accuracy rule below its level once enough answers are labelled, and resolves when accuracy recovers', () => {
+    const r = rule({ kind: 'accuracy', threshold: 0.9 });
+    expect(evaluateAlert(r, { ...quiet, labelled: 29, correct: 0 }, never, 0)).toEqual({ action: 'none', reason: 'healthy' });
+    expect(evaluateAlert(r, { ...quiet, labelled: 100, correct: 80 }, never, 0)).toEqual({
+      action: 'fire',
+      value: 0.8,
+      message: 'accuracy 80.0% (80 of 100 labels) on answers over the last 60 s is below 90.0%',
+    });
+    expect(evaluateAlert(r, { ...quiet, labelled: 100, correct: 95 }, { firing: true, lastFiredAt: 0 }, 1)).toMatchObject({ action: 'resolve', value: 0.95 });
+    expect(alertRuleInputSchema.safeParse({ kind: 'accuracy', threshold: 1.5 }).success).toBe(false);
+  });
 });

@@ -8,7 +8,13 @@ export interface AlertWindowSummary {
   p99Ms: number | null;
   /** Drifting features as `variant/feature`. */
   driftingFeatures: readonly string[];
+  /** Answers in the window that received a label, and how many of them were right (accuracy rules). */
+  labelled?: number;
+  correct?: number;
 }
+
+/** Labels an accuracy rule needs in its window before it judges (fewer say nothing either way). */
+export const MIN_LABELS_FOR_ACCURACY_ALERT = 30;
 
 export interface AlertState {
   firing: boolean;
@@ -43,6 +49,11 @@ export function measure(rule: Pick<AlertRuleFields, 'kind' | 'threshold' | 'feat
       const drifting = watchedDrift(rule.feature, summary.driftingFeatures);
       return { value: drifting.length, breached: drifting.length > 0 };
     }
+    case 'accuracy': {
+      const labelled = summary.labelled ?? 0;
+      const value = labelled > 0 ? (summary.correct ?? 0) / labelled : 1;
+      return { value, breached: labelled >= MIN_LABELS_FOR_ACCURACY_ALERT && value < threshold };
+    }
   }
 }
 
@@ -62,6 +73,10 @@ function describe(
       return firing ? `p99 latency ${value.toFixed(1)} ms ${over} is above ${rule.threshold} ms` : `p99 latency back to ${value.toFixed(1)} ms ${over}`;
     case 'no_traffic':
       return firing ? `no requests ${over}` : `${value} requests ${over}`;
+    case 'accuracy':
+      return firing
+        ? `accuracy ${(value * 100).toFixed(1)}% (${summary.correct ?? 0} of ${summary.labelled ?? 0} labels) on answers ${over} is below ${((rule.threshold ?? 0) * 100).toFixed(1)}%`
+        : `accuracy back to ${(value * 100).toFixed(1)}% on answers ${over}`;
     case 'drift':
       return firing
         ? `drifting: ${watchedDrift(rule.feature, summary.driftingFeatures).join(', ')}`

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** What a rule watches: drifting features, the 5xx share, p99 latency, or the absence of requests. */
-export const ALERT_KINDS = ['drift', 'error_rate', 'p99_latency', 'no_traffic'] as const;
+/** What a rule watches: drifting features, the 5xx share, p99 latency, the absence of requests, or accuracy from feedback. */
+export const ALERT_KINDS = ['drift', 'error_rate', 'p99_latency', 'no_traffic', 'accuracy'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -13,7 +13,7 @@ export const ALERT_COOLDOWN_SECONDS = { min: 0, max: DAY_SECONDS } as const;
 /** Each editable field once, without defaults: creation adds them, an edit (PATCH) takes any subset. */
 const ruleFields = {
   kind: z.enum(ALERT_KINDS),
-  /** A share (0..1) for error_rate, milliseconds for p99_latency; none for the other kinds. */
+  /** A share (0..1) for error_rate (above) and accuracy (below), milliseconds for p99_latency; none for the other kinds. */
   threshold: z.number().positive().max(600_000).nullable(),
   /** Drift rules only: the one feature (input column or output, of any variant) to watch; null watches every feature. */
   feature: z.string().trim().min(1).max(200).nullable(),
@@ -43,7 +43,7 @@ export type AlertRuleFields = z.infer<typeof alertRuleFieldsSchema>;
 
 /** Kinds that compare a measured value with a threshold; the others have none. */
 export function needsThreshold(kind: AlertKind): boolean {
-  return kind === 'error_rate' || kind === 'p99_latency';
+  return kind === 'error_rate' || kind === 'p99_latency' || kind === 'accuracy';
 }
 
 /**
@@ -55,8 +55,8 @@ export function ruleProblems(rule: Pick<AlertRuleFields, 'kind' | 'threshold' | 
   if (!needsThreshold(rule.kind)) {
     if (rule.threshold !== null) problems.push({ path: 'threshold', message: `a ${rule.kind} rule takes no threshold` });
   } else if (rule.threshold === null) problems.push({ path: 'threshold', message: `a ${rule.kind} rule needs a threshold` });
-  else if (rule.kind === 'error_rate' && rule.threshold > 1)
-    problems.push({ path: 'threshold', message: 'an error_rate threshold is a share between 0 and 1' });
+  else if ((rule.kind === 'error_rate' || rule.kind === 'accuracy') && rule.threshold > 1)
+    problems.push({ path: 'threshold', message: `an ${rule.kind} threshold is a share between 0 and 1` });
   if (rule.kind !== 'drift' && rule.feature !== null) problems.push({ path: 'feature', message: `only drift rules watch a feature, not ${rule.kind}` });
   return problems;
 }
