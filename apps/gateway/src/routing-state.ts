@@ -28,8 +28,12 @@ export class RoutingState {
   private readonly cursors = new Map<string, number>();
   private readonly listeners: (() => void)[] = [];
 
+  /** Variant id -> deployment id of every canary candidate in the table. */
+  private candidates = new Map<string, string>();
+
   replace(table: RoutingTable): void {
     this.table = table;
+    this.candidates = new Map(Object.values(table.deployments).flatMap((d) => (d.canary?.candidates ?? []).map((id) => [id, d.id] as const)));
     for (const listener of this.listeners) listener();
   }
 
@@ -40,6 +44,11 @@ export class RoutingState {
 
   deployment(name: string): RoutedDeployment | undefined {
     return this.table.deployments[name];
+  }
+
+  /** The deployment whose canary step judges this variant as its candidate, if any. */
+  canaryOf(variantId: string): string | undefined {
+    return this.candidates.get(variantId);
   }
 
   variantIds(): string[] {

@@ -12,6 +12,7 @@ import { HoldAndWake } from './hold-and-wake';
 import { InFlightTracker } from './in-flight';
 import { inferenceHandler } from './inference';
 import { LatencyRecorder } from './latency-recorder';
+import { LiveCounters } from './live-counters';
 import { GatewayMetrics } from './metrics';
 import { ShadowMirror } from './mirror';
 import { OutlierDetector } from './outliers';
@@ -37,6 +38,8 @@ export interface GatewayOptions {
   /** Bearer token that `/metrics` requires; without one, `/metrics` answers nobody. */
   metricsToken?: string;
   rollupIntervalMs: number;
+  /** How often the live counters the canary guardrail reads are added to Redis (default 100 ms). */
+  liveCountsIntervalMs?: number;
   maxBodyBytes: number;
   /** `framed` (the default): replicas' framed listeners where announced; `http`: always plain HTTP. */
   upstreamTransport?: 'framed' | 'http';
@@ -78,10 +81,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await routing.follow(options.redis, subscriber, options.prefix, () => keys.invalidate());
   rollups.start(options.rollupIntervalMs);
   inFlight.start(options.redis, options.prefix);
+  const live = new LiveCounters(options.redis, options.prefix, (variantId) => routing.canaryOf(variantId));
+  live.start(options.liveCountsIntervalMs);
 
   const mirror = new ShadowMirror({ routing, outliers, framed, shadows });
   const inference = inferenceHandler({
-    accounting: { inFlight, metrics, recorder },
+    accounting: { inFlight, metrics, recorder, live },
     admit: createAdmission({ keys, limiter, deployment, maxBodyBytes: options.maxBodyBytes }),
     upstream: new Upstream({ routing, outliers, framed }),
     responder: new Responder({ outliers, mirror: (answered) => mirror.mirror(answered) }),
@@ -118,6 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
       framed?.close();
       inFlight.stop();
+      await live.stop();
       await rollups.stop();
       subscriber.disconnect();
     },
