@@ -16,7 +16,7 @@ export function liveCountsKey(prefix: string, variantId: string): string {
 }
 
 /** A gateway asks the controllers to look at a canary now: one of its candidates just failed requests. */
-export const guardrailNudgeSchema = z.object({ deploymentId: z.string() });
+export const guardrailNudgeSchema = z.object({ deploymentId: z.string().uuid() });
 export type GuardrailNudge = z.infer<typeof guardrailNudgeSchema>;
 
 export function guardrailChannel(prefix: string): string {
