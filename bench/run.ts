@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { PlatformEnv } from '../scripts/lib/platform';
 import { benchAutoscale } from './autoscale';
 import { benchBodyLimits } from './body-limits';
+import { benchCanary } from './canary';
 import { benchDrift } from './drift';
 import { benchRateLimit } from './rate-limit';
 import { benchRollout } from './rollout';
@@ -21,6 +22,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   'rate-limit': benchRateLimit,
   'body-limits': benchBodyLimits,
   startup: benchStartup,
+  canary: benchCanary,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;
