@@ -61,7 +61,7 @@ export function startWorkers(
   options: { concurrency?: number; lockDurationMs?: number; handOffIntervalMs?: number } = {},
 ): { close(): Promise<void> } {
   const handlers = jobHandlers(ctx);
-  const lockDuration = options.lockDurationMs ?? 3_000;
+  const lockDuration = options.lockDurationMs ?? 5_000;
   const name = `${hostname()}:${process.pid}`;
   const workers = QUEUE_NAMES.map((queue) => {
     const worker = new Worker(
