@@ -52,7 +52,8 @@ async function badCanary(api: ApiClient, platform: RunningPlatform, key: string,
     url: `${platform.gatewayUrl}/models/${name}/predict`,
     body: JSON.stringify({ inputs: { features: [[5.1, 3.5, 1.4, 0.2]] } }),
     connections: CONNECTIONS,
-    seconds: 8,
+    // Long enough to cover the candidate's start under a loaded machine, the canary step and the rollback.
+    seconds: 20,
     headers: { authorization: `Bearer ${key}` },
   };
   await until('gateway routes', async () =>
