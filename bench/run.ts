@@ -6,6 +6,7 @@ import type { PlatformEnv } from '../scripts/lib/platform';
 import { benchAutoscale } from './autoscale';
 import { benchBodyLimits } from './body-limits';
 import { benchCapture } from './capture';
+import { benchCanary } from './canary';
 import { benchDrift } from './drift';
 import { benchGraph } from './graph';
 import { benchRateLimit } from './rate-limit';
@@ -29,6 +30,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   graph: benchGraph,
   spend: benchSpend,
   capture: benchCapture,
+  canary: benchCanary,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

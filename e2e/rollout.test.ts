@@ -108,23 +108,31 @@ describe('deployments that live', () => {
     ]);
   });
 
-  it('rolls a canary that answers 5xx back automatically, saying which guardrail broke', async () => {
+  it('rolls a canary whose candidate fails every request back at its first step, and callers under load never see a failure', async () => {
     const name = `canary-bad-${suffix}`;
     await deployV1(name, 1);
-    const traffic = load(name, 4);
+    const traffic = load(name, 16);
+    // Default guardrails (50 requests); retrying the candidate's failures on the primary is the canary default.
     const strategy = {
       type: 'canary',
       steps: [
-        { weight: 50, bakeSeconds: 2 },
-        { weight: 100, bakeSeconds: 2 },
+        { weight: 10, bakeSeconds: 120 },
+        { weight: 50, bakeSeconds: 120 },
       ],
-      guardrails: { minRequests: 20 },
     };
     expect((await admin.request('PATCH', `/api/v1/deployments/${name}`, { versionLabel: 3, strategy })).status).toBe(202);
     const { deployment: after } = await admin.waitFor(`/api/v1/deployments/${name}`, ready(3));
-    await traffic.stop();
-    expect(after.statusReason).toMatch(/^Revision 2 was rolled back: guardrail breached at 50%: error rate \d+\.\d% vs 0\.0% on the primary/);
+    const answers = await traffic.stop();
+    // The candidate failed requests (the guardrail counted them), yet every caller got the primary's answer.
+    expect(after.statusReason).toMatch(
+      /^Revision 2 was rolled back: guardrail breached at 10%: \d+ of \d+ requests failed on the candidate vs 0\.0% on the primary/,
+    );
+    expect(answers.length).toBeGreaterThan(50);
+    expect(traffic.failed()).toEqual([]);
+    expect(new Set(answers.map((a) => a.version))).toEqual(new Set(['1']));
     expect(after.variants.map((v: any) => [v.version.label, v.trafficWeight])).toEqual([[1, 100]]);
+    const messages = (await admin.request('GET', `/api/v1/deployments/${name}/events`)).body.events.map((e: { message: string }) => e.message);
+    expect(messages.some((m: string) => /passed its guardrails|waiting for traffic/.test(m))).toBe(false);
     const { revisions } = (await admin.request('GET', `/api/v1/deployments/${name}/revisions`)).body;
     expect(revisions[0]).toMatchObject({ number: 3, author: 'controller', changes: ['primary: v3 → v1', expect.stringMatching(/^strategy: canary/)] });
     // After the rollback every caller is answered by v1 again.

@@ -269,15 +269,22 @@ describe('several processes of each kind', () => {
       process.kill(ownerPid, 'SIGKILL');
 
       const successors = new Set<string>();
+      const stalls: number[] = [];
       const done = await until('the rollout to finish', async () => {
         const job = await queue.getJob(`reconcile-${deployment.id}`);
-        if (job?.processedBy && job.processedBy !== owner) successors.add(job.processedBy);
+        if (job?.processedBy && job.processedBy !== owner) {
+          successors.add(job.processedBy);
+          stalls.push(job.stalledCounter);
+        }
         const { body } = await admin.request('GET', `/api/v1/deployments/${name}`);
         return body.deployment.status === 'ready' && body.deployment.stableRevision === 2 ? body.deployment : undefined;
       });
       expect(done.variants.map((v: any) => [v.version.label, v.replicaList.filter((r: any) => r.state === 'ready').length])).toEqual([[2, 2]]);
       expect(successors.size).toBeGreaterThanOrEqual(1);
       expect([...successors].every((s) => Number(s.split(':').at(-1)) !== ownerPid)).toBe(true);
+      // Handed off explicitly (the dead owner's lock released by the survivor), not found stalled once its lock expired.
+      expect(stalls.length).toBeGreaterThan(0);
+      expect(stalls.every((n) => n === 0)).toBe(true);
       expect((await predict(stack.gatewayUrl, (await admin.request('POST', '/api/v1/api-keys', { name: `wk-${suffix}` })).body.key, name)).status).toBe(200);
     } finally {
       await queue.close();

@@ -41,6 +41,17 @@ export class RequestAccounting {
     return performance.now() - this.started;
   }
 
+  /**
+   * An attempt that failed and is retried elsewhere (a canary candidate's 5xx or lost connection, sent on to the
+   * primary): recorded at once against the variant that failed, so its failure still counts; the clock restarts
+   * for the next attempt.
+   */
+  attemptFailed(status: number): void {
+    if (this.settled || this.variantId === undefined) return;
+    this.onAnswered(this.variantId, status, performance.now() - this.started);
+    this.restartClock();
+  }
+
   /** A replica answered with this status: recorded when the response closes. */
   answered(status: number): void {
     this.status = status;

@@ -5,6 +5,7 @@ import { sendError } from './errors';
 import type { UpstreamAnswer } from './forward';
 import type { InFlightTracker } from './in-flight';
 import type { LatencyRecorder } from './latency-recorder';
+import type { LiveCounters } from './live-counters';
 import type { GatewayMetrics } from './metrics';
 import { type Answered, ShadowMirror } from './mirror';
 import type { OutlierDetector } from './outliers';
@@ -21,6 +22,8 @@ export interface AccountingDeps {
   inFlight: InFlightTracker;
   metrics: Pick<GatewayMetrics, 'observe'>;
   recorder: Pick<LatencyRecorder, 'record'>;
+  /** The shared live counters the canary guardrail reads. */
+  live?: Pick<LiveCounters, 'record'>;
 }
 
 /**
@@ -31,6 +34,7 @@ export function startAccounting(deps: AccountingDeps, res: ServerResponse, route
   return new RequestAccounting(res, deps.inFlight, (variantId, status, latencyMs) => {
     deps.metrics.observe(route.deploymentName, variantId, status, latencyMs);
     deps.recorder.record(variantId, latencyMs, status);
+    deps.live?.record(variantId, status, latencyMs);
   });
 }
 

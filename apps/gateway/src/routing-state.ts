@@ -34,6 +34,9 @@ export class RoutingState {
   private readonly listeners: (() => void)[] = [];
   private graphs = new Map<string, ServingGraph>();
 
+  /** Variant id -> deployment id of every canary candidate in the table. */
+  private candidates = new Map<string, string>();
+
   replace(table: RoutingTable): void {
     this.table = table;
     const graphs = new Map<string, ServingGraph>();
@@ -43,6 +46,7 @@ export class RoutingState {
       if (parsed.success) graphs.set(name, { ...graph, parsed: parsed.data });
     }
     this.graphs = graphs;
+    this.candidates = new Map(Object.values(table.deployments).flatMap((d) => (d.canary?.candidates ?? []).map((id) => [id, d.id] as const)));
     for (const listener of this.listeners) listener();
   }
 
@@ -57,6 +61,11 @@ export class RoutingState {
 
   graph(name: string): ServingGraph | undefined {
     return this.graphs.get(name);
+  }
+
+  /** The deployment whose canary step judges this variant as its candidate, if any. */
+  canaryOf(variantId: string): string | undefined {
+    return this.candidates.get(variantId);
   }
 
   variantIds(): string[] {

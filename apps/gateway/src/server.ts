@@ -19,6 +19,7 @@ import { GraphStepMetrics } from './graph/graph-metrics';
 import { type GraphRouteDeps, graphDocsKind, graphRouteKinds } from './graph/graph-route';
 import { StepCaller } from './graph/step-call';
 import { GraphTraces, type TraceSink } from './graph/traces';
+import { LiveCounters } from './live-counters';
 import { GatewayMetrics } from './metrics';
 import { ShadowMirror } from './mirror';
 import { OutlierDetector } from './outliers';
@@ -47,6 +48,8 @@ export interface GatewayOptions {
   /** Bearer token that `/metrics` requires; without one, `/metrics` answers nobody. */
   metricsToken?: string;
   rollupIntervalMs: number;
+  /** How often the live counters the canary guardrail reads are added to Redis (default 100 ms). */
+  liveCountsIntervalMs?: number;
   maxBodyBytes: number;
   /** `framed` (the default): replicas' framed listeners where announced; `http`: always plain HTTP. */
   upstreamTransport?: 'framed' | 'http';
@@ -101,11 +104,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await routing.follow(options.redis, subscriber, options.prefix, () => keys.invalidate());
   rollups.start(options.rollupIntervalMs);
   inFlight.start(options.redis, options.prefix);
+  const live = new LiveCounters(options.redis, options.prefix, (variantId) => routing.canaryOf(variantId));
+  live.start(options.liveCountsIntervalMs);
 
   const quality = await startQuality({ db: options.db, keys, blobs: options.blobs, maxBodyBytes: options.maxBodyBytes, ...options.quality });
   const mirror = new ShadowMirror({ routing, outliers, framed, shadows });
   const inference = inferenceHandler({
-    accounting: { inFlight, metrics, recorder },
+    accounting: { inFlight, metrics, recorder, live },
     admit: createAdmission({ keys, limiter, deployment, maxBodyBytes: options.maxBodyBytes, usage }),
     upstream: new Upstream({ routing, outliers, framed }),
     responder: new Responder({ outliers, mirror: (answered) => mirror.mirror(answered), quality: quality.onAnswer }),
@@ -122,6 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     observe: (deployment, variantId, status, latencyMs) => {
       metrics.observe(deployment, variantId, status, latencyMs);
       recorder.record(variantId, latencyMs, status);
+      live.record(variantId, status, latencyMs);
     },
   });
   const graphDeps: GraphRouteDeps = {
@@ -158,7 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   for (const kind of INFERENCE_ROUTES) routes.add({ ...kind, handle: inference });
   const services = serviceHandler({
     authorize: createAuthorization({ keys, limiter, deployment }),
-    accounting: { inFlight, metrics, recorder },
+    accounting: { inFlight, metrics, recorder, live },
     routing,
     outliers,
     holding,
@@ -193,6 +199,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
       framed?.close();
       inFlight.stop();
+      await live.stop();
       await rollups.stop();
       await quality.close();
       subscriber.disconnect();

@@ -32,7 +32,12 @@ describe('variant choice', () => {
 
 describe('Upstream', () => {
   /** A call as admission hands it over, from a request nobody sends (relay never reads it). */
-  function callFor(deployment: ReturnType<typeof ab>, unit: number, inFlight = new InFlightTracker()): Call {
+  function callFor(
+    deployment: ReturnType<typeof ab>,
+    unit: number,
+    inFlight = new InFlightTracker(),
+    recorded: (variantId: string, status: number) => void = () => undefined,
+  ): Call {
     const req = new IncomingMessage(new Socket());
     req.method = 'POST';
     req.headers['content-type'] = 'application/json';
@@ -45,7 +50,7 @@ describe('Upstream', () => {
       body: Buffer.from('{}'),
       pinned: undefined,
       unit,
-      accounting: new RequestAccounting(res, inFlight, () => undefined),
+      accounting: new RequestAccounting(res, inFlight, recorded),
       mayHold: true,
     };
   }
@@ -92,5 +97,72 @@ describe('Upstream', () => {
     const upstream = new Upstream({ routing: new RoutingState(), outliers: new OutlierDetector(), framed: undefined });
     expect(await upstream.relay({ ...callFor(ab([], []), 0.1), mayHold: false })).toEqual({ outcome: 'unavailable', code: 'no_ready_replica' });
     expect(await upstream.relay(callFor(ab([dead.url], []), 0.1))).toEqual({ outcome: 'unavailable', code: 'upstream_unavailable' });
+  });
+
+  describe('under a canary that retries on the primary', () => {
+    const canary = (candidate: string[], primary: string[], retryOnPrimary = true) => ({
+      ...deploymentOf([
+        { name: 'stable', weight: 90, replicas: primary },
+        { name: 'canary', weight: 10, replicas: candidate },
+      ]),
+      canary: { candidates: ['canary'], retryOnPrimary },
+    });
+
+    it("answers a request the candidate fails with the primary's answer, and records the candidate's failure", async () => {
+      const failing = await listen((_req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"boom"}'));
+      const primary = await listen((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+      try {
+        const recorded: [string, number][] = [];
+        const inFlight = new InFlightTracker();
+        const upstream = new Upstream({ routing: new RoutingState(), outliers: new OutlierDetector(), framed: undefined });
+        const relayed = await upstream.relay(callFor(canary([failing.url], [primary.url]), 0.95, inFlight, (v, s) => recorded.push([v, s])));
+        expect(relayed).toMatchObject({ outcome: 'answered', target: { variant: { name: 'stable' } } });
+        if (relayed.outcome === 'answered' && relayed.upstream instanceof IncomingMessage) {
+          expect(relayed.upstream.statusCode).toBe(200);
+          relayed.upstream.resume();
+        }
+        expect(recorded).toEqual([['canary', 500]]);
+        expect([inFlight.get('canary'), inFlight.get('stable')]).toEqual([0, 1]);
+      } finally {
+        await failing.close();
+        await primary.close();
+      }
+    });
+
+    it('sends a request the candidate never answered to the primary, and counts it as the candidate failing', async () => {
+      const dead = await listen(() => undefined);
+      await dead.close();
+      const primary = await listen((_req, res) => res.writeHead(200).end('{}'));
+      try {
+        const recorded: [string, number][] = [];
+        const upstream = new Upstream({ routing: new RoutingState(), outliers: new OutlierDetector(), framed: undefined });
+        const relayed = await upstream.relay(callFor(canary([dead.url], [primary.url]), 0.95, undefined, (v, s) => recorded.push([v, s])));
+        expect(relayed).toMatchObject({ outcome: 'answered', target: { variant: { name: 'stable' } } });
+        if (relayed.outcome === 'answered' && relayed.upstream instanceof IncomingMessage) relayed.upstream.resume();
+        expect(recorded).toEqual([['canary', 502]]);
+      } finally {
+        await primary.close();
+      }
+    });
+
+    it("passes the candidate's 5xx through when the deployment does not retry, and never retries the primary's own 5xx", async () => {
+      const failing = await listen((_req, res) => res.writeHead(503).end('{}'));
+      try {
+        const upstream = new Upstream({ routing: new RoutingState(), outliers: new OutlierDetector(), framed: undefined });
+        for (const [deployment, unit, name] of [
+          [canary([failing.url], ['http://127.0.0.1:1'], false), 0.95, 'canary'],
+          [canary(['http://127.0.0.1:1'], [failing.url]), 0.1, 'stable'],
+        ] as const) {
+          const relayed = await upstream.relay(callFor(deployment, unit));
+          expect(relayed).toMatchObject({ outcome: 'answered', target: { variant: { name } } });
+          if (relayed.outcome === 'answered' && relayed.upstream instanceof IncomingMessage) {
+            expect(relayed.upstream.statusCode).toBe(503);
+            relayed.upstream.resume();
+          }
+        }
+      } finally {
+        await failing.close();
+      }
+    });
   });
 });

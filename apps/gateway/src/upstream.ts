@@ -1,3 +1,4 @@
+import { IncomingMessage } from 'node:http';
 import { pickWeighted } from '@slipway/core';
 import type { RoutedDeployment } from '@slipway/queue';
 import type { Call } from './call';
@@ -55,32 +56,56 @@ export class Upstream {
     return routing.pick(call.deployment, options) ?? routing.pick(call.deployment, { ...options, isExcluded: (a) => failed.has(a) });
   }
 
-  /** Forwards the call, retrying other replicas while none answers. */
+  /**
+   * Forwards the call, retrying other replicas while none answers. Under a canary that retries on the primary, a
+   * request a candidate fails (5xx or no answer) is recorded as the candidate's failure and sent once to a
+   * variant that is not a candidate: the caller gets the primary's answer.
+   */
   async relay(call: Call): Promise<Relayed> {
     const { req, route, body, accounting } = call;
-    const variant = chooseVariant(call.deployment, call.unit, call.pinned);
+    let variant = chooseVariant(call.deployment, call.unit, call.pinned);
     if (variant && variant.replicas.length === 0 && call.mayHold) return { outcome: 'asleep', variant };
     const failed = new Set<string>();
+    let retriedOnPrimary = false;
     for (;;) {
       const target = this.target(call, variant, failed);
       if (!target) return { outcome: 'unavailable', code: failed.size > 0 ? 'upstream_unavailable' : 'no_ready_replica' };
       accounting.assign(target.variant.id);
+      const primary: RoutedVariant | undefined = retriedOnPrimary ? undefined : primaryFor(call, target.variant);
+      let upstream: UpstreamAnswer;
       try {
-        const upstream = await forward(
-          this.deps.framed,
-          target.replica,
-          req.method!,
-          route.upstreamPath,
-          req.headers['content-type'] ?? 'application/json',
-          body,
-        );
-        return { outcome: 'answered', target, upstream };
+        upstream = await forward(this.deps.framed, target.replica, req.method!, route.upstreamPath, req.headers['content-type'] ?? 'application/json', body);
       } catch (error) {
         if (!(error instanceof ConnectionFailedError)) throw error;
         // No answer came back: the replica is gone or restarting; retry elsewhere.
         failed.add(target.replica.address);
         this.deps.outliers.eject(target.replica.address);
+        if (primary) [variant, retriedOnPrimary] = [primary, true];
+        if (primary) accounting.attemptFailed(502);
+        continue;
       }
+      const status = statusOf(upstream);
+      if (!primary || status < 500) return { outcome: 'answered', target, upstream };
+      if (upstream instanceof IncomingMessage) upstream.resume();
+      accounting.attemptFailed(status);
+      [variant, retriedOnPrimary] = [primary, true];
     }
   }
+}
+
+function statusOf(upstream: UpstreamAnswer): number {
+  return upstream instanceof IncomingMessage ? (upstream.statusCode ?? 502) : upstream.status;
+}
+
+/**
+ * Where a request the candidate `variant` fails goes instead, when its deployment's canary retries on the
+ * primary: a serving variant that is not a candidate and has a ready replica, by weight. Undefined otherwise.
+ */
+export function primaryFor(call: Pick<Call, 'deployment' | 'unit'>, variant: RoutedVariant): RoutedVariant | undefined {
+  const canary = call.deployment.canary;
+  if (!canary?.retryOnPrimary || !canary.candidates.includes(variant.id)) return undefined;
+  return pickWeighted(
+    call.deployment.variants.filter((v) => v.weight > 0 && v.replicas.length > 0 && !canary.candidates.includes(v.id)),
+    call.unit,
+  );
 }

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { createDb } from '@slipway/db';
 import { secretKeyFrom } from '@slipway/controller';
-import { channels, createRedis, JobProducer, wakeRequestSchema } from '@slipway/queue';
+import { channels, createRedis, guardrailChannel, JobProducer, wakeRequestSchema } from '@slipway/queue';
 import { blobStoreConfigFromEnv, createBlobStore, replicaLogDir } from '@slipway/storage';
 import { ArtifactCache } from './artifact-cache';
 import { Autoscaler } from './controller/autoscale';
+import { GuardrailNudges } from './controller/guardrail-nudges';
 import { ReplicaHealth } from './controller/health';
 import { replicaRoom } from './controller/quota-room';
 import { createDriver } from './drivers/create-driver';
@@ -45,14 +46,17 @@ const ctx = { db, redis, driver, store, artifacts, prefix: env.SLIPWAY_PREFIX, c
 
 // Gateways holding requests for a sleeping deployment ask for it here: waking must not wait for a tick.
 const subscriber = redis.duplicate();
-subscriber.on('message', (_channel: string, message: string) => {
+// Gateways nudge a canary whose candidate just failed requests: its step is judged now, not at its next look.
+const nudge = new GuardrailNudges(producer);
+subscriber.on('message', (channel: string, message: string) => {
+  if (channel === guardrailChannel(env.SLIPWAY_PREFIX)) return nudge.receive(message);
   const request = wakeRequestSchema.safeParse(JSON.parse(message));
   if (request.success)
     void autoscaler
       .wake(request.data.deploymentId, request.data.variantIds)
       .catch((err) => log.error({ err, deploymentId: request.data.deploymentId }, 'waking failed'));
 });
-await subscriber.subscribe(channels(env.SLIPWAY_PREFIX).wake);
+await subscriber.subscribe(channels(env.SLIPWAY_PREFIX).wake, guardrailChannel(env.SLIPWAY_PREFIX));
 
 // Replicas of an earlier worker process keep serving: the first resync adopts the live ones and replaces the rest.
 await health.resync();

@@ -1,7 +1,7 @@
 import { driftingFeatures, pruneQuality } from '@slipway/db';
 import { JOBS, QUEUE_NAMES, type JobHandlers, type JobName, type Requeue } from '@slipway/queue';
 import { hostname } from 'node:os';
-import { DelayedError, Worker } from 'bullmq';
+import { DelayedError, Queue, Worker } from 'bullmq';
 import { deliverAlert, markDeliveryFailed } from './alerts/deliver-alert';
 import { evaluateAlerts } from './alerts/evaluate-alerts';
 import type { WorkerContext } from './context';
@@ -12,6 +12,7 @@ import { pruneDeploymentEvents, pruneEndedReplicaLogs, pruneEndedReplicas } from
 import { inspectVersion } from './inspect-version';
 import { compactLatencyRollups, compactShadowRollups } from './rollup-compaction';
 import { fetchReplicaMetrics, sampleRemoteReplicas } from './resources/remote-sampler';
+import { handOffDeadOwners } from './takeover';
 import { log } from './log';
 
 export function jobHandlers(ctx: WorkerContext): JobHandlers {
@@ -60,9 +61,13 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
  * One BullMQ worker per queue; each job's payload is re-validated against its schema. A handler that
  * asks to run again later (a bake or drain time) moves its job to delayed rather than holding a slot.
  * Job locks are short so that a killed worker's jobs are picked up by its successor (or a sibling) within
- * seconds. Each job records which process ran it last (`processedBy`: host and pid).
+ * seconds, and a dead process on this host is handed off explicitly at once (takeover.ts). Each job records
+ * which process ran it last (`processedBy`: host and pid).
  */
-export function startWorkers(ctx: WorkerContext, options: { concurrency?: number; lockDurationMs?: number } = {}): { close(): Promise<void> } {
+export function startWorkers(
+  ctx: WorkerContext,
+  options: { concurrency?: number; lockDurationMs?: number; handOffIntervalMs?: number } = {},
+): { close(): Promise<void> } {
   const handlers = jobHandlers(ctx);
   const lockDuration = options.lockDurationMs ?? 5_000;
   const name = `${hostname()}:${process.pid}`;
@@ -80,7 +85,16 @@ export function startWorkers(ctx: WorkerContext, options: { concurrency?: number
           throw new DelayedError();
         }
       },
-      { name, connection: ctx.redis.duplicate(), prefix: ctx.prefix, concurrency: options.concurrency ?? 8, lockDuration, stalledInterval: lockDuration },
+      {
+        name,
+        connection: ctx.redis.duplicate(),
+        prefix: ctx.prefix,
+        concurrency: options.concurrency ?? 8,
+        lockDuration,
+        // A killed worker on another host: its lock expires, and the next check (at most a second later) requeues its jobs.
+        stalledInterval: 1_000,
+        maxStalledCount: 2,
+      },
     );
     worker.on('failed', (job, error) => {
       const attempts = job?.opts.attempts ?? 1;
@@ -96,5 +110,34 @@ export function startWorkers(ctx: WorkerContext, options: { concurrency?: number
     });
     return worker;
   });
-  return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+  const handOff = startHandOff(ctx, options.handOffIntervalMs ?? 1_000);
+  return {
+    close: async () => {
+      await handOff.stop();
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
+
+/**
+ * Jobs a dead worker process on this host still holds go back to waiting at once: at start (the restarted
+ * self takes over its predecessor's) and every `intervalMs` (a sibling takes over a killed one's).
+ */
+function startHandOff(ctx: WorkerContext, intervalMs: number): { stop(): Promise<void> } {
+  const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: ctx.redis, prefix: ctx.prefix }));
+  const host = hostname();
+  let running: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    running = Promise.all(queues.map((q) => handOffDeadOwners(q, host))).catch((err) => log.warn({ err }, 'looking for jobs of dead workers failed'));
+  };
+  sweep();
+  const timer = setInterval(sweep, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+      await Promise.all(queues.map((q) => q.close()));
+    },
+  };
 }

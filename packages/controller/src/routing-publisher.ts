@@ -1,3 +1,4 @@
+import { rolloutStateSchema } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import { channels, type RoutingTable } from '@slipway/queue';
 import type { Redis } from 'ioredis';
@@ -26,6 +27,7 @@ export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
       id: d.id,
       name: d.name,
       teamId: d.teamId,
+      ...canaryOf(d.status, d.rollout),
       variants: d.variants.map((v) => ({
         id: v.id,
         name: v.name,
@@ -43,6 +45,14 @@ export async function buildRoutingTable(db: Db): Promise<RoutingTable> {
   }
   table.graphs = await graphRoutes(db, db);
   return table;
+}
+
+/** A deployment in a canary step: the sets under judgement, so gateways count them and can retry their failures. */
+function canaryOf(status: string, rollout: unknown): Pick<RoutingTable['deployments'][string], 'canary'> {
+  if (status !== 'deploying') return {};
+  const state = rolloutStateSchema.safeParse(rollout);
+  if (!state.success || state.data.phase !== 'shifting' || !state.data.live) return {};
+  return { canary: { candidates: state.data.live.candidates, retryOnPrimary: state.data.live.retryOnPrimary } };
 }
 
 /** Stores the table under one key (for gateways that start later) and tells running gateways. */

@@ -133,6 +133,11 @@ export const strategySchema = z.discriminatedUnion('type', [
       .default(DEFAULT_CANARY_STEPS)
       .refine((steps) => steps.every((s, i) => i === 0 || s.weight > steps[i - 1]!.weight), 'step weights must increase'),
     guardrails: guardrailsSchema.default(guardrailsSchema.parse({})),
+    /**
+     * While a step runs, a request the candidate fails (a 5xx or no answer) is sent once more to the primary, so callers
+     * never see the candidate's failures; the guardrail still counts them. Inference must be idempotent (it is for models).
+     */
+    retryOnPrimary: z.boolean().default(true),
   }),
 ]);
 export type Strategy = z.infer<typeof strategySchema>;

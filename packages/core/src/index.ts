@@ -11,6 +11,7 @@ export * from './traffic';
 export * from './tensor-validation';
 export * from './deployment-spec';
 export * from './rollout-plan';
+export * from './live-window';
 export * from './rollout-status';
 export * from './autoscaler';
 export * from './cron-schedule';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deploymentSpecSchema, templateOf, type DeploymentSpec } from './deployment-spec';
-import { blendTraffic, decideRollout, initialRolloutState, splitForJudgement, targetFraction } from './rollout-plan';
+import { blendTraffic, decideRollout, initialRolloutState, LIVE_RECHECK_MS, splitForJudgement, targetFraction } from './rollout-plan';
 
 const v = (label: number, extra: object = {}) => ({
   name: 'primary',
@@ -56,7 +56,10 @@ describe('decideRollout', () => {
     expect(first.kind).toBe('advance');
     const s1 = (first as { state: typeof start }).state;
     expect(targetFraction(target.strategy, s1)).toBe(0.1);
-    expect(decideRollout({ ...base, state: s1, now: 30_000 })).toEqual({ kind: 'wait', ms: 31_000 });
+    // Baking: judged on every look, and looked at again within a second while the step bakes.
+    expect(decideRollout({ ...base, state: s1, now: 30_000 })).toEqual({ kind: 'judge', since: 1_000 });
+    expect(decideRollout({ ...base, state: s1, now: 30_000, verdict: { outcome: 'pass' } })).toEqual({ kind: 'wait', ms: LIVE_RECHECK_MS });
+    expect(decideRollout({ ...base, state: s1, now: 60_500, verdict: { outcome: 'insufficient', message: '3 of 50' } })).toEqual({ kind: 'wait', ms: 500 });
     expect(decideRollout({ ...base, state: s1, now: 61_000 })).toEqual({ kind: 'judge', since: 1_000 });
     const second = decideRollout({ ...base, state: s1, now: 61_000, verdict: { outcome: 'pass' } });
     const s2 = (second as { state: typeof start }).state;
@@ -73,6 +76,11 @@ describe('decideRollout', () => {
     expect(decideRollout({ ...base, state: s1, now: 60_000, verdict: { outcome: 'fail', message: 'error rate 9%' } })).toEqual({
       kind: 'rollback',
       reason: 'guardrail breached at 10%: error rate 9%',
+    });
+    // A breach found while the step still bakes rolls back at once, not at the end of the bake.
+    expect(decideRollout({ ...base, state: s1, now: 1_500, verdict: { outcome: 'fail', message: 'error rate 100%' } })).toEqual({
+      kind: 'rollback',
+      reason: 'guardrail breached at 10%: error rate 100%',
     });
     expect(decideRollout({ ...base, state: s1, paused: true, now: 60_000 })).toEqual({ kind: 'paused' });
     expect(decideRollout({ ...base, state: s1, promoted: true, now: 1 })).toMatchObject({ kind: 'advance', state: { phase: 'draining' } });

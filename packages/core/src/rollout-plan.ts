@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { templateOf, type DeploymentSpec, type Strategy } from './deployment-spec';
+import { liveWindowSchema } from './live-window';
 
 /**
  * The strategies as small state machines. The controller stores a `RolloutState` while it moves a
@@ -17,11 +18,13 @@ export const rolloutStateSchema = z.object({
   drainStartedAt: z.number().nullable().default(null),
   /** The current step has already said it is waiting for traffic (said once per step). */
   starved: z.boolean().default(false),
+  /** A canary step's live window: the sets it judges and their counters when it began (null outside canary steps). */
+  live: liveWindowSchema.nullable().default(null),
 });
 export type RolloutState = z.infer<typeof rolloutStateSchema>;
 
 export function initialRolloutState(revision: number): RolloutState {
-  return { revision, phase: 'starting', step: -1, stepStartedAt: null, drainStartedAt: null, starved: false };
+  return { revision, phase: 'starting', step: -1, stepStartedAt: null, drainStartedAt: null, starved: false, live: null };
 }
 
 /** Share of the target spec's traffic in effect for a state: 0 before the switch, 1 after it. */
@@ -86,7 +89,7 @@ export type RolloutDecision =
   | { kind: 'advance'; state: RolloutState; event: string }
   /** Nothing to do until then (bake or drain time). */
   | { kind: 'wait'; ms: number; state?: RolloutState; event?: string }
-  /** The step baked: evaluate its guardrails over [since, now] and ask again with the verdict. */
+  /** Evaluate the step's guardrails over [since, now] (on live counters) and ask again with the verdict. */
   | { kind: 'judge'; since: number }
   | { kind: 'paused' }
   | { kind: 'rollback'; reason: string }
@@ -95,6 +98,11 @@ export type RolloutDecision =
 
 /** How long a starved canary step waits before looking at its traffic again. */
 const RECHECK_MS = 2_000;
+/**
+ * A baking step looks at its live counters at least this often (gateways also nudge the controller as soon as a
+ * candidate fails), so a breach rolls back within a second or two instead of at the end of the bake.
+ */
+export const LIVE_RECHECK_MS = 1_000;
 
 export function decideRollout(input: {
   strategy: Strategy;
@@ -125,9 +133,10 @@ export function decideRollout(input: {
     if (input.paused) return { kind: 'paused' };
     const step = strategy.steps[state.step] ?? strategy.steps[strategy.steps.length - 1]!;
     const bakedAt = (state.stepStartedAt ?? now) + step.bakeSeconds * 1000;
-    if (now < bakedAt) return { kind: 'wait', ms: bakedAt - now };
+    // Judged on every look, baked or not: a breach rolls back at once; passing needs the bake time too.
     if (!input.verdict) return { kind: 'judge', since: state.stepStartedAt ?? now };
     if (input.verdict.outcome === 'fail') return { kind: 'rollback', reason: `guardrail breached at ${step.weight}%: ${input.verdict.message}` };
+    if (now < bakedAt) return { kind: 'wait', ms: Math.min(bakedAt - now, LIVE_RECHECK_MS) };
     if (input.verdict.outcome === 'insufficient') {
       if (state.starved) return { kind: 'wait', ms: RECHECK_MS };
       return {

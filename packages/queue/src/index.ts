@@ -2,3 +2,4 @@ export * from './connection';
 export * from './jobs';
 export * from './producer';
 export * from './routing';
+export * from './live-counts';

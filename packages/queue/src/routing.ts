@@ -12,6 +12,11 @@ export const routingTableSchema = z.object({
       id: z.string(),
       name: z.string(),
       teamId: z.string(),
+      /**
+       * A canary step in progress: its candidates' variant ids, and whether a request one of them fails (5xx or no
+       * answer) is sent once more to a variant that is not a candidate.
+       */
+      canary: z.object({ candidates: z.array(z.string()), retryOnPrimary: z.boolean() }).optional(),
       variants: z.array(
         z.object({
           id: z.string(),

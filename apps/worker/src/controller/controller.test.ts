@@ -4,10 +4,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { deploy, loadRevision, promote, stop, update, type Transitions } from '@slipway/controller';
-import { DEFAULT_MACHINE_CATALOG, LATENCY_BUCKET_COUNT, bucketIndex, deploymentSpecSchema, REPLICA_TOKEN_HEADER, type DeploymentSpec } from '@slipway/core';
+import {
+  DEFAULT_MACHINE_CATALOG,
+  LATENCY_BUCKET_COUNT,
+  LIVE_RECHECK_MS,
+  bucketIndex,
+  deploymentSpecSchema,
+  REPLICA_TOKEN_HEADER,
+  type DeploymentSpec,
+} from '@slipway/core';
 import { createDb, type Db, recordFeedback } from '@slipway/db';
 import { buildMlp } from '@slipway/onnx-builder';
-import { channels, createRedis, JobProducer, routingTableSchema, type JobName, type JobPayload, type RoutingTable } from '@slipway/queue';
+import { addLiveCounts, channels, createRedis, JobProducer, routingTableSchema, type JobName, type JobPayload, type RoutingTable } from '@slipway/queue';
 import { FsBlobStore } from '@slipway/storage';
 import { requireTestEnv } from '@slipway/testkit';
 import type { Redis } from 'ioredis';
@@ -230,15 +238,18 @@ describe('deployment controller', () => {
     await update(transitions, deployment, specOf(2, { replicas: 1 }, { type: 'canary', steps, guardrails: { minRequests: 20 } }), {
       author: 'test@example.com',
     });
-    expect(await reconcileDeployment(controller(), id)).toEqual({ requeueAfterMs: 5_000 });
+    // While the step bakes, the controller looks at the live counters every second.
+    expect(await reconcileDeployment(controller(), id)).toEqual({ requeueAfterMs: LIVE_RECHECK_MS });
     expect((await routed(name))?.variants.map((v) => v.weight)).toEqual([80, 20]);
 
     const [v1, v2] = await db.variant.findMany({ where: { deploymentId: id }, orderBy: { createdAt: 'asc' } });
+    // Gateways learn which set is judged, and that its failures are retried on the primary (the canary default).
+    expect((await routed(name))?.canary).toEqual({ candidates: [v2!.id], retryOnPrimary: true });
     // What the gateway would have flushed for the step: both healthy, similar latency.
     await rollup(v1!.id, 400, 0, 2);
     await rollup(v2!.id, 100, 0, 2);
     now += 5_000;
-    expect(await reconcileDeployment(controller(), id)).toEqual({ requeueAfterMs: 5_000 });
+    expect(await reconcileDeployment(controller(), id)).toEqual({ requeueAfterMs: LIVE_RECHECK_MS });
     expect((await routed(name))?.variants.map((v) => v.weight)).toEqual([40, 60]);
     await rollup(v1!.id, 200, 0, 2);
     await rollup(v2!.id, 300, 0, 2);
@@ -292,6 +303,28 @@ describe('deployment controller', () => {
       'Revision 2 was rolled back: guardrail breached at 50%: accuracy 70.0% vs 90.0% on the primary (limit −2.0 pp) over 150 labels',
     );
     expect((await routed(name))?.variants.map((v) => [v.id, v.weight])).toEqual([[v1!.id, 100]]);
+  });
+
+  it('rolls back a candidate that fails its first requests at once, long before its step has baked', async () => {
+    const { id, name } = await newDeployment(1, 1);
+    const deployment = await db.deployment.findUniqueOrThrow({ where: { id } });
+    const steps = [{ weight: 10, bakeSeconds: 300 }];
+    await update(transitions, deployment, specOf(2, { replicas: 1 }, { type: 'canary', steps, retryOnPrimary: false }), { author: 'test@example.com' });
+    expect(await reconcileDeployment(controller(), id)).toEqual({ requeueAfterMs: LIVE_RECHECK_MS });
+    const [v1, v2] = await db.variant.findMany({ where: { deploymentId: id }, orderBy: { createdAt: 'asc' } });
+    expect((await routed(name))?.canary).toEqual({ candidates: [v2!.id], retryOnPrimary: false });
+    await rollup(v1!.id, 27, 0, 2);
+    await rollup(v2!.id, 3, 3, 2);
+    // The clock does not move: the next look (a gateway's nudge, or a second later) rolls back.
+    await converge(id);
+    const after = await db.deployment.findUniqueOrThrow({ where: { id } });
+    expect(after).toMatchObject({ status: 'ready', targetRevision: 3, stableRevision: 3 });
+    expect(after.statusReason).toBe(
+      'Revision 2 was rolled back: guardrail breached at 10%: 3 of 3 requests failed on the candidate vs 0.0% on the primary: ' +
+        'its error rate stays above 1.0% even if its next 47 requests succeed',
+    );
+    expect((await routed(name))?.variants.map((v) => [v.id, v.weight])).toEqual([[v1!.id, 100]]);
+    expect((await routed(name))?.canary).toBeUndefined();
   });
 
   it('holds a paused canary and goes straight to 100 % when promoted', async () => {
@@ -517,7 +550,6 @@ describe('deployment controller', () => {
     }
   }
 
-  /** One gateway rollup window: `count` requests, `errors` of them 5xx, all at about `latencyMs`. */
   /** `count` answers of a variant in the predictions ledger, then feedback saying the first `correct` were right. */
   async function answered(deploymentId: string, variantId: string, count: number, correct: number) {
     const rows = Array.from({ length: count }, (_, i) => ({ deploymentId, requestId: randomUUID(), variantId, label: '1', answeredAt: new Date(now + 1) }));
@@ -526,11 +558,12 @@ describe('deployment controller', () => {
     expect(await recordFeedback(db, deploymentId, items, now + 2, 90)).toMatchObject({ joined: count, unknown: 0 });
   }
 
+  /** What gateways would have added to a variant's live counters: `count` requests, `errors` of them 5xx, all at about `latencyMs`. */
   async function rollup(variantId: string, count: number, errors: number, latencyMs: number) {
     const buckets = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
     buckets[bucketIndex(latencyMs)] = count;
-    await db.latencyRollup.create({
-      data: { variantId, windowStart: new Date(now + 1), windowEnd: new Date(now + 2), count, errors, buckets, sumMs: count * latencyMs },
-    });
+    const pipeline = redis.pipeline();
+    addLiveCounts(pipeline, prefix, variantId, { count, errors, buckets });
+    await pipeline.exec();
   }
 });

@@ -24,6 +24,8 @@ export async function reconcileDeployment(c: Controller, deploymentId: string): 
     const result = await reconcileOnce(c, deploymentId);
     if (result !== 'again') return result;
   }
+  // Still more to do (a rollback written by the last pass): the next job takes it up at once, never the next resync.
+  return { requeueAfterMs: 0 };
 }
 
 /**

@@ -3,7 +3,8 @@ import {
   combineGuardrailOutcomes,
   decideRollout,
   evaluateAccuracyGuardrail,
-  evaluateGuardrails,
+  judgeLiveWindow,
+  type LiveWindow,
   splitForJudgement,
   targetFraction,
   templateOf,
@@ -14,14 +15,13 @@ import {
 } from '@slipway/core';
 import { recordEvent } from '@slipway/controller';
 import { accuracySince, Prisma, type Db } from '@slipway/db';
-import type { Requeue } from '@slipway/queue';
+import { readLiveCounts, type Requeue } from '@slipway/queue';
 import type { Controller, VariantRow } from './context';
 import { finishDrains, markDraining, retire } from './drain';
 import { failRollout } from './fail-rollout';
 import type { Observed } from './observe';
 import type { Placed } from './place';
 import type { RoutingUpdate } from './routing';
-import { sampleSince } from './rollups';
 import { applyTraffic } from './traffic';
 
 /**
@@ -58,7 +58,11 @@ export async function strategyStep(c: Controller, seen: Observed, { rows, wanted
   };
   let state = seen.state;
   let decision: RolloutDecision = decideRollout({ ...input, state, now: c.clock() });
-  if (decision.kind === 'judge') decision = decideRollout({ ...input, state, now: c.clock(), verdict: await judge(db, seen, rows, decision.since) });
+  if (decision.kind === 'judge') {
+    // A step stored without its live window (taken over from an older controller) starts counting now.
+    if (!state.live) state = { ...state, live: await openLiveWindow(c, seen, rows) };
+    decision = decideRollout({ ...input, state, now: c.clock(), verdict: await judge(c, seen, state.live!, decision.since) });
+  }
 
   switch (decision.kind) {
     case 'await-replicas':
@@ -73,7 +77,8 @@ export async function strategyStep(c: Controller, seen: Observed, { rows, wanted
       if (decision.event) await recordEvent(db, deployment.id, { step: 'canary', message: decision.event, progress: progressOf(target.spec, state) });
       return { requeueAfterMs: decision.ms };
     case 'advance': {
-      state = decision.state;
+      // Each canary step counts from its start; the table published below tells gateways which sets it judges.
+      state = { ...decision.state, live: decision.state.phase === 'shifting' ? await openLiveWindow(c, seen, rows) : null };
       await saveState(db, deployment.id, state);
       // Traffic moves and the old sets leave routing in the pass's one publish; they stop only after draining, in a later pass.
       await applyTraffic(c, rows, blendTraffic(stable?.spec ?? null, target.spec, targetFraction(target.spec.strategy, state)), routing);
@@ -109,18 +114,31 @@ async function finishRollout(c: Controller, { deployment, target }: Observed, ol
   await recordEvent(c.db, deployment.id, { step: 'routed', message: `Revision ${target.number} is live: ${split}`, progress: 1 });
 }
 
-/** A canary step's verdict from the gateways' rollups since the step began: candidates against the sets they replace. */
-async function judge(db: Db, { stable, target }: Observed, rows: Map<string, VariantRow>, since: number): Promise<GuardrailOutcome> {
+/** The replica sets a canary step judges (candidates against the sets they replace) and their live counters now. */
+async function openLiveWindow(c: Controller, { stable, target }: Observed, rows: Map<string, VariantRow>): Promise<LiveWindow> {
   const strategy = target.spec.strategy;
-  if (strategy.type !== 'canary') return { outcome: 'pass' };
   const { candidates, baselines } = splitForJudgement(stable?.spec ?? null, target.spec);
   const ids = (keys: string[]) => keys.map((k) => rows.get(k)?.id).filter((id): id is string => !!id);
-  const verdict = evaluateGuardrails(await sampleSince(db, ids(baselines), since), await sampleSince(db, ids(candidates), since), strategy.guardrails);
+  const window = { candidates: ids(candidates), baselines: ids(baselines) };
+  const counts = await readLiveCounts(c.redis, c.prefix, [...window.candidates, ...window.baselines]);
+  return { ...window, retryOnPrimary: strategy.type === 'canary' && strategy.retryOnPrimary, from: Object.fromEntries(counts) };
+}
+
+/** A canary step's verdict from the gateways' live counters since the step began. */
+/**
+ * A canary step's verdict: errors and latency from the gateways' live counters since the step began, and, when the
+ * strategy asks, the candidate's accuracy from ground-truth feedback since `since` (the step's start).
+ */
+async function judge(c: Controller, { target }: Observed, window: LiveWindow, since: number): Promise<GuardrailOutcome> {
+  const strategy = target.spec.strategy;
+  if (strategy.type !== 'canary') return { outcome: 'pass' };
+  const counts = await readLiveCounts(c.redis, c.prefix, [...window.candidates, ...window.baselines]);
+  const verdict = judgeLiveWindow(window, counts, strategy.guardrails);
   const outcomes: GuardrailOutcome[] = [verdict.outcome === 'pass' ? verdict : { outcome: verdict.outcome, message: verdict.message }];
   const accuracy = strategy.guardrails.accuracy;
   if (accuracy) {
     const at = new Date(since);
-    outcomes.push(evaluateAccuracyGuardrail(await accuracySince(db, ids(baselines), at), await accuracySince(db, ids(candidates), at), accuracy));
+    outcomes.push(evaluateAccuracyGuardrail(await accuracySince(c.db, window.baselines, at), await accuracySince(c.db, window.candidates, at), accuracy));
   }
   return combineGuardrailOutcomes(outcomes);
 }
