@@ -26,3 +26,4 @@ export * from './drift';
 export * from './alerts';
 export * from './model-openapi';
 export * from './performance';
+export * from './plain-issues';

@@ -13,7 +13,7 @@ import {
 } from '@slipway/core';
 import { z } from 'zod';
 import { serverContext } from './context';
-import { ApiError, formatZodError, notFound } from './errors';
+import { ApiError, fieldError, notFound, validationError } from './errors';
 
 /** A version by label (v1, v2 …) or pinned by content (GitOps): at most one of the two. */
 const versionRef = {
@@ -109,7 +109,7 @@ async function resolveVersion(modelId: string, modelName: string, ref: { version
 async function requireMachineType(name: string | undefined): Promise<void> {
   if (name === undefined) return;
   const machineType = await serverContext().db.machineType.findUnique({ where: { name } });
-  if (!machineType) throw new ApiError('validation_error', `machineType: unknown machine type '${name}'`);
+  if (!machineType) throw fieldError('machineType', `There is no machine type '${name}'; choose one from the list.`);
 }
 
 async function toPatch(model: { id: string; name: string }, input: VariantInput & { name: string }): Promise<VariantPatch> {
@@ -120,7 +120,7 @@ async function toPatch(model: { id: string; name: string }, input: VariantInput 
 
 function validSpec(candidate: unknown): DeploymentSpec {
   const parsed = deploymentSpecSchema.safeParse(candidate);
-  if (!parsed.success) throw new ApiError('validation_error', formatZodError(parsed.error));
+  if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;
 }
 
@@ -198,6 +198,6 @@ export function specForScale(current: DeploymentSpec, body: z.infer<typeof scale
     maxReplicas: body.maxReplicas ?? variant.autoscaling?.maxReplicas,
   };
   const autoscaling = autoscalingSchema.safeParse(knobs);
-  if (!autoscaling.success) throw new ApiError('validation_error', formatZodError(autoscaling.error));
+  if (!autoscaling.success) throw validationError(autoscaling.error);
   return validSpec(mergeSpec(current, { change: { name, autoscaling: autoscaling.data } }));
 }
