@@ -173,7 +173,7 @@ describe('scaling journey: autoscaling down to zero in the console, woken by a r
     // And what a new deployment would take from it and cost, before deploying.
     await page.goto(`/deployments/new?model=${modelName}`);
     await page.getByLabel('Machine type').selectOption('cpu-small');
-    await page.getByLabel('Replicas').fill('2');
+    await page.getByLabel('Replicas', { exact: true }).fill('2');
     await page
       .getByRole('status')
       .filter({ hasText: /2 (of the remaining \d+ )?replicas/ })

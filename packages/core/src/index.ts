@@ -27,3 +27,4 @@ export * from './alerts';
 export * from './model-openapi';
 export * from './performance';
 export * from './plain-issues';
+export * from './gpu-placement';

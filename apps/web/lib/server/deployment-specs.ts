@@ -89,6 +89,8 @@ export const createDeploymentSchema = z
       .optional(),
     machineType: z.string().min(1),
     replicas: replicaCountSchema.min(1).default(1),
+    /** Autoscaled from the start (minReplicas 0: scale to zero when idle); `replicas` is then where it starts, within the bounds. */
+    autoscaling: autoscalingSchema.optional(),
   })
   .refine((b) => (b.versionLabel === undefined) !== (b.versionDigest === undefined), {
     message: 'give exactly one of versionLabel and versionDigest',
@@ -124,10 +126,24 @@ function validSpec(candidate: unknown): DeploymentSpec {
   return parsed.data;
 }
 
+/** A fixed size as asked; an autoscaled one starts at its initialReplicas, or the asked count brought within its bounds. */
+function startingReplicas(body: { replicas: number; autoscaling?: z.infer<typeof autoscalingSchema> }): number {
+  const bounds = body.autoscaling;
+  if (!bounds) return body.replicas;
+  return bounds.initialReplicas ?? Math.min(Math.max(body.replicas, bounds.minReplicas), bounds.maxReplicas);
+}
+
 /** The first revision's spec from a create request. */
 export async function specForCreate(
   model: { id: string; name: string },
-  body: { versionLabel?: number; versionDigest?: string; machineType: string; replicas: number; strategy?: DeploymentSpec['strategy'] },
+  body: {
+    versionLabel?: number;
+    versionDigest?: string;
+    machineType: string;
+    replicas: number;
+    autoscaling?: z.infer<typeof autoscalingSchema>;
+    strategy?: DeploymentSpec['strategy'];
+  },
 ): Promise<DeploymentSpec> {
   await requireMachineType(body.machineType);
   const version = (await resolveVersion(model.id, model.name, body))!;
@@ -139,8 +155,9 @@ export async function specForCreate(
         versionDigest: version.digest,
         versionLabel: version.label,
         machineType: body.machineType,
-        replicas: body.replicas,
+        replicas: startingReplicas(body),
         weight: 100,
+        ...(body.autoscaling && { autoscaling: body.autoscaling }),
       },
     ],
     strategy: body.strategy,
