@@ -98,7 +98,7 @@ async function tryDeployment(name: string, body: unknown): Promise<TryResult> {
   } catch {
     // Not JSON: shown as text.
   }
-  return { status: response.status, latencyMs: Number(timing[1]), body: parsed };
+  return { status: response.status, latencyMs: Number(timing[1]), body: parsed, variant: response.headers.get('x-slipway-variant') };
 }
 
 export type RolloutAction = 'promote' | 'pause' | 'resume' | 'abort';

@@ -115,6 +115,8 @@ export interface TryResult {
   status: number;
   latencyMs: number;
   body: unknown;
+  /** The variant that answered (the gateway's `x-slipway-variant`), when the gateway routed it to one. */
+  variant: string | null;
 }
 
 /** GET /deployments/{name}/latency (lib/server/latency.ts): milliseconds, null in a slot without a successful request. */
