@@ -30,7 +30,7 @@ async function expectFits(page: Page, url: string): Promise<void> {
 }
 
 /** The element is on screen horizontally: a thumb can reach it without scrolling sideways. */
-async function expectReachable(page: Page, what: ReturnType<Page['getByRole']>): Promise<void> {
+async function expectReachable(what: ReturnType<Page['getByRole']>): Promise<void> {
   await what.scrollIntoViewIfNeeded();
   const box = await what.boundingBox();
   expect(box).not.toBeNull();
@@ -98,6 +98,26 @@ describe('phone: the console at 390 px', () => {
     expect(deployment.spec.variants[0]).toMatchObject({ versionLabel: 2, machineType: 'cpu-small', autoscaling: { minReplicas: 0, maxReplicas: 2 } });
   }, 120_000);
 
+  it('tries it with one field per named feature, and says the label and which variant answered', async () => {
+    await page.goto(`/deployments/${modelName}`);
+    const tryIt = page.getByRole('region', { name: 'Try it' });
+    await tryIt.getByText('Prefilled with the example recorded when this version was inspected.').waitFor();
+    const petal = tryIt.getByLabel('petal_length', { exact: true });
+    expect(Number(await petal.inputValue())).toBeGreaterThan(0);
+    await petal.fill('6');
+    const send = tryIt.getByRole('button', { name: 'Send', exact: true });
+    let status = 0;
+    for (let attempt = 0; attempt < 20 && status !== 200; attempt++) {
+      const [answer] = await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/deployments/${modelName}/try`)), send.click()]);
+      status = answer.status();
+      if (status !== 200) await page.waitForTimeout(250);
+    }
+    expect(status).toBe(200);
+    const response = tryIt.getByRole('region', { name: 'Response' });
+    await response.getByText(/^Answered by primary \(v2\)$/).waitFor();
+    expect(await response.getByRole('list', { name: 'Prediction' }).textContent()).toMatch(/^label: (setosa|versicolor|virginica)/);
+  }, 60_000);
+
   it('updates to v1 from the phone and keeps Stop, the docs link and the traffic inputs on screen', async () => {
     await page.goto(`/deployments/${modelName}`);
     const update = page.getByRole('form', { name: 'Update the deployment' });
@@ -110,10 +130,10 @@ describe('phone: the console at 390 px', () => {
     await admin.waitFor(`/api/v1/deployments/${modelName}`, (b) => b.deployment.status === 'ready' && b.deployment.revision === 2, 90_000);
 
     await expectFits(page, `/deployments/${modelName}`);
-    await expectReachable(page, page.getByRole('button', { name: 'Stop', exact: true }));
-    await expectReachable(page, page.getByRole('link', { name: /API docs/ }).first());
+    await expectReachable(page.getByRole('button', { name: 'Stop', exact: true }));
+    await expectReachable(page.getByRole('link', { name: /API docs/ }).first());
     const traffic = page.getByRole('spinbutton', { name: /traffic|weight/i }).first();
-    if (await traffic.count()) await expectReachable(page, traffic);
+    if (await traffic.count()) await expectReachable(traffic);
   }, 150_000);
 
   it('fits every console page into 390 px', async () => {
