@@ -311,6 +311,24 @@ function EnabledToggle({ deploymentName, rule }: { deploymentName: string; rule:
   );
 }
 
+/** Posts a test notification to the rule's webhook and says, next to the button, whether it arrived or why not. */
+function SendTestButton({ deploymentName, rule }: { deploymentName: string; rule: AlertRule }) {
+  const test = useMutation({ mutationFn: () => api.testAlertRule(deploymentName, rule.id) });
+  return (
+    <>
+      <button type="button" className="btn btn-sm" disabled={test.isPending} onClick={() => test.mutate()} aria-label={`Send a test for ${condition(rule)}`}>
+        {test.isPending ? 'Sending…' : 'Send a test'}
+      </button>
+      {test.data && (
+        <span role="status" className="badge" data-tone={test.data.delivered ? 'green' : 'red'} style={{ whiteSpace: 'normal' }}>
+          {test.data.delivered ? 'Test delivered' : `Test failed: ${test.data.message}`}
+        </span>
+      )}
+      <FormError error={test.error} />
+    </>
+  );
+}
+
 /** `canChange`: the caller may add, edit, switch and delete rules (members and admins); viewers see them only. */
 function RulesTable({ deploymentName, rules, canChange }: { deploymentName: string; rules: AlertRule[]; canChange: boolean }) {
   const queryClient = useQueryClient();
@@ -355,6 +373,7 @@ function RulesTable({ deploymentName, rules, canChange }: { deploymentName: stri
                   {canChange && (
                     <div className="row" style={{ justifyContent: 'flex-end' }}>
                       <EnabledToggle deploymentName={deploymentName} rule={rule} />
+                      {rule.webhookUrl && <SendTestButton deploymentName={deploymentName} rule={rule} />}
                       <button type="button" className="btn btn-sm" onClick={() => setEditing(rule.id)} aria-label={`Edit ${condition(rule)}`}>
                         Edit
                       </button>
