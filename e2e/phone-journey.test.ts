@@ -75,7 +75,8 @@ describe('phone: the console at 390 px', () => {
 
     // The search narrows the list; the model the user came from stays chosen.
     await page.getByLabel('Find a model').fill('other-phone');
-    await page.getByText('1 of', { exact: false }).waitFor();
+    await page.getByText(/^1 of \d+ models match/).waitFor();
+    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe(modelName);
     await page.getByLabel('Find a model').fill('');
 
     const machine = page.getByLabel('Machine type');

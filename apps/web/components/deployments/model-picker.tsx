@@ -20,7 +20,7 @@ export function filterModels(models: ModelSummary[], query: string, chosen: stri
 export function ModelPicker({ models, value, onChange }: { models: ModelSummary[]; value: string; onChange: (name: string) => void }) {
   const [query, setQuery] = useState('');
   const shown = filterModels(models, query, value);
-  const matches = shown.filter((m) => m.name !== value || query === '');
+  const matches = filterModels(models, query, '');
   return (
     <div className="form-row">
       <div className="field" style={{ flex: '1 1 180px' }}>
@@ -33,17 +33,16 @@ export function ModelPicker({ models, value, onChange }: { models: ModelSummary[
           placeholder="Name, team or description"
           autoComplete="off"
           aria-describedby="deploy-model-search-hint"
-          onChange={(e) => {
-            setQuery(e.target.value);
-            const found = filterModels(models, e.target.value, '');
-            if (found.length === 1) onChange(found[0]!.name);
-          }}
+          onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Enter') e.preventDefault();
+            if (e.key !== 'Enter') return;
+            // Enter picks the only match; it never submits the deploy form from the search box.
+            e.preventDefault();
+            if (matches.length === 1) onChange(matches[0]!.name);
           }}
         />
         <span id="deploy-model-search-hint" className="hint" aria-live="polite">
-          {query ? `${matches.length} of ${models.length} models match.` : `${models.length} models.`}
+          {query ? `${matches.length} of ${models.length} models match; Enter picks the only match.` : `${models.length} models.`}
         </span>
       </div>
       <div className="field" style={{ flex: '2 1 220px' }}>
