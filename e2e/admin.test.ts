@@ -36,10 +36,14 @@ describe('admin: machine catalog and storage quotas', () => {
 
     const gpusWithoutModel = await admin.request('POST', '/api/v1/machine-types', { ...spec, name: `gpu-${suffix}`, gpuCount: 1 });
     expect(gpusWithoutModel.status).toBe(400);
-    expect(gpusWithoutModel.body.error).toEqual({ code: 'validation_error', message: expect.stringMatching(/needs a gpuType/) });
+    expect(gpusWithoutModel.body.error).toEqual({
+      code: 'validation_error',
+      message: expect.stringMatching(/^gpuType: /),
+      fields: [{ field: 'gpuType', message: 'Name the GPU model, e.g. nvidia-l4, or set the GPU count to 0.' }],
+    });
     const modelWithoutGpus = await admin.request('POST', '/api/v1/machine-types', { ...spec, name: `gpu-${suffix}`, gpuType: 'nvidia-t4' });
     expect(modelWithoutGpus.status).toBe(400);
-    expect(modelWithoutGpus.body.error.message).toMatch(/at least 1 GPU/);
+    expect(modelWithoutGpus.body.error.fields).toEqual([{ field: 'gpuCount', message: expect.stringMatching(/needs at least 1 GPU/) }]);
 
     const outOfRange = await admin.request('POST', '/api/v1/machine-types', { ...spec, name: `big-${suffix}`, vcpu: 512 });
     expect(outOfRange.status).toBe(400);
@@ -128,7 +132,11 @@ describe('admin: machine catalog and storage quotas', () => {
     await add.getByLabel('GPUs').fill('1');
     await add.getByLabel('Cost ($/h)').fill('0.25');
     await add.getByLabel('Cost ($/h)').press('Enter');
-    await add.getByRole('alert').filter({ hasText: 'needs a gpuType' }).waitFor();
+    // The refusal is a plain sentence on the field it concerns, and the form points at it.
+    const gpuModelProblem = add.getByText('Name the GPU model, e.g. nvidia-l4, or set the GPU count to 0.', { exact: true });
+    await gpuModelProblem.waitFor();
+    expect(await add.getByRole('alert').textContent()).toBe('Fix the marked field.');
+    expect(await add.getByLabel('GPU model').getAttribute('aria-describedby')).toBe(await gpuModelProblem.getAttribute('id'));
     await add.getByLabel('GPUs').fill('0');
     await add.getByLabel('Cost ($/h)').press('Enter');
 

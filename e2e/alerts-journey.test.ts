@@ -167,7 +167,7 @@ describe('alerts', () => {
     expect(afterRetries.events.find((e: AlertEventView) => e.ruleId === failing.id && e.state === 'fired')).toMatchObject({
       delivery: 'failed',
       deliveryAttempts: 5,
-      deliveryError: 'webhook answered 500',
+      deliveryError: 'the webhook answered HTTP 500 Internal Server Error',
       deliveredAt: null,
     });
     expect(broken.bodies.length).toBeGreaterThanOrEqual(5);

@@ -58,7 +58,7 @@ describe('journey: from an ONNX file to a served, measured endpoint in the conso
     expect(await page.getByLabel('Deployment name').inputValue()).toBe(modelName);
     expect(await page.getByLabel('Version', { exact: true }).inputValue()).toBe('1');
     await page.getByLabel('Machine type').selectOption('cpu-small');
-    const replicas = page.getByLabel('Replicas');
+    const replicas = page.getByLabel('Replicas', { exact: true });
     await replicas.fill('1');
     await replicas.press('Enter');
 

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ApiError, isClientError } from '@/lib/client/api';
+import { problemFor, summaryOf } from '@/lib/client/field-errors';
 
 export function LoadingState({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -41,13 +42,38 @@ export function EmptyState({ title, children, action, compact }: { title: string
   );
 }
 
-/** An inline error under a form or next to an action. */
-export function FormError({ error }: { error: Error | null | undefined }) {
+/**
+ * An inline error under a form or next to an action. A refusal that names fields is said in plain sentences:
+ * those of `fields` (the API fields the form shows a `FieldError` for) sit on their field, the rest are listed here.
+ */
+export function FormError({ error, fields = [] }: { error: Error | null | undefined; fields?: readonly string[] }) {
   if (!error) return null;
+  const summary = summaryOf(error, fields);
   return (
     <div className="alert alert-error" role="alert">
-      {error.message}
+      {summary === null ? (
+        error.message
+      ) : summary.length === 1 ? (
+        summary[0]
+      ) : (
+        <ul className="plain-list">
+          {summary.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
     </div>
+  );
+}
+
+/** The plain sentence for one field of a refused form, under that field (give the input `aria-describedby={id}`). */
+export function FieldError({ error, field, id }: { error: Error | null | undefined; field: string; id?: string }) {
+  const problem = problemFor(error, field);
+  if (!problem) return null;
+  return (
+    <span id={id} className="field-error">
+      {problem}
+    </span>
   );
 }
 

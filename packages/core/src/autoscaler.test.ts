@@ -94,6 +94,8 @@ describe('schedules', () => {
       ],
     });
     expect(spec.success).toBe(false);
-    expect(spec.error!.issues[0]!.message).toMatch(/^'0 25 \* \* \*' in UTC is not a valid cron schedule/);
+    expect(spec.error!.issues[0]!.message).toBe(
+      "'0 25 * * *' is not a schedule: write five fields, minute hour day-of-month month weekday, e.g. '0 8 * * 1-5' for 08:00 on weekdays.",
+    );
   });
 });

@@ -14,13 +14,27 @@ export function lastFire(cron: string, timeZone: string, now: number): number | 
   }
 }
 
-/** Whether a schedule entry parses: a message to show when it does not. */
+/** Whether `timeZone` names an IANA time zone this runtime knows (e.g. Europe/Paris, UTC). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a schedule entry parses: a sentence to show on its cron field when it does not (the cron library's own
+ * message names internals, e.g. "Constraint error, got value 25 expected range 0-23", so it is not passed on).
+ */
 export function scheduleProblem(cron: string, timeZone: string): string | null {
+  if (!isTimeZone(timeZone)) return null;
   try {
     CronExpressionParser.parse(cron, { tz: timeZone }).next();
     return null;
-  } catch (error) {
-    return `'${cron}' in ${timeZone} is not a valid cron schedule: ${(error as Error).message}`;
+  } catch {
+    return `'${cron}' is not a schedule: write five fields, minute hour day-of-month month weekday, e.g. '0 8 * * 1-5' for 08:00 on weekdays.`;
   }
 }
 

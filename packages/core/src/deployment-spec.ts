@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scheduleProblem } from './cron-schedule';
+import { isTimeZone, scheduleProblem } from './cron-schedule';
 
 /**
  * A deployment's desired state. Every change is stored as a new immutable revision; the
@@ -35,6 +35,9 @@ export const scalingScheduleSchema = z
     maxReplicas: replicaCountSchema.min(1).optional(),
   })
   .superRefine((entry, ctx) => {
+    if (!isTimeZone(entry.timeZone)) {
+      ctx.addIssue({ code: 'custom', message: `'${entry.timeZone}' is not a time zone: choose one such as UTC or Europe/Paris`, path: ['timeZone'] });
+    }
     const problem = scheduleProblem(entry.cron, entry.timeZone);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['cron'] });
   });

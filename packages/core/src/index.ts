@@ -33,3 +33,5 @@ export * from './graph';
 export * from './spend';
 export * from './aliases';
 export * from './quality';
+export * from './plain-issues';
+export * from './gpu-placement';

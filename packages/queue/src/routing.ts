@@ -78,6 +78,8 @@ export function channels(prefix: string) {
     apiKeysChanged: `${prefix}:api-keys:changed`,
     /** A gateway holding requests for a sleeping deployment asks the worker to wake it (`wakeRequestSchema`). */
     wake: `${prefix}:wake`,
+    /** What the worker's replica driver can place (`driverCapacitySchema` of core), set by the worker at start. */
+    driverCapacity: `${prefix}:driver-capacity`,
   };
 }
 

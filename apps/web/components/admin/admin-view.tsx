@@ -7,6 +7,25 @@ import { MachineTypesPanel } from './machine-types-panel';
 import { TeamsPanel } from './teams-panel';
 import { UsersPanel } from './users-panel';
 
+/** The admin page's sections, each linkable (/admin#teams-title) from this table of contents. */
+const SECTIONS = [
+  { id: 'users-title', label: 'Users' },
+  { id: 'teams-title', label: 'Teams and quotas' },
+  { id: 'machine-types-title', label: 'Machine catalog' },
+];
+
+function SectionNav() {
+  return (
+    <nav aria-label="Admin sections" className="section-nav">
+      {SECTIONS.map((section) => (
+        <a key={section.id} className="btn btn-sm btn-ghost" href={`#${section.id}`}>
+          {section.label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
 export function AdminView() {
   const me = useMe();
   return (
@@ -23,6 +42,7 @@ export function AdminView() {
       >
         {() => (
           <>
+            <SectionNav />
             <UsersPanel />
             <TeamsPanel />
             <MachineTypesPanel />

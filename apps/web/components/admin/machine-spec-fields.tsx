@@ -54,6 +54,7 @@ export function SpecInput({
   onChange: (patch: Partial<MachineSpecDraft>) => void;
   id?: string;
   'aria-label'?: string;
+  'aria-describedby'?: string;
   form?: string;
   autoFocus?: boolean;
 }) {

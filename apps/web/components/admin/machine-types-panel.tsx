@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { queryKeys, useMachineTypes } from '@/lib/client/queries';
 import type { MachineType } from '@/lib/client/types';
-import { EmptyState, FormError, QueryContent } from '../states';
+import { EmptyState, FieldError, FormError, QueryContent } from '../states';
 import { EMPTY_SPEC_DRAFT, parseDraft, SPEC_LABELS, SpecInput, type MachineSpecDraft } from './machine-spec-fields';
 import { MachineTypeRow } from './machine-type-row';
 
@@ -26,7 +26,8 @@ function AddMachineTypeForm() {
   const specField = (field: keyof MachineSpecDraft) => (
     <div className="field">
       <label htmlFor={`machine-${field}`}>{SPEC_LABELS[field]}</label>
-      <SpecInput id={`machine-${field}`} field={field} draft={draft} onChange={change} />
+      <SpecInput id={`machine-${field}`} field={field} draft={draft} onChange={change} aria-describedby={`machine-${field}-error`} />
+      <FieldError error={create.error} field={field} id={`machine-${field}-error`} />
     </div>
   );
 
@@ -40,7 +41,16 @@ function AddMachineTypeForm() {
       <div className="form-row">
         <div className="field">
           <label htmlFor="machine-name">Name</label>
-          <input id="machine-name" className="input" autoComplete="off" placeholder="e.g. cpu-xlarge" value={name} onChange={(e) => setName(e.target.value)} />
+          <input
+            id="machine-name"
+            className="input"
+            autoComplete="off"
+            placeholder="e.g. cpu-xlarge"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-describedby="machine-name-error"
+          />
+          <FieldError error={create.error} field="name" id="machine-name-error" />
         </div>
         {specField('vcpu')}
         {specField('memoryMb')}
@@ -50,7 +60,7 @@ function AddMachineTypeForm() {
         {specField('gpuCount')}
         {specField('hourlyCost')}
       </div>
-      <FormError error={create.error} />
+      <FormError error={create.error} fields={['name', 'vcpu', 'memoryMb', 'gpuType', 'gpuCount', 'hourlyCost']} />
       <div>
         <button type="submit" className="btn btn-primary" disabled={create.isPending}>
           {create.isPending ? 'Adding…' : 'Add machine type'}

@@ -6,7 +6,7 @@ import { queryKeys, useMachineTypes } from '@/lib/client/queries';
 import { quotaApi, usageQueryKey, type AdminTeam, type ComputeQuota, type TeamQuotaChanges } from '@/lib/client/quota';
 import type { MachineType } from '@/lib/client/types';
 import { ComputeUsageBars } from '../quota/usage-bars';
-import { FormError } from '../states';
+import { FieldError, FormError } from '../states';
 
 /** The form's text per limit, empty for no limit. Memory is edited in GB (of 1024 MB) and stored in MB. */
 interface ComputeDraft {
@@ -57,7 +57,16 @@ function gpuTypesOf(machineTypes: MachineType[] | undefined, quota: ComputeQuota
   return [...new Set([...inCatalog, ...Object.keys(quota.gpus)])].sort();
 }
 
-function LimitField(props: { id: string; label: string; value: string; onChange: (value: string) => void; hintId: string; decimal?: boolean }) {
+function LimitField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  hintId: string;
+  decimal?: boolean;
+  field: string;
+  error: Error | null;
+}) {
   return (
     <div className="field" style={{ flex: '0 1 170px' }}>
       <label htmlFor={props.id}>{props.label}</label>
@@ -70,10 +79,11 @@ function LimitField(props: { id: string; label: string; value: string; onChange:
         inputMode={props.decimal ? 'decimal' : 'numeric'}
         autoComplete="off"
         placeholder="Unlimited"
-        aria-describedby={props.hintId}
+        aria-describedby={`${props.hintId} ${props.id}-error`}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
       />
+      <FieldError error={props.error} field={props.field} id={`${props.id}-error`} />
     </div>
   );
 }
@@ -109,7 +119,15 @@ function ComputeQuotaForm({ team }: { team: AdminTeam }) {
   return (
     <form className="stack" onSubmit={submit} onKeyDown={revertOnEscape} noValidate aria-label={`Compute quota of ${team.name}`}>
       <div className="form-row">
-        <LimitField id={id('vcpu')} label="vCPU quota" value={draft.vcpu} onChange={(vcpu) => change(() => ({ vcpu }))} hintId={hintId} />
+        <LimitField
+          id={id('vcpu')}
+          label="vCPU quota"
+          value={draft.vcpu}
+          onChange={(vcpu) => change(() => ({ vcpu }))}
+          hintId={hintId}
+          field="vcpuQuota"
+          error={save.error}
+        />
         <LimitField
           id={id('memory')}
           label="Memory quota (GB)"
@@ -117,8 +135,18 @@ function ComputeQuotaForm({ team }: { team: AdminTeam }) {
           onChange={(memoryGb) => change(() => ({ memoryGb }))}
           hintId={hintId}
           decimal
+          field="memoryQuotaMb"
+          error={save.error}
         />
-        <LimitField id={id('replicas')} label="Replica quota" value={draft.replicas} onChange={(replicas) => change(() => ({ replicas }))} hintId={hintId} />
+        <LimitField
+          id={id('replicas')}
+          label="Replica quota"
+          value={draft.replicas}
+          onChange={(replicas) => change(() => ({ replicas }))}
+          hintId={hintId}
+          field="replicaQuota"
+          error={save.error}
+        />
         {gpuTypes.map((type) => (
           <LimitField
             key={type}
@@ -127,6 +155,8 @@ function ComputeQuotaForm({ team }: { team: AdminTeam }) {
             value={draft.gpus[type] ?? ''}
             onChange={(value) => change((current) => ({ gpus: { ...current.gpus, [type]: value } }))}
             hintId={hintId}
+            field={`gpuQuota.${type}`}
+            error={save.error}
           />
         ))}
         <button type="submit" className="btn" disabled={save.isPending}>
@@ -137,7 +167,7 @@ function ComputeQuotaForm({ team }: { team: AdminTeam }) {
         Leave a field empty for no limit; Escape undoes unsaved edits. Deploys and changes whose worst case (maxReplicas × machine type) would pass a limit are
         refused.
       </span>
-      <FormError error={save.error} />
+      <FormError error={save.error} fields={['vcpuQuota', 'memoryQuotaMb', 'replicaQuota', ...gpuTypes.map((type) => `gpuQuota.${type}`)]} />
       {save.isSuccess && (
         <span className="hint" role="status">
           Compute quota saved.

@@ -9,7 +9,7 @@ import { formatDuration, formatMs } from '@/lib/client/format';
 import { queryKeys, useAlertHistory, useAlertRules, useDeployment } from '@/lib/client/queries';
 import type { AlertEvent, AlertKind, AlertRule, AlertRuleInput } from '@/lib/client/types';
 import { PageHeader } from '../page-header';
-import { EmptyState, FormError, QueryContent } from '../states';
+import { EmptyState, FieldError, FormError, QueryContent } from '../states';
 import { ConfirmAction } from './confirm-action';
 import { TimeAgo } from '../time-ago';
 
@@ -113,8 +113,12 @@ function SecondsField({
   value,
   onChange,
   hint,
+  error,
+  field,
 }: {
   id: string;
+  field: string;
+  error: Error | null;
   label: string;
   bounds: { min: number; max: number };
   value: string;
@@ -133,8 +137,9 @@ function SecondsField({
         max={bounds.max}
         value={value}
         onChange={(e) => onChange(e.target.value)}
-        aria-describedby={`${id}-hint`}
+        aria-describedby={`${id}-hint ${id}-error`}
       />
+      <FieldError error={error} field={field} id={`${id}-error`} />
       <span id={`${id}-hint`} className="hint">
         {hint}
       </span>
@@ -198,7 +203,9 @@ function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string;
               step="any"
               value={draft.threshold}
               onChange={(e) => set({ threshold: e.target.value })}
+              aria-describedby={`${id}-threshold-error`}
             />
+            <FieldError error={save.error} field="threshold" id={`${id}-threshold-error`} />
           </div>
         )}
         {draft.kind === 'drift' && (
@@ -210,8 +217,9 @@ function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string;
               value={draft.feature}
               placeholder="any feature"
               onChange={(e) => set({ feature: e.target.value })}
-              aria-describedby={`${id}-feature-hint`}
+              aria-describedby={`${id}-feature-hint ${id}-feature-error`}
             />
+            <FieldError error={save.error} field="feature" id={`${id}-feature-error`} />
             <span id={`${id}-feature-hint`} className="hint">
               A name from the Drift page; empty watches every feature.
             </span>
@@ -228,6 +236,8 @@ function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string;
           bounds={ALERT_WINDOW_SECONDS}
           value={draft.windowSeconds}
           onChange={(windowSeconds) => set({ windowSeconds })}
+          field="windowSeconds"
+          error={save.error}
           hint="The span each check looks back over."
         />
         <SecondsField
@@ -236,6 +246,8 @@ function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string;
           bounds={ALERT_COOLDOWN_SECONDS}
           value={draft.cooldownSeconds}
           onChange={(cooldownSeconds) => set({ cooldownSeconds })}
+          field="cooldownSeconds"
+          error={save.error}
           hint="After firing, quiet this long before firing again."
         />
         <div className="field" style={{ flex: '3 1 260px' }}>
@@ -248,14 +260,15 @@ function RuleForm({ deploymentName, editing, onDone }: { deploymentName: string;
             placeholder="https://hooks.slack.com/services/…"
             value={draft.webhookUrl}
             onChange={(e) => set({ webhookUrl: e.target.value })}
-            aria-describedby={`${id}-webhook-hint`}
+            aria-describedby={`${id}-webhook-hint ${id}-webhook-error`}
           />
+          <FieldError error={save.error} field="webhookUrl" id={`${id}-webhook-error`} />
           <span id={`${id}-webhook-hint`} className="hint">
             Slack-compatible: gets a JSON post on every firing and resolving. Empty keeps the history only.
           </span>
         </div>
       </div>
-      <FormError error={save.error} />
+      <FormError error={save.error} fields={['threshold', 'feature', 'windowSeconds', 'cooldownSeconds', 'webhookUrl']} />
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={save.isPending}>
           {save.isPending ? 'Saving…' : editing ? 'Save rule' : 'Add rule'}
@@ -308,6 +321,24 @@ function EnabledToggle({ deploymentName, rule }: { deploymentName: string; rule:
   );
 }
 
+/** Posts a test notification to the rule's webhook and says, next to the button, whether it arrived or why not. */
+function SendTestButton({ deploymentName, rule }: { deploymentName: string; rule: AlertRule }) {
+  const test = useMutation({ mutationFn: () => api.testAlertRule(deploymentName, rule.id) });
+  return (
+    <>
+      <button type="button" className="btn btn-sm" disabled={test.isPending} onClick={() => test.mutate()} aria-label={`Send a test for ${condition(rule)}`}>
+        {test.isPending ? 'Sending…' : 'Send a test'}
+      </button>
+      {test.data && (
+        <span role="status" className="badge" data-tone={test.data.delivered ? 'green' : 'red'} style={{ whiteSpace: 'normal' }}>
+          {test.data.delivered ? 'Test delivered' : `Test failed: ${test.data.message}`}
+        </span>
+      )}
+      <FormError error={test.error} />
+    </>
+  );
+}
+
 /** `canChange`: the caller may add, edit, switch and delete rules (members and admins); viewers see them only. */
 function RulesTable({ deploymentName, rules, canChange }: { deploymentName: string; rules: AlertRule[]; canChange: boolean }) {
   const queryClient = useQueryClient();
@@ -352,6 +383,7 @@ function RulesTable({ deploymentName, rules, canChange }: { deploymentName: stri
                   {canChange && (
                     <div className="row" style={{ justifyContent: 'flex-end' }}>
                       <EnabledToggle deploymentName={deploymentName} rule={rule} />
+                      {rule.webhookUrl && <SendTestButton deploymentName={deploymentName} rule={rule} />}
                       <button type="button" className="btn btn-sm" onClick={() => setEditing(rule.id)} aria-label={`Edit ${condition(rule)}`}>
                         Edit
                       </button>

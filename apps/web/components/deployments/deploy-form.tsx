@@ -11,8 +11,10 @@ import type { MachineType, ModelSummary, Version } from '@/lib/client/types';
 import { CopyButton } from '../copy-button';
 import { QuotaImpact } from '../quota/quota-impact';
 import { PageHeader } from '../page-header';
-import { EmptyState, FormError, QueryContent } from '../states';
-import { assertReplicaCount, MachineFields } from './machine-fields';
+import { EmptyState, FieldError, FormError, QueryContent } from '../states';
+import { autoscalingOf, DeployScalingFields, INITIAL_DEPLOY_SCALING } from './deploy-scaling';
+import { assertReplicaCount, defaultMachine, isPlaceable, MachineFields } from './machine-fields';
+import { ModelPicker } from './model-picker';
 
 const HOURS_PER_MONTH = 730;
 const DIGEST_PATTERN = /^(sha256:)?([a-f0-9]{64})$/;
@@ -135,12 +137,14 @@ function chosenVersion(choice: VersionChoice): { versionLabel: number } | { vers
 function Form({ models, machineTypes, initialModel, initialVersion, initialName }: Prefill & { models: ModelSummary[]; machineTypes: MachineType[] }) {
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [modelName, setModelName] = useState(initialModel ?? models[0]?.name ?? '');
+  // Only the model the user came from is preselected (or the only one there is): never another user's newest.
+  const [modelName, setModelName] = useState(() => models.find((m) => m.name === initialModel)?.name ?? (models.length === 1 ? models[0]!.name : ''));
   // Unset choices follow their defaults: the name tracks the model until the user edits it.
   const [nameInput, setNameInput] = useState<string | null>(initialName ?? null);
   const [versionChoice, setVersionChoice] = useState<VersionChoice>({ by: 'label', label: initialVersion });
   const [machineChoice, setMachineChoice] = useState<string | null>(null);
   const [replicas, setReplicas] = useState('1');
+  const [scaling, setScaling] = useState(INITIAL_DEPLOY_SCALING);
 
   const model = useModel(modelName, modelName !== '');
   const versions = model.data?.versions ?? [];
@@ -153,15 +157,21 @@ function Form({ models, machineTypes, initialModel, initialVersion, initialName 
   const name = nameInput ?? modelName;
   // The deployment belongs to the model's team: its quota is the one that counts.
   const teamId = models.find((m) => m.name === modelName)?.team.id;
-  const machine = machineTypes.find((m) => m.name === machineChoice) ?? machineTypes[0];
-  const replicaCount = Number(replicas);
+  const machine = defaultMachine(machineTypes, machineChoice);
+  const autoscale = scaling.mode === 'autoscale';
+  // The quota and the cost count the worst case: the autoscaler's max.
+  const replicaCount = autoscale ? Number(scaling.maxReplicas) : Number(replicas);
 
   const deploy = useMutation({
     mutationFn: () => {
+      if (!modelName) throw new Error('Choose a model to deploy.');
       const version = chosenVersion(choice);
       if (!machine) throw new Error('Choose a machine type.');
-      assertReplicaCount(replicaCount);
-      return api.createDeployment({ name, modelName, ...version, machineType: machine.name, replicas: replicaCount });
+      if (!isPlaceable(machine)) throw new Error(`${machine.name} cannot run here: ${machine.placement?.reason ?? 'choose another machine type.'}`);
+      const autoscaling = autoscalingOf(scaling);
+      if (!autoscaling) assertReplicaCount(replicaCount);
+      const count = autoscaling ? Math.max(autoscaling.minReplicas, 1) : replicaCount;
+      return api.createDeployment({ name, modelName, ...version, machineType: machine.name, replicas: count, autoscaling });
     },
     onSuccess: (deployment) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.deployments });
@@ -176,24 +186,14 @@ function Form({ models, machineTypes, initialModel, initialVersion, initialName 
 
   return (
     <form className="form" onSubmit={submit} noValidate>
-      <div className="field">
-        <label htmlFor="deploy-model">Model</label>
-        <select
-          id="deploy-model"
-          className="select"
-          value={modelName}
-          onChange={(e) => {
-            setModelName(e.target.value);
-            setVersionChoice({ by: 'label', label: undefined });
-          }}
-        >
-          {models.map((m) => (
-            <option key={m.id} value={m.name}>
-              {m.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ModelPicker
+        models={models}
+        value={modelName}
+        onChange={(next) => {
+          setModelName(next);
+          setVersionChoice({ by: 'label', label: undefined });
+        }}
+      />
       <div className="field">
         <label htmlFor="deploy-name">Deployment name</label>
         <input
@@ -202,26 +202,37 @@ function Form({ models, machineTypes, initialModel, initialVersion, initialName 
           value={name}
           autoComplete="off"
           spellCheck={false}
-          aria-describedby="deploy-name-hint"
+          aria-describedby="deploy-name-hint deploy-name-error"
           onChange={(e) => setNameInput(e.target.value.toLowerCase())}
         />
+        <FieldError error={deploy.error} field="name" id="deploy-name-error" />
         <span id="deploy-name-hint" className="hint">
           Part of the endpoint URL: <code>/models/{name || '…'}/predict</code>
         </span>
       </div>
       <VersionChooser versions={versions} loading={model.isPending} choice={choice} onChange={setVersionChoice} />
       <FormError error={model.error} />
-      <MachineFields id="deploy" machineTypes={machineTypes} machine={machine} onMachine={setMachineChoice} replicas={replicas} onReplicas={setReplicas} />
+      <MachineFields
+        id="deploy"
+        machineTypes={machineTypes}
+        machine={machine}
+        onMachine={setMachineChoice}
+        replicas={replicas}
+        onReplicas={setReplicas}
+        showReplicas={!autoscale}
+      />
+      <DeployScalingFields scaling={scaling} onChange={setScaling} />
       {machine && teamId && Number.isInteger(replicaCount) && replicaCount > 0 && (
         <div className="stack" style={{ gap: 4 }}>
           <QuotaImpact teamId={teamId} variants={[{ machineType: machine.name, replicas: replicaCount }]} deploymentName={name} />
           <p className="hint">
-            About ${Math.round(machine.hourlyCost * replicaCount * HOURS_PER_MONTH).toLocaleString('en')} a month for {replicaCount}{' '}
-            {replicaCount === 1 ? 'replica' : 'replicas'} ({formatCost(machine.hourlyCost)} each).
+            {autoscale ? 'At most' : 'About'} ${Math.round(machine.hourlyCost * replicaCount * HOURS_PER_MONTH).toLocaleString('en')} a month for {replicaCount}{' '}
+            {replicaCount === 1 ? 'replica' : 'replicas'} ({formatCost(machine.hourlyCost)} each)
+            {autoscale && Number(scaling.minReplicas) === 0 ? '; nothing while it sleeps.' : '.'}
           </p>
         </div>
       )}
-      <FormError error={deploy.error} />
+      <FormError error={deploy.error} fields={['name']} />
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={deploy.isPending || deploy.isSuccess}>
           {deploy.isPending ? 'Deploying…' : 'Deploy'}

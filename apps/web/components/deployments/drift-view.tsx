@@ -1,11 +1,11 @@
 'use client';
 
-import { DRIFT_PERSISTENCE, recentBreaches } from '@slipway/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '@/lib/client/api';
+import { driftVerdict } from '@/lib/client/drift-verdict';
 import { formatTime } from '@/lib/client/format';
 import { queryKeys, useDeployment, useDeploymentDrift } from '@/lib/client/queries';
 import type { DriftBaseline, DriftReport, FeatureStatus } from '@/lib/client/types';
@@ -34,14 +34,18 @@ function MiniHistogram({ feature }: { feature: Feature }) {
   const { bins, reference, current } = feature.histogram;
   const data = bins.map((bin, i) => ({ bin, reference: reference?.[i] ?? null, current: current[i] ?? 0 }));
   return (
-    <figure style={{ width: 180, height: 48, margin: 0 }} aria-label={`${feature.name}: reference and current distributions`}>
-      <ResponsiveContainer width="100%" height="100%">
+    <figure style={{ width: 180, margin: 0 }} aria-label={`${feature.name}: reference and current distributions`}>
+      <ResponsiveContainer width="100%" height={48}>
         <BarChart data={data} barGap={0} barCategoryGap={1} margin={{ top: 2, right: 0, bottom: 0, left: 0 }}>
           <Tooltip formatter={(value) => (typeof value === 'number' ? pct(value) : '—')} labelFormatter={(label) => String(label)} />
           {reference && <Bar dataKey="reference" name="reference" fill="#a1a1aa" isAnimationActive={false} />}
           <Bar dataKey="current" name="current" fill={feature.status === 'drift' ? '#ef4444' : '#6366f1'} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
+      <figcaption className="hint">
+        {reference && <span style={{ color: '#71717a' }}>■ reference </span>}
+        <span style={{ color: feature.status === 'drift' ? '#ef4444' : '#6366f1' }}>■ current</span> · share per bin, {bins[0]} … {bins[bins.length - 1]}
+      </figcaption>
     </figure>
   );
 }
@@ -54,17 +58,10 @@ function SecondaryStats({ feature: f }: { feature: Feature }) {
   return parts.length > 0 ? <div className="hint">{parts.join(' · ')}</div> : null;
 }
 
-/** Why a feature over its threshold may still be OK: drift needs the breach to persist. */
+/** Why the feature has its status, in words (the distance decides; PSI and out-of-range are context). */
 function Persistence({ feature: f }: { feature: Feature }) {
-  if (f.score === null || f.status === 'too_few') return null;
-  const over = recentBreaches(f.overTime.map((w) => w.status));
-  if (over === 0) return null;
-  const { of, needed } = DRIFT_PERSISTENCE;
-  return (
-    <div className="hint">
-      over in {over} of the last {of} windows{f.status === 'drift' ? '' : ` (drift at ${needed})`}
-    </div>
-  );
+  const verdict = driftVerdict(f);
+  return verdict ? <div className="hint drift-verdict">{verdict}</div> : null;
 }
 
 /** Score against threshold per window, plus the mean for numeric features (prediction drift shows here too). */
@@ -88,13 +85,13 @@ function DriftOverTime({ feature }: { feature: Feature }) {
           <Legend iconType="plainline" />
           {judged ? (
             <>
-              <Line type="monotone" dataKey="score" name="score" stroke="#6366f1" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
+              <Line type="linear" dataKey="score" name="score" stroke="#6366f1" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
               <Line type="stepAfter" dataKey="threshold" name="threshold" stroke="#ef4444" strokeDasharray="4 4" dot={false} isAnimationActive={false} />
             </>
           ) : feature.kind === 'numeric' ? (
-            <Line type="monotone" dataKey="mean" name="mean" stroke="#6366f1" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
+            <Line type="linear" dataKey="mean" name="mean" stroke="#6366f1" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
           ) : (
-            <Line type="monotone" dataKey="count" name="values" stroke="#6366f1" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
+            <Line type="linear" dataKey="count" name="values" stroke="#6366f1" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
           )}
         </LineChart>
       </ResponsiveContainer>

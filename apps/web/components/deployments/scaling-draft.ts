@@ -1,4 +1,4 @@
-import { AUTOSCALING_LIMITS as LIMITS, autoscalingSchema, MAX_REPLICAS, MAX_SCHEDULES, nextTransitions, scheduleProblem } from '@slipway/core';
+import { AUTOSCALING_LIMITS as LIMITS, autoscalingSchema, isTimeZone, MAX_REPLICAS, MAX_SCHEDULES, nextTransitions, scheduleProblem } from '@slipway/core';
 import type { VariantDraft as SizedDraft } from '@/lib/client/quota';
 import type { Autoscaling, ScalingTransition, VariantSpec } from '@/lib/client/types';
 
@@ -76,15 +76,6 @@ const isWhole = (text: string, min: number, max: number) => /^\d+$/.test(text.tr
 const isNumber = (text: string, min: number, max: number) => text.trim() !== '' && Number.isFinite(Number(text)) && Number(text) >= min && Number(text) <= max;
 const isPositive = (text: string, max: number) => isNumber(text, 0, max) && Number(text) > 0;
 
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** What a schedule row's cron and time zone get wrong, in the server's words when it is the cron. */
 function scheduleRowProblems(row: ScheduleDraft, index: number, maxReplicas: number | null): string[] {
   const which = `Schedule ${index + 1}`;
@@ -96,7 +87,7 @@ function scheduleRowProblems(row: ScheduleDraft, index: number, maxReplicas: num
   if (fields < 5 || fields > 6) problems.push(`${which}: a cron has five fields (minute hour day month weekday), e.g. 0 8 * * 1-5.`);
   else if (isTimeZone(timeZone)) {
     const problem = scheduleProblem(cron, timeZone);
-    if (problem) problems.push(`${which}: ${problem}.`);
+    if (problem) problems.push(`${which}: ${problem}`);
   }
   if (!isWhole(row.minReplicas, 0, MAX_REPLICAS)) problems.push(`${which}: min replicas must be a whole number from 0 to ${MAX_REPLICAS}.`);
   if (row.maxReplicas.trim() !== '' && !isWhole(row.maxReplicas, 1, MAX_REPLICAS)) {

@@ -6,15 +6,42 @@ import type { ScalingTransition } from '@/lib/client/types';
 import { newSchedule, type ScheduleDraft } from './scaling-draft';
 import { TransitionList } from './scaling-transitions';
 
-/** The browser's list of IANA time zones, for the time-zone inputs' suggestions. */
-function useTimeZones(): string[] {
+/** The browser's IANA time zones by region (UTC first), for the time-zone lists. */
+function useTimeZones(): [string, string[]][] {
   return useMemo(() => {
+    let zones: string[];
     try {
-      return Intl.supportedValuesOf('timeZone');
+      zones = Intl.supportedValuesOf('timeZone');
     } catch {
-      return ['UTC'];
+      zones = [];
     }
+    const regions = new Map<string, string[]>([['UTC', ['UTC']]]);
+    for (const zone of zones) {
+      if (zone === 'UTC') continue;
+      const region = zone.includes('/') ? zone.slice(0, zone.indexOf('/')) : 'Other';
+      regions.set(region, [...(regions.get(region) ?? []), zone]);
+    }
+    return [...regions];
   }, []);
+}
+
+/** A list of every time zone, grouped by region; typing its first letters finds one (Europe/P…). */
+function TimeZoneSelect({ id, value, timeZones, onChange }: { id: string; value: string; timeZones: [string, string[]][]; onChange: (zone: string) => void }) {
+  const known = timeZones.some(([, zones]) => zones.includes(value));
+  return (
+    <select id={id} className="select" value={value} onChange={(e) => onChange(e.target.value)}>
+      {!known && <option value={value}>{value}</option>}
+      {timeZones.map(([region, zones]) => (
+        <optgroup key={region} label={region}>
+          {zones.map((zone) => (
+            <option key={zone} value={zone}>
+              {zone.replaceAll('_', ' ')}
+            </option>
+          ))}
+        </optgroup>
+      ))}
+    </select>
+  );
 }
 
 function ScheduleRow({
@@ -24,8 +51,10 @@ function ScheduleRow({
   autoFocus,
   onChange,
   onRemove,
+  timeZones,
 }: {
   id: string;
+  timeZones: [string, string[]][];
   row: ScheduleDraft;
   index: number;
   autoFocus: boolean;
@@ -55,15 +84,7 @@ function ScheduleRow({
         <label className="visually-hidden" htmlFor={field('zone')}>
           Schedule {n} time zone
         </label>
-        <input
-          id={field('zone')}
-          className="input"
-          value={row.timeZone}
-          list={`${id}-time-zones`}
-          autoComplete="off"
-          spellCheck={false}
-          onChange={(e) => onChange({ timeZone: e.target.value })}
-        />
+        <TimeZoneSelect id={field('zone')} value={row.timeZone} timeZones={timeZones} onChange={(timeZone) => onChange({ timeZone })} />
       </td>
       <td>
         <label className="visually-hidden" htmlFor={field('min')}>
@@ -170,15 +191,11 @@ export function ScheduleFields({
                   autoFocus={row.key === added}
                   onChange={(change) => edit(row.key, change)}
                   onRemove={() => remove(row.key)}
+                  timeZones={timeZones}
                 />
               ))}
             </tbody>
           </table>
-          <datalist id={`${id}-time-zones`}>
-            {timeZones.map((zone) => (
-              <option key={zone} value={zone} />
-            ))}
-          </datalist>
         </div>
       )}
       <div className="row" style={{ justifyContent: 'space-between' }}>

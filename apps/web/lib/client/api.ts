@@ -98,7 +98,7 @@ async function tryDeployment(name: string, body: unknown): Promise<TryResult> {
   } catch {
     // Not JSON: shown as text.
   }
-  return { status: response.status, latencyMs: Number(timing[1]), body: parsed };
+  return { status: response.status, latencyMs: Number(timing[1]), body: parsed, variant: response.headers.get('x-slipway-variant') };
 }
 
 export type RolloutAction = 'promote' | 'pause' | 'resume' | 'abort';
@@ -158,6 +158,8 @@ export const api = {
   updateAlertRule: (name: string, id: string, patch: AlertRulePatch) =>
     request<{ rule: AlertRule }>('PATCH', `/deployments/${enc(name)}/alerts/${enc(id)}`, patch).then((r) => r.rule),
   deleteAlertRule: (name: string, id: string) => request<void>('DELETE', `/deployments/${enc(name)}/alerts/${enc(id)}`),
+  /** Posts a test notification to the rule's webhook: delivered, or why not. */
+  testAlertRule: (name: string, id: string) => request<{ delivered: boolean; message: string }>('POST', `/deployments/${enc(name)}/alerts/${enc(id)}/test`),
   /** Newest first; `before` is the previous page's `nextCursor`. */
   alertHistory: (name: string, before?: string) =>
     request<AlertHistoryPage>('GET', `/deployments/${enc(name)}/alerts/history?limit=25${before ? `&before=${enc(before)}` : ''}`),

@@ -1,7 +1,7 @@
 // Shapes of the control-plane REST API (/api/v1) as the console reads them.
 
 import type { SlipwayManifest } from '@slipway/artifacts';
-import type { ModelSignature, Strategy } from '@slipway/core';
+import type { MachinePlacement, ModelSignature, Strategy } from '@slipway/core';
 import type {
   serializeApiKey,
   serializeDeployment,
@@ -70,10 +70,11 @@ export type TeamRef = ModelSummary['team'];
 /** Versions newest first. */
 export type Model = Omit<ReturnType<typeof serializeModel>, 'versions'> & { versions: Version[] };
 
-export type MachineType = ReturnType<typeof serializeMachineType>;
+/** `placement` comes with the catalog's list: whether this platform's driver can place the type, and why not. */
+export type MachineType = ReturnType<typeof serializeMachineType> & { placement?: MachinePlacement };
 
 /** What an admin sets on a machine type; the name is fixed once created. */
-export type MachineTypeSpec = Omit<MachineType, 'id' | 'name'>;
+export type MachineTypeSpec = Omit<MachineType, 'id' | 'name' | 'placement'>;
 
 export type Deployment = ReturnType<typeof serializeDeployment>;
 export type DeploymentStatus = Deployment['status'];
@@ -118,6 +119,8 @@ export interface TryResult {
   status: number;
   latencyMs: number;
   body: unknown;
+  /** The variant that answered (the gateway's `x-slipway-variant`), when the gateway routed it to one. */
+  variant: string | null;
 }
 
 /** GET /deployments/{name}/latency (lib/server/latency.ts): milliseconds, null in a slot without a successful request. */

@@ -419,6 +419,13 @@ export const API = {
     teamRole: 'member',
     status: 204,
   }),
+  testAlertRule: op({
+    method: 'POST',
+    path: '/deployments/{name}/alerts/{id}/test',
+    summary: "Post a test notification to the rule's webhook now: delivered, or why not (status, DNS, refused, timeout)",
+    teamRole: 'member',
+    errors: ['conflict'],
+  }),
   listAlertEvents: op({
     method: 'GET',
     path: '/deployments/{name}/alerts/history',

@@ -28,7 +28,16 @@ function errorCodes(operation: Operation, access: Access): ApiErrorCode[] {
   return [...codes];
 }
 
-const errorBody = (codes: readonly string[]) => z.object({ error: z.object({ code: z.enum(codes as [string, ...string[]]), message: z.string() }) });
+/** A `validation_error` also names each refused field with a plain sentence (`fields`). */
+const fieldProblems = z.array(z.object({ field: z.string(), message: z.string() })).optional();
+const errorBody = (codes: readonly string[]) =>
+  z.object({
+    error: z.object({
+      code: z.enum(codes as [string, ...string[]]),
+      message: z.string(),
+      ...(codes.includes('validation_error') && { fields: fieldProblems }),
+    }),
+  });
 
 /**
  * The control plane's OpenAPI 3.1 document, generated from the catalogue of routes and the zod schemas each

@@ -13,7 +13,7 @@ import {
 } from '@slipway/core';
 import { z } from 'zod';
 import { serverContext } from './context';
-import { ApiError, formatZodError, notFound } from './errors';
+import { ApiError, fieldError, notFound, validationError } from './errors';
 
 /** A version by label (v1, v2 …) or pinned by content (GitOps): at most one of the two. */
 const versionRef = {
@@ -89,6 +89,8 @@ export const createDeploymentSchema = z
       .optional(),
     machineType: z.string().min(1),
     replicas: replicaCountSchema.min(1).default(1),
+    /** Autoscaled from the start (minReplicas 0: scale to zero when idle); `replicas` is then where it starts, within the bounds. */
+    autoscaling: autoscalingSchema.optional(),
   })
   .refine((b) => (b.versionLabel === undefined) !== (b.versionDigest === undefined), {
     message: 'give exactly one of versionLabel and versionDigest',
@@ -109,7 +111,7 @@ async function resolveVersion(modelId: string, modelName: string, ref: { version
 async function requireMachineType(name: string | undefined): Promise<void> {
   if (name === undefined) return;
   const machineType = await serverContext().db.machineType.findUnique({ where: { name } });
-  if (!machineType) throw new ApiError('validation_error', `machineType: unknown machine type '${name}'`);
+  if (!machineType) throw fieldError('machineType', `There is no machine type '${name}'; choose one from the list.`);
 }
 
 async function toPatch(model: { id: string; name: string }, input: VariantInput & { name: string }): Promise<VariantPatch> {
@@ -120,14 +122,28 @@ async function toPatch(model: { id: string; name: string }, input: VariantInput 
 
 function validSpec(candidate: unknown): DeploymentSpec {
   const parsed = deploymentSpecSchema.safeParse(candidate);
-  if (!parsed.success) throw new ApiError('validation_error', formatZodError(parsed.error));
+  if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;
+}
+
+/** A fixed size as asked; an autoscaled one starts at its initialReplicas, or the asked count brought within its bounds. */
+function startingReplicas(body: { replicas: number; autoscaling?: z.infer<typeof autoscalingSchema> }): number {
+  const bounds = body.autoscaling;
+  if (!bounds) return body.replicas;
+  return bounds.initialReplicas ?? Math.min(Math.max(body.replicas, bounds.minReplicas), bounds.maxReplicas);
 }
 
 /** The first revision's spec from a create request. */
 export async function specForCreate(
   model: { id: string; name: string },
-  body: { versionLabel?: number; versionDigest?: string; machineType: string; replicas: number; strategy?: DeploymentSpec['strategy'] },
+  body: {
+    versionLabel?: number;
+    versionDigest?: string;
+    machineType: string;
+    replicas: number;
+    autoscaling?: z.infer<typeof autoscalingSchema>;
+    strategy?: DeploymentSpec['strategy'];
+  },
 ): Promise<DeploymentSpec> {
   await requireMachineType(body.machineType);
   const version = (await resolveVersion(model.id, model.name, body))!;
@@ -139,8 +155,9 @@ export async function specForCreate(
         versionDigest: version.digest,
         versionLabel: version.label,
         machineType: body.machineType,
-        replicas: body.replicas,
+        replicas: startingReplicas(body),
         weight: 100,
+        ...(body.autoscaling && { autoscaling: body.autoscaling }),
       },
     ],
     strategy: body.strategy,
@@ -198,6 +215,6 @@ export function specForScale(current: DeploymentSpec, body: z.infer<typeof scale
     maxReplicas: body.maxReplicas ?? variant.autoscaling?.maxReplicas,
   };
   const autoscaling = autoscalingSchema.safeParse(knobs);
-  if (!autoscaling.success) throw new ApiError('validation_error', formatZodError(autoscaling.error));
+  if (!autoscaling.success) throw validationError(autoscaling.error);
   return validSpec(mergeSpec(current, { change: { name, autoscaling: autoscaling.data } }));
 }

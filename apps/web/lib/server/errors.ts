@@ -1,5 +1,5 @@
 import { TransitionError } from '@slipway/controller';
-import { ERROR_CATALOGUE, errorStatus, type ServiceErrorCode } from '@slipway/core';
+import { ERROR_CATALOGUE, errorStatus, type FieldProblem, plainIssues, type ServiceErrorCode } from '@slipway/core';
 import { ZodError } from 'zod';
 import { log } from './log';
 
@@ -16,6 +16,8 @@ export class ApiError extends Error {
     message: string,
     /** Sent with the error, e.g. `Retry-After` on a 429. */
     readonly headers?: Record<string, string>,
+    /** A `validation_error`'s problems as one plain sentence per field, for forms to show on the field. */
+    readonly fields?: FieldProblem[],
   ) {
     super(message);
   }
@@ -38,6 +40,16 @@ export class ForeignApiError extends Error {
 export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
 export const forbidden = (message = 'you do not have permission to do this') => new ApiError('forbidden', message);
 
+/** A refused body or query: the terse summary as the message, and each field's problem in plain words. */
+export function validationError(error: ZodError): ApiError {
+  return new ApiError('validation_error', formatZodError(error), undefined, plainIssues(error.issues));
+}
+
+/** A field the server itself refuses (not the schema), said as the schema's refusals are. */
+export function fieldError(field: string, sentence: string): ApiError {
+  return new ApiError('validation_error', `${field}: ${sentence}`, undefined, [{ field, message: sentence }]);
+}
+
 export function formatZodError(error: ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
@@ -45,11 +57,10 @@ export function formatZodError(error: ZodError): string {
 export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError || error instanceof ForeignApiError || error instanceof TransitionError) {
     const headers = error instanceof ApiError ? error.headers : undefined;
-    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
+    const fields = error instanceof ApiError && error.fields?.length ? { fields: error.fields } : {};
+    return Response.json({ error: { code: error.code, message: error.message, ...fields } }, { status: error.status, headers });
   }
-  if (error instanceof ZodError) {
-    return Response.json({ error: { code: 'validation_error', message: formatZodError(error) } }, { status: errorStatus('validation_error') });
-  }
+  if (error instanceof ZodError) return errorResponse(validationError(error));
   // A client that went away mid-upload is not a server fault; what it sent was discarded.
   if (isClientAbort(error)) {
     return Response.json({ error: { code: 'upload_aborted', message: ERROR_CATALOGUE.upload_aborted.message } }, { status: errorStatus('upload_aborted') });

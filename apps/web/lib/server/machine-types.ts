@@ -1,6 +1,6 @@
 import { resourceNameSchema } from '@slipway/core';
 import { z } from 'zod';
-import { ApiError } from './errors';
+import { fieldError } from './errors';
 
 // Upper bounds keep values inside their columns (Int, Decimal(10, 4)): past them Postgres would refuse with a 500.
 const specFields = {
@@ -35,8 +35,8 @@ export const machineTypeChangesSchema = z
 
 /** GPUs come as a model and a count together: one without the other cannot be scheduled. */
 export function assertGpuSpecConsistent({ gpuType, gpuCount }: { gpuType: string | null; gpuCount: number }): void {
-  if (gpuCount > 0 && gpuType === null) throw new ApiError('validation_error', 'gpuType: a machine with GPUs needs a gpuType');
+  if (gpuCount > 0 && gpuType === null) throw fieldError('gpuType', 'Name the GPU model, e.g. nvidia-l4, or set the GPU count to 0.');
   if (gpuCount === 0 && gpuType !== null) {
-    throw new ApiError('validation_error', 'gpuCount: a machine with a gpuType needs at least 1 GPU (or set gpuType to null)');
+    throw fieldError('gpuCount', 'A machine with a GPU model needs at least 1 GPU; clear the GPU model for a machine without GPUs.');
   }
 }

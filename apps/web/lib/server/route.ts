@@ -5,7 +5,7 @@ import { BodyTooLargeError, readBoundedText } from './bounded-body';
 import { crossSiteRefusal, isJsonContentType } from './cross-site';
 import { webEnv } from './env';
 import { fromDatabaseError } from './database-errors';
-import { ApiError, errorResponse, formatZodError } from './errors';
+import { ApiError, errorResponse, formatZodError, validationError } from './errors';
 import { findUnstorableText, unstorableText } from './request-text';
 
 interface RouteContext<Body, Query, Params> {
@@ -64,7 +64,7 @@ async function parseJsonBody(req: Request, schema: z.ZodType): Promise<unknown> 
   const unstorable = findUnstorableText(raw);
   if (unstorable) throw new ApiError('validation_error', unstorable);
   const result = schema.safeParse(raw);
-  if (!result.success) throw new ApiError('validation_error', formatZodError(result.error));
+  if (!result.success) throw validationError(result.error);
   return result.data;
 }
 
@@ -75,7 +75,7 @@ function parseQuery(req: Request, schema: z.ZodType): unknown {
     if (problem) throw new ApiError('validation_error', `query parameter ${JSON.stringify(key)}: ${problem}`);
   }
   const result = schema.safeParse(Object.fromEntries(entries));
-  if (!result.success) throw new ApiError('validation_error', formatZodError(result.error));
+  if (!result.success) throw validationError(result.error);
   return result.data;
 }
 

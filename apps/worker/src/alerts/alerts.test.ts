@@ -45,7 +45,7 @@ describe('alert evaluation and webhook delivery', () => {
     const version = await db.modelVersion.create({
       data: { modelId: model.id, label: 1, digest: suffix, sizeBytes: 1, format: 'onnx', filename: 'model.onnx', status: 'ready', uploadedById: user.id },
     });
-    deploymentId = (await db.deployment.create({ data: { name: `alerts-${suffix}`, modelId: model.id, teamId, status: 'stopped' } })).id;
+    deploymentId = (await db.deployment.create({ data: { name: `alerts-${suffix}`, modelId: model.id, teamId, status: 'ready' } })).id;
     variantId = (
       await db.variant.create({
         data: { deploymentId, name: 'primary', templateKey: `primary/${version.id}`, versionId: version.id, machineTypeId: machineType.id, replicas: 1 },
@@ -124,7 +124,7 @@ describe('alert evaluation and webhook delivery', () => {
     expect(await db.alertEvent.findUniqueOrThrow({ where: { id: fired!.id } })).toMatchObject({
       delivery: 'delivered',
       deliveryAttempts: 2,
-      deliveryError: 'webhook answered 503',
+      deliveryError: 'the webhook answered HTTP 503 Service Unavailable',
     });
 
     const later = start + 30_000;

@@ -1,7 +1,10 @@
-import { slackPayload } from '@slipway/core';
+import { deliveryFailure, slackPayload } from '@slipway/core';
 import type { Db } from '@slipway/db';
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
+
+/** The webhook answered, with a status that is not a success. */
+class WebhookRefusal extends Error {}
 
 /**
  * Posts one alert event to its rule's webhook. A failure is written to the event (so the history shows it) and
@@ -37,9 +40,9 @@ export async function deliverAlert(db: Db, eventId: string, fetchImpl: typeof fe
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
     });
-    if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+    if (!response.ok) throw new WebhookRefusal(deliveryFailure(url, response, WEBHOOK_TIMEOUT_MS));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = error instanceof WebhookRefusal ? error.message : deliveryFailure(url, error as Error, WEBHOOK_TIMEOUT_MS);
     await db.alertEvent.update({ where: { id: eventId }, data: { delivery: 'retrying', deliveryAttempts: attempts, deliveryError: message } });
     throw error;
   }

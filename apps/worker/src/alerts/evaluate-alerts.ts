@@ -46,7 +46,10 @@ async function deploymentAccuracy(db: Db, deploymentId: string, from: number): P
 export async function evaluateAlerts(deps: AlertEvaluationDeps): Promise<{ fired: number; resolved: number }> {
   const { db, clock } = deps;
   const now = clock();
-  const rules = await db.alertRule.findMany({ where: { OR: [{ enabled: true }, { firing: true }] } });
+  const rules = await db.alertRule.findMany({
+    where: { OR: [{ enabled: true }, { firing: true }] },
+    include: { deployment: { select: { status: true } } },
+  });
   let fired = 0;
   let resolved = 0;
   for (const row of rules) {
@@ -59,7 +62,11 @@ export async function evaluateAlerts(deps: AlertEvaluationDeps): Promise<{ fired
     const decision = evaluateAlert(
       rule.data,
       { ...traffic, driftingFeatures: drifting, ...accuracy },
-      { firing: row.firing, lastFiredAt: row.lastFiredAt?.getTime() ?? null },
+      {
+        firing: row.firing,
+        lastFiredAt: row.lastFiredAt?.getTime() ?? null,
+        deploymentStopped: row.deployment.status === 'stopped' || row.deployment.status === 'stopping',
+      },
       now,
     );
     if (decision.action === 'none') continue;

@@ -1,11 +1,18 @@
 import path from 'node:path';
-import { computeQuotaOf } from '@slipway/core';
+import { computeQuotaOf, type DriverCapacity } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import type { ReplicaDriver } from './driver';
 import { KubernetesDriver, loadKubeConfig } from './kubernetes/kubernetes-driver';
 import { LocalDriver } from './local-driver';
 import { resolveBwrap } from '@slipway/environments';
 import type { WorkerEnv } from '../env';
+
+/** What the driver the env selects can place: published for the console to mark machine types it cannot. */
+export function driverCapacity(env: WorkerEnv): DriverCapacity {
+  if (env.SLIPWAY_DRIVER === 'local') return { driver: 'local', hostGpus: env.SLIPWAY_HOST_GPUS };
+  // A GPU model without a scheduling entry still gets the default node selector: no model is refused for it.
+  return { driver: 'kubernetes', gpuImage: Boolean(env.SLIPWAY_K8S_RUNTIME_GPU_IMAGE), gpuTypes: null };
+}
 
 /** The driver the worker's env selects (SLIPWAY_DRIVER). */
 export async function createDriver(env: WorkerEnv, db: Db, log: (line: string) => void): Promise<ReplicaDriver> {

@@ -1,7 +1,9 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { evaluateAlert, type AlertWindowSummary } from './evaluate';
 import { alertRuleInputSchema, alertRulePatchSchema, applyRulePatch } from './rules';
-import { slackPayload } from './webhook';
+import { deliveryFailure, slackPayload } from './webhook';
 
 const quiet: AlertWindowSummary = { requests: 100, errors: 0, p99Ms: 20, driftingFeatures: [] };
 const rule = (fields: Record<string, unknown>) => alertRuleInputSchema.parse({ windowSeconds: 60, cooldownSeconds: 300, ...fields });
@@ -16,6 +18,16 @@ describe('evaluateAlert', () => {
     expect(fired.action === 'fire' && fired.message).toContain('20 of 100');
     expect(evaluateAlert(r, bad, { firing: true, lastFiredAt: 0 }, 15_000)).toEqual({ action: 'none', reason: 'still_firing' });
     expect(evaluateAlert(r, { ...quiet, errors: 10 }, { firing: true, lastFiredAt: 0 }, 30_000)).toMatchObject({ action: 'resolve', value: 0.1 });
+  });
+
+  it('stops firing once its deployment is stopped, and never fires for a stopped deployment', () => {
+    const r = rule({ kind: 'no_traffic' });
+    const silent = { requests: 0, errors: 0, p99Ms: null, driftingFeatures: [] };
+    expect(evaluateAlert(r, silent, { firing: true, lastFiredAt: 0, deploymentStopped: true }, 60_000)).toMatchObject({
+      action: 'resolve',
+      message: 'the deployment was stopped',
+    });
+    expect(evaluateAlert(r, silent, { ...never, deploymentStopped: true }, 60_000)).toEqual({ action: 'none', reason: 'stopped' });
   });
 
   it('does not fire again within the cooldown after resolving, and does after it', () => {
@@ -130,5 +142,33 @@ describe('slackPayload', () => {
     });
     expect(evaluateAlert(r, { ...quiet, labelled: 100, correct: 95 }, { firing: true, lastFiredAt: 0 }, 1)).toMatchObject({ action: 'resolve', value: 0.95 });
     expect(alertRuleInputSchema.safeParse({ kind: 'accuracy', threshold: 1.5 }).success).toBe(false);
+  });
+});
+
+describe('deliveryFailure', () => {
+  const url = 'https://hooks.example.test/services/T000';
+  it('says why a webhook post failed instead of "fetch failed"', () => {
+    const failed = (cause: object) => Object.assign(new TypeError('fetch failed'), { cause });
+    expect(deliveryFailure(url, { status: 404, statusText: 'Not Found' }, 10_000)).toBe('the webhook answered HTTP 404 Not Found');
+    expect(deliveryFailure(url, failed({ code: 'ENOTFOUND', hostname: 'hooks.example.test' }), 10_000)).toBe(
+      'DNS: the host name hooks.example.test does not resolve',
+    );
+    expect(deliveryFailure(url, failed({ code: 'ECONNREFUSED' }), 10_000)).toBe('connection refused by hooks.example.test: nothing listens there');
+    expect(deliveryFailure(url, Object.assign(new Error('aborted'), { name: 'TimeoutError' }), 10_000)).toBe(
+      'timeout: hooks.example.test did not answer within 10 s',
+    );
+    expect(deliveryFailure(url, failed({ code: 'EPROTO', message: 'wrong version number' }), 10_000)).toBe(
+      'could not reach hooks.example.test: EPROTO wrong version number',
+    );
+  });
+
+  it('reads a real failed fetch: a port nothing listens on any more is refused', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const url = `http://127.0.0.1:${port}/hook`;
+    const error = await fetch(url, { method: 'POST' }).catch((e: unknown) => e);
+    expect(deliveryFailure(url, error as Error, 10_000)).toBe(`connection refused by 127.0.0.1:${port}: nothing listens there`);
   });
 });

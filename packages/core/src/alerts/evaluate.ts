@@ -20,11 +20,13 @@ export interface AlertState {
   firing: boolean;
   /** Epoch ms of the last time the rule fired, null if never. */
   lastFiredAt: number | null;
+  /** The deployment is stopped (or stopping): nothing it serves can breach, and a firing rule resolves. */
+  deploymentStopped?: boolean;
 }
 
 export type AlertDecision =
   | { action: 'fire' | 'resolve'; value: number; message: string }
-  | { action: 'none'; reason: 'healthy' | 'still_firing' | 'cooling_down' | 'disabled' };
+  | { action: 'none'; reason: 'healthy' | 'still_firing' | 'cooling_down' | 'disabled' | 'stopped' };
 
 /** The drifting features a drift rule watches: all of them, or the one it names in any variant. */
 function watchedDrift(feature: string | null, drifting: readonly string[]): readonly string[] {
@@ -97,6 +99,8 @@ export function evaluateAlert(
   now: number,
 ): AlertDecision {
   const { value, breached } = measure(rule, summary);
+  if (state.deploymentStopped)
+    return state.firing ? { action: 'resolve', value, message: 'the deployment was stopped' } : { action: 'none', reason: 'stopped' };
   if (!rule.enabled) return state.firing ? { action: 'resolve', value, message: 'rule disabled' } : { action: 'none', reason: 'disabled' };
   if (breached) {
     if (state.firing) return { action: 'none', reason: 'still_firing' };

@@ -28,7 +28,10 @@ export const POST = route(API.tryDeployment, async ({ req, user, params }) => {
   const text = await response.text();
   const latencyMs = Math.round((performance.now() - started) * 100) / 100;
   const headers = new Headers({ 'content-type': response.headers.get('content-type') ?? 'text/plain', 'server-timing': `gateway;dur=${latencyMs}` });
-  const retryAfter = response.headers.get('retry-after');
-  if (retryAfter) headers.set('retry-after', retryAfter);
+  // Which variant answered, and when to retry, as the gateway said.
+  for (const name of ['retry-after', 'x-slipway-variant']) {
+    const value = response.headers.get(name);
+    if (value) headers.set(name, value);
+  }
   return new Response(text, { status: response.status, headers });
 });

@@ -1,4 +1,4 @@
-import { alertRuleFieldsSchema, applyRulePatch } from '@slipway/core';
+import { alertRuleFieldsSchema, applyRulePatch, asSentence } from '@slipway/core';
 import { findRule, toRuleView } from '@/lib/server/alerts';
 import { serverContext } from '@/lib/server/context';
 import { findDeployment } from '@/lib/server/deployments';
@@ -15,7 +15,10 @@ export const PATCH = route(API.updateAlertRule, async ({ user, params, body }) =
   const deployment = await findDeployment(user, params.name, 'member');
   const row = await findRule(deployment.id, params.id);
   const edited = applyRulePatch(alertRuleFieldsSchema.parse(row), body);
-  if (!edited.ok) throw new ApiError('validation_error', edited.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+  if (!edited.ok) {
+    const fields = edited.problems.map((p) => ({ field: String(p.path), message: asSentence(p.message) }));
+    throw new ApiError('validation_error', edited.problems.map((p) => `${p.path}: ${p.message}`).join('; '), undefined, fields);
+  }
   const rule = await serverContext().db.alertRule.update({ where: { id: row.id }, data: edited.rule });
   return { rule: toRuleView(rule) };
 });
