@@ -6,6 +6,7 @@ import type { PlatformEnv } from '../scripts/lib/platform';
 import { benchAutoscale } from './autoscale';
 import { benchBodyLimits } from './body-limits';
 import { benchDrift } from './drift';
+import { benchPython } from './python';
 import { benchRateLimit } from './rate-limit';
 import { benchRollout } from './rollout';
 import { benchServing } from './serving';
@@ -21,6 +22,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   'rate-limit': benchRateLimit,
   'body-limits': benchBodyLimits,
   startup: benchStartup,
+  python: benchPython,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;
