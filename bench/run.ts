@@ -9,6 +9,7 @@ import { benchCapture } from './capture';
 import { benchCanary } from './canary';
 import { benchDrift } from './drift';
 import { benchGraph } from './graph';
+import { benchPython } from './python';
 import { benchRateLimit } from './rate-limit';
 import { benchRollout } from './rollout';
 import { benchServices } from './services';
@@ -31,6 +32,7 @@ const benches: Record<string, (env: PlatformEnv) => Promise<void>> = {
   spend: benchSpend,
   capture: benchCapture,
   canary: benchCanary,
+  python: benchPython,
 };
 
 const env = JSON.parse(process.env.SLIPWAY_BENCH_ENV ?? 'null') as PlatformEnv | null;

@@ -49,7 +49,10 @@ class Model:
         if x[0, 0] == 999:
             time.sleep(600)
         if x[0, 0] == 777:
-            seen = {"DATABASE_URL": os.environ.get("DATABASE_URL"), "data_dir": os.path.exists(DATA_DIR), "environ": sorted(os.environ)}
+            # Under bubblewrap the data directory's path exists only as the mount point of this version's environment.
+            listing = sorted(os.listdir(DATA_DIR)) if os.path.isdir(DATA_DIR) else []
+            secrets = os.path.exists(os.path.join(DATA_DIR, "credentials.json"))
+            seen = {"DATABASE_URL": os.environ.get("DATABASE_URL"), "credentials": secrets, "listing": listing, "environ": sorted(os.environ)}
             raise PermissionError("seen " + repr(seen))
         if (x < 0).any():
             raise ValueError("measurements must be positive")
@@ -150,7 +153,7 @@ describe('Python models', () => {
   }, 240_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('inspects a custom predictor in its environment: signature, recorded example, environment log', async () => {
+  it('inspects a custom predictor in its environment and records its declared signature', async () => {
     const { version } = (await admin.request('GET', `/api/v1/models/${modelName}/versions/2`)).body;
     expect(version.signature).toEqual({
       inputs: [{ name: 'features', dtype: 'float32', shape: [null, 4] }],
@@ -159,7 +162,6 @@ describe('Python models', () => {
         { name: 'probabilities', dtype: 'float32', shape: [null, 3] },
       ],
     });
-    expect(version.example).toMatchObject({ source: 'recorded', inputs: { features: [ROWS[0]] }, outputs: { label: [expected.label[0]] } });
   });
 
   it('serves the custom predictor with scikit-learn’s own answers through OIP, /predict and V1', async () => {
@@ -174,6 +176,11 @@ describe('Python models', () => {
       { name: 'label', datatype: 'INT64', shape: [3], data: expected.label },
       { name: 'probabilities', datatype: 'FP32', shape: [3, 3], data: expected.probabilities.flat() },
     ]);
+    // The docs' worked example is what the predictor answered at inspection for slipway.yaml's example.
+    const docs = await admin.request('GET', `/api/v1/deployments/${name}/openapi.json`);
+    const operation = docs.body.paths[`/models/${name}/predict`].post;
+    expect(operation.requestBody.content['application/json'].example.inputs.features).toEqual([ROWS[0]]);
+    expect(operation.responses['200'].content['application/json'].example.outputs.label).toEqual([expected.label[0]]);
     const v1 = await call(`/v1/models/${name}:predict`, { instances: ROWS });
     expect(v1).toMatchObject({
       status: 200,
@@ -195,7 +202,8 @@ describe('Python models', () => {
   it('shows user code neither the platform’s data directory nor its secrets', async () => {
     const snoop = await predict(`py-custom-${suffix}`, [[777, 0, 0, 0]]);
     expect(snoop.status).toBe(500);
-    expect(snoop.body.error.message).toContain("'DATABASE_URL': None, 'data_dir': False");
+    expect(snoop.body.error.message).toContain("'DATABASE_URL': None, 'credentials': False");
+    expect(snoop.body.error.message).toMatch(/'listing': (\[\]|\['environments'\])/);
     expect(snoop.body.error.message).not.toMatch(/REDIS_URL|SLIPWAY_REPLICA_TOKEN|SLIPWAY_INTERNAL_TOKEN/);
   });
 

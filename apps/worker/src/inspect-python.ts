@@ -1,4 +1,4 @@
-import type { PythonArtifact, SlipwayManifest } from '@slipway/artifacts';
+import type { PythonArtifact } from '@slipway/artifacts';
 import { exampleInputs, type ModelExample, type ModelSignature, nestedToTensorValue, nestValues, tensorDataToJson } from '@slipway/core';
 import { type BuiltEnvironment, type CheckTensor, checkPredictor, EnvironmentBuildError } from '@slipway/environments';
 import type { PythonModelSource } from './artifact-cache';
@@ -19,7 +19,7 @@ export function environmentDetails(environment: BuiltEnvironment) {
  * and run once on the declared example (or zeros shaped by the signature), its outputs held to the declared signature.
  * A failure is the version's: pip's error lines, or the last frames of the predictor's traceback.
  */
-export async function inspectPython(source: PythonModelSource, manifest: SlipwayManifest | null) {
+export async function inspectPython(source: PythonModelSource, manifest: { example?: Record<string, unknown>; features?: string[] } | null) {
   const prepared = await source.prepare().catch((error: unknown) => {
     if (!(error instanceof EnvironmentBuildError)) throw error;
     throw new InspectionFailure(`the Python environment could not be built:\n${error.message}`, {
@@ -27,7 +27,7 @@ export async function inspectPython(source: PythonModelSource, manifest: Slipway
     });
   });
   const { python } = prepared;
-  const inputs = (manifest?.example as Record<string, unknown> | undefined) ?? exampleInputs(python.signature, { features: manifest?.features });
+  const inputs = manifest?.example ?? exampleInputs(python.signature, { features: manifest?.features });
   const result = await checkPredictor({
     python: prepared.environment.python,
     modelDir: prepared.modelDir,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { checkManifestAgainstSignature, computeReferenceStats, serviceOfDetails, slipwayManifestSchema, uploadDetailsSchema } from '@slipway/artifacts';
 import { conciseOrtMessage, modelSignatureSchema, signatureFromOrtMetadata } from '@slipway/core';
 import type { Db } from '@slipway/db';
+import { z } from 'zod';
 import * as ort from 'onnxruntime-node';
 import type { ArtifactCache } from './artifact-cache';
 import { withoutHostPaths } from './host-paths';
@@ -37,8 +38,9 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
     const python = artifacts.pythonModel(version);
     if (python) {
       artifactRoot = await artifacts.materialize(version);
-      const manifest = version.manifest ? slipwayManifestSchema.parse(version.manifest) : null;
-      const inspected = await inspectPython(python, manifest);
+      // The stored manifest is the parsed one (its signature already in Slipway's form): only what inspection reads.
+      const manifest = storedPythonManifest.safeParse(version.manifest ?? {});
+      const inspected = await inspectPython(python, manifest.success ? manifest.data : null);
       const referenceStats = await referenceStatsOf(version, artifactRoot);
       await db.modelVersion.update({
         where: { id: versionId },
@@ -103,6 +105,9 @@ export async function inspectVersion(deps: { db: Db; artifacts: ArtifactCache },
     await session?.release();
   }
 }
+
+/** What a Python version's inspection reads of its stored manifest. */
+const storedPythonManifest = z.object({ example: z.record(z.string(), z.unknown()).optional(), features: z.array(z.string()).optional() });
 
 /** Drift's reference statistics from the manifest's reference_data, or null without one. */
 async function referenceStatsOf(version: { details: unknown }, root: string) {

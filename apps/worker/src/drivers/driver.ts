@@ -40,6 +40,8 @@ export interface PythonReplicaSpec {
   signature: ModelSignature;
   /** The directory `load` is given, relative to the unpacked artifact ('.' for its root). */
   modelDir: string;
+  /** The version installs packages (requirements.txt, wheels/) into its environment, not only the host's Python. */
+  installsPackages: boolean;
   /** The version's own predict timeout (slipway.yaml predict_timeout_ms), over the host's. */
   predictTimeoutMs?: number;
   /**

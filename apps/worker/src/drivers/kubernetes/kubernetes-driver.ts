@@ -104,6 +104,12 @@ export class KubernetesDriver implements ReplicaDriver {
         'is a Python model, but no Python runtime image is configured (SLIPWAY_K8S_PYTHON_RUNTIME_IMAGE, built from deploy/python-runtime.Dockerfile)',
       );
     }
+    if (spec.python?.installsPackages) {
+      // Pods run the Python image's own python3: a version's requirements and wheels are built only on worker hosts.
+      throw new DriverError(
+        'installs packages (requirements.txt or wheels/), which Python pods cannot yet: deploy it with the local driver, or bake them into the Python runtime image',
+      );
+    }
     const placement = placementOf(spec);
     const namespace = namespaceFor(this.options, placement.teamId);
     const claim: Claim = { namespace, deployment: variantObjectName(placement), variantId: placement.variantId, pod: null };
