@@ -23,6 +23,7 @@ import { RoutingState } from './routing-state';
 import { healthRoute, metricsRoute, modelDocsRoute } from './operational-routes';
 import { ShadowStats } from './shadow';
 import { serviceHandler } from './service-proxy';
+import { ServiceRouteStats } from './service-route-stats';
 import { matchServicePath } from './service-routes';
 import { Upstream } from './upstream';
 import { Waker } from './wake';
@@ -90,7 +91,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     holding,
     maxBodyBytes: options.maxBodyBytes,
   });
-  const renderMetrics = () => metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines()]);
+  const routeStats = new ServiceRouteStats();
+  const renderMetrics = () => metrics.render(inFlight, shadows, routing.variantIds(), [hold.metricLines(), waker.metricLines(), routeStats.lines()]);
   const metricsText = options.hostMetrics?.(renderMetrics) ?? (async () => renderMetrics());
 
   const routes = new RouteTable()
@@ -99,6 +101,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     .add(modelDocsRoute({ db: options.db, keys, routing, apiKeyOf }));
   for (const kind of INFERENCE_ROUTES) routes.add({ ...kind, handle: inference });
   const services = serviceHandler({
+    routeStats,
     authorize: createAuthorization({ keys, limiter, deployment }),
     accounting: { inFlight, metrics, recorder },
     routing,

@@ -10,6 +10,7 @@ import { type AccountingDeps, startAccounting } from './response';
 import type { MatchedRoute } from './routes';
 import type { RoutedReplica, RoutedVariant, RouteTarget, RoutingState } from './routing-state';
 import { callerResponseHeaders, mayMirror, mayRetry, requestIdOf, upstreamRequestHeaders } from './service-routes';
+import type { ServiceRouteStats } from './service-route-stats';
 import { chooseVariant } from './upstream';
 
 /** Keep-alive connections to service replicas (their own servers, not the runtime's framed listeners). */
@@ -25,6 +26,8 @@ export interface ServiceProxyDeps {
   holding: Pick<HoldAndWake, 'hold'>;
   /** Whether this request is among a shadow's `mirrorPercent` (random by default). */
   sampled?: (mirrorPercent: number) => boolean;
+  /** Latency and errors per route template and status class. */
+  routeStats?: Pick<ServiceRouteStats, 'observe'>;
 }
 
 /** The deployment as a service sees it: only its service variants (a model version under it is not called here). */
@@ -41,6 +44,14 @@ export function serviceHandler(deps: ServiceProxyDeps) {
   const sampled = deps.sampled ?? ((percent: number) => Math.random() * 100 < percent);
   return (req: IncomingMessage, res: ServerResponse, route: MatchedRoute): void => {
     const accounting = startAccounting(deps.accounting, res, route);
+    const arrived = performance.now();
+    const outcome: Outcome = { status: undefined };
+    res.once('close', () => {
+      // Refusals the gateway answers itself (401, 429…) are admission's; a route's figures are what the service answered.
+      if (outcome.status === undefined) return;
+      const status = res.writableFinished ? outcome.status : undefined;
+      deps.routeStats?.observe(route.deploymentName, req.method ?? 'GET', route.upstreamPath, status, (performance.now() - arrived) / 1000);
+    });
     deps
       .authorize(req, res, route)
       .then((authorized) => {
@@ -62,13 +73,18 @@ export function serviceHandler(deps: ServiceProxyDeps) {
             deps.holding.hold({ ...current, deployment: view }, variant, send);
             return;
           }
-          new ServiceExchange(deps, { ...current, deployment: view }, variant).start();
+          new ServiceExchange(deps, { ...current, deployment: view }, variant, outcome).start();
           if (mayMirror(req.method ?? 'GET')) mirrorToShadows(view, current, sampled, deps);
         };
         send(call);
       })
       .catch(() => sendError(res, route.protocol, 'upstream_unavailable', 'the request could not be forwarded'));
   };
+}
+
+/** The status the service (or its timeout) gave a request, for its route's figures. */
+interface Outcome {
+  status: number | undefined;
 }
 
 /** One caller's request through to one replica (or, when the first failed without it reaching the service, another). */
@@ -82,6 +98,7 @@ class ServiceExchange {
     private readonly deps: ServiceProxyDeps,
     private readonly call: Call,
     private readonly variant: RoutedVariant | undefined,
+    private readonly outcome: Outcome,
   ) {
     this.requestId = requestIdOf(call.req.headers);
   }
@@ -169,6 +186,7 @@ class ServiceExchange {
     const { res, accounting } = this.call;
     const status = answer.statusCode ?? 502;
     accounting.answered(status);
+    this.outcome.status = status;
     if (res.destroyed) return void answer.destroy();
     res.writeHead(status, callerResponseHeaders(answer.headers, { requestId: this.requestId, variantName: target.variant.name }));
     res.flushHeaders();
@@ -182,6 +200,7 @@ class ServiceExchange {
     this.timedOut = true;
     if (res.headersSent) return void res.destroy();
     this.call.accounting.answered(504);
+    this.outcome.status = 504;
     sendError(
       res,
       route.protocol,
