@@ -102,6 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   for (const kind of INFERENCE_ROUTES) routes.add({ ...kind, handle: inference });
   const services = serviceHandler({
     routeStats,
+    deployment,
     authorize: createAuthorization({ keys, limiter, deployment }),
     accounting: { inFlight, metrics, recorder },
     routing,

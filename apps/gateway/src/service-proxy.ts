@@ -26,6 +26,8 @@ export interface ServiceProxyDeps {
   holding: Pick<HoldAndWake, 'hold'>;
   /** Whether this request is among a shadow's `mirrorPercent` (random by default). */
   sampled?: (mirrorPercent: number) => boolean;
+  /** The deployment's current routing entry: a retry looks again when every replica it knew of failed. */
+  deployment?: (name: string) => RoutedDeployment | undefined;
   /** Latency and errors per route template and status class. */
   routeStats?: Pick<ServiceRouteStats, 'observe'>;
 }
@@ -116,7 +118,12 @@ class ServiceExchange {
     const replica = this.variant && routing.nextReplica(this.variant, isExcluded);
     if (this.variant && replica) return { variant: this.variant, replica };
     const options = { unit: this.call.unit, pinned: this.call.pinned, isExcluded };
-    return routing.pick(this.call.deployment, options) ?? routing.pick(this.call.deployment, { ...options, isExcluded: (a) => this.failed.has(a) });
+    const notFailed = { ...options, isExcluded: (a: string) => this.failed.has(a) };
+    const found = routing.pick(this.call.deployment, options) ?? routing.pick(this.call.deployment, notFailed);
+    if (found || this.failed.size === 0) return found;
+    // Every replica the request arrived with failed: the table may have moved on since (a rollout replaced them).
+    const current = this.deps.deployment?.(this.call.deployment.name);
+    return current ? routing.pick(serviceView(current), notFailed) : undefined;
   }
 
   private attempt(): void {
