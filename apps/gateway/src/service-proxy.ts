@@ -94,6 +94,7 @@ class ServiceExchange {
   private readonly failed = new Set<string>();
   private readonly requestId: string;
   private timedOut = false;
+  private retriedStaleSocket = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -174,6 +175,12 @@ class ServiceExchange {
       if (res.destroyed || this.timedOut) return;
       if (progress.answerStarted) return void res.destroy();
       if (!progress.reachedReplica) this.deps.outliers.eject(target.replica.address);
+      // A kept-alive connection the service closed just as it was reused: the replica is fine, the socket was not.
+      if (upstream.reusedSocket && !this.retriedStaleSocket && mayRetry({ method, ...progress })) {
+        this.retriedStaleSocket = true;
+        this.attempt();
+        return;
+      }
       if (mayRetry({ method, ...progress })) {
         this.failed.add(target.replica.address);
         this.attempt();
