@@ -203,7 +203,8 @@ class ServiceExchange {
     this.outcome.status = status;
     if (res.destroyed) return void answer.destroy();
     res.writeHead(status, callerResponseHeaders(answer.headers, { requestId: this.requestId, variantName: target.variant.name }));
-    res.flushHeaders();
+    // A stream (no length: SSE, chunked) gets its headers at once; a sized answer goes out with its first bytes in one write.
+    if (answer.headers['content-length'] === undefined) res.flushHeaders();
     answer.pipe(res);
     answer.once('error', () => res.destroy());
     answer.once('aborted', () => res.destroy());
