@@ -32,6 +32,7 @@ import { RoutingState } from './routing-state';
 import { healthRoute, metricsRoute, modelDocsRoute } from './operational-routes';
 import { ShadowStats } from './shadow';
 import { serviceHandler } from './service-proxy';
+import { ServiceRouteStats } from './service-route-stats';
 import { matchServicePath } from './service-routes';
 import { Upstream } from './upstream';
 import { Waker } from './wake';
@@ -144,6 +145,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     examples: new Map(),
   };
   const graphs = graphRouteKinds(graphDeps);
+  const routeStats = new ServiceRouteStats();
   const renderMetrics = () =>
     metrics.render(inFlight, shadows, routing.variantIds(), [
       hold.metricLines(),
@@ -151,6 +153,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       stepMetrics.lines(),
       traces.metricLines(),
       quality.metricLines(),
+      routeStats.lines(),
     ]);
   const metricsText = options.hostMetrics?.(renderMetrics) ?? (async () => renderMetrics());
 
@@ -163,6 +166,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   for (const kind of graphs) routes.add(kind);
   for (const kind of INFERENCE_ROUTES) routes.add({ ...kind, handle: inference });
   const services = serviceHandler({
+    routeStats,
+    deployment,
     authorize: createAuthorization({ keys, limiter, deployment }),
     accounting: { inFlight, metrics, recorder, live },
     routing,

@@ -128,6 +128,7 @@ describe('gateway: /services/<name>/…', () => {
       defaultRateLimit: 10_000,
       holdMaxRequests: 100,
       holdTimeoutMs: 5_000,
+      metricsToken: 'metrics-token-0123456789abcdef',
     });
     await publish(table([service]));
   }, 60_000);
@@ -217,6 +218,23 @@ describe('gateway: /services/<name>/…', () => {
     const slow = await call('/slow');
     expect(slow.status).toBe(504);
     expect((await slow.json()).error.code).toBe('upstream_timeout');
+  });
+
+  it('counts latency per route template and status class in /metrics', async () => {
+    await call('/api/v0/pi?ndigits=3');
+    await call('/no/such/route');
+    const text = await (await fetch(`${gateway.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789abcdef' } })).text();
+    const count = (route: string, codeClass: string) =>
+      Number(
+        new RegExp(
+          `^slipway_gateway_service_request_duration_seconds_count\\{deployment="${name}",route="${route}",code_class="${codeClass}"\\} (\\d+)$`,
+          'm',
+        ).exec(text)?.[1] ?? 0,
+      );
+    expect(count('GET /api/v0/pi', '2xx')).toBeGreaterThanOrEqual(2);
+    expect(count('GET /no/such/route', '4xx')).toBe(1);
+    expect(count('GET /slow', '5xx')).toBe(1);
+    expect(count('GET /events', 'aborted')).toBe(1);
   });
 
   it('says a model deployment is not a service', async () => {

@@ -10,6 +10,7 @@ import { type AccountingDeps, startAccounting } from './response';
 import type { MatchedRoute } from './routes';
 import type { RoutedReplica, RoutedVariant, RouteTarget, RoutingState } from './routing-state';
 import { callerResponseHeaders, mayMirror, mayRetry, requestIdOf, upstreamRequestHeaders } from './service-routes';
+import type { ServiceRouteStats } from './service-route-stats';
 import { chooseVariant } from './upstream';
 
 /** Keep-alive connections to service replicas (their own servers, not the runtime's framed listeners). */
@@ -25,6 +26,10 @@ export interface ServiceProxyDeps {
   holding: Pick<HoldAndWake, 'hold'>;
   /** Whether this request is among a shadow's `mirrorPercent` (random by default). */
   sampled?: (mirrorPercent: number) => boolean;
+  /** The deployment's current routing entry: a retry looks again when every replica it knew of failed. */
+  deployment?: (name: string) => RoutedDeployment | undefined;
+  /** Latency and errors per route template and status class. */
+  routeStats?: Pick<ServiceRouteStats, 'observe'>;
 }
 
 /** The deployment as a service sees it: only its service variants (a model version under it is not called here). */
@@ -41,6 +46,14 @@ export function serviceHandler(deps: ServiceProxyDeps) {
   const sampled = deps.sampled ?? ((percent: number) => Math.random() * 100 < percent);
   return (req: IncomingMessage, res: ServerResponse, route: MatchedRoute): void => {
     const accounting = startAccounting(deps.accounting, res, route);
+    const arrived = performance.now();
+    const outcome: Outcome = { status: undefined };
+    res.once('close', () => {
+      // Refusals the gateway answers itself (401, 429…) are admission's; a route's figures are what the service answered.
+      if (outcome.status === undefined) return;
+      const status = res.writableFinished ? outcome.status : undefined;
+      deps.routeStats?.observe(route.deploymentName, req.method ?? 'GET', route.upstreamPath, status, (performance.now() - arrived) / 1000);
+    });
     deps
       .authorize(req, res, route)
       .then((authorized) => {
@@ -62,7 +75,7 @@ export function serviceHandler(deps: ServiceProxyDeps) {
             deps.holding.hold({ ...current, deployment: view }, variant, send);
             return;
           }
-          new ServiceExchange(deps, { ...current, deployment: view }, variant).start();
+          new ServiceExchange(deps, { ...current, deployment: view }, variant, outcome).start();
           if (mayMirror(req.method ?? 'GET')) mirrorToShadows(view, current, sampled, deps);
         };
         send(call);
@@ -71,17 +84,24 @@ export function serviceHandler(deps: ServiceProxyDeps) {
   };
 }
 
+/** The status the service (or its timeout) gave a request, for its route's figures. */
+interface Outcome {
+  status: number | undefined;
+}
+
 /** One caller's request through to one replica (or, when the first failed without it reaching the service, another). */
 class ServiceExchange {
   private readonly failed = new Set<string>();
   private readonly requestId: string;
   private timedOut = false;
+  private retriedStaleSocket = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: ServiceProxyDeps,
     private readonly call: Call,
     private readonly variant: RoutedVariant | undefined,
+    private readonly outcome: Outcome,
   ) {
     this.requestId = requestIdOf(call.req.headers);
   }
@@ -99,7 +119,12 @@ class ServiceExchange {
     const replica = this.variant && routing.nextReplica(this.variant, isExcluded);
     if (this.variant && replica) return { variant: this.variant, replica };
     const options = { unit: this.call.unit, pinned: this.call.pinned, isExcluded };
-    return routing.pick(this.call.deployment, options) ?? routing.pick(this.call.deployment, { ...options, isExcluded: (a) => this.failed.has(a) });
+    const notFailed = { ...options, isExcluded: (a: string) => this.failed.has(a) };
+    const found = routing.pick(this.call.deployment, options) ?? routing.pick(this.call.deployment, notFailed);
+    if (found || this.failed.size === 0) return found;
+    // Every replica the request arrived with failed: the table may have moved on since (a rollout replaced them).
+    const current = this.deps.deployment?.(this.call.deployment.name);
+    return current ? routing.pick(serviceView(current), notFailed) : undefined;
   }
 
   private attempt(): void {
@@ -150,6 +175,12 @@ class ServiceExchange {
       if (res.destroyed || this.timedOut) return;
       if (progress.answerStarted) return void res.destroy();
       if (!progress.reachedReplica) this.deps.outliers.eject(target.replica.address);
+      // A kept-alive connection the service closed just as it was reused: the replica is fine, the socket was not.
+      if (upstream.reusedSocket && !this.retriedStaleSocket && mayRetry({ method, ...progress })) {
+        this.retriedStaleSocket = true;
+        this.attempt();
+        return;
+      }
       if (mayRetry({ method, ...progress })) {
         this.failed.add(target.replica.address);
         this.attempt();
@@ -169,9 +200,11 @@ class ServiceExchange {
     const { res, accounting } = this.call;
     const status = answer.statusCode ?? 502;
     accounting.answered(status);
+    this.outcome.status = status;
     if (res.destroyed) return void answer.destroy();
     res.writeHead(status, callerResponseHeaders(answer.headers, { requestId: this.requestId, variantName: target.variant.name }));
-    res.flushHeaders();
+    // A stream (no length: SSE, chunked) gets its headers at once; a sized answer goes out with its first bytes in one write.
+    if (answer.headers['content-length'] === undefined) res.flushHeaders();
     answer.pipe(res);
     answer.once('error', () => res.destroy());
     answer.once('aborted', () => res.destroy());
@@ -182,6 +215,7 @@ class ServiceExchange {
     this.timedOut = true;
     if (res.headersSent) return void res.destroy();
     this.call.accounting.answered(504);
+    this.outcome.status = 504;
     sendError(
       res,
       route.protocol,

@@ -2,7 +2,8 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { useDeploymentDocs, useDeploymentOpenApi, type DocsVersion } from '@/lib/client/docs';
+import { type DocsVersion, type ServiceDocs, useDeploymentDocs, useDeploymentOpenApi } from '@/lib/client/docs';
+import { CopyButton } from '../copy-button';
 import { PageHeader } from '../page-header';
 import { TryIt } from '../deployments/try-it';
 import { EmptyState, QueryContent } from '../states';
@@ -96,6 +97,45 @@ function VersionDocs({ deployment, gatewayUrl, versions }: { deployment: string;
   );
 }
 
+/** A service's docs: where to call it (every path under its base URL), with which key, and its health contract. */
+function ServiceDocsCard({ service }: { service: ServiceDocs }) {
+  return (
+    <section className="card card-body stack" aria-label="Service API">
+      <p>
+        Every method and path under the base URL goes to the service as is (query, headers and body streamed both ways); send your API key as{' '}
+        <code>Authorization: Bearer &lt;key&gt;</code>. The gateway removes it and adds <code>x-request-id</code>.
+      </p>
+      <div className="field">
+        <span>Base URL</span>
+        <div className="secret">
+          <code style={{ flex: 1 }}>{service.baseUrl}/</code>
+          <CopyButton text={`${service.baseUrl}/`} label="Copy base URL" />
+        </div>
+      </div>
+      <div className="field">
+        <span>Call it</span>
+        <div className="secret">
+          <code style={{ flex: 1 }}>{service.curl}</code>
+          <CopyButton text={service.curl} label="Copy curl command" />
+        </div>
+      </div>
+      <p className="muted">
+        Health contract: a replica is ready once <code>GET {service.healthPath}</code> answers 200, and is replaced when it stops answering. Each request may
+        take up to {service.requestTimeoutSeconds} s.
+      </p>
+      {service.openapiUrl ? (
+        <p>
+          The service serves its own OpenAPI document at <code>{service.openapiUrl}</code> (call it with your API key).
+        </p>
+      ) : (
+        <p className="muted">
+          The service declares no OpenAPI document; add <code>openapi: /openapi.json</code> to its slipway.yaml if it serves one (FastAPI does).
+        </p>
+      )}
+    </section>
+  );
+}
+
 /** A deployment's API docs for its callers: what it takes and returns, code to call it, and a try-it. */
 export function ModelDocsView({ name }: { name: string }) {
   const docs = useDeploymentDocs(name);
@@ -111,7 +151,9 @@ export function ModelDocsView({ name }: { name: string }) {
         subtitle={
           docs.data && (
             <>
-              Model {docs.data.model} behind the gateway at {docs.data.gatewayUrl}. Three protocols, one API key.
+              {docs.data.service
+                ? `A service behind the gateway at ${docs.data.gatewayUrl}: its own routes, one API key.`
+                : `Model ${docs.data.model} behind the gateway at ${docs.data.gatewayUrl}. Three protocols, one API key.`}
             </>
           )
         }
@@ -119,10 +161,12 @@ export function ModelDocsView({ name }: { name: string }) {
       <QueryContent
         query={docs}
         loadingLabel="Loading the API docs…"
-        isEmpty={(d) => d.versions.length === 0}
+        isEmpty={(d) => d.versions.length === 0 && !d.service}
         empty={<EmptyState title="No docs yet">The docs appear once the deployment serves an inspected version.</EmptyState>}
       >
-        {(d) => <VersionDocs deployment={d.deployment} gatewayUrl={d.gatewayUrl} versions={d.versions} />}
+        {(d) =>
+          d.service ? <ServiceDocsCard service={d.service} /> : <VersionDocs deployment={d.deployment} gatewayUrl={d.gatewayUrl} versions={d.versions} />
+        }
       </QueryContent>
     </>
   );

@@ -26,10 +26,16 @@ export interface DocsVersion {
 
 export interface DeploymentDocs {
   deployment: string;
-  model: string;
+  model: string | null;
   gatewayUrl: string;
   versions: DocsVersion[];
+  /** A service (runtime: service): its base URL, health contract and curl line instead of versions' tensor APIs. */
+  service?: ServiceDocs;
 }
+
+import type { ServiceDocs } from '../server/service-docs';
+
+export type { ServiceDocs };
 
 const enc = encodeURIComponent;
 

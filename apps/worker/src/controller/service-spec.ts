@@ -26,7 +26,10 @@ export async function serviceLaunchOf(
     if (!c.secretKey) throw new TerminalStartError(templateKey, 'the service names secrets, but the worker has no SLIPWAY_SECRET_KEY to open them');
     const opened = await openTeamSecrets(c.db, c.secretKey, teamId, service.secrets);
     if (opened.missing.length > 0) {
-      throw new TerminalStartError(templateKey, `the team has no secret named ${opened.missing.join(', ')} (set it under Settings → Secrets, then redeploy)`);
+      throw new TerminalStartError(
+        templateKey,
+        `the team has no secret named ${opened.missing.join(', ')} (set it on the Secrets page or with 'slipway secrets set', then redeploy)`,
+      );
     }
     secrets = opened.values;
   }
