@@ -192,6 +192,9 @@ export class LocalDriver implements ReplicaDriver {
       markers: { [REPLICA_ID_ENV]: spec.replicaId, [OWNER_ENV]: this.options.owner, ...testRunMarker() },
       bwrap: this.options.bwrap,
       hostEnv: process.env,
+      replicaId: spec.replicaId,
+      logDir: this.options.dataDir === undefined ? null : replicaLogDir(this.options.dataDir),
+      onLogError: (error) => this.options.log?.(`[replica ${spec.replicaId.slice(0, 8)}] its log could not be written: ${error.message}`),
       onLine: (line) => this.options.log?.(`[replica ${spec.replicaId.slice(0, 8)}] ${line}`),
     });
     const address = `http://${this.options.advertiseHost}:${service.port}`;

@@ -8,6 +8,8 @@ export interface ReplicaOutputOptions {
   dir: string | null;
   /** Values never written: the replica's token, a service's secret values. Credential-shaped text is masked too. */
   secrets?: readonly string[];
+  /** A redaction that runs first (a service's secrets shown by name: `[secret NAME]`). */
+  redactFirst?: (line: string) => string;
   /** Per file of the rotated pair. */
   capBytes?: number;
   /** Every line, after redaction: the driver watches for the listening line and keeps a tail for its errors. */
@@ -29,7 +31,7 @@ export function captureReplicaOutput(child: ChildProcess, replicaId: string, opt
     return new Promise<void>((resolve) => {
       const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
       lines.on('line', (raw) => {
-        const line = boundLine(redact(raw));
+        const line = boundLine(redact(options.redactFirst ? options.redactFirst(raw) : raw));
         writer?.write(stream, line);
         options.onLine?.(stream, line);
       });

@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { redactSecrets, type ServiceLaunch, serviceProcessEnv } from '@slipway/core';
 import { sandboxCommand } from '@slipway/environments';
 import { DriverError, ReadyTimeoutError } from './driver';
+import { captureReplicaOutput } from './replica-output';
 
 /*
  * A service replica on this host: the user's own process, started directly (no runtime in between) in its own
@@ -33,6 +33,10 @@ export interface ServiceStart {
   /** The bubblewrap binary, or undefined to run without a sandbox. */
   bwrap: string | undefined;
   hostEnv: NodeJS.ProcessEnv;
+  /** The replica whose output this is, and where its bounded log is kept (replicaLogDir; null: nowhere). */
+  replicaId: string;
+  logDir: string | null;
+  onLogError?: (error: Error) => void;
   /** Each line the service prints (stdout and stderr), secrets redacted. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -99,14 +103,17 @@ export async function launchService(start: ServiceStart): Promise<ServiceProcess
   const { command, args, env, cwd } = serviceCommand(start, port, scratchDir);
   const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const service = new ServiceProcess(child, port, start.launch, scratchDir);
-  for (const stream of ['stdout', 'stderr'] as const) {
-    createInterface({ input: child[stream]! }).on('line', (raw) => {
-      const line = redactSecrets(raw, start.launch.secrets);
+  // The one log pipeline every replica's output goes through (bounded file per replica), secrets shown by name.
+  captureReplicaOutput(child, start.replicaId, {
+    dir: start.logDir,
+    redactFirst: (raw) => redactSecrets(raw, start.launch.secrets),
+    onLine: (stream, line) => {
       service.tail.push(line);
       if (service.tail.length > TAIL_LINES) service.tail.shift();
       start.onLine?.(line, stream);
-    });
-  }
+    },
+    onError: start.onLogError,
+  });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error) => reject(new DriverError(`the service's command '${start.launch.command[0]}' could not start: ${error.message}`)));
