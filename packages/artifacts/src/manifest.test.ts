@@ -72,6 +72,7 @@ describe('readSlipwayManifest', () => {
       modelFile: 'nested/model.onnx',
       referenceDataFile: null,
       python: null,
+      service: null,
     });
   });
 
