@@ -45,7 +45,8 @@ export class DynamicBatcher implements Inferencer {
   /** Requests can only share a batch when all their non-batch dimensions agree. */
   private readonly queues = new Map<string, Pending[]>();
   private queued = 0;
-  private running = false;
+  /** Batches running now: up to the runner's concurrency (one, but for a pool of Python processes). */
+  private running = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -72,7 +73,7 @@ export class DynamicBatcher implements Inferencer {
   }
 
   private schedule(): void {
-    if (this.running || this.timer) return;
+    if (this.running >= (this.model.concurrency ?? 1) || this.timer) return;
     const delay = this.options.maxQueueDelayMs;
     if (delay > 0 && this.oldestQueueRows() < this.options.maxBatchSize) {
       this.timer = setTimeout(() => {
@@ -105,11 +106,13 @@ export class DynamicBatcher implements Inferencer {
     if (queue.length > 0) this.queues.set(key, queue);
     this.queued -= batch.length;
 
-    this.running = true;
+    this.running++;
+    // A pool takes the next batch while this one runs.
+    if (this.queued > 0) this.schedule();
     try {
       await this.runBatch(batch);
     } finally {
-      this.running = false;
+      this.running--;
       if (this.queued > 0) this.schedule();
     }
   }

@@ -39,6 +39,8 @@ export interface ModelRunner {
    * model's failure (`model_error`), so it must not leak more than the model's own complaint.
    */
   run(feeds: Feeds): Promise<Outputs>;
+  /** How many batches it runs at once (a pool of Python processes); the batcher keeps that many running. Absent: one. */
+  readonly concurrency?: number;
   /** Frees the model (session, thread, process); called once, after the last `run` settled. */
   close(): Promise<void>;
 }

@@ -21,6 +21,7 @@ const MANIFEST = `
 runtime: python
 predictor: iris_model.pipeline:Pipeline
 python: "3.11"
+concurrency: 2
 features: [sl, sw, pl, pw]
 signature:
   inputs:
@@ -38,7 +39,7 @@ async function unpack(entries: { name: string; content: string | Uint8Array }[])
 }
 
 describe('a Python model artifact (slipway.yaml runtime: python)', () => {
-  it('is unpacked without an ONNX file: predictor, declared signature, Python version, requirements and wheels', async () => {
+  it('is unpacked without an ONNX file: predictor, declared signature, Python version, processes per replica, requirements and wheels', async () => {
     const artifact = await unpack([
       { name: 'slipway.yaml', content: MANIFEST },
       { name: 'iris_model/__init__.py', content: '' },
@@ -55,6 +56,7 @@ describe('a Python model artifact (slipway.yaml runtime: python)', () => {
       modelDir: '.',
       mlflowFlavor: null,
       predictTimeoutMs: null,
+      concurrency: 2,
       pythonVersion: '3.11',
       requirementsFile: 'requirements.txt',
       wheels: ['wheels/tiny-1.0-py3-none-any.whl'],

@@ -14,6 +14,7 @@ import type { ArtifactFile } from './staging-dir';
  *     inputs:  [{name: features, datatype: FP32, shape: [-1, 4]}]
  *     outputs: [{name: probabilities, datatype: FP64, shape: [-1, 3]}]
  *   predict_timeout_ms: 5000           # optional: a predict stuck past it gets its replica replaced (default 60 s)
+ *   concurrency: 2                     # optional: Python processes per replica, each running one batch at a time (default 1)
  *   example:                           # optional: inputs inspection runs predict on (zeros shaped by the signature otherwise)
  *     features: [[5.1, 3.5, 1.4, 0.2]]
  *
@@ -68,6 +69,8 @@ export const pythonManifestKeys = {
   requirements: z.string().min(1).optional(),
   /** How long one predict may take before the replica's Python process is killed and the replica replaced (default 60 s). */
   predict_timeout_ms: z.number().int().min(100).max(600_000).optional(),
+  /** How many Python processes a replica runs, each taking one batch at a time (default 1): for predictors that release the GIL rarely. */
+  concurrency: z.number().int().min(1).max(16).optional(),
   /** The inputs inspection runs the predictor on (and the API docs show), as nested arrays by input name. */
   example: z.record(z.string(), z.unknown()).optional(),
 };
@@ -89,6 +92,8 @@ export interface PythonArtifact {
   wheels: string[];
   /** slipway.yaml's predict_timeout_ms, or null for the host's default. */
   predictTimeoutMs?: number | null;
+  /** slipway.yaml's concurrency (Python processes per replica), or null for the host's default. */
+  concurrency?: number | null;
 }
 
 /** A PythonArtifact as stored in a version's upload details (read back by the worker). */
@@ -102,6 +107,7 @@ export const pythonArtifactSchema = z.object({
   requirementsFile: z.string().nullable(),
   wheels: z.array(z.string()),
   predictTimeoutMs: z.number().int().positive().nullable().optional(),
+  concurrency: z.number().int().positive().nullable().optional(),
 }) satisfies z.ZodType<PythonArtifact, unknown>;
 
 type PythonManifest = { [K in keyof typeof pythonManifestKeys]?: z.infer<(typeof pythonManifestKeys)[K]> } & { model?: string | undefined };
@@ -110,7 +116,9 @@ type PythonManifest = { [K in keyof typeof pythonManifestKeys]?: z.infer<(typeof
 export function readPythonModel(manifest: PythonManifest, files: readonly ArtifactFile[], manifestPath: string): PythonArtifact | null {
   if (manifest.runtime === 'service') return null; // service.ts reads it; requirements and signature are shared.
   if (manifest.runtime !== 'python') {
-    const stray = (['predictor', 'signature', 'python', 'requirements', 'example', 'predict_timeout_ms'] as const).filter((key) => manifest[key] !== undefined);
+    const stray = (['predictor', 'signature', 'python', 'requirements', 'example', 'predict_timeout_ms', 'concurrency'] as const).filter(
+      (key) => manifest[key] !== undefined,
+    );
     if (stray.length > 0) throw invalidManifest(`${manifestPath}: ${stray.map((k) => `'${k}'`).join(', ')} need 'runtime: python'.`);
     return null;
   }
@@ -142,5 +150,6 @@ export function readPythonModel(manifest: PythonManifest, files: readonly Artifa
     requirementsFile,
     wheels: files.filter((f) => f.path.startsWith('wheels/') && f.path.endsWith('.whl')).map((f) => f.path),
     predictTimeoutMs: manifest.predict_timeout_ms ?? null,
+    concurrency: manifest.concurrency ?? null,
   };
 }

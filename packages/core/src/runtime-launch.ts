@@ -32,6 +32,8 @@ export const runtimeEnvSchema = z
       .transform((v) => (v ? modelSignatureSchema.parse(JSON.parse(v)) : undefined)),
     /** How long a Python predictor may take on one batch; past it the process is killed and the replica exits to be replaced. */
     SLIPWAY_PREDICT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+    /** A Python model's processes per replica: each runs one batch at a time, so up to this many batches run at once. */
+    SLIPWAY_PYTHON_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
     /** User code under bubblewrap: `auto` when `bwrap` is installed, `on` refuses to start without it. */
     SLIPWAY_SANDBOX: onOff.default('auto'),
     SLIPWAY_MODEL_NAME: z.string().min(1),
@@ -105,6 +107,7 @@ export const RUNTIME_TUNABLES = [
   'SLIPWAY_DRIFT_WINDOW_MS',
   'SLIPWAY_SANDBOX',
   'SLIPWAY_PREDICT_TIMEOUT_MS',
+  'SLIPWAY_PYTHON_CONCURRENCY',
   // Drift windows are handed to the worker through Redis (see SLIPWAY_VARIANT_ID).
   'REDIS_URL',
   'SLIPWAY_PREFIX',
@@ -133,7 +136,7 @@ export interface RuntimeLaunch {
   /** Where the driver fixes how long a replica may take to stop (a pod's termination grace period): over the host's tunable. */
   drainTimeoutMs?: number;
   /** A Python model: its predictor, declared signature and interpreter (SLIPWAY_MODEL_PATH is then its directory). */
-  python?: { predictor: string; signature: ModelSignature; interpreter?: string; predictTimeoutMs?: number };
+  python?: { predictor: string; signature: ModelSignature; interpreter?: string; predictTimeoutMs?: number; concurrency?: number };
 }
 
 /**
@@ -187,6 +190,7 @@ function pythonLaunchEnv(python: NonNullable<RuntimeLaunch['python']>): Record<s
     SLIPWAY_SIGNATURE: JSON.stringify(python.signature),
     ...(python.interpreter !== undefined && { SLIPWAY_PYTHON: python.interpreter }),
     ...(python.predictTimeoutMs !== undefined && { SLIPWAY_PREDICT_TIMEOUT_MS: String(python.predictTimeoutMs) }),
+    ...(python.concurrency !== undefined && { SLIPWAY_PYTHON_CONCURRENCY: String(python.concurrency) }),
   };
 }
 

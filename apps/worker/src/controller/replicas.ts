@@ -143,13 +143,14 @@ async function startOne(c: Controller, deployment: DeploymentRef, row: Row, inde
 function pythonReplica(c: Controller, version: { digest: string; filename: string; details: unknown }): PythonReplicaSpec | undefined {
   const source = c.artifacts.pythonModel(version);
   if (!source) return undefined;
-  const { predictor, signature, modelDir, predictTimeoutMs, requirementsFile, wheels } = source.python;
+  const { predictor, signature, modelDir, predictTimeoutMs, concurrency, requirementsFile, wheels } = source.python;
   return {
     predictor,
     signature,
     modelDir,
     installsPackages: requirementsFile !== null || wheels.length > 0,
     ...(predictTimeoutMs && { predictTimeoutMs }),
+    ...(concurrency && { concurrency }),
     localPrepare: async () => {
       const prepared = await source.prepare().catch((error: unknown) => {
         if (error instanceof EnvironmentBuildError) throw new DriverError(`the Python environment could not be built: ${error.message}`);

@@ -44,6 +44,8 @@ export interface PythonReplicaSpec {
   installsPackages: boolean;
   /** The version's own predict timeout (slipway.yaml predict_timeout_ms), over the host's. */
   predictTimeoutMs?: number;
+  /** The version's Python processes per replica (slipway.yaml concurrency), over the host's. */
+  concurrency?: number;
   /**
    * Unpacks the artifact and builds (or reuses) the version's environment on this host: the model directory and the
    * environment's interpreter there. Only drivers that run the model on this host call it; no replica runs pip.

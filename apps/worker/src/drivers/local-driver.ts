@@ -79,7 +79,13 @@ export class LocalDriver implements ReplicaDriver {
           intraOpThreads: intraOpThreads(spec.vcpu, availableParallelism()),
           executionProvider: spec.gpuCount > 0 ? 'cuda' : 'cpu',
           ...(python && {
-            python: { predictor: python.predictor, signature: python.signature, interpreter: python.interpreter, predictTimeoutMs: python.predictTimeoutMs },
+            python: {
+              predictor: python.predictor,
+              signature: python.signature,
+              interpreter: python.interpreter,
+              predictTimeoutMs: python.predictTimeoutMs,
+              concurrency: python.concurrency,
+            },
           }),
         },
         process.env,

@@ -5,6 +5,7 @@ import type { DType, ModelSignature, TensorData } from '@slipway/core';
 import { describe, expect, it } from 'vitest';
 import { createInference } from '../../inference';
 import type { Feeds } from '../../runner';
+import { RunnerPool } from '../pool';
 import { PythonRunner } from './python-runner';
 import { resolveBwrap } from '@slipway/environments';
 
@@ -121,6 +122,46 @@ describe('the Python runner', () => {
       // The first request finds Python idle and runs alone; the other three wait for it and share the next call.
       expect(batches).toEqual([1, 3]);
       expect(answers.map((a) => [...(a.batch!.data as Int32Array)])).toEqual([[1], [3], [3], [3]]);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('runs batches side by side on a replica with concurrency 2: two Python processes, each its own batch', async () => {
+    const modelDir = mkdtempSync(path.join(tmpdir(), 'slipway-python-pool-'));
+    writeFileSync(
+      path.join(modelDir, 'who.py'),
+      'import random\nimport numpy as np\n\nclass Who:\n    def load(self, model_dir):\n        self.me = random.SystemRandom().randrange(1, 2**31)\n\n' +
+        '    def predict(self, inputs):\n        x = inputs["x"]\n        return {"y": x + 1, "process": np.full(len(x), self.me, dtype=np.int32)}\n',
+    );
+    const loadOne = () =>
+      PythonRunner.load({
+        python: '/usr/bin/python3',
+        modelDir,
+        predictor: 'who:Who',
+        signature: {
+          inputs: [{ name: 'x', dtype: 'float32', shape: [null, 1] }],
+          outputs: [
+            { name: 'y', dtype: 'float32', shape: [null, 1] },
+            { name: 'process', dtype: 'int32', shape: [null] },
+          ],
+        },
+        bwrap: resolveBwrap('auto'),
+        predictTimeoutMs: 60_000,
+        log: () => {},
+        onDeath: () => {},
+      });
+    const runner = await RunnerPool.load(2, loadOne);
+    try {
+      expect(runner.concurrency).toBe(2);
+      const batches: number[] = [];
+      const inference = createInference({ runner, batching: { maxBatchSize: 8, maxQueueDelayMs: 0 }, onBatch: (rows) => batches.push(rows) });
+      const answers = await Promise.all([1, 2, 3, 4].map((v) => inference.infer({ x: { dtype: 'float32', shape: [1, 1], data: new Float32Array([v]) } })));
+      expect(answers.map((a) => [...(a.y!.data as Float32Array)])).toEqual([[2], [3], [4], [5]]);
+      // The first two requests each find a process idle and run at once, side by side; the other two share the next call.
+      expect(batches).toEqual([1, 1, 2]);
+      const processes = answers.map((a) => (a.process!.data as Int32Array)[0]);
+      expect(new Set(processes.slice(0, 2)).size).toBe(2);
     } finally {
       await runner.close();
     }

@@ -483,6 +483,7 @@ function placementOf(spec: ReplicaSpec): VariantPlacement {
         signature: spec.python.signature,
         modelDir: spec.python.modelDir,
         predictTimeoutMs: spec.python.predictTimeoutMs,
+        concurrency: spec.python.concurrency,
       },
     }),
   };

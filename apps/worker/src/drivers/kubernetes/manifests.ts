@@ -65,7 +65,7 @@ export interface VariantPlacement {
   gpuType: string | null;
   gpuCount: number;
   /** A Python version: its predictor runs on the Python image's python3 (the pod is its sandbox). */
-  python?: { predictor: string; signature: ModelSignature; modelDir: string; predictTimeoutMs?: number };
+  python?: { predictor: string; signature: ModelSignature; modelDir: string; predictTimeoutMs?: number; concurrency?: number };
 }
 
 /** The Python image's interpreter: Debian's, with its numpy and scikit-learn. */
@@ -262,7 +262,13 @@ export function runtimeEnv(p: VariantPlacement, options: ClusterOptions): V1EnvV
       executionProvider: p.gpuCount > 0 ? 'cuda' : 'cpu',
       drainTimeoutMs: options.drainSeconds * 1000,
       ...(p.python && {
-        python: { predictor: p.python.predictor, signature: p.python.signature, interpreter: POD_PYTHON, predictTimeoutMs: p.python.predictTimeoutMs },
+        python: {
+          predictor: p.python.predictor,
+          signature: p.python.signature,
+          interpreter: POD_PYTHON,
+          predictTimeoutMs: p.python.predictTimeoutMs,
+          concurrency: p.python.concurrency,
+        },
       }),
     },
     options.hostEnv,
