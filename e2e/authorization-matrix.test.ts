@@ -18,12 +18,25 @@ interface Rule {
   body?: unknown;
   /** Raw (non-JSON) request headers, for uploads. */
   headers?: Record<string, string>;
+  /** A query that passes validation. */
+  query?: string;
+  /**
+   * The fixture has no such resource (a capture is written only by gateway traffic with capture on): a caller who may
+   * read it is told 404 not found, never 403.
+   */
+  absent?: true;
 }
 
 const deployBody = (name: string, model: string) => ({ name, modelName: model, versionLabel: 1, machineType: 'cpu-small', replicas: 1 });
 
 const deploymentFile = (f: Fixture) => ({
   deployments: [{ name: f.deployment, model: f.model, variants: [{ name: 'primary', versionLabel: 1, machineType: 'cpu-small', replicas: 1 }] }],
+});
+
+/** One step through the fixture's deployment (the demo iris classifier): the smallest graph that type-checks. */
+const graphSpec = (f: Fixture) => ({
+  inputs: [{ name: 'features', dtype: 'float32', shape: [null, 4] }],
+  steps: [{ kind: 'model', name: 'iris', deployment: f.deployment }],
 });
 
 const ACCESS = (f: Fixture): Record<string, Rule> => ({
@@ -81,6 +94,24 @@ const ACCESS = (f: Fixture): Record<string, Rule> => ({
   'GET /api/v1/deployments/{name}/alerts/history': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/docs': { access: 'team-viewer' },
   'GET /api/v1/deployments/{name}/openapi.json': { access: 'team-viewer' },
+  'POST /api/v1/deployments/{name}/alerts/{id}/test': { access: 'team-member' },
+  'GET /api/v1/deployments/{name}/logs': { access: 'team-viewer' },
+  'GET /api/v1/deployments/{name}/quality': { access: 'team-viewer' },
+  'GET /api/v1/deployments/{name}/quality/settings': { access: 'team-viewer' },
+  'PUT /api/v1/deployments/{name}/quality/settings': { access: 'team-member', body: { capturePercent: 0 } },
+  'GET /api/v1/deployments/{name}/captures': { access: 'team-viewer' },
+  'GET /api/v1/deployments/{name}/captures/download': { access: 'team-viewer', query: 'from=2026-01-01T00:00:00Z&to=2026-01-01T01:00:00Z' },
+  'GET /api/v1/deployments/{name}/captures/{requestId}': { access: 'team-viewer', query: 'at=2026-01-01T00:00:00Z', absent: true },
+  'GET /api/v1/teams/{id}/secrets': { access: 'team-viewer' },
+  'PUT /api/v1/teams/{id}/secrets': { access: 'team-member', body: { name: 'MATRIX_SECRET', value: 'matrix-value-1' } },
+  'DELETE /api/v1/teams/{id}/secrets/{name}': { access: 'team-member' },
+  'GET /api/v1/graphs': { access: 'signed-in' },
+  'POST /api/v1/graphs': { access: 'team-member', body: { name: `g-${f.suffix}`, teamId: f.teamId, spec: graphSpec(f) } },
+  'POST /api/v1/graphs/check': { access: 'signed-in', body: { spec: graphSpec(f) } },
+  'GET /api/v1/graphs/{name}': { access: 'team-viewer' },
+  'PUT /api/v1/graphs/{name}': { access: 'team-member', body: { spec: graphSpec(f) } },
+  'POST /api/v1/graphs/{name}/rollback': { access: 'team-member', body: { revision: 1 } },
+  'GET /api/v1/graphs/{name}/traces': { access: 'team-viewer' },
   // A deployment file names its models: planning one needs to see them, applying it a member's role.
   'POST /api/v1/plan': { access: 'team-viewer', body: deploymentFile(f) },
   'POST /api/v1/apply': { access: 'team-member', body: deploymentFile(f) },
@@ -117,6 +148,7 @@ interface Fixture {
   teamId: string;
   model: string;
   deployment: string;
+  graph: string;
 }
 
 /** `METHOD /api/v1/...` for every handler a route file exports; `[name]` and `[[...id]]` become `{name}`, `{id}`. */
@@ -177,7 +209,11 @@ describe('authorization matrix: every route × role × own and other team', () =
     });
     expect(upload.status).toBe(201);
     memberUploadId = upload.headers.get('location')!.split('/').at(-1)!;
-    fixture = { suffix, teamId: teamA, model, deployment };
+    const graph = `mx-graph-${suffix}`;
+    const graphFixture = { suffix, teamId: teamA, model, deployment, graph };
+    const created = await callers.member.request('POST', '/api/v1/graphs', { name: graph, teamId: teamA, spec: graphSpec(graphFixture) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    fixture = graphFixture;
     rules = ACCESS(fixture);
     params = { '{name}': model, '{label}': '1', '{id}': teamA };
   });
@@ -196,8 +232,18 @@ describe('authorization matrix: every route × role × own and other team', () =
       ? fixture.deployment
       : template.startsWith('/api/v1/machine-types')
         ? 'cpu-small'
-        : must(params['{name}'], '{name}');
-    const url = template.replace('{id}', id).replace('{name}', name).replace('{label}', must(params['{label}'], '{label}'));
+        : template.startsWith('/api/v1/graphs')
+          ? fixture.graph
+          : template.includes('/secrets/')
+            ? 'MATRIX_SECRET'
+            : must(params['{name}'], '{name}');
+    const url = template
+      .replace('{id}', id)
+      .replace('{name}', name)
+      .replace('{label}', must(params['{label}'], '{label}'))
+      .replace('{requestId}', randomUUID());
+    const query = rules[route]?.query;
+    if (query) return `${url}?${query}`;
     return url.endsWith('/versions') ? `${url}?filename=m.onnx` : url;
   };
 
@@ -269,9 +315,8 @@ describe('authorization matrix: every route × role × own and other team', () =
     for (const [route, rule] of Object.entries(rules)) {
       if (rule.access === 'team-viewer' && route.startsWith('GET ')) statuses[route] = await call(callers.viewer, route);
     }
-    expect(
-      Object.values(statuses).every((s) => s === 200),
-      JSON.stringify(statuses),
-    ).toBe(true);
+    // What the fixture has answers 200; what it cannot have (a capture) answers 404, never 403.
+    const expected = Object.fromEntries(Object.keys(statuses).map((route) => [route, rules[route]?.absent ? 404 : 200]));
+    expect(statuses).toEqual(expected);
   });
 });
