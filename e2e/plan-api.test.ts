@@ -50,7 +50,7 @@ describe('plan and apply API', () => {
   it('answers 400 for an invalid file and 404 for a model or version that does not exist', async () => {
     const invalid = await admin.request('POST', '/api/v1/plan', { deployments: [{ ...declared(first, 1), variants: [] }] });
     expect(invalid.status).toBe(400);
-    expect(invalid.body.error).toEqual({ code: 'validation_error', message: 'deployments.0.variants: Too small: expected array to have >=1 items' });
+    expect(invalid.body.error).toMatchObject({ code: 'validation_error', message: 'deployments.0.variants: Too small: expected array to have >=1 items' });
 
     const weights = await admin.request('POST', '/api/v1/plan', {
       deployments: [{ ...declared(first, 1), variants: [{ name: 'primary', versionLabel: 1, machineType: 'cpu-small', weight: 60 }] }],

@@ -62,7 +62,7 @@ describe('scaling', () => {
 
     const invalid = await withKey('PUT', `/api/v1/deployments/${name}/scale`, { minReplicas: 3, maxReplicas: 2 });
     expect(invalid.status).toBe(400);
-    expect(invalid.body.error).toEqual({ code: 'validation_error', message: 'minReplicas: minReplicas must not exceed maxReplicas' });
+    expect(invalid.body.error).toMatchObject({ code: 'validation_error', message: 'minReplicas: minReplicas must not exceed maxReplicas' });
     const both = await withKey('PUT', `/api/v1/deployments/${name}/scale`, { replicas: 2, maxReplicas: 4 });
     expect(both.status).toBe(400);
   });
