@@ -7,7 +7,7 @@ import type { PlatformEnv } from '../scripts/lib/platform';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    stack: { webUrl: string; gatewayUrl: string; admin: { email: string; password: string }; demoModelPath: string; env: PlatformEnv };
+    stack: { webUrl: string; gatewayUrl: string; admin: { email: string; password: string }; demoModelPath: string; env: PlatformEnv; apiKeyCap: number };
   }
 }
 
@@ -44,6 +44,9 @@ export async function setup(project: TestProject): Promise<void> {
   process.env.SLIPWAY_RESOURCE_SAMPLE_MS ??= '1000';
   // Alert rules evaluated every second, so a rule fires within a second or two of its window breaching.
   process.env.SLIPWAY_ALERT_INTERVAL_MS ??= '1000';
+  // Every journey shares this platform's one admin, and most make it a key of their own: room for all of them (the
+  // cap itself is checked in security.test.ts, by a user of its own filling it).
+  process.env.SLIPWAY_MAX_API_KEYS_PER_USER ??= '64';
   // The journeys run the bundles `npm start` runs (a second or two to build, so always fresh).
   await buildApps(root);
   platform = await launchPlatform(env, { webPort: await freePort(), gatewayPort: await freePort(), quiet: !process.env.SLIPWAY_TEST_VERBOSE });
@@ -53,6 +56,7 @@ export async function setup(project: TestProject): Promise<void> {
     admin: env.admin,
     demoModelPath: path.join(root, 'models', 'iris', 'iris.onnx'),
     env,
+    apiKeyCap: Number(process.env.SLIPWAY_MAX_API_KEYS_PER_USER),
   });
 }
 

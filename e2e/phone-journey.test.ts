@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
-import { launchChromium, signIn } from './browser';
+import { launchChromium, openDeploymentTab, signIn } from './browser';
 import { startStack } from './stack';
 
 const PHONE = { width: 390, height: 844 };
@@ -12,10 +12,18 @@ const PHONE = { width: 390, height: 844 };
 async function overflow(page: Page): Promise<{ excess: number; culprits: string[] }> {
   return page.evaluate(() => {
     const width = window.innerWidth;
+    // Content that scrolls inside a box of its own (a table, the deployment page's tab bar) does not widen the page.
+    const scrollsInside = (el: Element) => {
+      for (let box = el.parentElement; box; box = box.parentElement) {
+        if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) return true;
+      }
+      return false;
+    };
     const culprits = [...document.querySelectorAll('body *')]
       // Fixed-position layers (a renderer's toast container) do not widen the page; only what scrolls with it is listed.
       .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.table-wrap, .sr-only, .visually-hidden'))
       .filter((el) => getComputedStyle(el).position !== 'fixed' && !el.closest('[style*="position: fixed"]'))
+      .filter((el) => !scrollsInside(el))
       .slice(0, 5)
       .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).split(' ').join('.')} → ${Math.round(el.getBoundingClientRect().right)}px`);
     return { excess: document.documentElement.scrollWidth - width, culprits };
@@ -103,6 +111,7 @@ describe('phone: the console at 390 px', () => {
 
   it('tries it with one field per named feature, and says the label and which variant answered', async () => {
     await page.goto(`/deployments/${modelName}`);
+    await openDeploymentTab(page, 'Call it');
     const tryIt = page.getByRole('region', { name: 'Try it' });
     await tryIt.getByText('Prefilled with the example recorded when this version was inspected.').waitFor();
     const petal = tryIt.getByLabel('petal_length', { exact: true });

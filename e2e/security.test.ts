@@ -228,15 +228,16 @@ describe('control-plane security', () => {
   });
 
   describe('API keys', () => {
-    it('caps a user at 20 active keys; revoking one makes room', async () => {
+    it('caps a user at SLIPWAY_MAX_API_KEYS_PER_USER active keys; revoking one makes room', async () => {
+      const cap = stack.apiKeyCap;
       const user = email('keys');
       expect((await admin.request('POST', '/api/v1/users', { email: user, name: 'keys', password })).status).toBe(201);
       const keys = await ApiClient.login(stack.webUrl, user, password);
-      const created = await Promise.all(Array.from({ length: 20 }, (_, i) => keys.request('POST', '/api/v1/api-keys', { name: `k${i}` })));
-      expect(created.map((c) => c.status)).toEqual(new Array(20).fill(201));
+      const created = await Promise.all(Array.from({ length: cap }, (_, i) => keys.request('POST', '/api/v1/api-keys', { name: `k${i}` })));
+      expect(created.map((c) => c.status)).toEqual(new Array(cap).fill(201));
       const refused = await keys.request('POST', '/api/v1/api-keys', { name: 'one-more' });
       expect(refused.status).toBe(409);
-      expect(refused.body.error.message).toMatch(/20 active API keys.*revoke one/);
+      expect(refused.body.error.message).toMatch(new RegExp(`${cap} active API keys.*revoke one`));
       expect((await keys.request('DELETE', `/api/v1/api-keys/${at(created, 0).body.apiKey.id}`)).status).toBe(204);
       expect((await keys.request('POST', '/api/v1/api-keys', { name: 'one-more' })).status).toBe(201);
     });
