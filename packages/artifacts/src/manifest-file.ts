@@ -50,3 +50,9 @@ export function existingArtifactPath(path: string, files: readonly ArtifactFile[
   if (!files.some((f) => f.path === normalized)) throw invalidManifest(`${referrer} points at '${path}', which is not in the artifact.`);
   return normalized;
 }
+
+/** The requirements file a manifest names, else `requirements.txt` at the artifact root when present, else null (Python models and services alike). */
+export function requirementsFileOf(named: string | undefined, files: readonly ArtifactFile[], manifestPath: string): string | null {
+  if (named !== undefined) return existingArtifactPath(named, files, `${manifestPath} 'requirements'`);
+  return files.some((f) => f.path === 'requirements.txt') ? 'requirements.txt' : null;
+}

@@ -1,6 +1,6 @@
 import { DTYPES, type DType, fromOipDatatype, type ModelSignature, modelSignatureSchema } from '@slipway/core';
 import { z } from 'zod';
-import { existingArtifactPath, invalidManifest } from './manifest-file';
+import { invalidManifest, requirementsFileOf } from './manifest-file';
 import type { ArtifactFile } from './staging-dir';
 
 /*
@@ -134,12 +134,7 @@ export function readPythonModel(manifest: PythonManifest, files: readonly Artifa
       `${manifestPath}: the predictor's module '${moduleName}' is not in the artifact (expected ${modulePath}.py or ${modulePath}/__init__.py).`,
     );
   }
-  const requirementsFile =
-    manifest.requirements !== undefined
-      ? existingArtifactPath(manifest.requirements, files, `${manifestPath} 'requirements'`)
-      : files.some((f) => f.path === 'requirements.txt')
-        ? 'requirements.txt'
-        : null;
+  const requirementsFile = requirementsFileOf(manifest.requirements, files, manifestPath);
   return {
     predictor: manifest.predictor,
     signature: manifest.signature,

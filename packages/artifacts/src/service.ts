@@ -1,6 +1,6 @@
 import type { ModelSignature } from '@slipway/core';
 import { z } from 'zod';
-import { existingArtifactPath, invalidManifest } from './manifest-file';
+import { invalidManifest, requirementsFileOf } from './manifest-file';
 import type { ArtifactFile } from './staging-dir';
 
 /*
@@ -88,12 +88,7 @@ export function readService(manifest: ServiceManifest, files: readonly ArtifactF
   if (manifest.command === undefined) {
     throw invalidManifest(`${manifestPath}: 'runtime: service' needs 'command', the argv that starts a server on $PORT (e.g. ["python3", "app.py"]).`);
   }
-  const requirementsFile =
-    manifest.requirements !== undefined
-      ? existingArtifactPath(manifest.requirements, files, `${manifestPath} 'requirements'`)
-      : files.some((f) => f.path === 'requirements.txt')
-        ? 'requirements.txt'
-        : null;
+  const requirementsFile = requirementsFileOf(manifest.requirements, files, manifestPath);
   return {
     command: manifest.command,
     healthPath: manifest.health ?? SERVICE_DEFAULTS.healthPath,

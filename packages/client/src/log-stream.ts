@@ -1,17 +1,6 @@
-import type { ReplicaLogLine } from '@slipway/core';
+import type { LogReplica, ReplicaLogLine } from '@slipway/core';
 
-/** A replica whose logs can be read (GET /deployments/{name}/logs): running, or stopped within the log retention. */
-export interface LogReplica {
-  id: string;
-  variant: string;
-  versionLabel: number;
-  state: string;
-  reason: string | null;
-  startedAt: string;
-  endedAt: string | null;
-}
-
-export type { ReplicaLogLine } from '@slipway/core';
+export type { LogReplica, ReplicaLogLine } from '@slipway/core';
 
 /** What following a deployment's logs yields: the replica list when it changes, and each new line. */
 export type LogStreamEvent = { kind: 'replicas'; replicas: LogReplica[] } | { kind: 'line'; line: ReplicaLogLine } | { kind: 'failure'; message: string };

@@ -154,3 +154,15 @@ export function parsePodLogLine(raw: string): ReplicaLogRecord | undefined {
   if (Number.isNaN(time)) return undefined;
   return { t: new Date(time).toISOString(), s: 'stdout', l: space < 0 ? '' : raw.slice(space + 1) };
 }
+
+/** A replica whose logs can be read (GET /deployments/{name}/logs): running, or stopped within the log retention. */
+export interface LogReplica {
+  id: string;
+  variant: string;
+  versionLabel: number;
+  state: string;
+  reason: string | null;
+  startedAt: string;
+  /** When it stopped or failed; null while it runs. */
+  endedAt: string | null;
+}

@@ -1,5 +1,6 @@
 import {
   type LogQuery,
+  type LogReplica,
   matchesLogQuery,
   REPLICA_LOG_RETENTION_MS,
   type ReplicaLogLine,
@@ -11,17 +12,7 @@ import {
 import type { Db } from '@slipway/db';
 import { readReplicaLog, readRotatedReplicaLog, ReplicaLogTail } from '@slipway/storage';
 
-/** A replica whose logs can be read: running, or stopped recently enough for its last lines to be kept. */
-export interface LogReplica {
-  id: string;
-  variant: string;
-  versionLabel: number;
-  state: string;
-  reason: string | null;
-  startedAt: string;
-  /** When it stopped or failed; null while it runs. */
-  endedAt: string | null;
-}
+export type { LogReplica } from '@slipway/core';
 
 /** The deployment's replicas whose logs are kept: running ones, and those that ended within the log retention. */
 export async function listLogReplicas(db: Db, deploymentId: string, replicaId: string | undefined, now = Date.now()): Promise<LogReplica[]> {
