@@ -137,8 +137,9 @@ function chosenVersion(choice: VersionChoice): { versionLabel: number } | { vers
 function Form({ models, machineTypes, initialModel, initialVersion, initialName }: Prefill & { models: ModelSummary[]; machineTypes: MachineType[] }) {
   const router = useRouter();
   const queryClient = useQueryClient();
-  // Only the model the user came from is preselected (or the only one there is): never another user's newest.
-  const [modelName, setModelName] = useState(() => models.find((m) => m.name === initialModel)?.name ?? (models.length === 1 ? models[0]!.name : ''));
+  // Only the model the user came from is preselected (or the only one there is): never another user's newest. The model
+  // named by the link is taken even when a list cached before it was created does not show it yet.
+  const [modelName, setModelName] = useState(() => initialModel ?? (models.length === 1 ? models[0]!.name : ''));
   // Unset choices follow their defaults: the name tracks the model until the user edits it.
   const [nameInput, setNameInput] = useState<string | null>(initialName ?? null);
   const [versionChoice, setVersionChoice] = useState<VersionChoice>({ by: 'label', label: initialVersion });
