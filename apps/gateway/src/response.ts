@@ -70,7 +70,7 @@ export class Responder {
       return;
     }
     const method = req.method!;
-    const requestId = requestIdOf(req);
+    const requestId = requestIdOf(req.headers);
     const mirrored = ShadowMirror.mirrors(deployment, method)
       ? (output: Buffer) => this.deps.mirror({ deployment, variant: target.variant, route, method, body, output: status < 400 ? output : null })
       : undefined;

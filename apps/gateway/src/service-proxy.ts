@@ -9,7 +9,8 @@ import type { OutlierDetector } from './outliers';
 import { type AccountingDeps, startAccounting } from './response';
 import type { MatchedRoute } from './routes';
 import type { RoutedReplica, RoutedVariant, RouteTarget, RoutingState } from './routing-state';
-import { callerResponseHeaders, mayMirror, mayRetry, requestIdOf, upstreamRequestHeaders } from './service-routes';
+import { requestIdOf } from './quality/recorder';
+import { callerResponseHeaders, mayMirror, mayRetry, upstreamRequestHeaders } from './service-routes';
 import type { ServiceRouteStats } from './service-route-stats';
 import { chooseVariant } from './upstream';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callerResponseHeaders, matchServicePath, mayMirror, mayRetry, requestIdOf, upstreamRequestHeaders } from './service-routes';
+import { requestIdOf } from './quality/recorder';
+import { callerResponseHeaders, matchServicePath, mayMirror, mayRetry, upstreamRequestHeaders } from './service-routes';
 
 describe('service routes', () => {
   it('maps /services/<name>/… onto the service’s own path, query kept as sent', () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { MatchedRoute } from './routes';
 
@@ -31,14 +30,6 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
 
 /** The caller's credentials for the platform: the service never sees the API key. */
 const CALLER_CREDENTIALS = new Set(['authorization', 'x-api-key']);
-
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-/** The caller's `x-request-id` when it is a sane token, else a fresh one: the same id in the service's logs and the caller's answer. */
-export function requestIdOf(headers: IncomingHttpHeaders): string {
-  const given = headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-}
 
 function withoutConnectionHeaders(headers: IncomingHttpHeaders, drop: ReadonlySet<string>): OutgoingHttpHeaders {
   const listed = new Set(

@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { captureBody, REQUEST_ID_PATTERN, redact, requestIdAt, sampledForCapture, summarizeAnswer } from '@slipway/core';
 import type { RoutedDeployment } from '@slipway/queue';
 import type { CaptureWriter } from './capture-writer';
@@ -8,9 +8,12 @@ import type { QualitySettingsCache } from './settings';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** The id an answer carries: the caller's own `x-request-id` when it is a valid one, else a fresh time-ordered one. */
-export function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers[REQUEST_ID_HEADER];
+/**
+ * The id an answer carries (a model's, a service's): the caller's own `x-request-id` when it is a valid one, else a
+ * fresh time-ordered one. The same id is in the replica's logs, the caller's answer and the predictions ledger.
+ */
+export function requestIdOf(headers: IncomingHttpHeaders): string {
+  const given = headers[REQUEST_ID_HEADER];
   if (typeof given === 'string' && REQUEST_ID_PATTERN.test(given)) return given;
   return requestIdAt(Date.now(), randomFillSync(new Uint8Array(10)));
 }
