@@ -220,10 +220,15 @@ describe('several processes of each kind', () => {
     expect(counts.ok).toBeGreaterThanOrEqual(rate * seconds - 3);
 
     // In-flight counts reach the autoscaler from every gateway process (one hash each, summed by the worker).
-    const hashes = await redis.keys(`${stack.env.prefix}:inflight:*`);
-    const withVariant = [];
-    for (const key of hashes) if (Object.keys(await redis.hgetall(key)).includes(deployment.variants[0].id)) withVariant.push(key);
-    expect(withVariant.length).toBeGreaterThanOrEqual(3);
+    // Each process publishes its hash on its own interval: wait for the third rather than read once right after the load.
+    const publishing = async () => {
+      const withVariant: string[] = [];
+      for (const key of await redis.keys(`${stack.env.prefix}:inflight:*`)) {
+        if (Object.keys(await redis.hgetall(key)).includes(deployment.variants[0].id)) withVariant.push(key);
+      }
+      return withVariant.length >= 3 ? withVariant : undefined;
+    };
+    expect((await until('three gateway processes to publish in-flight counts', publishing)).length).toBeGreaterThanOrEqual(3);
 
     // Its /metrics, answered by either process, counts what both answered.
     const scrape = async () => {
